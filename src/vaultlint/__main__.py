@@ -1,0 +1,5 @@
+"""``python -m vaultlint``."""
+
+from .cli import entry_point
+
+entry_point()

@@ -1,0 +1,192 @@
+"""The command line.  Every command returns an exit code; click never decides it (DESIGN.md §5).
+
+Exit codes: 0 nothing at or above the failure threshold, 1 problems found,
+2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .model import Severity
+from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
+from .selection import SelectorError, build_selection
+from .vault import VaultError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A one-line error for the user; exit code 2."""
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vaultlint")
+def cli() -> None:
+    """vaultlint: a linter and link checker that agrees with Obsidian."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder (default: found from PATHS).")
+@click.option("--obsidian-dir", default=".obsidian", show_default=True, help="Name of the vault's config folder.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["full", "concise", "json"]),
+    default="full",
+    show_default=True,
+    help="How to print diagnostics.",
+)
+@click.option("-o", "--output-file", type=click.Path(path_type=Path), help="Write the report to this file.")
+@click.option("--select", multiple=True, help="Only these rules: codes, prefixes or names, comma-separated.")
+@click.option("--ignore", multiple=True, help="Not these rules: codes, prefixes or names, comma-separated.")
+@click.option("--extend-select", multiple=True, help="These rules in addition to the default ones.")
+@click.option("--check-comments", is_flag=True, help="Also report links and tags inside %% comments.")
+@click.option("--lint-templates", is_flag=True, help="Also report on notes in template folders.")
+@click.option("--no-gitignore", is_flag=True, help="Report on files that .gitignore ignores too.")
+@click.option("--offline", is_flag=True, help="Do not check external URLs (no network).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+def check(
+    paths: tuple[Path, ...],
+    vault_root: Path | None,
+    obsidian_dir: str,
+    output_format: str,
+    output_file: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    check_comments: bool,
+    lint_templates: bool,
+    no_gitignore: bool,
+    offline: bool,
+    fail_on: str,
+    exit_zero: bool,
+    color: str,
+    quiet: bool,
+) -> int:
+    """Check the notes in PATHS (files or folders; default: the current folder).
+
+    Links are always resolved against the whole vault around PATHS.
+    """
+    from .engine import LintOptions, lint
+    from .report import FORMATTERS, ReportContext
+
+    try:
+        selection = build_selection(_split(select), _split(ignore), _split(extend_select))
+    except SelectorError as error:
+        raise UsageError(str(error)) from error
+    options = LintOptions(
+        paths=paths or (Path("."),),
+        vault_root=vault_root,
+        obsidian_dir=obsidian_dir,
+        selection=selection,
+        check_comments=check_comments,
+        respect_gitignore=not no_gitignore,
+        lint_templates=lint_templates,
+        offline=offline,
+    )
+    try:
+        report = lint(options)
+    except VaultError as error:
+        raise UsageError(str(error)) from error
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+    context = ReportContext(
+        rules=RULES_BY_CODE,
+        vault_root=report.vault_root,
+        repo_root=None,
+        cwd=Path.cwd(),
+        color=_use_color(color) and output_file is None and output_format == "full",
+        version=__version__,
+        files_checked=report.files_checked,
+    )
+    text = FORMATTERS[output_format](report.diagnostics, context)
+    if quiet and output_format in ("full", "concise"):
+        text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + ("\n" if report.diagnostics else "")
+        text = text.lstrip("\n")
+    if output_file is not None:
+        try:
+            output_file.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {output_file}: {error.strerror}") from error
+    else:
+        click.echo(text, nl=False)
+    threshold = Severity(fail_on).rank
+    failed = any(d.severity.rank >= threshold for d in report.diagnostics)
+    return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Show every rule.")
+def rule(code: str | None, show_all: bool) -> int:
+    """Explain a rule (by code or name), or list them all."""
+    if show_all or code is None:
+        for item in ALL_RULES:
+            default = item.severity.value if item.enabled_by_default else "off"
+            click.echo(f"{item.code}  {item.name:<28} {default:<8} {item.summary}")
+        return EXIT_OK
+    found = RULES_BY_CODE.get(code.upper()) or RULES_BY_NAME.get(code)
+    if found is None:
+        raise UsageError(f'unknown rule "{code}" (see `vaultlint rule --all`)')
+    default = found.severity.value if found.enabled_by_default else "off (select it to enable)"
+    click.echo(f"{found.code} {found.name} (default: {default})\n")
+    click.echo(textwrap.dedent(found.doc).strip())
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run click without letting it exit, map every outcome to an exit code."""
+    try:
+        result = cli.main(args=argv, prog_name="vaultlint", standalone_mode=False)
+    except UsageError as error:
+        click.echo(f"vaultlint: error: {error}", err=True)
+        return EXIT_ERROR
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("vaultlint: aborted", err=True)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - last line of defence: one line, never a traceback
+        click.echo(f"vaultlint: internal error: {type(error).__name__}: {error} (please report this)", err=True)
+        if os.environ.get("VAULTLINT_DEBUG"):
+            raise
+        return EXIT_ERROR
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def entry_point() -> None:
+    sys.exit(main())

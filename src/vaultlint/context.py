@@ -1,0 +1,119 @@
+"""What rules may look at besides the note they check: the vault, other notes, hints.
+
+Everything here is read-only from a rule's point of view.  Other notes are
+parsed lazily, so a run on two files parses only those two and the notes their
+heading and block links point at.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .model import Link, Note
+from .vault import Resolution, Vault, nfc
+
+
+@dataclass
+class NoteStore:
+    """Parsed notes by vault path, parsed on first use by ``load``."""
+
+    load: Callable[[str], Note | str]
+    _notes: dict[str, Note | str] = field(default_factory=dict)
+
+    def get(self, path: str) -> Note | None:
+        """The parsed note, or ``None`` when it cannot be read (VL001 says why)."""
+        result = self._notes.get(path)
+        if result is None:
+            result = self._notes[path] = self.load(path)
+        return result if isinstance(result, Note) else None
+
+    def put(self, path: str, result: Note | str) -> None:
+        self._notes[path] = result
+
+    def error(self, path: str) -> str | None:
+        result = self._notes.get(path)
+        return result if isinstance(result, str) else None
+
+
+@dataclass(eq=False)  # identity hashing: the hint caches below are per context
+class LintContext:
+    vault: Vault
+    notes: NoteStore
+    #: Property types: ``.obsidian/types.json`` (config can add more).
+    property_types: Mapping[str, str]
+
+    def resolve(self, link: Link, source: str) -> Resolution:
+        """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
+
+        D6: ``[[Note #H]]`` resolves with its path trimmed; §9.2: a file whose
+        name ends in a space (``Note .md``) is accepted for ``[[Note]]``.
+        """
+        resolve = self.vault.index.resolve
+        result = resolve(link.path.strip(), source)
+        if result.target is None and link.path.strip():
+            for variant in (link.path, link.path.strip() + " "):
+                if variant != link.path.strip():
+                    other = resolve(variant, source)
+                    if other.target is not None:
+                        return other
+        return result
+
+    def note(self, path: str) -> Note | None:
+        return self.notes.get(path)
+
+    # -- hints -----------------------------------------------------------------
+    def suggest_file(self, link_path: str, attachments: bool) -> str | None:
+        """``did you mean "…"?`` from a fuzzy match over file names."""
+        if "\\" in link_path:
+            return 'use "/" to separate folders in links, not "\\"'
+        name = nfc(link_path).rsplit("/", 1)[-1].lower()
+        owner = self.alias_owner(name)
+        if owner is not None:
+            stem = posixpath.basename(owner)[:-3]
+            return f'"{link_path}" is an alias of "{stem}": link it as [[{stem}|{link_path}]]'
+        names = self._file_names(attachments)
+        if not name.endswith(".md") and not attachments:
+            name_key = name
+        else:
+            name_key = name[:-3] if name.endswith(".md") else name
+        close = difflib.get_close_matches(name_key, list(names), n=1, cutoff=0.8)
+        if close:
+            return f'did you mean "{names[close[0]]}"?'
+        return None
+
+    @functools.cache  # noqa: B019 - one context per run
+    def _file_names(self, attachments: bool) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for path in self.vault.index.paths:
+            base = posixpath.basename(path)
+            if base.lower().endswith(".md"):
+                names.setdefault(base[:-3].lower(), base[:-3])
+            elif attachments:
+                names.setdefault(base.lower(), base)
+        return names
+
+    def alias_owner(self, name: str) -> str | None:
+        return self._aliases().get(name.lower())
+
+    @functools.cache  # noqa: B019
+    def _aliases(self) -> dict[str, str]:
+        """Alias (lower-cased) -> the note that declares it.  Built on first need only."""
+        owners: dict[str, str] = {}
+        for file in self.vault.files:
+            if not file.is_note:
+                continue
+            note = self.notes.get(file.path)
+            if note is None or note.frontmatter is None:
+                continue
+            prop = note.frontmatter.get("aliases", ignore_case=True)
+            if prop is None:
+                continue
+            values = prop.value if isinstance(prop.value, list) else [prop.value]
+            for value in values:
+                if isinstance(value, str) and value.strip():
+                    owners.setdefault(value.strip().lower(), file.path)
+        return owners

@@ -1,0 +1,286 @@
+"""The data model: immutable records passed between the stages of a run.
+
+Everything here is a frozen dataclass (or an enum) so that parsed notes can be
+cached, sent between processes and compared, and so that no stage can quietly
+change what an earlier stage produced.
+
+Positions are 1-based lines and columns in the original file; columns count
+characters (code points), not bytes.  ``end_column`` is exclusive: a span
+``(3, 5, 3, 16)`` covers the 11 characters starting at column 5 of line 3.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.Enum):
+    """How serious a diagnostic is.  Ordered: ``INFO < WARNING < ERROR``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file: 1-based start line/column, exclusive end column."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+    @classmethod
+    def whole_line(cls, line: int, text: str) -> Span:
+        return cls(line, 1, line, len(text) + 1)
+
+
+class LinkKind(enum.Enum):
+    """Where a link to another vault file was written."""
+
+    WIKILINK = "wikilink"  # [[target]]
+    EMBED = "embed"  # ![[target]]
+    MARKDOWN = "markdown"  # [text](target)
+    MARKDOWN_IMAGE = "markdown-image"  # ![alt](target)
+    PROPERTY = "property"  # key: "[[target]]" in frontmatter
+
+    @property
+    def is_embed(self) -> bool:
+        return self in (LinkKind.EMBED, LinkKind.MARKDOWN_IMAGE)
+
+
+@dataclass(frozen=True)
+class Link:
+    """An internal link, already decoded into a link path and a subpath.
+
+    ``path`` is the part before the first ``#`` (empty for a link to the note
+    itself); ``subpath`` is everything from that ``#`` on, or ``""``.
+    ``raw`` is the target as written (for messages).
+    """
+
+    kind: LinkKind
+    raw: str
+    path: str
+    subpath: str
+    span: Span
+    in_comment: bool = False
+    #: For property links: the dotted key path (``related.0``).
+    property_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    #: Raw Markdown source of the heading content, trimmed (OBSIDIAN.md §4).
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class BlockId:
+    #: As written, without the ``^``.
+    id: str
+    span: Span
+    in_comment: bool = False
+
+
+@dataclass(frozen=True)
+class Tag:
+    #: As written, without the ``#``.
+    name: str
+    span: Span
+    in_comment: bool = False
+
+
+class UrlOrigin(enum.Enum):
+    MARKDOWN_LINK = "markdown-link"
+    MARKDOWN_IMAGE = "markdown-image"
+    AUTOLINK = "autolink"  # <https://...>
+    BARE = "bare"  # GFM autolink literal
+    FRONTMATTER = "frontmatter"
+
+
+@dataclass(frozen=True)
+class ExternalUrl:
+    """An external http(s) URL written in a note, with its position."""
+
+    url: str
+    span: Span
+    origin: UrlOrigin
+    in_comment: bool = False
+
+
+@dataclass(frozen=True)
+class RawSpaceLink:
+    """``[text](My Note.md)``: looks like a link, but CommonMark says it is not (D2)."""
+
+    destination: str
+    span: Span
+    in_comment: bool = False
+
+
+@dataclass(frozen=True)
+class EmptyLink:
+    """``[[ ]]``, ``[[#]]``, ``[]()`` and similar (LK006)."""
+
+    raw: str
+    span: Span
+    in_comment: bool = False
+
+
+@dataclass(frozen=True)
+class Property:
+    """One top-level frontmatter key."""
+
+    key: str
+    key_span: Span
+    #: The value as YAML 1.2 core schema reads it (strings stay strings).
+    value: Any
+    value_span: Span
+    #: Each item of a list value, with the span of that item (empty for scalars).
+    items: tuple[PropertyItem, ...] = ()
+    #: The scalar source text for plain (unquoted) scalars, else ``None``.
+    plain_text: str | None = None
+
+
+@dataclass(frozen=True)
+class PropertyItem:
+    value: Any
+    span: Span
+    plain_text: str | None = None
+
+
+@dataclass(frozen=True)
+class FrontmatterProblem:
+    """A frontmatter finding made while parsing (FM001-FM004, FM006)."""
+
+    code: str
+    message: str
+    span: Span
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Frontmatter:
+    """The YAML block at the top of a note (OBSIDIAN.md §7.1)."""
+
+    #: Lines of the whole block including both fences.
+    span: Span
+    raw: str
+    #: Parsed top-level properties; empty when the block is not a mapping or invalid.
+    properties: tuple[Property, ...] = ()
+    is_mapping: bool = False
+    problems: tuple[FrontmatterProblem, ...] = ()
+
+    def get(self, key: str, *, ignore_case: bool = False) -> Property | None:
+        for prop in self.properties:
+            if prop.key == key or (ignore_case and prop.key.lower() == key.lower()):
+                return prop
+        return None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An Obsidian ``%%`` or HTML ``<!-- -->`` comment, for suppression directives."""
+
+    text: str
+    span: Span
+    html: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """Everything vaultlint needs from one Markdown file.  Built by ``syntax.note``."""
+
+    path: str  # vault-relative, '/'-separated, NFC
+    frontmatter: Frontmatter | None
+    #: An opening ``---`` with no closing fence (FM004).
+    unclosed_frontmatter: Span | None
+    headings: tuple[Heading, ...]
+    block_ids: tuple[BlockId, ...]
+    tags: tuple[Tag, ...]
+    links: tuple[Link, ...]
+    urls: tuple[ExternalUrl, ...]
+    raw_space_links: tuple[RawSpaceLink, ...]
+    empty_links: tuple[EmptyLink, ...]
+    comments: tuple[Comment, ...]
+    #: True when the body holds nothing but whitespace (OR003).
+    body_is_empty: bool
+    line_count: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``[start, end)`` (character offsets in the file text) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule finds; the engine turns it into a :class:`Diagnostic`.
+
+    ``in_comment`` lets the engine drop findings inside ``%%`` comments in one
+    place (OBSIDIAN.md D1) instead of every rule deciding for itself.
+    """
+
+    span: Span
+    message: str
+    hint: str | None = None
+    fix: Fix | None = None
+    in_comment: bool = False
+    #: For rules that report on another file than the one being checked.
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    path: str  # vault-relative, '/'-separated
+    span: Span
+    message: str
+    hint: str | None = None
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "message": self.message,
+            "hint": self.hint,
+            "fixable": self.fix is not None,
+        }

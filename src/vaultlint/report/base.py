@@ -1,0 +1,30 @@
+"""What every output format receives.  Formatters only format: they compute nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..model import Diagnostic
+from ..rules.base import Rule
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    #: Every known rule by code (for names, summaries and help text).
+    rules: Mapping[str, Rule]
+    vault_root: Path
+    #: The git work tree holding the vault, if any (SARIF wants repository-relative URIs).
+    repo_root: Path | None
+    #: The directory paths in human output are shown relative to.
+    cwd: Path
+    color: bool
+    version: str
+    #: Number of files checked.
+    files_checked: int
+
+
+class Formatter(Protocol):
+    def __call__(self, diagnostics: Sequence[Diagnostic], context: ReportContext) -> str: ...

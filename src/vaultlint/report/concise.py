@@ -1,0 +1,16 @@
+"""``concise``: one line per diagnostic, ``path:line:col: CODE message``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Diagnostic
+from .base import ReportContext
+from .paths import display_path
+from .summary import summary_line
+
+
+def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    lines = [f"{display_path(d, context)}:{d.span.line}:{d.span.column}: {d.code} {d.message}" for d in diagnostics]
+    lines.append(summary_line(diagnostics, context.files_checked))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,20 @@
+"""The closing line of the human formats."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..model import Diagnostic
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    noun = "note" if files_checked == 1 else "notes"
+    if not diagnostics:
+        return f"All checks passed ({files_checked} {noun} checked)."
+    counts = Counter(d.severity.value for d in diagnostics)
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    total = len(diagnostics)
+    problems = "problem" if total == 1 else "problems"
+    files = len({d.path for d in diagnostics})
+    return f"Found {total} {problems} ({', '.join(parts)}) in {files} of {files_checked} {noun}."

@@ -1,0 +1,60 @@
+"""The explicit registry of rules.  Add a rule by writing its module and listing it here."""
+
+from __future__ import annotations
+
+from . import (
+    fm001_invalid_frontmatter,
+    fm002_frontmatter_not_mapping,
+    fm003_duplicate_property,
+    fm004_unclosed_frontmatter,
+    fm005_deprecated_property,
+    fm006_unquoted_link_property,
+    fm007_property_type_mismatch,
+    fm010_invalid_frontmatter_tag,
+    lk001_unresolved_link,
+    lk002_missing_embed,
+    lk003_broken_heading_link,
+    lk004_broken_block_link,
+    lk005_ambiguous_link,
+    lk006_empty_link,
+    lk007_unencoded_link_destination,
+    lk008_duplicate_block_id,
+    ur001_dead_url,
+    ur002_unverifiable_url,
+    ur003_redirected_url,
+    ur004_malformed_url,
+    vl001_unreadable_file,
+)
+from .base import Rule, Scope
+
+ALL_RULES: tuple[Rule, ...] = tuple(
+    module.RULE
+    for module in (
+        fm001_invalid_frontmatter,
+        fm002_frontmatter_not_mapping,
+        fm003_duplicate_property,
+        fm004_unclosed_frontmatter,
+        fm005_deprecated_property,
+        fm006_unquoted_link_property,
+        fm007_property_type_mismatch,
+        fm010_invalid_frontmatter_tag,
+        lk001_unresolved_link,
+        lk002_missing_embed,
+        lk003_broken_heading_link,
+        lk004_broken_block_link,
+        lk005_ambiguous_link,
+        lk006_empty_link,
+        lk007_unencoded_link_destination,
+        lk008_duplicate_block_id,
+        ur001_dead_url,
+        ur002_unverifiable_url,
+        ur003_redirected_url,
+        ur004_malformed_url,
+        vl001_unreadable_file,
+    )
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in ALL_RULES}
+
+__all__ = ["ALL_RULES", "RULES_BY_CODE", "RULES_BY_NAME", "Rule", "Scope"]

@@ -1,0 +1,90 @@
+"""FM010 invalid-frontmatter-tag: a ``tags`` entry Obsidian drops or misreads.
+
+**What it does**: reports ``tags`` entries that contain spaces, consist only of
+digits (a YAML number included), or contain a character that ends a tag
+(OBSIDIAN.md D11); ``tags: #foo`` (a YAML comment, so no value); and ``tags`` or
+``aliases`` given as one comma-separated string (D4), which should be a YAML list.
+
+**Why it matters**: Obsidian drops entries with spaces and numeric tags, and
+reads ``tags: #foo`` as empty, so the note is missing from tag searches.
+
+**Example**::
+
+    ---
+    tags: [2024, my project]
+    ---
+
+**How to fix**: use a YAML list of single words: ``tags: [y2024, my-project]``;
+quote a leading ``#``: ``tags: ["#x"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import Note, Property, Severity, Span, Violation
+from ..syntax.tags import TAG_FORBIDDEN_CHAR
+from .base import Rule, Scope
+
+
+def _tag_problem(value: Any) -> str | None:
+    if value is None:
+        return None  # an empty entry: dropped, harmless
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return "is not a tag name"
+    if not isinstance(value, str):
+        return "is a number, which Obsidian drops"
+    name = value.strip()
+    if name.startswith("#"):
+        name = name[1:]
+    if not name:
+        return None
+    if any(c.isspace() for c in name):
+        return "contains a space, so Obsidian drops it"
+    if name.isdigit():
+        return "is only digits, which is not a tag"
+    bad = TAG_FORBIDDEN_CHAR.search(name)
+    if bad is not None:
+        return f'contains "{bad.group()}", which ends a tag'
+    return None
+
+
+def _tags(prop: Property, raw_lines: list[str], first_line: int) -> Iterator[Violation]:
+    if prop.value is None:
+        line = raw_lines[prop.key_span.line - first_line] if 0 <= prop.key_span.line - first_line < len(raw_lines) else ""
+        if "#" in line.partition(":")[2]:
+            yield Violation(
+                prop.key_span,
+                f'"{prop.key}: #…" is a YAML comment, so the note has no tags',
+                hint=f'write {prop.key}: ["#tag"] or {prop.key}: [tag]',
+            )
+        return
+    if isinstance(prop.value, str):
+        if "," in prop.value or " " in prop.value.strip():
+            yield Violation(prop.value_span, f'"{prop.key}" is one string, not a list', hint="use a YAML list: tags: [a, b]")
+            return
+        problem = _tag_problem(prop.value)
+        if problem:
+            yield Violation(prop.value_span, f'tag "{prop.value}" {problem}')
+        return
+    for item in prop.items:
+        problem = _tag_problem(item.value)
+        if problem:
+            yield Violation(item.span, f'tag "{item.value}" {problem}')
+
+
+def check(note: Note, ctx: object) -> Iterator[Violation]:
+    frontmatter = note.frontmatter
+    if frontmatter is None or not frontmatter.is_mapping:
+        return
+    raw_lines = frontmatter.raw.split("\n")
+    for prop in frontmatter.properties:
+        key = prop.key.lower()
+        if key == "tags":
+            yield from _tags(prop, raw_lines, frontmatter.span.line + 1)
+        elif key == "aliases" and isinstance(prop.value, str) and "," in prop.value:
+            yield Violation(prop.value_span, '"aliases" is one comma-separated string, not a list', hint="use a YAML list: aliases: [A, B]")
+
+
+RULE = Rule("FM010", "invalid-frontmatter-tag", Severity.WARNING, "a tags entry Obsidian will drop or misread", __doc__, Scope.NOTE, check)

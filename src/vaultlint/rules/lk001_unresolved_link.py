@@ -1,0 +1,44 @@
+"""LK001 unresolved-link: a link whose target file is not in the vault.
+
+**What it does**: resolves every wikilink, Markdown link and property link
+exactly as Obsidian does (OBSIDIAN.md §2: case-insensitive, NFC, relative paths,
+vault path, same folder, shortest path, implied ``.md``) and reports those that
+reach no file.  Aliases are not targets: ``[[AI]]`` does not reach a note whose
+alias is ``AI``.  Heading and block parts are checked by LK003 and LK004.
+
+**Why it matters**: the link leads nowhere; clicking it in Obsidian creates an
+empty note instead of opening the one you meant.
+
+**Example**::
+
+    See [[Gerg Brockman]].
+
+**How to fix**: correct the name (the hint suggests a close match), link an
+alias as ``[[Note|alias]]``, or create the note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..context import LintContext
+from ..model import LinkKind, Note, Severity, Violation
+from .base import Rule, Scope
+
+KINDS = (LinkKind.WIKILINK, LinkKind.MARKDOWN, LinkKind.PROPERTY)
+
+
+def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
+    for link in note.links:
+        if link.kind not in KINDS or not link.path.strip():
+            continue
+        if ctx.resolve(link, note.path).target is not None:
+            continue
+        where = f' in property "{link.property_key}"' if link.property_key else ""
+        hint = ctx.suggest_file(link.path.strip(), attachments="." in link.path.rsplit("/", 1)[-1])
+        if link.kind is LinkKind.PROPERTY and "]], [[" in link.raw:
+            hint = 'one link per property value: write a YAML list of quoted links'
+        yield Violation(link.span, f'unresolved link "{link.path.strip()}"{where}', hint, in_comment=link.in_comment)
+
+
+RULE = Rule("LK001", "unresolved-link", Severity.ERROR, "wikilink, markdown link or property link whose target file is not in the vault", __doc__, Scope.NOTE, check)

@@ -1,0 +1,21 @@
+"""VL001 unreadable-file: a note that cannot be checked.
+
+**What it does**: reports Markdown files that are not valid UTF-8, contain NUL
+bytes (binary), cannot be opened, are not regular files, or are larger than the
+size limit (10 MB).  The file still exists as a link target.
+
+**Why it matters**: vaultlint cannot check what it cannot read, and Obsidian
+shows such files garbled or not at all.
+
+**Example**: a ``.md`` file saved in Latin-1 by another editor.
+
+**How to fix**: re-save the file as UTF-8, or rename a non-note file so it does
+not end in ``.md``.
+"""
+
+from __future__ import annotations
+
+from ..model import Severity
+from .base import Rule, Scope
+
+RULE = Rule("VL001", "unreadable-file", Severity.ERROR, "not UTF-8, binary, unreadable, or too large", __doc__, Scope.FILE)

@@ -1,0 +1,44 @@
+"""Block ids ``^id`` (OBSIDIAN.md §5).
+
+``^`` and one or more of ``A-Z a-z 0-9 -``, as the last thing in a block's
+inline content (paragraph, list item text, heading, table cell).  It must not
+be glued to preceding text (``word^id`` is not an id) but may follow
+whitespace, a line break, or directly another inline element
+(``![[img.png]]^id``, which the official help vault relies on).  The
+standalone form, a line holding only ``^id``, is a paragraph of its own and so
+is found by the same rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from .collect import collector_of
+from .tags import may_start_here
+
+BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$")
+
+
+def block_id_rule(state: StateInline, silent: bool) -> bool:
+    src, start = state.src, state.pos
+    if src[start] != "^" or not may_start_here(state):
+        return False
+    match = BLOCK_ID.match(src[start : state.posMax])
+    if match is None:
+        return False
+    end = start + 1 + len(match.group(1))
+    if not silent:
+        token = state.push("obsidian_block_id", "", 0)
+        token.content = match.group(1)
+        collector = collector_of(state.env)
+        if collector is not None:
+            collector.add_block_id(match.group(1), start, end)
+    state.pos = state.posMax
+    return True
+
+
+def blockids_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "obsidian_block_id", block_id_rule)

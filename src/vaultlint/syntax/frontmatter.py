@@ -1,0 +1,246 @@
+"""Frontmatter: detection (OBSIDIAN.md §7.1), YAML 1.2 core-schema reading, property links (§7.4).
+
+Obsidian reads the block with the ``yaml`` npm package in YAML 1.2 mode, so
+``yes``/``no`` and ``2020-08-21`` stay strings.  PyYAML speaks YAML 1.1; the
+:class:`Yaml12Loader` below swaps in the 1.2 core-schema resolvers.  The
+document is *composed* first (a node tree with positions) so that duplicate
+keys, unquoted ``[[links]]`` and property links can be found with their lines,
+and the tree is walked with a visited set so an alias bomb stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..model import (
+    ExternalUrl,
+    Frontmatter,
+    FrontmatterProblem,
+    Link,
+    LinkKind,
+    Property,
+    PropertyItem,
+    Span,
+    UrlOrigin,
+)
+from .wikilinks import parse_wikilink_inner
+
+#: Guard against pathological frontmatter (a YAML bomb is linear in nodes, but not free).
+MAX_NODES = 100_000
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 core-schema implicit typing."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (
+        "tag:yaml.org,2002:int",
+        r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$",
+        list("-+0123456789"),
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$",
+        list("-+.0123456789"),
+    ),
+):
+    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _construct_float(loader: yaml.SafeLoader, node: ScalarNode) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text.endswith("inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if text.endswith("nan"):
+        return float("nan")
+    return float(text)
+
+
+Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+@dataclass(frozen=True)
+class FrontmatterBlock:
+    """Where the frontmatter is: lines are 0-based indexes into the file's lines."""
+
+    yaml_text: str
+    first_yaml_line: int  # the line after the opening fence
+    closing_line: int  # the closing fence
+
+
+def find_frontmatter(lines: list[str]) -> FrontmatterBlock | None | int:
+    """The frontmatter block; ``None`` when there is none; the opening line (0) when unclosed."""
+    if not lines or lines[0] != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].startswith("---"):
+            return FrontmatterBlock("\n".join(lines[1:index]), 1, index)
+    return 0
+
+
+def _span(node: Node, line_offset: int) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + line_offset + 1, start.column + 1, end.line + line_offset + 1, end.column + 1)
+
+
+def _key_text(node: Node) -> str:
+    return node.value if isinstance(node, ScalarNode) else "<complex key>"
+
+
+def _walk(root: Node) -> Iterator[tuple[str, Node]]:
+    """Every node below ``root`` with its dotted key path, each node once."""
+    seen: set[int] = set()
+    stack: list[tuple[str, Node]] = [("", root)]
+    while stack:
+        path, node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise RecursionError("frontmatter has too many nodes")
+        yield path, node
+        if isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                stack.append((f"{path}.{_key_text(key)}" if path else _key_text(key), value))
+        elif isinstance(node, SequenceNode):
+            for index in reversed(range(len(node.value))):
+                stack.append((f"{path}.{index}" if path else str(index), node.value[index]))
+
+
+_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ParsedFrontmatter:
+    frontmatter: Frontmatter
+    links: tuple[Link, ...]
+    urls: tuple[ExternalUrl, ...]
+
+
+def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
+    offset = block.first_yaml_line
+    whole = Span(1, 1, block.closing_line + 1, 4)
+    problems: list[FrontmatterProblem] = []
+    loader = Yaml12Loader(block.yaml_text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return ParsedFrontmatter(Frontmatter(whole, block.yaml_text), (), ())
+        nodes = list(_walk(root))
+        value = loader.construct_document(root)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line if mark else 0) + offset + 1
+        column = (mark.column if mark else 0) + 1
+        problem = error.problem or error.context or "syntax error"
+        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {problem}", Span.point(line, column)))
+        return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
+        message = "too deeply nested" if isinstance(error, RecursionError) else str(error).splitlines()[0]
+        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {message}", Span.point(offset + 1, 1)))
+        return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
+    finally:
+        loader.dispose()
+
+    links: list[Link] = []
+    urls: list[ExternalUrl] = []
+    source = block.yaml_text
+    for path, node in nodes:
+        if isinstance(node, MappingNode):
+            problems.extend(_duplicate_keys(node, offset))
+        elif isinstance(node, SequenceNode) and node.flow_style:
+            if source.startswith("[[", node.start_mark.index) and path:
+                written = source[node.start_mark.index : node.end_mark.index]
+                problems.append(
+                    FrontmatterProblem(
+                        "FM006",
+                        f'property "{path}" holds an unquoted link {written}, which YAML reads as a nested list',
+                        _span(node, offset),
+                        hint=f"quote it: {path.rsplit('.', 1)[-1]}: \"{written}\"",
+                    )
+                )
+        elif isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and path:
+            text = node.value
+            if text.startswith("[[") and text.endswith("]]") and len(text) > 4:
+                target = parse_wikilink_inner(text[2:-2])
+                links.append(
+                    Link(LinkKind.PROPERTY, target.target, target.path, target.subpath, _span(node, offset), property_key=path)
+                )
+            elif _URL.match(text.strip()):
+                urls.append(ExternalUrl(text.strip(), _span(node, offset), UrlOrigin.FRONTMATTER))
+
+    if not isinstance(root, MappingNode):
+        problems.append(
+            FrontmatterProblem(
+                "FM002",
+                f"frontmatter is a {'list' if isinstance(root, SequenceNode) else 'single value'}, "
+                "not a set of properties, so Obsidian ignores it",
+                _span(root, offset),
+            )
+        )
+        return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
+
+    properties = tuple(_properties(root, value, offset))
+    return ParsedFrontmatter(
+        Frontmatter(whole, block.yaml_text, properties, is_mapping=True, problems=tuple(problems)),
+        tuple(links),
+        tuple(urls),
+    )
+
+
+def _duplicate_keys(node: MappingNode, offset: int) -> Iterator[FrontmatterProblem]:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode):
+            continue
+        if key.value in seen:
+            yield FrontmatterProblem("FM003", f'duplicate property "{key.value}"', _span(key, offset))
+        seen.add(key.value)
+
+
+def _properties(root: MappingNode, value: Any, offset: int) -> Iterator[Property]:
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, ScalarNode):
+            continue
+        key = key_node.value
+        prop_value = value.get(key) if isinstance(value, dict) else None
+        items: tuple[PropertyItem, ...] = ()
+        if isinstance(value_node, SequenceNode) and isinstance(prop_value, list):
+            items = tuple(
+                PropertyItem(item_value, _span(item, offset), _plain_text(item))
+                for item, item_value in zip(value_node.value, prop_value)
+            )
+        yield Property(
+            key=key,
+            key_span=_span(key_node, offset),
+            value=prop_value,
+            value_span=_span(value_node, offset),
+            items=items,
+            plain_text=_plain_text(value_node),
+        )
+
+
+def _plain_text(node: Node) -> str | None:
+    """The source text of an unquoted scalar (type checks work on it, OBSIDIAN.md §7.3)."""
+    return node.value if isinstance(node, ScalarNode) and node.style is None else None

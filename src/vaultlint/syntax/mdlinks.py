@@ -1,0 +1,249 @@
+"""Markdown links, images, autolinks and bare URLs, with positions (OBSIDIAN.md §3).
+
+markdown-it-py's own rules do the parsing; thin wrappers record where each
+construct started and ended, and re-read the destination from the source so
+that vaultlint sees it as written (markdown-it normalises ``href``).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from ..model import LinkKind, UrlOrigin
+from .collect import Collector, collector_of
+from .wikilinks import normalize_target
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+# JavaScript's decodeURI leaves these escaped (OBSIDIAN.md §3).
+_DECODE_URI_RESERVED = frozenset(";/?:@&=+$,#")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+class UriError(ValueError):
+    pass
+
+
+def decode_uri(text: str) -> str:
+    """JavaScript ``decodeURI``: decode ``%XX`` except reserved characters; raise on bad input."""
+    if "%" not in text:
+        return text
+
+    def decode_run(match: re.Match[str]) -> str:
+        run = match.group()
+        data = bytes(int(run[i + 1 : i + 3], 16) for i in range(0, len(run), 3))
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise UriError(str(error)) from error
+        # Keep reserved single-byte characters in their original %XX spelling.
+        out: list[str] = []
+        index = 0
+        for char in decoded:
+            width = len(char.encode("utf-8")) * 3
+            out.append(run[index : index + 3] if char in _DECODE_URI_RESERVED else char)
+            index += width
+        return "".join(out)
+
+    decoded = _PERCENT_RUN.sub(decode_run, text)
+    if "%" in _PERCENT_RUN.sub("", text):
+        raise UriError(f"malformed percent escape in {text!r}")
+    return decoded
+
+
+def is_internal_destination(destination: str) -> bool:
+    """Internal when it starts with ``./`` or ``../``, or holds no ``:`` at all."""
+    return destination.startswith(("./", "../")) or ":" not in destination
+
+
+def split_internal_destination(destination: str) -> tuple[str, str] | None:
+    """Decode an internal destination into (path, subpath); ``None`` if decoding fails."""
+    try:
+        decoded = decode_uri(destination)
+    except UriError:
+        return None
+    target = normalize_target(decoded)
+    path, hash_sign, rest = target.partition("#")
+    return path, hash_sign + rest
+
+
+def _destination_after_label(state: StateInline, label_open: int) -> tuple[int, int, str] | None:
+    """For ``[label](dest …)`` at ``label_open``: (dest start, dest end, dest as parsed)."""
+    label_end = state.md.helpers.parseLinkLabel(state, label_open, True)
+    if label_end < 0:
+        return None
+    pos = label_end + 1
+    src, maximum = state.src, state.posMax
+    if pos >= maximum or src[pos] != "(":
+        return None  # reference-style link: not an internal link for Obsidian
+    pos += 1
+    while pos < maximum and src[pos] in " \t\n":
+        pos += 1
+    result = state.md.helpers.parseLinkDestination(src, pos, maximum)
+    if not result.ok:
+        return None
+    return pos, result.pos, result.str
+
+
+def _record_link(collector: Collector, state: StateInline, start: int, image: bool) -> None:
+    found = _destination_after_label(state, start + 1 if image else start)
+    if found is None:
+        return
+    dest_start, dest_end, destination = found
+    link_end = state.pos
+    if not destination.strip():
+        collector.add_empty_link(state.src[start:link_end], start, link_end)
+        return
+    if _HTTP_URL.match(destination):
+        origin = UrlOrigin.MARKDOWN_IMAGE if image else UrlOrigin.MARKDOWN_LINK
+        collector.add_url(destination, origin, dest_start, dest_end)
+        return
+    if not is_internal_destination(destination):
+        return  # mailto:, obsidian://, file://, zotero:, C:\ ...
+    parts = split_internal_destination(destination)
+    if parts is None:
+        return
+    path, subpath = parts
+    if not path and not [s for s in subpath.split("#") if s.strip()]:
+        collector.add_empty_link(state.src[start:link_end], start, link_end)
+        return
+    kind = LinkKind.MARKDOWN_IMAGE if image else LinkKind.MARKDOWN
+    collector.add_link(kind, destination, path, subpath, start, link_end)
+
+
+def _wrap_link(original: InlineRule, image: bool) -> InlineRule:
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        collector = None if silent else collector_of(state.env)
+        if image and collector is not None:
+            # markdown-it parses the alt text from a substring starting after "!["
+            collector.push_base(start + 2)
+        try:
+            matched = original(state, silent)
+        finally:
+            if image and collector is not None:
+                collector.pop_base()
+        if matched and collector is not None:
+            _record_link(collector, state, start, image)
+        return matched
+
+    return rule
+
+
+def _wrap_autolink(original: InlineRule) -> InlineRule:
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        matched = original(state, silent)
+        collector = None if silent else collector_of(state.env)
+        if matched and collector is not None:
+            url = state.src[start + 1 : state.pos - 1]
+            if _HTTP_URL.match(url):
+                collector.add_url(url, UrlOrigin.AUTOLINK, start + 1, state.pos - 1)
+        return matched
+
+    return rule
+
+
+_SCHEME_AT_END = re.compile(r"https?\Z", re.IGNORECASE)
+
+
+def _wrap_bare_url(original: InlineRule) -> InlineRule:
+    """GFM autolink literals: the rule fires at ``:`` with the scheme already in ``pending``."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        position = state.pos
+        scheme = _SCHEME_AT_END.search(state.pending)
+        matched = original(state, silent)
+        collector = None if silent else collector_of(state.env)
+        if matched and collector is not None and scheme is not None:
+            start = position - len(scheme.group())
+            collector.add_url(state.src[start : state.pos], UrlOrigin.BARE, start, state.pos)
+        return matched
+
+    return rule
+
+
+def _wrap_html_inline(original: InlineRule) -> InlineRule:
+    """Keep ``<!-- … -->`` comment text for suppression directives."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        matched = original(state, silent)
+        collector = None if silent else collector_of(state.env)
+        if matched and collector is not None and state.src.startswith("<!--", start):
+            collector.add_comment(state.src[start + 4 : state.pos - 3], start, state.pos, html=True)
+        return matched
+
+    return rule
+
+
+def _wrap_nested(original: InlineRule, offset: int) -> InlineRule:
+    """For rules that parse a substring starting ``offset`` after ``state.pos``."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        collector = None if silent else collector_of(state.env)
+        if collector is not None:
+            collector.push_base(state.pos + offset)
+        try:
+            return original(state, silent)
+        finally:
+            if collector is not None:
+                collector.pop_base()
+
+    return rule
+
+
+_RAW_SPACE_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(([^()<>\n]*[ \t][^()<>\n]*)\)")
+
+
+def raw_space_link_rule(state: StateInline, silent: bool) -> bool:
+    """``[a](My Note.md)``: not a link for CommonMark (D2); record it for LK007.
+
+    Runs after ``link`` and ``image`` failed at this position and never matches,
+    so the text is parsed on as usual.
+    """
+    if silent:
+        return False
+    match = _RAW_SPACE_LINK.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    destination = match.group(2).strip()
+    if not destination or not is_internal_destination(destination) or _HTTP_URL.match(destination):
+        return False
+    if re.fullmatch(r"\S+\s+(\"[^\"]*\"|'[^']*')", destination):
+        return False  # a destination followed by a title: a real link
+    collector = collector_of(state.env)
+    if collector is not None:
+        collector.add_raw_space_link(destination, state.pos, match.end())
+    return False
+
+
+def _replace(md: MarkdownIt, name: str, wrap: Callable[[InlineRule], InlineRule]) -> None:
+    ruler = md.inline.ruler
+    for rule in ruler.__rules__:
+        if rule.name == name:
+            rule.fn = wrap(rule.fn)
+            ruler.__cache__ = None
+            return
+    raise LookupError(f"markdown-it has no inline rule {name!r}")
+
+
+def mdlinks_plugin(md: MarkdownIt) -> None:
+    _replace(md, "link", lambda fn: _wrap_link(fn, image=False))
+    _replace(md, "image", lambda fn: _wrap_link(fn, image=True))
+    _replace(md, "autolink", _wrap_autolink)
+    _replace(md, "html_inline", _wrap_html_inline)
+    _replace(md, "gfm_autolink_protocol", _wrap_bare_url)
+    _replace(md, "footnote_inline", lambda fn: _wrap_nested(fn, 2))
+    md.inline.ruler.after("image", "raw_space_link", raw_space_link_rule)
+
+
+def unquote_for_hint(path: str) -> str:
+    """How to write a path with spaces as a Markdown link destination."""
+    return urllib.parse.quote(path, safe="/#")

@@ -1,0 +1,137 @@
+"""Map offsets in markdown-it's inline content back to lines and columns of the file.
+
+markdown-it-py gives block tokens a line range (``token.map``) but strips
+container prefixes (``> ``, list indentation) from the inline content and gives
+inline child tokens no position at all.  Our inline rules therefore record
+offsets into the inline content, and an :class:`OffsetMap` built per inline
+token turns those offsets into 1-based file positions.
+
+An offset map is a sorted list of *segments*: runs of inline content that are
+contiguous in the source file.  Inside a segment, content offset ``o`` is at
+column ``column + (o - start)`` of ``line``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from ..model import Span
+
+
+class OffsetMap:
+    __slots__ = ("_starts", "_segments")
+
+    def __init__(self, segments: Sequence[tuple[int, int, int]]) -> None:
+        """``segments``: ``(content_offset, line, column)`` triples, sorted by offset."""
+        self._segments = list(segments) or [(0, 1, 1)]
+        self._starts = [s[0] for s in self._segments]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        start, line, column = self._segments[max(index, 0)]
+        return line, column + max(offset - start, 0)
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.locate(start)
+        if end <= start:
+            return Span(line, column, line, column)
+        end_line, end_column = self.locate(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+
+def _column_of(content_line: str, source_line: str) -> int:
+    """0-based column in ``source_line`` where ``content_line`` (already lstripped) starts.
+
+    The content line is a suffix of the source line once the container prefix is
+    removed, except that markdown-it trims trailing whitespace of the last line
+    and drops an ATX heading's closing ``#``s; those cases fall back to a search.
+    """
+    if not content_line:
+        return len(source_line.rstrip("\n"))
+    if source_line.endswith(content_line):
+        return len(source_line) - len(content_line)
+    trimmed = source_line.rstrip()
+    if trimmed.endswith(content_line):
+        return len(trimmed) - len(content_line)
+    found = source_line.find(content_line)
+    return found if found >= 0 else 0
+
+
+def block_offset_map(content: str, first_line: int, source_lines: Sequence[str]) -> OffsetMap:
+    """Offset map for the inline content of a paragraph, heading or comment block.
+
+    ``first_line`` is the 0-based source line of the content's first line; each
+    following content line is the next source line (markdown-it keeps that
+    one-to-one for paragraphs and headings).
+    """
+    segments: list[tuple[int, int, int]] = []
+    offset = 0
+    for index, content_line in enumerate(content.split("\n")):
+        line_no = first_line + index
+        stripped = content_line.lstrip(" \t")
+        lead = len(content_line) - len(stripped)
+        if line_no < len(source_lines):
+            column = _column_of(stripped, source_lines[line_no])
+        else:  # pragma: no cover - defensive: content longer than the file
+            column = 0
+        segments.append((offset + lead, line_no + 1, column + 1))
+        offset += len(content_line) + 1
+    return OffsetMap(segments)
+
+
+def container_prefix_starts(source_line: str) -> list[int]:
+    """Columns just after each ``>`` of a line's quote prefix, innermost first, then 0."""
+    starts = [0]
+    for index, char in enumerate(source_line):
+        if char == ">":
+            starts.append(index + 1)
+        elif char not in " \t":
+            break
+    return starts[::-1]
+
+
+def table_row_cell_maps(
+    source_line: str, line_no: int, start: int = 0
+) -> list[tuple[str, OffsetMap]]:
+    """Split a table row exactly as markdown-it's ``escapedSplit`` does, keeping positions.
+
+    Returns ``(cell_content, offset_map)`` per cell.  markdown-it removes the
+    backslash of an escaped ``\\|``, so a cell's content is not always a
+    substring of the row; each removed backslash starts a new segment.
+    ``start`` skips a container prefix such as ``> `` (0-based column).
+    """
+    text = source_line.rstrip("\n")
+    body_start = len(text) - len(text[start:].lstrip())
+    body_end = len(text.rstrip())
+    cells: list[list[tuple[str, int]]] = [[]]
+    escaped = False
+    for position in range(body_start, body_end):
+        char = text[position]
+        if char == "|":
+            if not escaped:
+                cells.append([])
+                escaped = False
+                continue
+            cells[-1].pop()  # drop the backslash of "\|"
+        cells[-1].append((char, position))
+        escaped = char == "\\"
+    if cells and not cells[0]:
+        cells.pop(0)
+    if cells and not cells[-1]:
+        cells.pop()
+    result: list[tuple[str, OffsetMap]] = []
+    for cell in cells:
+        chars = cell
+        while chars and chars[0][0] in " \t":
+            chars = chars[1:]
+        while chars and chars[-1][0] in " \t":
+            chars = chars[:-1]
+        segments: list[tuple[int, int, int]] = []
+        previous = -2
+        for offset, (_, position) in enumerate(chars):
+            if position != previous + 1:
+                segments.append((offset, line_no + 1, position + 1))
+            previous = position
+        result.append(("".join(c for c, _ in chars), OffsetMap(segments)))
+    return result

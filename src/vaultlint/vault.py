@@ -1,0 +1,351 @@
+"""The vault: its root, every file in it, Obsidian's settings, and link resolution.
+
+Which files *exist* is always the whole vault (OBSIDIAN.md §8.2: everything but
+dot-files and dot-folders).  Which files are *reported on* is decided by the
+engine with :meth:`Vault.is_reportable`.  :meth:`VaultIndex.resolve` is the one
+implementation of Obsidian's ``getLinkpathDest`` (OBSIDIAN.md §2.1).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import posixpath
+import re
+import stat
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+
+class VaultError(Exception):
+    """A problem that stops the run (exit code 2): the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class VaultFile:
+    path: str  # vault-relative, '/'-separated, NFC
+    fs_path: str  # where it is on disk
+
+    @property
+    def is_note(self) -> bool:
+        return self.path.lower().endswith(".md")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a link path leads: a vault path, or ``None`` when unresolved."""
+
+    target: str | None
+    #: Other candidates that tie with ``target`` under Obsidian's rules (LK005, D3).
+    tied: tuple[str, ...] = ()
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _js_length(text: str) -> int:
+    """String length as JavaScript counts it (UTF-16 code units), for Obsidian's sort."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class VaultIndex:
+    """Every file of the vault by path and by lower-cased file name (OBSIDIAN.md §2)."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths: tuple[str, ...] = tuple(sorted(paths))
+        self._by_lower_path: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for path in self.paths:
+            lower = path.lower()
+            self._by_lower_path.setdefault(lower, path)
+            self._by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+        self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
+
+    def __contains__(self, path: str) -> bool:
+        return nfc(path).lower() in self._by_lower_path
+
+    def exact(self, path: str) -> str | None:
+        """The vault path equal to ``path`` ignoring case."""
+        return self._by_lower_path.get(nfc(path).lower())
+
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def _resolve(self, link_path: str, source_path: str) -> Resolution:
+        # Step 1: an empty path is the note itself.
+        if not link_path:
+            return Resolution(source_path)
+        path = nfc(link_path).lower()
+        source_folder = posixpath.dirname(source_path).lower()
+        absolute = path.startswith("/")
+        bare = "/" not in path
+        relative = path.startswith(("./", "../"))
+        if relative:
+            joined = posixpath.normpath(posixpath.join(source_folder, path))
+            if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+                return Resolution(None)  # climbs above the vault root
+            path = joined
+        # Step 2: candidates by file name, with ".md" implied when needed.
+        name = path.rsplit("/", 1)[-1]
+        candidates = self._by_name.get(name, []) if "." in name else []
+        wanted = path
+        if not candidates:
+            candidates = self._by_name.get(name + ".md", [])
+            wanted = path + ".md"
+        if not candidates:
+            return Resolution(None)
+        # Step 3: a bare name with a single candidate.
+        if bare and len(candidates) == 1:
+            return Resolution(candidates[0])
+        # Steps 4 and 5: the exact vault path (relative paths are now vault paths too).
+        if wanted.startswith("/"):
+            wanted = wanted[1:]
+        for candidate in candidates:
+            if candidate.lower() == wanted:
+                return Resolution(candidate)
+        # Step 6: no fuzzy matching for absolute links.
+        if absolute:
+            return Resolution(None)
+        # Step 7: suffix match; same folder first (plain string prefix), then shortest.
+        matches = [c for c in candidates if c.lower().endswith(wanted)]
+        if not matches:
+            return Resolution(None)
+        same_folder = [c for c in matches if c.lower().startswith(source_folder)]
+        group = same_folder or matches
+        group.sort(key=lambda c: (_js_length(c), c.lower(), c))
+        best = group[0]
+        tied = tuple(c for c in group[1:] if _js_length(c) == _js_length(best))
+        return Resolution(best, tied)
+
+
+@dataclass(frozen=True)
+class ObsidianSettings:
+    """What vaultlint reads from the config folder (OBSIDIAN.md §8)."""
+
+    user_ignore_filters: tuple[str, ...] = ()
+    property_types: Mapping[str, str] = field(default_factory=dict)
+    template_folders: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _read_json(path: Path, warnings: list[str]) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        warnings.append(f"{path}: ignored, not readable JSON ({error})")
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_obsidian_settings(root: Path, obsidian_dir: str) -> ObsidianSettings:
+    config = root / obsidian_dir
+    warnings: list[str] = []
+    app = _read_json(config / "app.json", warnings)
+    filters = app.get("userIgnoreFilters") or []
+    types = _read_json(config / "types.json", warnings).get("types") or {}
+    folders = [
+        _read_json(config / "templates.json", warnings).get("folder"),
+        _read_json(config / "plugins" / "templater-obsidian" / "data.json", warnings).get("templates_folder"),
+    ]
+    return ObsidianSettings(
+        user_ignore_filters=tuple(f.strip() for f in filters if isinstance(f, str) and f.strip()),
+        property_types={k: v for k, v in types.items() if isinstance(k, str) and isinstance(v, str)},
+        template_folders=tuple(
+            nfc(f.strip().strip("/")) for f in folders if isinstance(f, str) and f.strip().strip("/")
+        ),
+        warnings=tuple(warnings),
+    )
+
+
+def is_user_ignored(path: str, filters: Iterable[str]) -> bool:
+    """Obsidian's Excluded files (``updateUserIgnoreFilters``, OBSIDIAN.md §8.1)."""
+    lower = path.lower()
+    for entry in filters:
+        if len(entry) > 2 and entry.startswith("/") and entry.endswith("/"):
+            try:
+                if re.search(entry[1:-1], path, re.IGNORECASE):
+                    return True
+            except re.error:
+                continue  # Obsidian logs a bad regex and skips it
+        elif lower.startswith(entry.lower()):
+            return True
+    return False
+
+
+class GitIgnore:
+    """``.gitignore`` files of the vault and of its parent folders up to the git work tree."""
+
+    def __init__(self, specs: list[tuple[str, str, pathspec.GitIgnoreSpec]]) -> None:
+        # (folder inside the vault it applies to, prefix that makes a vault path
+        # relative to the .gitignore's folder, spec), shallowest first: a deeper
+        # file's verdict overrides, as in git.
+        self._specs = specs
+
+    @classmethod
+    def load(cls, root: Path, folders_with_gitignore: Iterable[str]) -> GitIgnore:
+        specs: list[tuple[str, str, pathspec.GitIgnoreSpec]] = []
+        parents: list[Path] = []
+        if not (root / ".git").exists():
+            for parent in root.parents:
+                parents.append(parent)
+                if (parent / ".git").exists():
+                    break
+            else:
+                parents = []
+        for parent in reversed(parents):
+            spec = cls._read(parent / ".gitignore")
+            if spec is not None:
+                specs.append(("", os.path.relpath(root, parent).replace(os.sep, "/") + "/", spec))
+        for folder in sorted(folders_with_gitignore, key=lambda f: f.count("/")):
+            spec = cls._read(root / folder / ".gitignore" if folder else root / ".gitignore")
+            if spec is not None:
+                specs.append((folder, "", spec))
+        return cls(specs)
+
+    @staticmethod
+    def _read(path: Path) -> pathspec.GitIgnoreSpec | None:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+        except OSError:
+            return None
+
+    def is_ignored(self, path: str) -> bool:
+        ignored = False
+        for folder, prefix, spec in self._specs:
+            if not folder:
+                relative = prefix + path
+            elif path.startswith(folder + "/"):
+                relative = path[len(folder) + 1 :]
+            else:
+                continue
+            result = spec.check_file(relative)
+            if result.include is not None:
+                ignored = result.include
+        return ignored
+
+
+@dataclass
+class Vault:
+    root: Path
+    files: tuple[VaultFile, ...]
+    index: VaultIndex
+    obsidian: ObsidianSettings
+    gitignore: GitIgnore
+    by_path: dict[str, VaultFile]
+
+    @property
+    def notes(self) -> list[VaultFile]:
+        return [f for f in self.files if f.is_note]
+
+    def in_template_folder(self, path: str) -> bool:
+        lower = path.lower()
+        return any(lower.startswith(folder.lower() + "/") for folder in self.obsidian.template_folders)
+
+
+def find_vault_root(start: Path, obsidian_dir: str) -> Path | None:
+    """The nearest folder, from ``start`` upwards, that holds the Obsidian config folder."""
+    for folder in (start, *start.parents):
+        if (folder / obsidian_dir).is_dir():
+            return folder
+    return None
+
+
+def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
+    """Walk the vault once.  Dot-entries are not part of it; folder symlinks are never followed.
+
+    A file symlink counts only when it points at a file inside the vault
+    (OBSIDIAN.md §8.2): resolution never leaves the vault.
+    """
+    root = root.resolve()
+    real_root = str(root)
+    files: list[VaultFile] = []
+    gitignore_folders: list[str] = []
+    if (root / ".gitignore").is_file():
+        gitignore_folders.append("")
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, relative = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                if name == ".gitignore" and relative:
+                    gitignore_folders.append(relative)
+                continue
+            child = f"{relative}/{name}" if relative else name
+            try:
+                if entry.is_symlink():
+                    if not _symlink_stays_inside(entry.path, real_root):
+                        continue
+                    if entry.is_dir():
+                        continue  # never follow folder links: loops and duplicates
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, child))
+                    continue
+            except OSError:
+                continue
+            files.append(VaultFile(nfc(child), entry.path))
+    files.sort(key=lambda f: f.path)
+    obsidian = read_obsidian_settings(root, obsidian_dir)
+    return Vault(
+        root=root,
+        files=tuple(files),
+        index=VaultIndex(f.path for f in files),
+        obsidian=obsidian,
+        gitignore=GitIgnore.load(root, gitignore_folders),
+        by_path={f.path: f for f in files},
+    )
+
+
+def _symlink_stays_inside(path: str, real_root: str) -> bool:
+    try:
+        target = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError):
+        return False  # dangling, or a loop
+    return target.startswith(real_root + os.sep)
+
+
+MAX_NOTE_BYTES = 10 * 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """Why a note could not be read (VL001); the message is shown to the user."""
+
+
+def read_note_text(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
+    """The text of a note, or :class:`UnreadableFile` saying why not.  Never blocks on a FIFO."""
+    try:
+        info = os.stat(fs_path)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile("not a regular file")
+    if info.st_size > max_bytes:
+        raise UnreadableFile(
+            f"file is too large to check ({info.st_size / 1048576:.1f} MB, limit {max_bytes / 1048576:.0f} MB)"
+        )
+    try:
+        with open(fs_path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
+    if b"\x00" in data:
+        raise UnreadableFile("binary file (contains NUL bytes), not a Markdown note")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UnreadableFile(f"not valid UTF-8 (byte {error.start}, line {line})") from error
