@@ -1,0 +1,1 @@
+"""Obsidian Flavored Markdown on markdown-it-py: the plugins and the Note builder."""
