@@ -1,7 +1,10 @@
 """Block ids ``^id`` (OBSIDIAN.md §5).
 
 ``^`` and one or more of ``A-Z a-z 0-9 -``, as the last thing in a block's
-inline content (paragraph, list item text, heading, table cell).  It must not
+inline content (paragraph, list item text, heading, table cell), or at the end
+of one of its lines: a list item whose id is followed by a lazy continuation
+line (an embed on the next, indented line) keeps its id, and by the principle
+of reporting less, vaultlint accepts ids at any line end.  It must not
 be glued to preceding text (``word^id`` is not an id) but may follow
 whitespace, a line break, or directly another inline element
 (``![[img.png]]^id``, which the official help vault relies on).  The
@@ -19,7 +22,7 @@ from markdown_it.rules_inline import StateInline
 from .collect import collector_of
 from .tags import may_start_here
 
-BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$")
+BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*(?:\n|$)")
 
 
 def block_id_rule(state: StateInline, silent: bool) -> bool:
@@ -36,7 +39,7 @@ def block_id_rule(state: StateInline, silent: bool) -> bool:
         collector = collector_of(state.env)
         if collector is not None:
             collector.add_block_id(match.group(1), start, end)
-    state.pos = state.posMax
+    state.pos = end
     return True
 
 

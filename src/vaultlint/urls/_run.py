@@ -1,0 +1,176 @@
+"""One URL-check run: occurrences in, verdicts per unique URL out, then findings.
+
+Kept apart from ``__init__`` so that importing :mod:`vaultlint.urls` (for the
+settings and the result types) does not import httpx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import ExternalUrl, Violation
+from . import UrlFinding, UrlReport, UrlSummary
+from .cache import CachedResult, UrlCache
+from .classify import Kind, Verdict
+from .normalize import Malformed, Target, normalize
+from .progress import Progress
+from .scheduler import Scheduler
+from .settings import UrlSettings
+
+
+@dataclass
+class RunResult:
+    #: (path, occurrence, key) for well-formed URLs, (path, occurrence, Malformed) otherwise.
+    occurrences: list[tuple[str, ExternalUrl, str | Malformed]] = field(default_factory=list)
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    from_cache: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    network_unavailable: bool = False
+
+
+async def run(
+    occurrences: Sequence[tuple[str, ExternalUrl]],
+    settings: UrlSettings,
+    *,
+    cache_dir: Path | None,
+    progress: bool,
+) -> RunResult:
+    result = RunResult()
+    excludes = [re.compile(p) for p in settings.exclude]
+    targets: dict[str, Target] = {}
+    for path, occ in occurrences:
+        if any(p.search(occ.url) for p in excludes):
+            continue
+        target = normalize(occ.url)
+        if target is None:
+            continue  # ftp:, mailto: and friends are not ours to fetch
+        if isinstance(target, Malformed):
+            result.occurrences.append((path, occ, target))
+            continue
+        targets.setdefault(target.key, target)
+        result.occurrences.append((path, occ, target.key))
+
+    policies = {key: _policy(settings, t) for key, t in targets.items()}
+    cache = UrlCache.open(cache_dir) if cache_dir is not None else None
+    try:
+        if cache is not None:
+            for key, hit in cache.lookup(targets, policies, time.time()).items():
+                result.verdicts[key] = (
+                    Verdict(Kind.REDIRECTED, final_url=hit.final_url)
+                    if hit.kind == "redirected"
+                    else Verdict(Kind.OK)
+                )
+                result.from_cache.add(key)
+        todo = {k: t for k, t in targets.items() if k not in result.verdicts}
+        bar = Progress(len(todo), enabled=progress)
+        try:
+            scheduler = Scheduler(settings, bar)
+            fresh = await scheduler.run(todo) if todo else {}
+        finally:
+            bar.close()
+
+        # No connection at all, yet failures that look like a missing network:
+        # that is a machine without internet, not a vault full of dead links.
+        if todo and scheduler.stats.connections == 0:
+            lost = [k for k, v in fresh.items() if v.network_level]
+            if lost:
+                result.network_unavailable = True
+                for k in lost:
+                    fresh[k] = Verdict(Kind.SKIPPED, skipped_because="network unavailable")
+                n = len(lost)
+                result.warnings.append(f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked")
+        result.verdicts.update(fresh)
+
+        if cache is not None:
+            good = {
+                k: CachedResult("redirected" if v.kind is Kind.REDIRECTED else "ok", v.final_url)
+                for k, v in fresh.items()
+                if v.kind in (Kind.OK, Kind.REDIRECTED)
+            }
+            cache.store(good, policies, settings.cache_max_age, time.time())
+            cache.forget(k for k, v in fresh.items() if v.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
+    finally:
+        if cache is not None:
+            cache.close()
+            result.warnings[:0] = cache.warnings
+
+    private = sum(1 for v in result.verdicts.values() if v.skipped_because == "private address")
+    if private:
+        result.warnings.append(
+            f"{private} URL{'s' if private != 1 else ''} not checked: loopback, private or "
+            "link-local address (allow private URLs to check them)"
+        )
+    return result
+
+
+def _policy(settings: UrlSettings, target: Target) -> str:
+    """What a cached success depends on besides the URL: change it and the entry is stale."""
+    host = settings.host(target.host)
+    accept = host.accept_statuses if host.accept_statuses is not None else settings.accept_statuses
+    text = repr((sorted(accept), sorted(host.headers.items()), settings.allow_private))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build_report(result: RunResult, *, seconds: float) -> UrlReport:
+    findings: list[UrlFinding] = []
+    for path, occ, key in result.occurrences:
+        if isinstance(key, Malformed):
+            findings.append(_finding(path, occ, "UR004", f'malformed URL "{occ.url}": {key.reason}'))
+            continue
+        verdict = result.verdicts.get(key)
+        if verdict is None:
+            continue
+        if verdict.kind is Kind.DEAD:
+            findings.append(_finding(path, occ, "UR001", f'dead URL "{occ.url}": {verdict.reason}'))
+        elif verdict.kind is Kind.UNVERIFIABLE:
+            findings.append(_finding(path, occ, "UR002", f'unverifiable URL "{occ.url}": {verdict.reason}'))
+        elif verdict.kind is Kind.REDIRECTED and verdict.final_url:
+            final = _with_fragment(verdict.final_url, occ.url)
+            findings.append(
+                _finding(
+                    path, occ, "UR003",
+                    f'redirected URL "{occ.url}": permanently moved to "{final}"',
+                    hint=f'replace it with "{final}"',
+                )
+            )
+        elif verdict.kind is Kind.MALFORMED:
+            findings.append(_finding(path, occ, "UR004", f'malformed URL "{occ.url}": {verdict.reason}'))
+    findings.sort(key=lambda f: (f.path, f.violation.span, f.code, f.violation.message))
+
+    counted = [v for v in result.verdicts.values() if v.kind in _COUNTED]
+    kinds = [v.kind for v in counted]
+    summary = UrlSummary(
+        checked=len(counted),
+        ok=kinds.count(Kind.OK),
+        dead=kinds.count(Kind.DEAD),
+        unverifiable=kinds.count(Kind.UNVERIFIABLE),
+        redirected=kinds.count(Kind.REDIRECTED),
+        from_cache=len(result.from_cache),
+        seconds=round(seconds, 3),
+        network_unavailable=result.network_unavailable,
+    )
+    return UrlReport(tuple(findings), summary, tuple(result.warnings))
+
+
+_COUNTED = (Kind.OK, Kind.DEAD, Kind.UNVERIFIABLE, Kind.REDIRECTED)
+
+
+def _finding(path: str, occ: ExternalUrl, code: str, message: str, hint: str | None = None) -> UrlFinding:
+    return UrlFinding(
+        path=path,
+        code=code,
+        violation=Violation(span=occ.span, message=message, hint=hint, in_comment=occ.in_comment),
+    )
+
+
+def _with_fragment(final: str, written: str) -> str:
+    """Keep the fragment the note wrote when suggesting the new URL."""
+    _, hash_, fragment = written.partition("#")
+    if hash_ and "#" not in final:
+        return f"{final}#{fragment}"
+    return final

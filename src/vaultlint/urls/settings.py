@@ -1,0 +1,301 @@
+"""URL-checker settings and strict validation of the ``[urls]`` config table.
+
+The settings are a frozen dataclass with a sensible default for every field, so
+the CLI can build one from flags alone and the config loader can build one from
+the ``[urls]`` TOML table with :func:`url_settings_from_mapping`.  Validation is
+strict in yamllint's spirit: an unknown key or a value of the wrong type is an
+error that names the file and the key, never a silent default.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+#: 2xx is "the page is there"; 1xx never reaches us as a final status.
+DEFAULT_ACCEPT: frozenset[int] = frozenset(range(200, 300))
+
+_DAY = 86400.0
+
+
+def _version() -> str:
+    # Read lazily and defensively: the package metadata is missing when running
+    # from a source tree that was never installed.
+    try:
+        from importlib.metadata import version
+
+        return version("vaultlint")
+    except Exception:  # pragma: no cover - depends on how vaultlint is installed
+        return "0"
+
+
+DEFAULT_USER_AGENT = f"vaultlint/{_version()} (+link checker)"
+
+
+class UrlConfigError(ValueError):
+    """A ``[urls]`` config value is unknown or has the wrong type."""
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    """Overrides for one host name (matched exactly, case-insensitively).
+
+    ``None`` means "use the global value".  ``headers`` are sent only to this
+    host (on every hop that goes to it), which is what makes it safe to put an
+    ``Authorization`` header here: a redirect elsewhere never carries it.
+    """
+
+    concurrency: int | None = None
+    interval: float | None = None
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    accept_statuses: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class UrlSettings:
+    """Everything that decides how URLs are checked.  Every field has a default."""
+
+    #: Seconds for one whole request attempt, including a trickling response head.
+    timeout: float = 10.0
+    connect_timeout: float = 5.0
+    max_concurrency: int = 32
+    #: Never more than this many requests in flight to one host name.
+    per_host_concurrency: int = 4
+    #: Minimum seconds between the starts of two requests to one host.
+    per_host_interval: float = 0.0
+    #: Extra attempts for transient failures (timeouts are retried at most once).
+    retries: int = 2
+    #: Base of the exponential backoff between retries, in seconds (jittered).
+    retry_backoff: float = 1.0
+    max_redirects: int = 10
+    #: A ``Retry-After`` longer than this is not waited for: the host's URLs
+    #: are reported as rate limited instead.
+    max_retry_after: float = 60.0
+    accept_statuses: frozenset[int] = DEFAULT_ACCEPT
+    #: Regular expressions (``re.search``) on the URL as written; matches are skipped.
+    exclude: tuple[str, ...] = ()
+    user_agent: str = DEFAULT_USER_AGENT
+    #: Fetch loopback, private and link-local addresses too.
+    allow_private: bool = False
+    hosts: Mapping[str, HostSettings] = field(default_factory=lambda: MappingProxyType({}))
+    #: How long an ok result is reused from the cache (jittered down by up to 20%).
+    cache_max_age: float = 7 * _DAY
+    #: Bytes of a response body read at most (raw and decompressed alike).
+    body_cap: int = 64 * 1024
+
+    def host(self, name: str) -> HostSettings:
+        """The overrides for host ``name`` (a lower-case host name), or none."""
+        return self.hosts.get(name) or _NO_OVERRIDES
+
+
+_NO_OVERRIDES = HostSettings()
+
+
+# --------------------------------------------------------------------------
+# [urls] table validation
+
+
+def url_settings_from_mapping(table: Mapping[str, Any], source: str) -> UrlSettings:
+    """Build :class:`UrlSettings` from a ``[urls]`` TOML table.
+
+    ``source`` names the config file in error messages.  Raises
+    :class:`UrlConfigError` for an unknown key or a wrongly typed value.
+    """
+    if not isinstance(table, Mapping):
+        raise UrlConfigError(f"{source}: [urls]: expected a table, got {_kind(table)}")
+    v = _Validator(source)
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        spec = _TOP_LEVEL.get(key)
+        if spec is None:
+            raise v.error(key, f"unknown key (expected one of: {', '.join(sorted(_TOP_LEVEL))})")
+        name, convert = spec
+        kwargs[name] = convert(v, key, value)
+    return UrlSettings(**kwargs)
+
+
+class _Validator:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, key: str, what: str) -> UrlConfigError:
+        return UrlConfigError(f"{self.source}: [urls] {key}: {what}")
+
+    def expected(self, key: str, what: str, value: Any) -> UrlConfigError:
+        return self.error(key, f"expected {what}, got {_show(value)}")
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    # TOML booleans are Python bools, which are ints: never accept them as numbers.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _positive_float(v: _Validator, key: str, value: Any) -> float:
+    if not _is_number(value) or value <= 0:
+        raise v.expected(key, "a positive number of seconds", value)
+    return float(value)
+
+
+def _non_negative_float(v: _Validator, key: str, value: Any) -> float:
+    if not _is_number(value) or value < 0:
+        raise v.expected(key, "a number of seconds >= 0", value)
+    return float(value)
+
+
+def _positive_int(v: _Validator, key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise v.expected(key, "an integer >= 1", value)
+    return value
+
+
+def _non_negative_int(v: _Validator, key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise v.expected(key, "an integer >= 0", value)
+    return value
+
+
+def _bool(v: _Validator, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise v.expected(key, "true or false", value)
+    return value
+
+
+def _user_agent(v: _Validator, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or _has_ctl(value):
+        raise v.expected(key, "a non-empty string on one line", value)
+    return value
+
+
+def _days(v: _Validator, key: str, value: Any) -> float:
+    if not _is_number(value) or value < 0:
+        raise v.expected(key, "a number of days >= 0", value)
+    return float(value) * _DAY
+
+
+_RANGE = re.compile(r"^\s*(\d{3})\s*(?:-|\.\.=?)\s*(\d{3})\s*$")
+
+
+def _statuses(v: _Validator, key: str, value: Any) -> frozenset[int]:
+    """A list of status codes: integers, or ``"200-299"`` / ``"200..=299"`` ranges."""
+    what = 'a list of HTTP status codes (100-999) or ranges like "200-299"'
+    if not isinstance(value, list) or not value:
+        raise v.expected(key, what, value)
+    codes: set[int] = set()
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool) and 100 <= item <= 999:
+            codes.add(item)
+            continue
+        if isinstance(item, str):
+            m = _RANGE.match(item)
+            if m and 100 <= int(m[1]) <= int(m[2]) <= 999:
+                codes.update(range(int(m[1]), int(m[2]) + 1))
+                continue
+            if item.strip().isdigit() and 100 <= int(item) <= 999:
+                codes.add(int(item))
+                continue
+        raise v.expected(key, what, item)
+    return frozenset(codes)
+
+
+def _patterns(v: _Validator, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise v.expected(key, "a list of regular expressions", value)
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise v.error(key, f"invalid regular expression {pattern!r}: {exc}") from None
+    return tuple(value)
+
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def _has_ctl(text: str) -> bool:
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text if c != "\t")
+
+
+def _headers(v: _Validator, key: str, value: Any) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise v.expected(key, "a table of header names to strings", value)
+    headers: dict[str, str] = {}
+    for name, text in value.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise v.expected(key, "a valid header name", name)
+        if not isinstance(text, str) or _has_ctl(text):
+            raise v.expected(f"{key}.{name}", "a header value on one line", text)
+        headers[name] = text
+    return MappingProxyType(headers)
+
+
+_HOST_NAME = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.?$")
+
+
+def _host_name(v: _Validator, name: Any) -> str:
+    from .normalize import normalize_host
+
+    host = normalize_host(name) if isinstance(name, str) else None
+    if host is None:
+        raise v.expected("hosts", "host names as keys", name)
+    return host
+
+
+_HOST_KEYS = ("concurrency", "interval", "headers", "accept-statuses")
+
+
+def _hosts(v: _Validator, key: str, value: Any) -> Mapping[str, HostSettings]:
+    if not isinstance(value, Mapping):
+        raise v.expected(key, 'a table of host tables, like [urls.hosts."example.com"]', value)
+    hosts: dict[str, HostSettings] = {}
+    for name, table in value.items():
+        host = _host_name(v, name)
+        where = f'hosts."{name}"'
+        if not isinstance(table, Mapping):
+            raise v.expected(where, "a table", table)
+        fields: dict[str, Any] = {}
+        for sub, item in table.items():
+            k = f"{where}.{sub}"
+            if sub == "concurrency":
+                fields["concurrency"] = _positive_int(v, k, item)
+            elif sub == "interval":
+                fields["interval"] = _non_negative_float(v, k, item)
+            elif sub == "headers":
+                fields["headers"] = _headers(v, k, item)
+            elif sub == "accept-statuses":
+                fields["accept_statuses"] = _statuses(v, k, item)
+            else:
+                raise v.error(k, f"unknown key (expected one of: {', '.join(_HOST_KEYS)})")
+        hosts[host] = HostSettings(**fields)
+    return MappingProxyType(hosts)
+
+
+_TOP_LEVEL: dict[str, tuple[str, Any]] = {
+    "timeout": ("timeout", _positive_float),
+    "connect-timeout": ("connect_timeout", _positive_float),
+    "max-concurrency": ("max_concurrency", _positive_int),
+    "per-host-concurrency": ("per_host_concurrency", _positive_int),
+    "per-host-interval": ("per_host_interval", _non_negative_float),
+    "retries": ("retries", _non_negative_int),
+    "retry-backoff": ("retry_backoff", _non_negative_float),
+    "max-redirects": ("max_redirects", _non_negative_int),
+    "max-retry-after": ("max_retry_after", _non_negative_float),
+    "accept-statuses": ("accept_statuses", _statuses),
+    "exclude": ("exclude", _patterns),
+    "user-agent": ("user_agent", _user_agent),
+    "allow-private": ("allow_private", _bool),
+    "cache-max-age-days": ("cache_max_age", _days),
+    "hosts": ("hosts", _hosts),
+}
