@@ -73,30 +73,49 @@ def split_internal_destination(destination: str) -> tuple[str, str] | None:
     return path, hash_sign + rest
 
 
-def _destination_after_label(state: StateInline, label_open: int) -> tuple[int, int, str] | None:
-    """For ``[label](dest …)`` at ``label_open``: (dest start, dest end, dest as parsed)."""
+def _destination_after_label(state: StateInline, label_open: int, link_end: int) -> tuple[int, int, str] | None:
+    """For ``[label](dest …)`` at ``label_open``: (dest start, dest end, dest as parsed).
+
+    The label usually ends at the first ``](``; the destination parsed from
+    there must run to a ``)`` or a title, which confirms it.  Only when that
+    fails is the label re-scanned with markdown-it's own (slower) label parser.
+    """
+    src = state.src
+    guess = src.find("](", label_open, link_end)
+    candidates = [guess] if guess >= 0 else []
+    for label_end in candidates:
+        found = _destination_at(state, label_end, link_end)
+        if found is not None:
+            return found
     label_end = state.md.helpers.parseLinkLabel(state, label_open, True)
-    if label_end < 0:
+    if label_end < 0 or label_end == guess:
         return None
+    return _destination_at(state, label_end, link_end)
+
+
+def _destination_at(state: StateInline, label_end: int, link_end: int) -> tuple[int, int, str] | None:
+    src = state.src
     pos = label_end + 1
-    src, maximum = state.src, state.posMax
-    if pos >= maximum or src[pos] != "(":
+    if pos >= link_end or src[pos] != "(":
         return None  # reference-style link: not an internal link for Obsidian
     pos += 1
-    while pos < maximum and src[pos] in " \t\n":
+    while pos < link_end and src[pos] in " \t\n":
         pos += 1
-    result = state.md.helpers.parseLinkDestination(src, pos, maximum)
+    result = state.md.helpers.parseLinkDestination(src, pos, link_end)
     if not result.ok:
+        return None
+    rest = src[result.pos : link_end].strip()
+    if not rest.endswith(")") or (len(rest) > 1 and rest[0] not in "\"'("):
         return None
     return pos, result.pos, result.str
 
 
 def _record_link(collector: Collector, state: StateInline, start: int, image: bool) -> None:
-    found = _destination_after_label(state, start + 1 if image else start)
+    link_end = state.pos
+    found = _destination_after_label(state, start + 1 if image else start, link_end)
     if found is None:
         return
     dest_start, dest_end, destination = found
-    link_end = state.pos
     if not destination.strip():
         collector.add_empty_link(state.src[start:link_end], start, link_end)
         return

@@ -11,8 +11,8 @@ request, redirect hops included, exactly as the server counts them.
 The dispatcher is a single coroutine: start whatever may start now, then wait
 for the first request to finish or the next moment a host becomes ready,
 whichever comes first.  Every loop is bounded: each job ends after at most
-``1 + retries`` transient failures, ``max_redirects`` hops and one HEAD-to-GET
-fallback per hop.
+``1 + retries`` transient failures (timeouts: 2), ``1 + retries`` rate-limit
+answers, ``max_redirects`` hops and one HEAD-to-GET fallback per hop.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ from .settings import UrlSettings
 
 #: A timeout costs a whole ``timeout`` and a second one rarely ends differently.
 _MAX_TIMEOUT_RETRIES = 1
+#: Spacing between requests to a host that answered 429, doubled on every
+#: further push-back up to the maximum.
+_RATE_LIMITED_INTERVAL = 0.25
+_MAX_INTERVAL = 5.0
 
 
 class HeadState(enum.Enum):
@@ -72,6 +76,7 @@ class Job:
     hop: int = 0
     failures: int = 0
     timeouts: int = 0
+    rate_limits: int = 0
     #: GET after a HEAD on this hop gave no usable answer.
     force_get: bool = False
     head_failed: bool = False
@@ -355,31 +360,39 @@ class Scheduler:
 
     def _retry(self, host: Host, job: Job, step: Retry, now: float) -> None:
         s = self.settings
+        if step.rate_limited:
+            self._rate_limited(host, job, step, now)
+            return
         job.failures += 1
         job.timeouts += step.timeout
         exhausted = job.failures > s.retries or job.timeouts > min(s.retries, _MAX_TIMEOUT_RETRIES)
-        if step.rate_limited:
-            host.limit = 1  # a host that pushed back gets one request at a time from now on
-            if step.retry_after is not None and step.retry_after > s.max_retry_after:
-                # Not worth waiting for: tell the user, and leave the host alone.
-                host.gave_up = Verdict(
-                    Kind.UNVERIFIABLE,
-                    f"{step.verdict.reason}, asked to retry after {step.retry_after:.0f} s",
-                )
-                self._finish(job, host.gave_up)
-                return
-            pause = step.retry_after if step.retry_after is not None else self._backoff(job.failures)
-            host.paused_until = max(host.paused_until, now + pause)
-            if exhausted:
-                self._done(job, step.verdict)
-            else:
-                host.queue.appendleft(job)  # first in line when the pause ends
-            return
         if exhausted:
             self._done(job, step.verdict)
             return
         delay = step.retry_after if step.retry_after is not None else self._backoff(job.failures)
         heapq.heappush(host.delayed, (now + min(delay, s.max_retry_after), next(self._seq), job))
+
+    def _rate_limited(self, host: Host, job: Job, step: Retry, now: float) -> None:
+        """The host pushed back (429, or 503 with Retry-After): pause it as a whole."""
+        s = self.settings
+        # From now on one request at a time, spaced further apart on every push-back.
+        host.limit = 1
+        if now >= host.paused_until:  # answers to requests already in flight count once
+            host.interval = min(max(host.interval * 2, _RATE_LIMITED_INTERVAL), _MAX_INTERVAL)
+        if step.retry_after is not None and step.retry_after > s.max_retry_after:
+            # Not worth waiting for: say so, and leave the host alone.
+            host.gave_up = Verdict(
+                Kind.UNVERIFIABLE, f"{step.verdict.reason}, asked to retry after {step.retry_after:.0f} s"
+            )
+            self._finish(job, host.gave_up)
+            return
+        job.rate_limits += 1
+        pause = step.retry_after if step.retry_after is not None else self._backoff(job.rate_limits)
+        host.paused_until = max(host.paused_until, now + pause)
+        if job.rate_limits > s.retries:
+            self._done(job, step.verdict)
+        else:
+            host.queue.appendleft(job)  # first in line when the pause ends; no slot held meanwhile
 
     def _backoff(self, failures: int) -> float:
         # Exponential with jitter, so retries of many URLs do not arrive in lockstep.
