@@ -136,7 +136,7 @@ def check(
         except OSError as error:
             raise UsageError(f"cannot write {output_file}: {error.strerror}") from error
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=context.color)
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
     return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK

@@ -148,7 +148,12 @@ def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
         if root is None:
             return ParsedFrontmatter(Frontmatter(whole, block.yaml_text), (), ())
         nodes = list(_walk(root))
-        value = loader.construct_document(root)
+        if isinstance(root, MappingNode):
+            # Each value on its own, so a duplicated key keeps both of its values.
+            values = [loader.construct_object(value, deep=True) for _, value in root.value]
+        else:
+            loader.construct_document(root)
+            values = []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + offset + 1
@@ -201,7 +206,7 @@ def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
         )
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
 
-    properties = tuple(_properties(root, value, offset))
+    properties = tuple(_properties(root, values, offset))
     return ParsedFrontmatter(
         Frontmatter(whole, block.yaml_text, properties, is_mapping=True, problems=tuple(problems)),
         tuple(links),
@@ -219,12 +224,11 @@ def _duplicate_keys(node: MappingNode, offset: int) -> Iterator[FrontmatterProbl
         seen.add(key.value)
 
 
-def _properties(root: MappingNode, value: Any, offset: int) -> Iterator[Property]:
-    for key_node, value_node in root.value:
+def _properties(root: MappingNode, values: list[Any], offset: int) -> Iterator[Property]:
+    for (key_node, value_node), prop_value in zip(root.value, values):
         if not isinstance(key_node, ScalarNode):
             continue
         key = key_node.value
-        prop_value = value.get(key) if isinstance(value, dict) else None
         items: tuple[PropertyItem, ...] = ()
         if isinstance(value_node, SequenceNode) and isinstance(prop_value, list):
             items = tuple(

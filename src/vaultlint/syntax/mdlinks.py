@@ -227,8 +227,8 @@ def raw_space_link_rule(state: StateInline, silent: bool) -> bool:
     Runs after ``link`` and ``image`` failed at this position and never matches,
     so the text is parsed on as usual.
     """
-    if silent:
-        return False
+    if silent or (state.src[state.pos] == "[" and state.pos > 0 and state.src[state.pos - 1] == "!"):
+        return False  # an image was looked at from its "!" already
     match = _RAW_SPACE_LINK.match(state.src, state.pos, state.posMax)
     if match is None:
         return False

@@ -1,0 +1,224 @@
+"""The note parser: what is a link, tag, block id or URL, and exactly where (1-based line, column)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaultlint.model import LinkKind, UrlOrigin
+from vaultlint.syntax.note import parse_note
+
+
+def links(text: str) -> list[tuple[str, int, int, bool]]:
+    return [(l.path + l.subpath, l.span.line, l.span.column, l.in_comment) for l in parse_note("n.md", text).links]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- a\n  - b [[X]]\n", [("X", 2, 7, False)]),
+        ("- a\n\t- b [[X]]\n", [("X", 2, 6, False)]),
+        ("1. one\n\t\t- two\n\t\t  [[X]] three\n", [("X", 3, 5, False)]),
+        ("> quote [[X]]\n", [("X", 1, 9, False)]),
+        ("> [!note] Title\n> body [[X]]\n", [("X", 2, 8, False)]),
+        ("> > nested\n> > [[X]] and [[Y]]\n", [("X", 2, 5, False), ("Y", 2, 15, False)]),
+        ("- > quoted item [[X]]\n", [("X", 1, 17, False)]),
+        ("Text[^1].\n\n[^1]: See [[X]].\n", [("X", 3, 11, False)]),
+        ("Inline ^[footnote with [[X]]] here\n", [("X", 1, 24, False)]),
+        ("# Heading [[X]]\n", [("X", 1, 11, False)]),
+        ("Setext [[X]]\n===\n", [("X", 1, 8, False)]),
+        ("| a | b |\n|---|---|\n| [[X\\|al]] | ![[i.png\\|100]] |\n", [("X", 3, 3, False), ("i.png", 3, 15, False)]),
+        ("> | a |\n> |---|\n> | x [[X]] |\n", [("X", 3, 7, False)]),
+        ("| a | b |\n|---|---|\n| [[X|al]] | y |\n", []),
+        ("**[[X]]** and *[[Y]]* and ==[[Z]]==\n", [("X", 1, 3, False), ("Y", 1, 16, False), ("Z", 1, 29, False)]),
+        ("[text [[X]] inside](https://e.com)\n", [("X", 1, 7, False)]),
+        ("![alt [[X]]](img.png)\n", [("X", 1, 7, False), ("img.png", 1, 1, False)]),
+        ("line one\n   line two [[X]]\n", [("X", 2, 13, False)]),
+    ],
+    ids=[
+        "nested-list", "tab-list", "tab-continuation", "quote", "callout", "nested-quote", "quote-in-list",
+        "footnote", "inline-footnote", "heading", "setext", "table-escaped-pipe", "table-in-quote",
+        "table-unescaped-pipe", "emphasis-highlight", "link-label", "image-alt", "continuation-indent",
+    ],
+)
+def test_link_positions_in_containers(text, expected):
+    assert links(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`[[A]]`",
+        "```\n[[B]]\n```",
+        "~~~md\n[[B]]\n~~~",
+        "    [[indented code]]",
+        "$[[C]]$",
+        "$$\n[[D]]\n$$",
+        "$$[[D]]$$",
+        "<!-- [[E]] -->",
+        "<!--\n[[E]]\n-->",
+        "<div>\n[[F]]\n</div>",
+        "```mermaid\ngraph TD\nG\nclass G internal-link;\n```",
+        "\\[[Note]]",
+        "[[]]",
+        "[[Note\nacross lines]]",
+    ],
+)
+def test_things_that_look_like_links_but_are_not(text):
+    assert links(text + "\n") == []
+
+
+def test_links_that_are_links_despite_their_neighbours():
+    assert links("<span>[[H]]</span> costs $5 and [[I]] $6\n") == [("H", 1, 7, False), ("I", 1, 33, False)]
+    assert links("[[a `b]] c\n") == [("a `b", 1, 1, False)]
+    assert links("[[a [[b]]\n") == [("b", 1, 5, False)]
+
+
+def test_comments_are_parsed_and_marked():
+    text = "%% [[Hidden]] %%\n\n%%\n[[Also]] #tag\n%%\n\nafter [[Seen]]\n\n%%\nunterminated [[Tail]]\n"
+    assert links(text) == [
+        ("Hidden", 1, 4, True),
+        ("Also", 4, 1, True),
+        ("Seen", 7, 7, False),
+        ("Tail", 10, 14, True),
+    ]
+    note = parse_note("n.md", text)
+    assert [(t.name, t.in_comment) for t in note.tags] == [("tag", True)]
+    assert [c.text for c in note.comments][:2] == [" [[Hidden]] ", "\n[[Also]] #tag\n"]
+
+
+def test_a_block_comment_body_is_inline_content_only():
+    # Indented "code" is no code block inside a comment; a fence pair becomes an inline code span.
+    assert links("%%\n    [[X]]\n```\n[[Y]]\n```\n%%\n") == [("X", 2, 5, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#tag and #Parent/Child and #y1984 #1_2 #1-2\n", ["tag", "Parent/Child", "y1984", "1_2", "1-2"]),
+        ("#1984 word#no x.#no x-#no\n", []),
+        ("[[Note]]#tag **b**#bold\n", ["tag", "bold"]),
+        ("#tag; #a*b #$x #emoji🎉\n", ["tag", "a", "emoji🎉"]),
+        ("#Heading at start\n", ["Heading"]),
+        ("`#code` https://x.org/#frag <mark style=\"background: #FFF123;\">x</mark>\n", []),
+        ("[some #Linked text](https://e.com)\n", ["Linked"]),
+    ],
+)
+def test_tags(text, expected):
+    assert [t.name for t in parse_note("n.md", text).tags] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("![[pic.png]]^fig1\n", ["fig1"]),
+        ("some text^fig2\n", []),
+        ("some text ^fig_3\n", []),
+        ("Some text ^Fig-4\n", ["Fig-4"]),
+        ("- a\n- b\n\n^list-1\n", ["list-1"]),
+        ("> [!tip] Callout\n> body\n^callout-1\n", ["callout-1"]),
+        ("## Heading ^hid\n", ["hid"]),
+        ("| a |\n|---|\n| cell ^cid |\n", ["cid"]),
+        ("1. item ^item-id\n\t![[img.png]]\n", ["item-id"]),
+        ("`code ^no`\n", []),
+        ("text ^mid more text\n", []),
+    ],
+)
+def test_block_ids(text, expected):
+    assert [b.id for b in parse_note("n.md", text).block_ids] == expected
+
+
+def test_headings_are_raw_source_text():
+    note = parse_note("n.md", "# A\n### `hasTag()`\n## _Emphasis_ here ##\nSetext\n---\n> ## In quote\n")
+    assert [(h.level, h.text, h.span.line) for h in note.headings] == [
+        (1, "A", 1),
+        (3, "`hasTag()`", 2),
+        (2, "_Emphasis_ here", 3),
+        (2, "Setext", 4),
+        (2, "In quote", 6),
+    ]
+
+
+def test_markdown_links_are_decoded_like_decodeuri():
+    note = parse_note(
+        "n.md",
+        "[a](Three%20laws.md) [b](C%23%20notes.md) [c](<With space.md#Sec>) [d](bad%E0.md) [e](note:x.md) [f](#Local)\n",
+    )
+    assert [(l.path, l.subpath) for l in note.links] == [
+        ("Three laws.md", ""),
+        ("C%23 notes.md", ""),
+        ("With space.md", "#Sec"),
+        ("", "#Local"),
+    ]
+
+
+def test_reference_links_are_not_internal_links():
+    assert links("[a][r]\n\n[r]: Note.md\n") == []
+
+
+def test_raw_space_destinations_are_recorded_not_linked():
+    note = parse_note("n.md", 'x [a](My Note.md) [b](ok.md "title") ![c](My Image.png)\n')
+    assert [(r.destination, r.span.column) for r in note.raw_space_links] == [("My Note.md", 3), ("My Image.png", 38)]
+    assert [l.path for l in note.links] == ["ok.md"]
+
+
+def test_urls_with_positions_and_origins():
+    note = parse_note(
+        "n.md",
+        "---\nsource: https://front.matter/x\n---\n"
+        "[a](https://a.org/x) ![i](http://b.org/i.png) <https://c.org> bare https://d.org/p). "
+        "`https://code.org` $https://math.org$ %% https://comment.org %%\n",
+    )
+    assert [(u.url, u.span.line, u.span.column, u.origin, u.in_comment) for u in note.urls] == [
+        ("https://front.matter/x", 2, 9, UrlOrigin.FRONTMATTER, False),
+        ("https://a.org/x", 4, 5, UrlOrigin.MARKDOWN_LINK, False),
+        ("http://b.org/i.png", 4, 27, UrlOrigin.MARKDOWN_IMAGE, False),
+        ("https://c.org", 4, 48, UrlOrigin.AUTOLINK, False),
+        ("https://d.org/p", 4, 68, UrlOrigin.BARE, False),
+        ("https://comment.org", 4, 127, UrlOrigin.BARE, True),
+    ]
+
+
+def test_property_links():
+    note = parse_note(
+        "n.md",
+        '---\nup: "[[Parent]]"\nrelated:\n  - "[[A]]"\n  - "[[B#Sec|b]]"\nbad: [[C]]\nmixed: "see [[D]]"\n'
+        'two: "[[E]], [[F]]"\nnested:\n  owner: "[[G]]"\n---\n',
+    )
+    assert [(l.kind, l.path, l.subpath, l.property_key, l.span.line, l.span.column) for l in note.links] == [
+        (LinkKind.PROPERTY, "Parent", "", "up", 2, 5),
+        (LinkKind.PROPERTY, "A", "", "related.0", 4, 5),
+        (LinkKind.PROPERTY, "B", "#Sec", "related.1", 5, 5),
+        (LinkKind.PROPERTY, "E]], [[F", "", "two", 8, 6),
+        (LinkKind.PROPERTY, "G", "", "nested.owner", 10, 10),
+    ]
+    assert [p.code for p in note.frontmatter.problems] == ["FM006"]
+
+
+@pytest.mark.parametrize(
+    ("text", "properties", "problems", "unclosed"),
+    [
+        ("---\n---\nbody\n", [], [], False),
+        ("--- \ntitle: x\n---\n", None, [], False),
+        ("---\n- a\n- b\n---\n", [], ["FM002"], False),
+        ("---\ndate: 2020-08-21\nok: no\n---\n", [("date", "2020-08-21"), ("ok", "no")], [], False),
+        ("---\na: 1\na: 2\n---\n", [("a", 1), ("a", 2)], ["FM003"], False),
+        ("\ufeff---\na: 1\n---\n", [("a", 1)], [], False),
+        ("---\ntitle: x\n", None, [], True),
+        ("---\nt: [unclosed\n---\n", [], ["FM001"], False),
+        ("---\n{\"json\": true}\n---\n", [("json", True)], [], False),
+    ],
+    ids=["empty", "trailing-space", "list", "yaml12", "duplicate", "bom", "unclosed", "invalid", "json"],
+)
+def test_frontmatter_detection(text, properties, problems, unclosed):
+    note = parse_note("n.md", text)
+    if properties is None:
+        assert note.frontmatter is None
+    else:
+        assert [(p.key, p.value) for p in note.frontmatter.properties] == properties
+        assert [p.code for p in note.frontmatter.problems] == problems
+    assert (note.unclosed_frontmatter is not None) == unclosed
+
+
+def test_yaml_12_core_schema_types():
+    note = parse_note("n.md", "---\na: yes\nb: 0o17\nc: 012\nd: .inf\ne: ~\nf: TRUE\ng: 1_000\n---\n")
+    assert [p.value for p in note.frontmatter.properties] == ["yes", 15, 12, float("inf"), None, True, "1_000"]
