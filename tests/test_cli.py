@@ -163,3 +163,11 @@ def test_every_rule_has_documentation_in_the_agreed_shape():
         assert rule.doc.startswith(f"{rule.code} {rule.name}:"), rule.code
         for part in ("**What it does**", "**Why it matters**", "**How to fix**"):
             assert part in rule.doc, (rule.code, part)
+
+
+def test_clean_empties_the_cache(capsys, demo):
+    run_cli(capsys, "check", "--offline", str(demo))
+    assert (demo / ".vaultlint-cache" / "notes.sqlite3").exists()
+    code, out, _ = run_cli(capsys, "clean", str(demo))
+    assert code == 0 and out.startswith("removed ")
+    assert not (demo / ".vaultlint-cache" / "notes.sqlite3").exists()

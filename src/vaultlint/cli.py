@@ -67,6 +67,11 @@ def cli() -> None:
 @click.option("--lint-templates", is_flag=True, help="Also report on notes in template folders.")
 @click.option("--no-gitignore", is_flag=True, help="Report on files that .gitignore ignores too.")
 @click.option("--offline", is_flag=True, help="Do not check external URLs (no network).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir", type=click.Path(path_type=Path), help="Where to keep the cache (default: <vault>/.vaultlint-cache)."
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes for parsing (default: one per core).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
@@ -84,6 +89,9 @@ def check(
     lint_templates: bool,
     no_gitignore: bool,
     offline: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
     fail_on: str,
     exit_zero: bool,
     color: str,
@@ -109,6 +117,9 @@ def check(
         respect_gitignore=not no_gitignore,
         lint_templates=lint_templates,
         offline=offline,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+        jobs=jobs or os.cpu_count() or 1,
     )
     try:
         report = lint(options)
@@ -140,6 +151,27 @@ def check(
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
     return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
+@click.option("--obsidian-dir", default=".obsidian", show_default=True)
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="The cache folder to empty.")
+def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_dir: Path | None) -> int:
+    """Empty vaultlint's cache of the vault around PATH (default: the current folder)."""
+    from .cache import clear
+    from .engine import CACHE_FOLDER, locate_vault
+
+    if cache_dir is None:
+        try:
+            root = locate_vault([path or Path(".")], vault_root, obsidian_dir, None)
+        except VaultError as error:
+            raise UsageError(str(error)) from error
+        cache_dir = root / CACHE_FOLDER
+    removed = clear(cache_dir)
+    click.echo(f"removed {len(removed)} cache file{'s' if len(removed) != 1 else ''} from {cache_dir}")
+    return EXIT_OK
 
 
 @cli.command()

@@ -9,41 +9,22 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .loader import NoteLoader
 from .model import Link, Note
 from .vault import Resolution, Vault, nfc
-
-
-@dataclass
-class NoteStore:
-    """Parsed notes by vault path, parsed on first use by ``load``."""
-
-    load: Callable[[str], Note | str]
-    _notes: dict[str, Note | str] = field(default_factory=dict)
-
-    def get(self, path: str) -> Note | None:
-        """The parsed note, or ``None`` when it cannot be read (VL001 says why)."""
-        result = self._notes.get(path)
-        if result is None:
-            result = self._notes[path] = self.load(path)
-        return result if isinstance(result, Note) else None
-
-    def put(self, path: str, result: Note | str) -> None:
-        self._notes[path] = result
-
-    def error(self, path: str) -> str | None:
-        result = self._notes.get(path)
-        return result if isinstance(result, str) else None
 
 
 @dataclass(eq=False)  # identity hashing: the hint caches below are per context
 class LintContext:
     vault: Vault
-    notes: NoteStore
+    loader: NoteLoader
     #: Property types: ``.obsidian/types.json`` (config can add more).
     property_types: Mapping[str, str]
+    #: Notes looked at while checking the current note (its results depend on them).
+    consulted: set[str] = field(default_factory=set)
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
@@ -62,7 +43,10 @@ class LintContext:
         return result
 
     def note(self, path: str) -> Note | None:
-        return self.notes.get(path)
+        """Another note of the vault, parsed; ``None`` when it cannot be read (VL001 says why)."""
+        self.consulted.add(path)
+        loaded = self.loader.load(path)
+        return loaded if isinstance(loaded, Note) else None
 
     # -- hints -----------------------------------------------------------------
     def suggest_file(self, link_path: str, attachments: bool) -> str | None:
@@ -121,18 +105,13 @@ class LintContext:
     @functools.cache  # noqa: B019
     def _aliases(self) -> dict[str, str]:
         """Alias (lower-cased) -> the note that declares it.  Built on first need only."""
-        owners: dict[str, str] = {}
-        for file in self.vault.files:
-            if not file.is_note:
-                continue
-            note = self.notes.get(file.path)
-            if note is None or note.frontmatter is None:
-                continue
-            prop = note.frontmatter.get("aliases", ignore_case=True)
-            if prop is None:
-                continue
-            values = prop.value if isinstance(prop.value, list) else [prop.value]
-            for value in values:
-                if isinstance(value, str) and value.strip():
-                    owners.setdefault(value.strip().lower(), file.path)
-        return owners
+        return alias_owners(self.vault, self.loader)
+
+
+def alias_owners(vault: Vault, loader: NoteLoader) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for file in vault.files:
+        if file.is_note:
+            for alias in loader.aliases(file.path):
+                owners.setdefault(alias.lower(), file.path)
+    return owners

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import fnmatch
+import gc
+import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .context import LintContext, NoteStore
+from .cache import NoteCache, code_fingerprint
+from .cache import dumps as cache_dumps
+from .cache import loads as cache_loads
+from .context import LintContext
+from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection
-from .syntax.note import parse_note
-from .vault import UnreadableFile, Vault, VaultError, find_vault_root, read_note_text, scan_vault
+from .vault import Vault, VaultError, find_vault_root, scan_vault
+
+CACHE_FOLDER = ".vaultlint-cache"
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,12 @@ class LintOptions:
     offline: bool = False
     #: Folder that holds the config file, a vault-root candidate (DESIGN.md §1).
     config_folder: Path | None = None
+    #: Keep parsed notes and results on disk between runs.
+    use_cache: bool = False
+    #: Where; default ``<vault>/.vaultlint-cache``.
+    cache_dir: Path | None = None
+    #: Processes for parsing many notes at once.
+    jobs: int = 1
 
 
 @dataclass(frozen=True)
@@ -97,49 +110,107 @@ def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
     return any(fnmatch.fnmatch(path, pattern) for pattern in options.exclude)
 
 
-def load_note(vault: Vault, path: str) -> Note | str:
-    """Parse one note; the reason as a string when it cannot be read (VL001)."""
-    file = vault.by_path.get(path)
-    if file is None:
-        return "not in the vault"
-    try:
-        text = read_note_text(file.fs_path)
-    except UnreadableFile as error:
-        return str(error)
-    try:
-        return parse_note(path, text)
-    except RecursionError:
-        return "too deeply nested to parse"
+#: Below this many notes in scope, checking is cheaper than validating cached results.
+RESULTS_CACHE_MIN = 50
 
 
 def lint(options: LintOptions) -> Report:
     root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     vault = scan_vault(root, options.obsidian_dir)
     scope = _in_scope(vault, options.paths, options)
-    store = NoteStore(lambda path: load_note(vault, path))
-    context = LintContext(vault, store, vault.obsidian.property_types)
-    selection = options.selection
-    rules = selection.enabled_rules()
-    note_rules = [r for r in rules if r.scope in (Scope.NOTE, Scope.PARSE)]
-
-    diagnostics: list[Diagnostic] = []
-    for path in scope:
-        note = store.get(path)
-        if note is None:
-            if RULES_BY_CODE["VL001"] in rules:
-                reason = store.error(path) or "cannot be read"
-                diagnostics.append(_diagnostic(RULES_BY_CODE["VL001"], selection, path, Violation(Span(1, 1, 1, 1), reason)))
-            continue
-        for rule in note_rules:
-            assert rule.check is not None
-            for violation in rule.check(note, context):
-                if violation.in_comment and not options.check_comments:
-                    continue
-                diagnostics.append(_diagnostic(rule, selection, violation.path or path, violation))
-
     warnings = list(vault.obsidian.warnings)
+    cache = None
+    if options.use_cache:
+        cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived acyclic objects: the collector only costs time here
+    try:
+        loader = NoteLoader(vault, cache, jobs=options.jobs)
+        loader.preload(scope)
+        context = LintContext(vault, loader, vault.obsidian.property_types)
+        world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
+        diagnostics: list[Diagnostic] = []
+        fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
+        for path in scope:
+            cached = _cached_results(loader, path, world)
+            if cached is not None:
+                diagnostics.extend(cached)
+                continue
+            context.consulted = set()
+            found = _check_note(path, loader.load(path), context, options)
+            diagnostics.extend(found)
+            if world is not None and path in loader.hashes:
+                deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
+                fresh_results[path] = (world, cache_dumps(found), deps)
+        loader.flush(fresh_results, warnings)
+    finally:
+        if collecting:
+            gc.enable()
     diagnostics.sort(key=lambda d: d.sort_key)
     return Report(tuple(diagnostics), len(scope), root, tuple(warnings))
+
+
+def _check_note(path: str, loaded: Note | str, context: LintContext, options: LintOptions) -> list[Diagnostic]:
+    """Every diagnostic of one note, selected and at its configured severity."""
+    selection = options.selection
+    rules = selection.enabled_rules()
+    if not isinstance(loaded, Note):
+        unreadable = RULES_BY_CODE["VL001"]
+        if unreadable not in rules:
+            return []
+        return [_diagnostic(unreadable, selection, path, Violation(Span(1, 1, 1, 1), loaded))]
+    found: list[Diagnostic] = []
+    for rule in rules:
+        if rule.scope not in (Scope.NOTE, Scope.PARSE) or rule.check is None:
+            continue
+        for violation in rule.check(loaded, context):
+            if violation.in_comment and not options.check_comments:
+                continue
+            found.append(_diagnostic(rule, selection, violation.path or path, violation))
+    return found
+
+
+def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
+    """Everything a note's results depend on besides its own text and the notes it links into."""
+    from .context import alias_owners
+
+    missing = [f.path for f in vault.files if f.is_note and f.path not in loader.loaded and not loader.has_fresh_row(f.path)]
+    loader.preload(missing)  # aliases of every note feed the hints
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        code_fingerprint(),
+        repr(_settings_fingerprint(options)),
+        repr(sorted(vault.obsidian.property_types.items())),
+        "\n".join(vault.index.paths),
+        repr(sorted(alias_owners(vault, loader).items())),
+    ):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
+    selection = options.selection
+    return (
+        selection.select,
+        selection.ignore,
+        selection.extend_select,
+        sorted((k, v.value) for k, v in selection.severity.items()),
+        options.check_comments,
+    )
+
+
+def _cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Diagnostic] | None:
+    """The stored diagnostics of an unchanged note, if nothing they depend on changed."""
+    if world is None or loader.cache is None:
+        return None
+    row = loader.rows.get(path)
+    if row is None or row.results_key != world or loader.current_hash(path) != row.hash:
+        return None
+    if any(loader.current_hash(dep) != digest for dep, digest in row.deps):
+        return None
+    stored = cache_loads(row.results)
+    return stored if isinstance(stored, list) else None
 
 
 def _diagnostic(rule: Rule, selection: Selection, path: str, violation: Violation) -> Diagnostic:

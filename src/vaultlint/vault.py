@@ -325,8 +325,8 @@ class UnreadableFile(Exception):
     """Why a note could not be read (VL001); the message is shown to the user."""
 
 
-def read_note_text(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
-    """The text of a note, or :class:`UnreadableFile` saying why not.  Never blocks on a FIFO."""
+def read_note_bytes(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
+    """The bytes of a note, or :class:`UnreadableFile` saying why not.  Never blocks on a FIFO."""
     try:
         info = os.stat(fs_path)
     except OSError as error:
@@ -339,9 +339,13 @@ def read_note_text(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
         )
     try:
         with open(fs_path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            return handle.read(max_bytes + 1)
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
+
+
+def decode_note(data: bytes) -> str:
+    """UTF-8 text of a note, or :class:`UnreadableFile` for binary or non-UTF-8 content."""
     if b"\x00" in data:
         raise UnreadableFile("binary file (contains NUL bytes), not a Markdown note")
     try:
@@ -349,3 +353,7 @@ def read_note_text(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise UnreadableFile(f"not valid UTF-8 (byte {error.start}, line {line})") from error
+
+
+def read_note_text(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
+    return decode_note(read_note_bytes(fs_path, max_bytes))

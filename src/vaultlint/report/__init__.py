@@ -5,15 +5,23 @@ from __future__ import annotations
 from .base import Formatter, ReportContext
 from .concise import format_concise
 from .full import format_full
+from .github import format_github
+from .gitlab import format_gitlab
 from .json_format import format_json
+from .junit import format_junit
+from .sarif import format_sarif
 
 FORMATTERS: dict[str, Formatter] = {
     "full": format_full,
     "concise": format_concise,
     "json": format_json,
+    "github": format_github,
+    "sarif": format_sarif,
+    "junit": format_junit,
+    "gitlab": format_gitlab,
 }
 
 #: Formats meant for programs: no summary, colour or progress around them.
-MACHINE_FORMATS = frozenset({"json"})
+MACHINE_FORMATS = frozenset({"json", "github", "sarif", "junit", "gitlab"})
 
 __all__ = ["FORMATTERS", "MACHINE_FORMATS", "Formatter", "ReportContext"]

@@ -1,0 +1,241 @@
+"""The on-disk cache of parsed notes and of their results (DESIGN.md §7).
+
+One SQLite database per vault (``<cache dir>/notes.sqlite3``): a row per note
+with its size, mtime and content hash, the pickled :class:`~vaultlint.model.Note`,
+its aliases, and the diagnostics of its last check together with what they
+depended on.  The engine decides when a row is still valid; this module only
+stores and loads.
+
+Rows are keyed to the vaultlint code that wrote them: a different version (or
+any edit of the package, or of the parser libraries) empties the cache.  Writes
+are one transaction; SQLite's locking makes two overlapping runs safe; a file
+that is not a valid database is removed and rebuilt with a warning.
+
+Stored objects are pickles, and unpickling runs code, while the cache folder
+lives inside the vault, which may be a repository cloned from a stranger.  So
+every blob carries a keyed BLAKE2 MAC made with a secret kept outside the vault
+(``$XDG_CACHE_HOME/vaultlint/cache-key``); a blob that does not verify is a
+cache miss and is never unpickled.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import importlib.metadata
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = 1
+DATABASE = "notes.sqlite3"
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Changes whenever vaultlint's code or the parser libraries change."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    for distribution in ("markdown-it-py", "mdit-py-plugins", "pyyaml"):
+        try:
+            digest.update(importlib.metadata.version(distribution).encode())
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+            pass
+    digest.update(str(SCHEMA).encode())
+    return digest.hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the cache knows about one note, without the pickled note itself."""
+
+    size: int
+    mtime_ns: int
+    hash: str
+    aliases: tuple[str, ...]
+    results_key: str | None
+    results: bytes | None
+    deps: tuple[tuple[str, str], ...]
+
+
+def prepare_cache_dir(cache_dir: Path) -> None:
+    """Create the folder, with a ``.gitignore`` so it never gets committed."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by vaultlint\n*\n", encoding="utf-8")
+
+
+class NoteCache:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, cache_dir: Path, warnings: list[str]) -> NoteCache | None:
+        try:
+            prepare_cache_dir(cache_dir)
+        except OSError as error:
+            warnings.append(f"cache disabled: cannot create {cache_dir} ({error.strerror or error})")
+            return None
+        path = cache_dir / DATABASE
+        for attempt in range(2):
+            try:
+                return cls(cls._connect(path), path)
+            except sqlite3.DatabaseError as error:
+                if attempt:
+                    warnings.append(f"cache disabled: {path}: {error}")
+                    return None
+                warnings.append(f"cache file {path} was unreadable ({error}); rebuilding it")
+                _remove(path)
+        return None  # pragma: no cover
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+            "hash TEXT, note BLOB, aliases BLOB, results_key TEXT, results BLOB, deps BLOB)"
+        )
+        fingerprint = code_fingerprint()
+        found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+        if found is None or found[0] != fingerprint:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM notes")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
+            db.execute("COMMIT")
+        db.execute("PRAGMA quick_check").fetchone()
+        return db
+
+    def rows(self) -> dict[str, Row]:
+        result: dict[str, Row] = {}
+        query = "SELECT path, size, mtime_ns, hash, aliases, results_key, results, deps FROM notes"
+        for path, size, mtime, digest, aliases, key, results, deps in self._db.execute(query):
+            result[path] = Row(size, mtime, digest, loads(aliases, ()), key, results, loads(deps, ()))
+        return result
+
+    def note(self, path: str) -> Any:
+        """The pickled note (or unreadable-file reason) stored for ``path``, if any."""
+        found = self._db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
+        return loads(found[0], None) if found else None
+
+    def write(
+        self,
+        parsed: Mapping[str, tuple[int, int, str, Any, tuple[str, ...]]],
+        touched: Mapping[str, tuple[int, int]],
+        results: Mapping[str, tuple[str, bytes, tuple[tuple[str, str], ...]]],
+        gone: Iterable[str],
+    ) -> None:
+        """One transaction: new parses, new stat of unchanged files, new results, removed files."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(
+                "INSERT INTO notes (path, size, mtime_ns, hash, note, aliases, results_key, results, deps) "
+                "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, note = excluded.note, "
+                "aliases = excluded.aliases, results_key = NULL, results = NULL, deps = NULL",
+                [
+                    (path, size, mtime, digest, dumps(note), dumps(aliases))
+                    for path, (size, mtime, digest, note, aliases) in parsed.items()
+                ],
+            )
+            db.executemany(
+                "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
+                [(size, mtime, path) for path, (size, mtime) in touched.items()],
+            )
+            db.executemany(
+                "UPDATE notes SET results_key = ?, results = ?, deps = ? WHERE path = ?",
+                [(key, blob, dumps(deps), path) for path, (key, blob, deps) in results.items()],
+            )
+            db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def clear(cache_dir: Path) -> list[Path]:
+    """Remove vaultlint's cache files from ``cache_dir``; returns what was removed."""
+    removed = []
+    for name in os.listdir(cache_dir) if cache_dir.is_dir() else []:
+        if name.startswith(("notes.sqlite3", "urls.sqlite3")):
+            _remove(cache_dir / name)
+            removed.append(cache_dir / name)
+    return removed
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.remove(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+_MAC_SIZE = 32
+
+
+@functools.lru_cache(maxsize=1)
+def _secret() -> bytes:
+    """This user's cache key, created on first use; a per-process key when it cannot be stored."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vaultlint"
+    key_file = base / "cache-key"
+    try:
+        key = key_file.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:  # another run created it first: use theirs
+        return key_file.read_bytes()
+    except OSError:
+        pass
+    return key
+
+
+def _mac(data: bytes) -> bytes:
+    return hashlib.blake2b(data, key=_secret(), digest_size=_MAC_SIZE).digest()
+
+
+def dumps(value: Any) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _mac(data) + data
+
+
+def loads(blob: bytes | None, default: Any = None) -> Any:
+    """Unpickle a blob this user wrote; anything else (tampered, damaged, foreign) is ``default``."""
+    if not blob or len(blob) < _MAC_SIZE:
+        return default
+    mac, data = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+    if not hmac.compare_digest(mac, _mac(data)):
+        return default
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged row is a cache miss, never a crash
+        return default

@@ -1,0 +1,220 @@
+"""``sarif``: SARIF 2.1.0 for GitHub code scanning (``github/codeql-action/upload-sarif``).
+
+One run whose ``tool.driver.rules`` describes every rule that has a result,
+with the short description (the rule's summary), the full description (its
+"What it does") and help text and Markdown (its whole documentation).  Each
+result carries the rule id and index, the level (``error``/``warning``/``note``),
+the message (and the hint on a second line), one location with a
+repository-relative, percent-encoded URI (``uriBaseId`` ``%SRCROOT%``) and a
+region whose columns count Unicode code points (``columnKind``), and
+``partialFingerprints`` that do not depend on the line, so moving text around
+does not turn a known result into a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import textwrap
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..model import Diagnostic, Severity
+from ..rules.base import Rule
+from .base import ReportContext
+from .github import repository_path
+
+SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/vaultlint/"
+#: Versioned, so that a change of the recipe does not silently mismatch old results.
+FINGERPRINT_KEY = "vaultlint/v1"
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """A stable identity for each diagnostic, in the order given.
+
+    A hash of the code, the vault-relative path, the message and the index of the
+    diagnostic among identical ones (same code, path and message) in file order.
+    The line is not part of it, so edits above a problem do not change its
+    identity; identical problems in one file still get distinct fingerprints.
+    Also used by the ``gitlab`` format.
+    """
+    order = sorted(range(len(diagnostics)), key=lambda i: diagnostics[i].sort_key)
+    seen: Counter[tuple[str, str, str]] = Counter()
+    result = [""] * len(diagnostics)
+    for i in order:
+        d = diagnostics[i]
+        key = (d.code, d.path, d.message)
+        occurrence = seen[key]
+        seen[key] += 1
+        material = "\0".join((d.code, d.path, d.message, str(occurrence)))
+        result[i] = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+    return result
+
+
+def artifact_location(path: str, context: ReportContext) -> dict[str, str]:
+    shown = repository_path(path, context)
+    if os.path.isabs(shown):  # outside the repository: an absolute file URI
+        return {"uri": Path(shown).as_uri()}
+    return {"uri": _quote(shown), "uriBaseId": "%SRCROOT%"}
+
+
+def _quote(path: str) -> str:
+    try:
+        return quote(path, safe="/", errors="surrogateescape")  # undecodable names: their original bytes
+    except UnicodeEncodeError:
+        return quote(path, safe="/", errors="replace")
+
+
+# -- rule documentation ------------------------------------------------------
+
+_INLINE_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
+_LABEL = re.compile(r"\*\*(.+?)\*\*")
+_WHAT = "**What it does**"
+
+
+def _code_span(match: re.Match[str]) -> str:
+    content = match.group(1)
+    return f"`` {content} ``" if "`" in content else f"`{content}`"
+
+
+def _blocks(doc: str) -> list[tuple[str, str]]:
+    """Split an RST-flavoured docstring into ``("para", text)`` and ``("literal", text)`` blocks."""
+    lines = textwrap.dedent(doc).strip("\n").splitlines()
+    blocks: list[tuple[str, str]] = []
+    paragraph: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip():
+            paragraph.append(line.strip())
+            i += 1
+            continue
+        i += 1
+        if not paragraph:
+            continue
+        blocks.append(("para", "\n".join(paragraph)))
+        literal = paragraph[-1].endswith("::")
+        paragraph = []
+        if literal:  # the indented lines that follow (blank lines included) are verbatim
+            body: list[str] = []
+            while i < len(lines) and (not lines[i].strip() or lines[i].startswith((" ", "\t"))):
+                body.append(lines[i])
+                i += 1
+            while body and not body[-1].strip():
+                body.pop()
+            if body:
+                blocks.append(("literal", textwrap.dedent("\n".join(body))))
+    if paragraph:
+        blocks.append(("para", "\n".join(paragraph)))
+    return blocks
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph with its RST ``::`` marker turned into a plain colon."""
+    if text.endswith(" ::"):
+        return text[:-3]
+    return text[:-1] if text.endswith("::") else text
+
+
+def rule_help(rule: Rule) -> tuple[str, str, str]:
+    """``(full description, help text, help Markdown)`` from the rule's docstring.
+
+    The first paragraph (``CODE name: summary``) is left out: code scanning shows
+    the id, name and short description already.
+    """
+    blocks = _blocks(rule.doc or "")
+    if blocks and blocks[0][0] == "para" and blocks[0][1].startswith(rule.code):
+        blocks = blocks[1:]
+    texts: list[str] = []
+    markdown: list[str] = []
+    description = ""
+    for kind, content in blocks:
+        if kind == "literal":
+            texts.append(textwrap.indent(content, "    "))
+            fence = "````" if "```" in content else "```"
+            markdown.append(f"{fence}\n{content}\n{fence}")
+            continue
+        para = _paragraph(content)
+        texts.append(_LABEL.sub(r"\1", _INLINE_LITERAL.sub(_code_span, para)))
+        markdown.append(_INLINE_LITERAL.sub(_code_span, para))
+        if not description and para.startswith(_WHAT):
+            plain = _INLINE_LITERAL.sub(_code_span, para[len(_WHAT) :]).lstrip(":")
+            description = " ".join(plain.split())
+    return description or rule.summary, "\n\n".join(texts) or rule.summary, "\n\n".join(markdown) or rule.summary
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    full, text, markdown = rule_help(rule)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+
+
+def _unknown_rule_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
+    """For a code no rule in the context describes (should not happen; never crash on it)."""
+    return {
+        "id": diagnostic.code,
+        "name": diagnostic.name,
+        "shortDescription": {"text": diagnostic.name},
+        "defaultConfiguration": {"level": LEVELS[diagnostic.severity]},
+    }
+
+
+# -- the log -------------------------------------------------------------------
+
+
+def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict[str, Any]:
+    codes = sorted({d.code for d in diagnostics})
+    rule_index = {code: i for i, code in enumerate(codes)}
+    first_of = {}
+    for d in diagnostics:
+        first_of.setdefault(d.code, d)
+    rules = [
+        rule_descriptor(context.rules[code]) if code in context.rules else _unknown_rule_descriptor(first_of[code])
+        for code in codes
+    ]
+    results = []
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics)):
+        span = d.span
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": rule_index[d.code],
+                "level": LEVELS[d.severity],
+                "message": {"text": d.message if not d.hint else f"{d.message}\n{d.hint}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": artifact_location(d.path, context),
+                            "region": {
+                                "startLine": span.line,
+                                "startColumn": span.column,
+                                "endLine": span.end_line,
+                                "endColumn": span.end_column,
+                            },
+                        }
+                    }
+                ],
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+            }
+        )
+    driver = {"name": "vaultlint", "version": context.version, "informationUri": INFORMATION_URI, "rules": rules}
+    run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def format_sarif(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    return json.dumps(sarif_log(diagnostics, context), indent=2, ensure_ascii=False) + "\n"

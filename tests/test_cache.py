@@ -1,0 +1,143 @@
+"""The parse and result cache, and parallel parsing: never a different answer, only a faster one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+
+import pytest
+from conftest import FIXTURES, SHARED, run, write_vault
+
+import vaultlint.loader
+from vaultlint.cache import NoteCache, dumps, loads
+
+
+def diagnostics(report):
+    return [(d.path, d.span, d.code, d.message, d.hint, d.severity) for d in report.diagnostics]
+
+
+VAULTS = [FIXTURES / "demo-vault", SHARED / "corpora" / "obsidian-help" / "en", SHARED / "corpora" / "rpg-east"]
+
+
+@pytest.mark.parametrize("source", VAULTS, ids=lambda p: p.name)
+def test_same_result_with_and_without_cache_and_parallelism(tmp_path, monkeypatch, source):
+    if not source.is_dir():
+        pytest.skip(f"{source} is not present")
+    root = tmp_path / "vault"
+    shutil.copytree(source, root)
+    cache = tmp_path / "cache"
+    reference = diagnostics(run(root))
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    assert diagnostics(run(root, jobs=2)) == reference
+    cold = run(root, jobs=2, use_cache=True, cache_dir=cache)
+    warm = run(root, jobs=2, use_cache=True, cache_dir=cache)
+    assert diagnostics(cold) == reference
+    assert diagnostics(warm) == reference
+    assert warm.warnings == ()
+
+
+@pytest.fixture
+def linked(tmp_path, monkeypatch):
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    root = write_vault(
+        tmp_path / "vault",
+        {"a.md": "[[b#Heading]] [[b#^block]] [[c]]\n", "b.md": "# Heading\ntext ^block\n", "d.md": "---\naliases: [Dee]\n---\n"},
+    )
+    return root, tmp_path / "cache"
+
+
+def cached_run(root, cache):
+    return [(d.path, d.code, d.message, d.hint) for d in run(root, use_cache=True, cache_dir=cache).diagnostics]
+
+
+def test_a_changed_target_heading_invalidates_the_linking_note(linked):
+    root, cache = linked
+    assert cached_run(root, cache) == [("a.md", "LK001", 'unresolved link "c"', None)]
+    (root / "b.md").write_text("# Renamed\ntext ^block\n")
+    assert [d[1] for d in cached_run(root, cache)] == ["LK003", "LK001"]
+
+
+def test_a_new_file_invalidates_resolution(linked):
+    root, cache = linked
+    cached_run(root, cache)
+    (root / "c.md").write_text("")
+    assert cached_run(root, cache) == []
+
+
+def test_a_new_alias_changes_the_hint(linked):
+    root, cache = linked
+    cached_run(root, cache)
+    (root / "d.md").write_text("---\naliases: [c]\n---\n")
+    assert cached_run(root, cache) == [
+        ("a.md", "LK001", 'unresolved link "c"', '"c" is an alias of "d": link it as [[d|c]]')
+    ]
+
+
+def test_a_changed_selection_is_not_answered_from_the_cache(linked):
+    root, cache = linked
+    cached_run(root, cache)
+    report = run(root, use_cache=True, cache_dir=cache, ignore=["LK001"])
+    assert report.diagnostics == ()
+
+
+def test_a_touched_but_unchanged_file_is_still_a_hit(linked):
+    root, cache = linked
+    first = cached_run(root, cache)
+    os.utime(root / "a.md", ns=(1, 1))
+    assert cached_run(root, cache) == first
+
+
+def test_a_deleted_note_leaves_the_cache(linked):
+    root, cache = linked
+    cached_run(root, cache)
+    (root / "d.md").unlink()
+    cached_run(root, cache)
+    paths = [row[0] for row in sqlite3.connect(cache / "notes.sqlite3").execute("SELECT path FROM notes")]
+    assert sorted(paths) == ["a.md", "b.md"]
+
+
+def test_a_corrupt_cache_is_rebuilt_with_a_warning(linked):
+    root, cache = linked
+    cached_run(root, cache)
+    (cache / "notes.sqlite3").write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (cache / f"notes.sqlite3{suffix}").unlink(missing_ok=True)
+    report = run(root, use_cache=True, cache_dir=cache)
+    assert [d.code for d in report.diagnostics] == ["LK001"]
+    assert len(report.warnings) == 1 and "rebuilding it" in report.warnings[0]
+    assert run(root, use_cache=True, cache_dir=cache).warnings == ()
+
+
+def test_tampered_blobs_are_never_unpickled():
+    blob = dumps({"a": 1})
+    assert loads(blob) == {"a": 1}
+    evil = blob[:32] + b"cos\nsystem\n(S'echo pwned'\ntR."
+    assert loads(evil, "miss") == "miss"
+    assert loads(b"", "miss") == "miss"
+
+
+def test_the_cache_folder_ignores_itself(linked):
+    root, _ = linked
+    run(root, use_cache=True)
+    assert (root / ".vaultlint-cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_an_unwritable_cache_folder_only_warns(linked, tmp_path):
+    root, _ = linked
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    report = run(root, use_cache=True, cache_dir=blocker / "cache")
+    assert [d.code for d in report.diagnostics] == ["LK001"]
+    assert report.warnings and report.warnings[0].startswith("cache disabled: cannot create")
+
+
+def test_two_runs_sharing_a_cache(linked):
+    root, cache = linked
+    first = NoteCache.open(cache, [])
+    second = NoteCache.open(cache, [])
+    assert first is not None and second is not None
+    first.write({"x.md": (1, 1, "h", "reason", ())}, {}, {}, [])
+    second.write({"y.md": (1, 1, "h", "reason", ())}, {}, {}, [])
+    assert sorted(first.rows()) == ["x.md", "y.md"]
