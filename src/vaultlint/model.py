@@ -96,6 +96,9 @@ class BlockId:
     id: str
     span: Span
     in_comment: bool = False
+    #: False for an id at the end of a line that is not the end of its block:
+    #: accepted as a link target (report less), not counted as a duplicate.
+    at_block_end: bool = True
 
 
 @dataclass(frozen=True)

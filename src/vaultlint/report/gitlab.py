@@ -33,6 +33,6 @@ def format_gitlab(diagnostics: Sequence[Diagnostic], context: ReportContext) -> 
             "severity": SEVERITIES[d.severity],
             "location": {"path": repository_path(d.path, context), "lines": {"begin": d.span.line}},
         }
-        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics))
+        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
     ]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

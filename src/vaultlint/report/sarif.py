@@ -179,7 +179,7 @@ def _unknown_rule_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
 def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict[str, Any]:
     codes = sorted({d.code for d in diagnostics})
     rule_index = {code: i for i, code in enumerate(codes)}
-    first_of = {}
+    first_of: dict[str, Diagnostic] = {}
     for d in diagnostics:
         first_of.setdefault(d.code, d)
     rules = [
@@ -187,7 +187,7 @@ def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict
         for code in codes
     ]
     results = []
-    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics)):
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True):
         span = d.span
         results.append(
             {

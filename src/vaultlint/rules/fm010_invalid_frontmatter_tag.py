@@ -68,6 +68,11 @@ def _tags(prop: Property, raw_lines: list[str], first_line: int) -> Iterator[Vio
         if problem:
             yield Violation(prop.value_span, f'tag "{prop.value}" {problem}')
         return
+    if not isinstance(prop.value, list):  # a number, true/false, or a mapping
+        problem = _tag_problem(prop.value)
+        if problem:
+            yield Violation(prop.value_span, f'tag "{prop.value}" {problem}')
+        return
     for item in prop.items:
         problem = _tag_problem(item.value)
         if problem:

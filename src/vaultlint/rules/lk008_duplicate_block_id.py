@@ -25,7 +25,7 @@ from .base import Rule, Scope
 def check(note: Note, ctx: object) -> Iterator[Violation]:
     first: dict[str, int] = {}
     for block in note.block_ids:
-        if block.in_comment:
+        if block.in_comment or not block.at_block_end:
             continue
         key = block.id.lower()
         if key in first:

@@ -1,10 +1,11 @@
 """Block ids ``^id`` (OBSIDIAN.md §5).
 
 ``^`` and one or more of ``A-Z a-z 0-9 -``, as the last thing in a block's
-inline content (paragraph, list item text, heading, table cell), or at the end
-of one of its lines: a list item whose id is followed by a lazy continuation
-line (an embed on the next, indented line) keeps its id, and by the principle
-of reporting less, vaultlint accepts ids at any line end.  It must not
+inline content (paragraph, list item text, heading, table cell).  An id at the
+end of a line that is not the end of its block (a list item followed by an
+indented continuation line, as in obsidian-hub) is not certain either way; by
+the principle of reporting less it is accepted as a link target (no LK004) but
+not counted for duplicates (no LK008).  It must not
 be glued to preceding text (``word^id`` is not an id) but may follow
 whitespace, a line break, or directly another inline element
 (``![[img.png]]^id``, which the official help vault relies on).  The
@@ -38,7 +39,8 @@ def block_id_rule(state: StateInline, silent: bool) -> bool:
         token.content = match.group(1)
         collector = collector_of(state.env)
         if collector is not None:
-            collector.add_block_id(match.group(1), start, end)
+            at_block_end = not state.src[end : state.posMax].strip()
+            collector.add_block_id(match.group(1), start, end, at_block_end)
     state.pos = end
     return True
 

@@ -73,8 +73,8 @@ class Collector:
     def add_tag(self, name: str, start: int, end: int) -> None:
         self.tags.append(Tag(name, self.span(start, end), self.in_comment))
 
-    def add_block_id(self, block_id: str, start: int, end: int) -> None:
-        self.block_ids.append(BlockId(block_id, self.span(start, end), self.in_comment))
+    def add_block_id(self, block_id: str, start: int, end: int, at_block_end: bool = True) -> None:
+        self.block_ids.append(BlockId(block_id, self.span(start, end), self.in_comment, at_block_end))
 
     def add_url(self, url: str, origin: UrlOrigin, start: int, end: int) -> None:
         self.urls.append(ExternalUrl(url, self.span(start, end), origin, self.in_comment))

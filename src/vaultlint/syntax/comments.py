@@ -5,8 +5,8 @@ it are parsed; they are marked ``in_comment`` and the engine decides (D1)
 whether they are reported.  Comment text is also kept for suppression
 directives.
 
-- Inline form: ``%%…%%`` with at least one character inside.  It may not span
-  past the end of the inline block it starts in; an unclosed ``%%`` is text.
+- Inline form: ``%%…%%`` on one line, with at least one character inside; an
+  unclosed ``%%`` is text.
 - Block form: a line that starts (after at most three spaces) with two or more
   ``%`` and holds no other ``%``.  It runs until the same number of ``%``
   appears again, or to the end of the file, and its body is parsed as inline
@@ -30,7 +30,8 @@ def inline_comment_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("%%", start):
         return False
-    close = src.find("%%", start + 3, state.posMax)
+    line_end = src.find("\n", start, state.posMax)
+    close = src.find("%%", start + 3, state.posMax if line_end < 0 else line_end)
     if close < 0:
         return False
     end = close + 2

@@ -103,7 +103,8 @@ def _destination_at(state: StateInline, label_end: int, link_end: int) -> tuple[
         pos += 1
     result = state.md.helpers.parseLinkDestination(src, pos, link_end)
     if not result.ok:
-        return None
+        # markdown-it reads "[]()" and "[a]( )" as links with an empty destination
+        return (pos, pos, "") if src[pos:link_end].lstrip().startswith(")") else None
     rest = src[result.pos : link_end].strip()
     if not rest.endswith(")") or (len(rest) > 1 and rest[0] not in "\"'("):
         return None

@@ -87,6 +87,16 @@ class UrlSettings:
     #: Bytes of a response body read at most (raw and decompressed alike).
     body_cap: int = 64 * 1024
 
+    def __post_init__(self) -> None:
+        # Host keys are matched against lower-case ASCII host names, and the
+        # mapping must stay read-only like the rest of the settings.
+        from .normalize import normalize_host
+
+        hosts = {(normalize_host(k) or k.lower()): v for k, v in self.hosts.items()}
+        object.__setattr__(self, "hosts", MappingProxyType(hosts))
+        object.__setattr__(self, "accept_statuses", frozenset(self.accept_statuses))
+        object.__setattr__(self, "exclude", tuple(self.exclude))
+
     def host(self, name: str) -> HostSettings:
         """The overrides for host ``name`` (a lower-case host name), or none."""
         return self.hosts.get(name) or _NO_OVERRIDES
@@ -239,9 +249,6 @@ def _headers(v: _Validator, key: str, value: Any) -> Mapping[str, str]:
             raise v.expected(f"{key}.{name}", "a header value on one line", text)
         headers[name] = text
     return MappingProxyType(headers)
-
-
-_HOST_NAME = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.?$")
 
 
 def _host_name(v: _Validator, name: Any) -> str:
