@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import found, messages, run, write_vault
+from helpers import found, messages, run, write_vault
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import FIXTURES, SHARED, run, write_vault
+from helpers import FIXTURES, SHARED, run, write_vault
 
 import vaultlint.loader
 from vaultlint.cache import NoteCache, dumps, loads

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import write_vault
+from helpers import write_vault
 
 from vaultlint.cli import main
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, found, run
+from helpers import SHARED, found, run
 
 CORPORA = SHARED / "corpora"
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")

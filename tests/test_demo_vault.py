@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import FIXTURES, found, run
+from helpers import FIXTURES, found, run
 
 DEMO = FIXTURES / "demo-vault"
 SEED = "Guides/A CTO's guide to becoming a Machine Learning practitioner.md"
@@ -15,7 +15,7 @@ SEED = "Guides/A CTO's guide to becoming a Machine Learning practitioner.md"
 def test_seed_note_is_a_verbatim_copy_when_shared_is_present():
     import pytest
 
-    from conftest import SHARED
+    from helpers import SHARED
 
     original = SHARED / "seed-note.md"
     if not original.exists():

@@ -6,7 +6,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-from conftest import found, run, write_vault
+from helpers import found, run, write_vault
 
 from vaultlint.engine import LintOptions, lint, locate_vault
 from vaultlint.vault import VaultIndex, is_user_ignored, scan_vault

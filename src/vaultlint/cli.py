@@ -51,10 +51,11 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder (default: found from PATHS).")
-@click.option("--obsidian-dir", default=".obsidian", show_default=True, help="Name of the vault's config folder.")
+@click.option("--obsidian-dir", help="Name of the vault's config folder (default: .obsidian).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option(
     "--output-format",
-    type=click.Choice(["full", "concise", "json"]),
+    type=click.Choice(["full", "concise", "json", "github", "sarif", "junit", "gitlab"]),
     default="full",
     show_default=True,
     help="How to print diagnostics.",
@@ -72,14 +73,16 @@ def cli() -> None:
     "--cache-dir", type=click.Path(path_type=Path), help="Where to keep the cache (default: <vault>/.vaultlint-cache)."
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for parsing (default: one per core).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error).")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
-    obsidian_dir: str,
+    obsidian_dir: str | None,
+    config_file: Path | None,
     output_format: str,
     output_file: Path | None,
     select: tuple[str, ...],
@@ -92,7 +95,8 @@ def check(
     no_cache: bool,
     cache_dir: Path | None,
     jobs: int | None,
-    fail_on: str,
+    fail_on: str | None,
+    statistics: bool,
     exit_zero: bool,
     color: str,
     quiet: bool,
@@ -101,25 +105,38 @@ def check(
 
     Links are always resolved against the whole vault around PATHS.
     """
+    from .config import ConfigError, load_settings
     from .engine import LintOptions, lint
-    from .report import FORMATTERS, ReportContext
+    from .report import FORMATTERS, MACHINE_FORMATS, ReportContext
+    from .selection import selection_from_settings
 
+    start = paths[0] if paths else Path(".")
     try:
-        selection = build_selection(_split(select), _split(ignore), _split(extend_select))
+        settings = load_settings(start, config_file)
+        selection, unknown = selection_from_settings(settings, _split(select), _split(ignore), _split(extend_select))
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
     except SelectorError as error:
         raise UsageError(str(error)) from error
     options = LintOptions(
         paths=paths or (Path("."),),
         vault_root=vault_root,
-        obsidian_dir=obsidian_dir,
+        obsidian_dir=obsidian_dir or settings.obsidian_dir,
         selection=selection,
-        check_comments=check_comments,
-        respect_gitignore=not no_gitignore,
-        lint_templates=lint_templates,
+        check_comments=check_comments or settings.check_comments,
+        respect_gitignore=settings.respect_gitignore and not no_gitignore,
+        respect_obsidian_excluded=settings.respect_obsidian_excluded,
+        lint_templates=lint_templates or settings.lint_templates,
+        exclude=settings.exclude,
         offline=offline,
+        config_folder=settings.source.parent if settings.source else None,
         use_cache=not no_cache,
         cache_dir=cache_dir,
         jobs=jobs or os.cpu_count() or 1,
+        types=settings.types,
+        schema=settings.schema,
+        config_file=settings.source,
+        config_unknown=tuple(unknown),
     )
     try:
         report = lint(options)
@@ -131,14 +148,17 @@ def check(
     context = ReportContext(
         rules=RULES_BY_CODE,
         vault_root=report.vault_root,
-        repo_root=None,
+        repo_root=_git_root(report.vault_root),
         cwd=Path.cwd(),
-        color=_use_color(color) and output_file is None and output_format == "full",
+        color=_use_color(color) and output_file is None and output_format not in MACHINE_FORMATS,
         version=__version__,
         files_checked=report.files_checked,
     )
-    text = FORMATTERS[output_format](report.diagnostics, context)
-    if quiet and output_format in ("full", "concise"):
+    if statistics and output_format not in MACHINE_FORMATS:
+        text = _statistics(report.diagnostics)
+    else:
+        text = FORMATTERS[output_format](report.diagnostics, context)
+    if quiet and output_format in ("full", "concise") and not statistics:
         text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + ("\n" if report.diagnostics else "")
         text = text.lstrip("\n")
     if output_file is not None:
@@ -148,6 +168,7 @@ def check(
             raise UsageError(f"cannot write {output_file}: {error.strerror}") from error
     else:
         click.echo(text, nl=False, color=context.color)
+    fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
     return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
@@ -156,7 +177,7 @@ def check(
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
-@click.option("--obsidian-dir", default=".obsidian", show_default=True)
+@click.option("--obsidian-dir", default=".obsidian", show_default=True, help="Name of the vault's config folder.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="The cache folder to empty.")
 def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_dir: Path | None) -> int:
     """Empty vaultlint's cache of the vault around PATH (default: the current folder)."""
@@ -190,6 +211,37 @@ def rule(code: str | None, show_all: bool) -> int:
     default = found.severity.value if found.enabled_by_default else "off (select it to enable)"
     click.echo(f"{found.code} {found.name} (default: {default})\n")
     click.echo(textwrap.dedent(found.doc).strip())
+    return EXIT_OK
+
+
+def _git_root(folder: Path) -> Path | None:
+    """The git work tree holding ``folder`` (found by walking up to ``.git``), if any."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _statistics(diagnostics: tuple) -> str:  # type: ignore[type-arg]
+    from collections import Counter
+
+    counts = Counter((d.code, d.name) for d in diagnostics)
+    lines = [f"{count:>6}  {code}  {name}" for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+@cli.command(name="config")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
+def show_config(path: Path | None, config_file: Path | None) -> int:
+    """Print the effective settings for PATH (default: the current folder)."""
+    from .config import ConfigError, describe, load_settings
+
+    try:
+        settings = load_settings(path or Path("."), config_file)
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
+    click.echo(describe(settings), nl=False)
     return EXIT_OK
 
 

@@ -9,20 +9,49 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from .config import PropertySchema
 from .loader import NoteLoader
 from .model import Link, Note
 from .vault import Resolution, Vault, nfc
+
+
+@dataclass(frozen=True)
+class PropertyExpectations:
+    """What a note's properties should look like: types, required keys, allowed values."""
+
+    types: Mapping[str, str]
+    required: tuple[str, ...] = ()
+    allowed: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+def note_tags(note: Note) -> set[str]:
+    """Lower-cased tags of a note, inline and from frontmatter, with their parents (``a/b`` -> ``a``)."""
+    names = [t.name for t in note.tags if not t.in_comment]
+    if note.frontmatter is not None:
+        prop = note.frontmatter.get("tags", ignore_case=True)
+        if prop is not None:
+            values = prop.value if isinstance(prop.value, list) else [prop.value]
+            names.extend(v for v in values if isinstance(v, str))
+    result: set[str] = set()
+    for name in names:
+        parts = name.strip().lstrip("#").lower().strip("/").split("/")
+        result.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return result
 
 
 @dataclass(eq=False)  # identity hashing: the hint caches below are per context
 class LintContext:
     vault: Vault
     loader: NoteLoader
-    #: Property types: ``.obsidian/types.json`` (config can add more).
+    #: Property types: ``.obsidian/types.json`` merged with the config's ``types``.
     property_types: Mapping[str, str]
+    #: The config's ``[[schema]]`` entries, each scoped to a folder glob and/or a tag.
+    schema: tuple[PropertySchema, ...] = ()
     #: Notes looked at while checking the current note (its results depend on them).
     consulted: set[str] = field(default_factory=set)
 
@@ -41,6 +70,24 @@ class LintContext:
                     if other.target is not None:
                         return other
         return result
+
+    def expectations(self, note: Note) -> PropertyExpectations:
+        """The property types, required keys and allowed values that apply to ``note``."""
+        types = dict(self.property_types)
+        required: list[str] = []
+        allowed: dict[str, tuple[Any, ...]] = {}
+        tags: set[str] | None = None
+        for entry in self.schema:
+            if entry.folder is not None and not fnmatch.fnmatch(note.path, entry.folder):
+                continue
+            if entry.tag is not None:
+                tags = note_tags(note) if tags is None else tags
+                if entry.tag.lower() not in tags:
+                    continue
+            types.update(entry.types)
+            required.extend(k for k in entry.required if k not in required)
+            allowed.update(entry.allowed)
+        return PropertyExpectations(types, tuple(required), allowed)
 
     def note(self, path: str) -> Note | None:
         """Another note of the vault, parsed; ``None`` when it cannot be read (VL001 says why)."""

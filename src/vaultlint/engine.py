@@ -6,11 +6,13 @@ import fnmatch
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import suppress
 from .cache import NoteCache, code_fingerprint
+from .config import PropertySchema
 from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
 from .context import LintContext
@@ -47,6 +49,13 @@ class LintOptions:
     cache_dir: Path | None = None
     #: Processes for parsing many notes at once.
     jobs: int = 1
+    #: Property types from the config, merged over ``.obsidian/types.json``.
+    types: Mapping[str, str] = field(default_factory=dict)
+    #: The config's ``[[schema]]`` entries.
+    schema: tuple[PropertySchema, ...] = ()
+    #: The config file, and the selectors in it that name no rule (VL003).
+    config_file: Path | None = None
+    config_unknown: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,8 @@ def lint(options: LintOptions) -> Report:
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         loader.preload(scope)
-        context = LintContext(vault, loader, vault.obsidian.property_types)
+        types = {**vault.obsidian.property_types, **options.types}
+        context = LintContext(vault, loader, types, options.schema)
         world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
         diagnostics: list[Diagnostic] = []
         fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
@@ -146,14 +156,15 @@ def lint(options: LintOptions) -> Report:
     finally:
         if collecting:
             gc.enable()
+    diagnostics.extend(_config_diagnostics(options, root))
     diagnostics.sort(key=lambda d: d.sort_key)
     return Report(tuple(diagnostics), len(scope), root, tuple(warnings))
 
 
 def _check_note(path: str, loaded: Note | str, context: LintContext, options: LintOptions) -> list[Diagnostic]:
-    """Every diagnostic of one note, selected and at its configured severity."""
+    """Every diagnostic of one note, selected, at its configured severity, suppressions applied."""
     selection = options.selection
-    rules = selection.enabled_rules()
+    rules = [r for r in selection.enabled_rules() if not selection.ignored_in(r.code, path)]
     if not isinstance(loaded, Note):
         unreadable = RULES_BY_CODE["VL001"]
         if unreadable not in rules:
@@ -167,7 +178,53 @@ def _check_note(path: str, loaded: Note | str, context: LintContext, options: Li
             if violation.in_comment and not options.check_comments:
                 continue
             found.append(_diagnostic(rule, selection, violation.path or path, violation))
-    return found
+    return _suppress(found, loaded, rules)
+
+
+def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Diagnostic]:
+    """Apply the note's suppression directives, and report unused (VL002) and unknown (VL003) ones."""
+    outcome = suppress.apply(found, note)
+    kept = outcome.kept
+    enabled = {rule.code for rule in rules}
+    later = [rule.code for rule in rules if rule.scope in (Scope.VAULT, Scope.URL)]
+    if "VL002" in enabled:
+        for directive in outcome.unused:
+            named = [code for code in enabled if any(code.startswith(p) for p in directive.codes)] or (
+                list(enabled) if not directive.codes and not directive.unknown else []
+            )
+            # Nothing to say when it names only disabled rules, or rules checked after this step.
+            if not named or any(code in later for code in named):
+                continue
+            kept.append(_make("VL002", note.path, directive.span, f"suppression vaultlint-{directive.kind} suppressed nothing"))
+    if "VL003" in enabled:
+        for directive, word in outcome.unknown:
+            kept.append(_make("VL003", note.path, directive.span, f'unknown rule "{word}" in suppression comment'))
+    return kept
+
+
+def _make(code: str, path: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+    rule = RULES_BY_CODE[code]
+    return Diagnostic(code, rule.name, rule.severity, path, span, message, hint)
+
+
+def _config_diagnostics(options: LintOptions, root: Path) -> list[Diagnostic]:
+    """VL003 for selectors in the config file that name no rule, at the line that holds them."""
+    if not options.config_unknown or options.config_file is None:
+        return []
+    if not options.selection.enabled(RULES_BY_CODE["VL003"]):
+        return []
+    try:
+        lines = options.config_file.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    path = os.path.relpath(options.config_file, root).replace(os.sep, "/")
+    result = []
+    for selector, key in options.config_unknown:
+        line = next((i + 1 for i, text in enumerate(lines) if selector in text), 1)
+        column = lines[line - 1].find(selector) + 1 if lines else 1
+        span = Span(line, max(column, 1), line, max(column, 1) + len(selector))
+        result.append(_make("VL003", path, span, f'unknown rule "{selector}" in config key "{key}"'))
+    return result
 
 
 def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
@@ -196,7 +253,10 @@ def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
         selection.ignore,
         selection.extend_select,
         sorted((k, v.value) for k, v in selection.severity.items()),
+        sorted(selection.per_file_ignores.items()),
         options.check_comments,
+        sorted(options.types.items()),
+        repr(options.schema),
     )
 
 

@@ -272,7 +272,6 @@ def test_13_comments_reported_with_check_comments(vault):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: suppression directives in %% comments (DESIGN.md §5) are not applied")
 def test_13_suppression_directive_inside_a_comment_works(vault):
     text = "%% vaultlint-disable-next-line LK001 %%\n[[Missing]]\n"
     assert check_all(vault, {"a.md": text}) == []

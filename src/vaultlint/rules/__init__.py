@@ -10,6 +10,8 @@ from . import (
     fm005_deprecated_property,
     fm006_unquoted_link_property,
     fm007_property_type_mismatch,
+    fm008_missing_required_property,
+    fm009_property_value_not_allowed,
     fm010_invalid_frontmatter_tag,
     lk001_unresolved_link,
     lk002_missing_embed,
@@ -24,6 +26,8 @@ from . import (
     ur003_redirected_url,
     ur004_malformed_url,
     vl001_unreadable_file,
+    vl002_unused_suppression,
+    vl003_unknown_rule,
 )
 from .base import Rule, Scope
 
@@ -37,6 +41,8 @@ ALL_RULES: tuple[Rule, ...] = tuple(
         fm005_deprecated_property,
         fm006_unquoted_link_property,
         fm007_property_type_mismatch,
+        fm008_missing_required_property,
+        fm009_property_value_not_allowed,
         fm010_invalid_frontmatter_tag,
         lk001_unresolved_link,
         lk002_missing_embed,
@@ -51,6 +57,8 @@ ALL_RULES: tuple[Rule, ...] = tuple(
         ur003_redirected_url,
         ur004_malformed_url,
         vl001_unreadable_file,
+        vl002_unused_suppression,
+        vl003_unknown_rule,
     )
 )
 

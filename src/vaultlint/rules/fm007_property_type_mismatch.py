@@ -1,7 +1,7 @@
 """FM007 property-type-mismatch: a value that does not fit the property's type.
 
-**What it does**: checks each property named in ``.obsidian/types.json`` against
-its type, on the raw YAML text: ``date`` is ``YYYY-MM-DD`` and a real calendar
+**What it does**: checks each property named in ``.obsidian/types.json`` (or in
+the config's ``types`` and ``[[schema]]`` entries) against its type, on the raw YAML text: ``date`` is ``YYYY-MM-DD`` and a real calendar
 date, ``datetime`` is ``YYYY-MM-DDTHH:MM[:SS]``, ``number`` a number,
 ``checkbox`` ``true``/``false``, ``text`` a single value.  ``tags`` and ``aliases``
 are left to FM010.  A problem with one list item is reported at that item.
@@ -84,10 +84,13 @@ def _type_of(prop: Property, types: dict[str, str]) -> str | None:
 
 
 def check(note: Note, ctx: Any) -> Iterator[Violation]:
-    if note.frontmatter is None or not ctx.property_types:
+    if note.frontmatter is None:
+        return
+    types = dict(ctx.expectations(note).types)
+    if not types:
         return
     for prop in note.frontmatter.properties:
-        kind = _type_of(prop, dict(ctx.property_types))
+        kind = _type_of(prop, types)
         if kind is None or kind in ("tags", "aliases") or prop.key.lower() in ("tags", "aliases"):
             continue
         if kind in ("date", "datetime", "number", "checkbox") and prop.items:

@@ -1,0 +1,274 @@
+"""Configuration: ``.vaultlint.toml`` or ``[tool.vaultlint]`` in ``pyproject.toml`` (DESIGN.md §5).
+
+Found from the checked folder upwards, nearest wins (in one folder
+``.vaultlint.toml`` wins over ``pyproject.toml``); ``--config`` names one
+explicitly.  Validation is strict: an unknown key or a value of the wrong type
+is a :class:`ConfigError` naming the file, the key and what was expected, and
+the run stops with exit code 2.  A well-formed but unknown rule code is not
+fatal: it becomes a VL003 diagnostic.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAMES = (".vaultlint.toml", "pyproject.toml")
+SEVERITIES = ("error", "warning", "info", "off")
+PROPERTY_TYPES = ("text", "multitext", "number", "checkbox", "date", "datetime", "aliases", "tags")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class PropertySchema:
+    """Expectations for the notes in ``folder`` (a glob) and/or carrying ``tag``; both empty means all notes."""
+
+    folder: str | None = None
+    tag: str | None = None
+    types: Mapping[str, str] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    allowed: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration; every field has the default a fresh vault gets."""
+
+    source: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, str] = field(default_factory=dict)
+    fail_on: str = "error"
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    respect_obsidian_excluded: bool = False
+    check_comments: bool = False
+    lint_templates: bool = False
+    obsidian_dir: str = ".obsidian"
+    types: Mapping[str, str] = field(default_factory=dict)
+    schema: tuple[PropertySchema, ...] = ()
+    urls: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+def _string_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    return lambda value: value if value in options else None
+
+
+def _table_of(check: Callable[[Any], Any]) -> Callable[[Any], Mapping[str, Any] | None]:
+    def convert(value: Any) -> Mapping[str, Any] | None:
+        if not isinstance(value, dict):
+            return None
+        converted = {}
+        for key, item in value.items():
+            result = check(item)
+            if result is None:
+                return None
+            converted[key] = result
+        return MappingProxyType(converted)
+
+    return convert
+
+
+#: key in the file -> (Settings field, converter returning None when the type is wrong, what is expected)
+_KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
+    "select": ("select", _string_list, "a list of rule codes, prefixes or names"),
+    "ignore": ("ignore", _string_list, "a list of rule codes, prefixes or names"),
+    "extend-select": ("extend_select", _string_list, "a list of rule codes, prefixes or names"),
+    "per-file-ignores": ("per_file_ignores", _table_of(_string_list), "a table of glob = [codes]"),
+    "severity": ("severity", _table_of(_choice(SEVERITIES)), 'a table of code = "error" | "warning" | "info" | "off"'),
+    "fail-on": ("fail_on", _choice(("error", "warning", "info")), '"error", "warning" or "info"'),
+    "exclude": ("exclude", _string_list, "a list of glob patterns"),
+    "respect-gitignore": ("respect_gitignore", _bool, "true or false"),
+    "respect-obsidian-excluded": ("respect_obsidian_excluded", _bool, "true or false"),
+    "check-comments": ("check_comments", _bool, "true or false"),
+    "lint-templates": ("lint_templates", _bool, "true or false"),
+    "obsidian-dir": ("obsidian_dir", _string, "a folder name such as \".obsidian\""),
+    "types": ("types", _table_of(_choice(PROPERTY_TYPES)), f"a table of property = one of {', '.join(PROPERTY_TYPES)}"),
+}
+
+
+def _schema_entry(entry: Any, where: str) -> PropertySchema:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected a table")
+    known = {"folder", "tag", "types", "required", "allowed"}
+    for key in entry:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
+    folder, tag = entry.get("folder"), entry.get("tag")
+    if folder is not None and not isinstance(folder, str):
+        raise ConfigError(f"{where}.folder: expected a glob pattern string")
+    if tag is not None and not isinstance(tag, str):
+        raise ConfigError(f"{where}.tag: expected a tag name string")
+    types = _table_of(_choice(PROPERTY_TYPES))(entry.get("types", {}))
+    if types is None:
+        raise ConfigError(f"{where}.types: expected a table of property = one of {', '.join(PROPERTY_TYPES)}")
+    required = _string_list(entry.get("required", []))
+    if required is None:
+        raise ConfigError(f"{where}.required: expected a list of property names")
+    allowed = entry.get("allowed", {})
+    if not isinstance(allowed, dict) or not all(isinstance(v, list) for v in allowed.values()):
+        raise ConfigError(f"{where}.allowed: expected a table of property = [allowed values]")
+    return PropertySchema(
+        folder=folder,
+        tag=tag.lstrip("#") if tag else None,
+        types=types,
+        required=required,
+        allowed=MappingProxyType({k: tuple(v) for k, v in allowed.items()}),
+    )
+
+
+def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
+    """Strictly validate one config table."""
+    values: dict[str, Any] = {"source": source}
+    for key, value in table.items():
+        if key == "schema":
+            if not isinstance(value, list):
+                raise ConfigError(f"{source}: schema: expected an array of tables ([[schema]])")
+            values["schema"] = tuple(_schema_entry(entry, f"{source}: schema[{i}]") for i, entry in enumerate(value))
+            continue
+        if key == "urls":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: urls: expected a table ([urls])")
+            _validate_urls(value, source)
+            values["urls"] = MappingProxyType(dict(value))
+            continue
+        if key not in _KEYS:
+            known = ", ".join(sorted([*_KEYS, "schema", "urls"]))
+            raise ConfigError(f"{source}: unknown key {key!r} (expected one of: {known})")
+        attribute, convert, expected = _KEYS[key]
+        converted = convert(value)
+        if converted is None:
+            raise ConfigError(f"{source}: {key}: expected {expected}, got {value!r}")
+        values[attribute] = converted
+    return Settings(**values)
+
+
+def _validate_urls(table: Mapping[str, Any], source: Path) -> None:
+    """The ``[urls]`` table is validated by the URL checker's own settings code."""
+    try:
+        from .urls import UrlConfigError, url_settings_from_mapping
+    except ImportError:  # pragma: no cover - the checker is part of the package
+        return
+    try:
+        url_settings_from_mapping(table, str(source))
+    except UrlConfigError as error:
+        raise ConfigError(str(error)) from error
+
+
+# -- discovery -------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from error
+
+
+def load_config_file(path: Path) -> Settings:
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("vaultlint", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.vaultlint] must be a table")
+    else:
+        table = data
+    return settings_from_mapping(table, path.resolve())
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest config file from ``start`` upwards (a pyproject.toml counts only with [tool.vaultlint])."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = candidate_folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    data = _read_toml(candidate)
+                except ConfigError:
+                    continue
+                if "vaultlint" not in data.get("tool", {}):
+                    continue
+            return candidate
+    return None
+
+
+def load_settings(start: Path, explicit: Path | None) -> Settings:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file does not exist: {explicit}")
+        return load_config_file(explicit)
+    found = find_config_file(start)
+    return load_config_file(found) if found is not None else Settings()
+
+
+def describe(settings: Settings) -> str:
+    """The effective settings as TOML, for ``vaultlint config``."""
+    lines = [f"# from {settings.source}" if settings.source else "# no config file found: defaults"]
+    for item in fields(Settings):
+        if item.name in ("source", "schema", "urls"):
+            continue
+        key = next((k for k, (attribute, _, _) in _KEYS.items() if attribute == item.name), item.name)
+        lines.append(f"{key} = {_toml(getattr(settings, item.name))}")
+    for entry in settings.schema:
+        lines.append("\n[[schema]]")
+        for name in ("folder", "tag", "types", "required", "allowed"):
+            value = getattr(entry, name)
+            if value:
+                lines.append(f"{name} = {_toml(value)}")
+    if settings.urls:
+        lines.append("\n[urls]")
+        lines.extend(f"{key} = {_toml(value)}" for key, value in settings.urls.items())
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in value.items()) + " }" if value else "{}"
+    return str(value)

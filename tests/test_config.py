@@ -1,0 +1,172 @@
+"""Configuration files: discovery, strict validation, and what each key does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import write_vault
+
+from vaultlint.cli import main
+from vaultlint.config import ConfigError, Settings, find_config_file, load_settings
+
+
+def lint_json(capsys, *args: str) -> tuple[int, list[dict], str]:
+    code = main(["check", "--offline", "--no-cache", "--output-format", "json", *args])
+    out, err = capsys.readouterr()
+    return code, json.loads(out) if out.strip() else [], err
+
+
+@pytest.fixture
+def vault(tmp_path):
+    return write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "---\ntag: x\n---\n[[missing]] [[ ]]\n",
+            "Projects/p.md": "---\nstatus: actve\ndue: 2024-02-30\n---\n# P\n",
+            "Projects/q.md": "---\nstatus: done\n---\n",
+            "Archive/old.md": "[[gone]]\n",
+        },
+    )
+
+
+def codes(data: list[dict]) -> list[tuple[str, str]]:
+    return [(d["path"], d["code"]) for d in data]
+
+
+def test_no_config_gives_defaults(tmp_path):
+    assert load_settings(tmp_path, None) == Settings()
+
+
+def test_nearest_config_wins_and_vaultlint_toml_beats_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.vaultlint]\nselect = ['LK']\n")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    assert find_config_file(inner) == tmp_path / "pyproject.toml"
+    (inner / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # no [tool.vaultlint]: not a config
+    assert find_config_file(inner) == tmp_path / "pyproject.toml"
+    (inner / ".vaultlint.toml").write_text("select = ['FM']\n")
+    assert find_config_file(inner) == inner / ".vaultlint.toml"
+    assert load_settings(inner, None).select == ("FM",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("selct = ['LK']\n", "unknown key 'selct'"),
+        ("select = 'LK', 3\n", "not valid TOML"),
+        ("select = [1]\n", "select: expected a list of rule codes, prefixes or names, got [1]"),
+        ("check-comments = 'yes'\n", "check-comments: expected true or false, got 'yes'"),
+        ("severity = { LK001 = 'fatal' }\n", "severity: expected a table of code"),
+        ("fail-on = 'never'\n", 'fail-on: expected "error", "warning" or "info"'),
+        ("types = { due = 'day' }\n", "types: expected a table of property = one of"),
+        ("[[schema]]\nfolder = 3\n", "schema[0].folder: expected a glob pattern string"),
+        ("[[schema]]\nrequire = ['x']\n", "schema[0]: unknown key 'require'"),
+    ],
+)
+def test_strict_validation_names_file_key_and_expectation(tmp_path, capsys, text, message):
+    config = tmp_path / ".vaultlint.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path, None)
+    assert message in str(raised.value)
+    assert str(config.resolve()) in str(raised.value) or "not valid TOML" in str(raised.value)
+    write_vault(tmp_path, {"a.md": ""})
+    assert main(["check", "--offline", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vaultlint: error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_select_ignore_and_severity(vault, capsys):
+    (vault / ".vaultlint.toml").write_text(
+        "select = ['LK', 'FM005']\nignore = ['LK006']\nseverity = { FM005 = 'error', LK001 = 'off' }\n"
+    )
+    code, data, _ = lint_json(capsys, str(vault))
+    assert codes(data) == [("a.md", "FM005")]
+    assert data[0]["severity"] == "error" and code == 1
+
+
+def test_cli_select_replaces_config_select_and_ignore_adds(vault, capsys):
+    (vault / ".vaultlint.toml").write_text("select = ['FM']\n")
+    _, data, _ = lint_json(capsys, "--select", "LK", "--ignore", "LK006", str(vault))
+    assert codes(data) == [("Archive/old.md", "LK001"), ("a.md", "LK001")]
+
+
+def test_per_file_ignores_and_exclude(vault, capsys):
+    (vault / ".vaultlint.toml").write_text(
+        "exclude = ['Archive/*']\n[per-file-ignores]\n'Projects/*' = ['FM007']\n'a.md' = ['unresolved-link', 'LK006']\n"
+    )
+    _, data, _ = lint_json(capsys, str(vault))
+    assert codes(data) == [("a.md", "FM005")]
+
+
+def test_fail_on_warning(vault, capsys):
+    (vault / ".vaultlint.toml").write_text("select = ['FM005']\nfail-on = 'warning'\n")
+    code, data, _ = lint_json(capsys, str(vault))
+    assert codes(data) == [("a.md", "FM005")] and code == 1
+
+
+def test_unknown_codes_in_config_are_vl003_not_fatal(vault, capsys):
+    (vault / ".vaultlint.toml").write_text("ignore = ['LK999', 'LK006']\n")
+    code, data, _ = lint_json(capsys, "--select", "LK,VL", str(vault))
+    assert ("​.vaultlint.toml".strip("\u200b"), "VL003") in codes(data)
+    vl003 = next(d for d in data if d["code"] == "VL003")
+    assert (vl003["line"], vl003["column"], vl003["message"]) == (1, 12, 'unknown rule "LK999" in config key "ignore"')
+    assert "LK006" not in [d["code"] for d in data]
+
+
+def test_schema_types_required_and_allowed(vault, capsys):
+    (vault / ".vaultlint.toml").write_text(
+        "select = ['FM']\n"
+        "[[schema]]\nfolder = 'Projects/*'\ntypes = { due = 'date' }\nrequired = ['status', 'owner']\n"
+        "allowed = { status = ['active', 'done'] }\n"
+    )
+    _, data, _ = lint_json(capsys, str(vault))
+    found = [(d["path"], d["line"], d["code"], d["message"]) for d in data if d["path"].startswith("Projects")]
+    assert found == [
+        ("Projects/p.md", 1, "FM008", 'required property "owner" is missing'),
+        ("Projects/p.md", 2, "FM009", "\"status\" is 'actve', which is not one of 'active', 'done'"),
+        ("Projects/p.md", 3, "FM007", "property \"due\" should be a date such as 2024-01-31, not '2024-02-30'"),
+        ("Projects/q.md", 1, "FM008", 'required property "owner" is missing'),
+    ]
+
+
+def test_schema_scoped_to_a_tag(tmp_path, capsys):
+    root = write_vault(
+        tmp_path / "v",
+        {"a.md": "---\ntags: [book]\n---\n", "b.md": "Reading #book/fiction\n", "c.md": "---\ntags: [film]\n---\n"},
+    )
+    (root / ".vaultlint.toml").write_text("select = ['FM008']\n[[schema]]\ntag = '#book'\nrequired = ['author']\n")
+    _, data, _ = lint_json(capsys, str(root))
+    assert codes(data) == [("a.md", "FM008"), ("b.md", "FM008")]
+
+
+def test_config_types_merge_over_types_json(tmp_path, capsys):
+    root = write_vault(tmp_path / "v", {"a.md": "---\ndue: soon\nrank: high\n---\n"})
+    (root / ".obsidian" / "types.json").write_text('{"types": {"due": "date", "rank": "text"}}')
+    (root / ".vaultlint.toml").write_text("types = { rank = 'number' }\n")
+    _, data, _ = lint_json(capsys, "--select", "FM007", str(root))
+    assert [(d["line"], d["code"]) for d in data] == [(2, "FM007"), (3, "FM007")]
+
+
+def test_explicit_config_and_missing_config(vault, tmp_path, capsys):
+    other = tmp_path / "other.toml"
+    other.write_text("select = ['FM005']\n")
+    _, data, _ = lint_json(capsys, "--config", str(other), str(vault))
+    assert codes(data) == [("a.md", "FM005")]
+    assert main(["check", "--config", str(tmp_path / "nope.toml"), str(vault)]) == 2
+
+
+def test_check_comments_from_config(tmp_path, capsys):
+    root = write_vault(tmp_path / "v", {"a.md": "%% [[hidden]] %%\n"})
+    assert lint_json(capsys, str(root))[1] == []
+    (root / ".vaultlint.toml").write_text("check-comments = true\n")
+    assert codes(lint_json(capsys, str(root))[1]) == [("a.md", "LK001")]
+
+
+def test_vaultlint_config_prints_effective_settings(vault, capsys):
+    (vault / ".vaultlint.toml").write_text("select = ['LK']\n[[schema]]\nfolder = 'P/*'\nrequired = ['x']\n")
+    assert main(["config", str(vault)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"# from {(vault / '.vaultlint.toml').resolve()}"
+    assert 'select = ["LK"]' in out and "respect-gitignore = true" in out and 'required = ["x"]' in out
