@@ -11,6 +11,7 @@ from helpers import FIXTURES, SHARED, run, write_vault
 
 import vaultlint.loader
 from vaultlint.cache import NoteCache, dumps, loads
+from vaultlint.model import NoteSummary
 
 
 def diagnostics(report):
@@ -138,6 +139,19 @@ def test_two_runs_sharing_a_cache(linked):
     first = NoteCache.open(cache, [])
     second = NoteCache.open(cache, [])
     assert first is not None and second is not None
-    first.write({"x.md": (1, 1, "h", "reason", ())}, {}, {}, [])
-    second.write({"y.md": (1, 1, "h", "reason", ())}, {}, {}, [])
+    first.write({"x.md": (1, 1, "h", "reason", NoteSummary())}, {}, {}, [])
+    second.write({"y.md": (1, 1, "h", "reason", NoteSummary())}, {}, {}, [])
     assert sorted(first.rows()) == ["x.md", "y.md"]
+
+
+def test_a_cache_written_by_another_version_is_replaced(linked):
+    root, cache = linked
+    cache.mkdir()
+    db = sqlite3.connect(cache / "notes.sqlite3")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('code', 'an older vaultlint')")
+    db.execute("CREATE TABLE notes (path TEXT PRIMARY KEY, aliases BLOB)")
+    db.commit()
+    db.close()
+    assert cached_run(root, cache) == [("a.md", "LK001", 'unresolved link "c"', None)]
+    assert cached_run(root, cache) == [("a.md", "LK001", 'unresolved link "c"', None)]

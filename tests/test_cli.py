@@ -81,7 +81,7 @@ def test_json_output_is_a_stable_list(capsys, demo):
         (["--select", "LK", "--ignore", "LK001"], ["LK003", "LK006", "LK005"]),
         (["--ignore", "LK", "--select", "LK001"], ["LK001"]),
         (["--ignore", "ambiguous-link"], ["FM005", "LK001", "LK003", "LK006"]),
-        (["--select", "ALL", "--ignore", "FM,LK006"], ["LK001", "LK003", "LK005"]),
+        (["--select", "ALL", "--ignore", "FM,LK006,OR"], ["LK001", "LK003", "LK005"]),
     ],
 )
 def test_selection(capsys, demo, args, codes):

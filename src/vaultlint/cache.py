@@ -2,7 +2,7 @@
 
 One SQLite database per vault (``<cache dir>/notes.sqlite3``): a row per note
 with its size, mtime and content hash, the pickled :class:`~vaultlint.model.Note`,
-its aliases, and the diagnostics of its last check together with what they
+its :class:`~vaultlint.model.NoteSummary`, and the diagnostics of its last check together with what they
 depended on.  The engine decides when a row is still valid; this module only
 stores and loads.
 
@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1
+from .model import NoteSummary
+
+SCHEMA = 2
 DATABASE = "notes.sqlite3"
 
 
@@ -64,7 +66,7 @@ class Row:
     size: int
     mtime_ns: int
     hash: str
-    aliases: tuple[str, ...]
+    summary: NoteSummary
     results_key: str | None
     results: bytes | None
     deps: tuple[tuple[str, str], ...]
@@ -94,7 +96,7 @@ class NoteCache:
         for attempt in range(2):
             try:
                 return cls(cls._connect(path), path)
-            except sqlite3.DatabaseError as error:
+            except sqlite3.Error as error:
                 if attempt:
                     warnings.append(f"cache disabled: {path}: {error}")
                     return None
@@ -109,35 +111,48 @@ class NoteCache:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-            "hash TEXT, note BLOB, aliases BLOB, results_key TEXT, results BLOB, deps BLOB)"
-        )
         fingerprint = code_fingerprint()
         found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
         if found is None or found[0] != fingerprint:
+            # Another vaultlint wrote it: its rows, and perhaps its table layout, mean nothing here.
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM notes")
+            db.execute("DROP TABLE IF EXISTS notes")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
             db.execute("COMMIT")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+            "hash TEXT, note BLOB, summary BLOB, results_key TEXT, results BLOB, deps BLOB)"
+        )
         db.execute("PRAGMA quick_check").fetchone()
         return db
 
     def rows(self) -> dict[str, Row]:
+        try:
+            return self._rows()
+        except sqlite3.Error:
+            return {}  # unreadable: every note is a miss, and the write at the end rebuilds
+
+    def _rows(self) -> dict[str, Row]:
         result: dict[str, Row] = {}
-        query = "SELECT path, size, mtime_ns, hash, aliases, results_key, results, deps FROM notes"
-        for path, size, mtime, digest, aliases, key, results, deps in self._db.execute(query):
-            result[path] = Row(size, mtime, digest, loads(aliases, ()), key, results, loads(deps, ()))
+        query = "SELECT path, size, mtime_ns, hash, summary, results_key, results, deps FROM notes"
+        for path, size, mtime, digest, summary, key, results, deps in self._db.execute(query):
+            stored = loads(summary, None)
+            if not isinstance(stored, NoteSummary):
+                continue  # unreadable row: a miss
+            result[path] = Row(size, mtime, digest, stored, key, results, loads(deps, ()))
         return result
 
     def note(self, path: str) -> Any:
         """The pickled note (or unreadable-file reason) stored for ``path``, if any."""
-        found = self._db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
+        try:
+            found = self._db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
+        except sqlite3.Error:
+            return None
         return loads(found[0], None) if found else None
 
     def write(
         self,
-        parsed: Mapping[str, tuple[int, int, str, Any, tuple[str, ...]]],
+        parsed: Mapping[str, tuple[int, int, str, Any, NoteSummary]],
         touched: Mapping[str, tuple[int, int]],
         results: Mapping[str, tuple[str, bytes, tuple[tuple[str, str], ...]]],
         gone: Iterable[str],
@@ -147,13 +162,13 @@ class NoteCache:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(
-                "INSERT INTO notes (path, size, mtime_ns, hash, note, aliases, results_key, results, deps) "
+                "INSERT INTO notes (path, size, mtime_ns, hash, note, summary, results_key, results, deps) "
                 "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
                 "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, note = excluded.note, "
-                "aliases = excluded.aliases, results_key = NULL, results = NULL, deps = NULL",
+                "summary = excluded.summary, results_key = NULL, results = NULL, deps = NULL",
                 [
-                    (path, size, mtime, digest, dumps(note), dumps(aliases))
-                    for path, (size, mtime, digest, note, aliases) in parsed.items()
+                    (path, size, mtime, digest, dumps(note), dumps(summary))
+                    for path, (size, mtime, digest, note, summary) in parsed.items()
                 ],
             )
             db.executemany(

@@ -159,6 +159,6 @@ def alias_owners(vault: Vault, loader: NoteLoader) -> dict[str, str]:
     owners: dict[str, str] = {}
     for file in vault.files:
         if file.is_note:
-            for alias in loader.aliases(file.path):
+            for alias in loader.summary(file.path).aliases:
                 owners.setdefault(alias.lower(), file.path)
     return owners

@@ -152,6 +152,7 @@ def lint(options: LintOptions) -> Report:
             if world is not None and path in loader.hashes:
                 deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
                 fresh_results[path] = (world, cache_dumps(found), deps)
+        diagnostics.extend(_check_vault(scope, context, options))
         loader.flush(fresh_results, warnings)
     finally:
         if collecting:
@@ -179,6 +180,29 @@ def _check_note(path: str, loaded: Note | str, context: LintContext, options: Li
                 continue
             found.append(_diagnostic(rule, selection, violation.path or path, violation))
     return _suppress(found, loaded, rules)
+
+
+def _check_vault(scope: list[str], context: LintContext, options: LintOptions) -> list[Diagnostic]:
+    """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on."""
+    from .rules._vault import VaultView
+
+    selection = options.selection
+    rules = [r for r in selection.enabled_rules() if r.scope is Scope.VAULT and r.check is not None]
+    if not rules:
+        return []
+    context.loader.preload_summaries()
+    view = VaultView(context, tuple(scope))
+    by_path: dict[str, list[Diagnostic]] = {}
+    for rule in rules:
+        assert rule.check is not None
+        for path, violation in rule.check(view, context):
+            if not selection.ignored_in(rule.code, path):
+                by_path.setdefault(path, []).append(_diagnostic(rule, selection, path, violation))
+    result: list[Diagnostic] = []
+    for path, found in by_path.items():
+        note = context.note(path) if path.lower().endswith(".md") else None
+        result.extend(suppress.apply(found, note).kept if note is not None else found)
+    return result
 
 
 def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Diagnostic]:
@@ -231,8 +255,7 @@ def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
     from .context import alias_owners
 
-    missing = [f.path for f in vault.files if f.is_note and f.path not in loader.loaded and not loader.has_fresh_row(f.path)]
-    loader.preload(missing)  # aliases of every note feed the hints
+    loader.preload_summaries()  # aliases of every note feed the hints
     digest = hashlib.blake2b(digest_size=16)
     for part in (
         code_fingerprint(),

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from .cache import NoteCache, Row, content_hash
-from .model import Note
+from .model import Note, NoteSummary, summarize
 from .vault import UnreadableFile, Vault, decode_note, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
@@ -58,14 +58,8 @@ def _parse_batch(batch: Sequence[tuple[str, str]]) -> list[tuple[str, FileState 
     return [parse_file(path, fs_path) for path, fs_path in batch]
 
 
-def _aliases(loaded: Loaded) -> tuple[str, ...]:
-    if not isinstance(loaded, Note) or loaded.frontmatter is None:
-        return ()
-    prop = loaded.frontmatter.get("aliases", ignore_case=True)
-    if prop is None:
-        return ()
-    values = prop.value if isinstance(prop.value, list) else [prop.value]
-    return tuple(v.strip() for v in values if isinstance(v, str) and v.strip())
+def _summary(loaded: Loaded) -> NoteSummary:
+    return summarize(loaded) if isinstance(loaded, Note) else NoteSummary()
 
 
 @dataclass
@@ -80,7 +74,7 @@ class NoteLoader:
     hashes: dict[str, str] = field(default_factory=dict)
     loaded: dict[str, Loaded] = field(default_factory=dict)
     # What to write back to the cache at the end of the run.
-    parsed: dict[str, tuple[int, int, str, Loaded, tuple[str, ...]]] = field(default_factory=dict)
+    parsed: dict[str, tuple[int, int, str, Loaded, NoteSummary]] = field(default_factory=dict)
     touched: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -142,7 +136,7 @@ class NoteLoader:
         if digest:
             self.hashes[path] = digest
         if state is not None and digest:
-            self.parsed[path] = (state.size, state.mtime_ns, digest, loaded, _aliases(loaded))
+            self.parsed[path] = (state.size, state.mtime_ns, digest, loaded, _summary(loaded))
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:
@@ -167,11 +161,15 @@ class NoteLoader:
         row = self.rows.get(path)
         return row is not None and self.hashes.get(path) == row.hash
 
-    def aliases(self, path: str) -> tuple[str, ...]:
+    def summary(self, path: str) -> NoteSummary:
         row = self.rows.get(path)
         if path not in self.loaded and row is not None and self.current_hash(path) == row.hash:
-            return row.aliases
-        return _aliases(self.load(path))
+            return row.summary
+        return _summary(self.load(path))
+
+    def preload_summaries(self) -> None:
+        """Make every note's summary cheap: parse (in parallel) the notes the cache cannot answer for."""
+        self.preload([p for p in self.states if p not in self.loaded and not self.has_fresh_row(p)])
 
     # -- writing back ------------------------------------------------------------------
     def flush(self, results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:

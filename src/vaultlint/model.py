@@ -227,6 +227,33 @@ class Note:
 
 
 @dataclass(frozen=True)
+class NoteSummary:
+    """What vault-wide rules and hints need of every note, small enough to keep in the cache."""
+
+    aliases: tuple[str, ...] = ()
+    #: Tags as written (inline outside comments, and frontmatter ``tags``), without ``#``.
+    tags: tuple[str, ...] = ()
+    #: Link paths of every link, embed and property link, comments included: references.
+    link_paths: tuple[str, ...] = ()
+
+
+def summarize(note: Note) -> NoteSummary:
+    aliases: tuple[str, ...] = ()
+    tags = [t.name for t in note.tags if not t.in_comment]
+    if note.frontmatter is not None:
+        prop = note.frontmatter.get("aliases", ignore_case=True)
+        if prop is not None:
+            values = prop.value if isinstance(prop.value, list) else [prop.value]
+            aliases = tuple(v.strip() for v in values if isinstance(v, str) and v.strip())
+        prop = note.frontmatter.get("tags", ignore_case=True)
+        if prop is not None:
+            values = prop.value if isinstance(prop.value, list) else [prop.value]
+            tags.extend(v.strip().lstrip("#") for v in values if isinstance(v, str) and v.strip().lstrip("#"))
+    paths = tuple(dict.fromkeys(link.path.strip() for link in note.links if link.path.strip()))
+    return NoteSummary(aliases, tuple(tags), paths)
+
+
+@dataclass(frozen=True)
 class Edit:
     """Replace ``[start, end)`` (character offsets in the file text) with ``text``."""
 
