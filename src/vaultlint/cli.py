@@ -10,6 +10,7 @@ import os
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from .model import Severity
 from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
 from .selection import SelectorError, build_selection
 from .vault import VaultError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import LintOptions, Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -75,6 +79,8 @@ def cli() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for parsing (default: one per core).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error).")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010) to the notes.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
@@ -97,6 +103,8 @@ def check(
     jobs: int | None,
     fail_on: str | None,
     statistics: bool,
+    apply_fixes: bool,
+    show_diff: bool,
     exit_zero: bool,
     color: str,
     quiet: bool,
@@ -140,6 +148,10 @@ def check(
     )
     try:
         report = lint(options)
+        if show_diff:
+            return _print_diff(report)
+        if apply_fixes:
+            report = _fix(report, options)
     except VaultError as error:
         raise UsageError(str(error)) from error
     for warning in report.warnings:
@@ -212,6 +224,30 @@ def rule(code: str | None, show_all: bool) -> int:
     click.echo(f"{found.code} {found.name} (default: {default})\n")
     click.echo(textwrap.dedent(found.doc).strip())
     return EXIT_OK
+
+
+def _print_diff(report: Report) -> int:
+    """``--diff``: what ``--fix`` would change; exit 1 when there is something to change."""
+    from .fix import plan_fixes
+
+    plans = plan_fixes(report.diagnostics, report.vault_root)
+    for plan in plans:
+        click.echo(plan.diff(), nl=False)
+    count = sum(plan.count for plan in plans)
+    click.echo(f"{count} fixable problem{'s' if count != 1 else ''} in {len(plans)} note{'s' if len(plans) != 1 else ''}.", err=True)
+    return EXIT_PROBLEMS if plans else EXIT_OK
+
+
+def _fix(report: Report, options: LintOptions) -> Report:
+    """``--fix``: write the fixes, then check again so the report shows what is left."""
+    from .engine import lint
+    from .fix import plan_fixes, write_fix
+
+    plans = plan_fixes(report.diagnostics, report.vault_root)
+    written = [plan for plan in plans if write_fix(plan, report.vault_root)]
+    count = sum(plan.count for plan in written)
+    click.echo(f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.", err=True)
+    return lint(options) if written else report
 
 
 def _git_root(folder: Path) -> Path | None:

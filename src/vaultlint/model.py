@@ -175,6 +175,7 @@ class FrontmatterProblem:
     message: str
     span: Span
     hint: str | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -255,10 +256,9 @@ def summarize(note: Note) -> NoteSummary:
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace ``[start, end)`` (character offsets in the file text) with ``text``."""
+    """Replace the characters of ``span`` (empty span: insert) with ``text``."""
 
-    start: int
-    end: int
+    span: Span
     text: str
 
 

@@ -12,4 +12,4 @@ def parse_problems(note: Note, code: str) -> Iterator[Violation]:
         return
     for problem in note.frontmatter.problems:
         if problem.code == code:
-            yield Violation(problem.span, problem.message, problem.hint)
+            yield Violation(problem.span, problem.message, problem.hint, problem.fix)

@@ -11,7 +11,7 @@ string ``Note``; Obsidian records no link, so backlinks and the graph miss it.
     up: [[Parent]]
     ---
 
-**How to fix**: quote it: ``up: "[[Parent]]"``.
+**How to fix**: quote it: ``up: "[[Parent]]"`` (``--fix`` does this).
 """
 
 from __future__ import annotations
@@ -27,4 +27,4 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
     return parse_problems(note, "FM006")
 
 
-RULE = Rule("FM006", "unquoted-link-property", Severity.ERROR, "key: [[Note]] parses as a nested list, not a link", __doc__, Scope.NOTE, check, fixable=False)
+RULE = Rule("FM006", "unquoted-link-property", Severity.ERROR, "key: [[Note]] parses as a nested list, not a link", __doc__, Scope.NOTE, check, fixable=True)

@@ -15,7 +15,8 @@ reads ``tags: #foo`` as empty, so the note is missing from tag searches.
     ---
 
 **How to fix**: use a YAML list of single words: ``tags: [y2024, my-project]``;
-quote a leading ``#``: ``tags: ["#x"]``.
+quote a leading ``#``: ``tags: ["#x"]``.  ``--fix`` turns a comma-separated
+string into a list.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import Note, Property, Severity, Span, Violation
+import yaml
+
+from ..model import Edit, Fix, Note, Property, Severity, Span, Violation
+from ..syntax.frontmatter import Yaml12Loader
 from ..syntax.tags import TAG_FORBIDDEN_CHAR
 from .base import Rule, Scope
 
@@ -62,7 +66,12 @@ def _tags(prop: Property, raw_lines: list[str], first_line: int) -> Iterator[Vio
         return
     if isinstance(prop.value, str):
         if "," in prop.value or " " in prop.value.strip():
-            yield Violation(prop.value_span, f'"{prop.key}" is one string, not a list', hint="use a YAML list: tags: [a, b]")
+            yield Violation(
+                prop.value_span,
+                f'"{prop.key}" is one string, not a list',
+                hint=f"use a YAML list: {prop.key}: [a, b]",
+                fix=list_fix(prop),
+            )
             return
         problem = _tag_problem(prop.value)
         if problem:
@@ -89,7 +98,31 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
         if key == "tags":
             yield from _tags(prop, raw_lines, frontmatter.span.line + 1)
         elif key == "aliases" and isinstance(prop.value, str) and "," in prop.value:
-            yield Violation(prop.value_span, '"aliases" is one comma-separated string, not a list', hint="use a YAML list: aliases: [A, B]")
+            yield Violation(
+                prop.value_span,
+                f'"{prop.key}" is one comma-separated string, not a list',
+                hint=f"use a YAML list: {prop.key}: [A, B]",
+                fix=list_fix(prop),
+            )
 
 
-RULE = Rule("FM010", "invalid-frontmatter-tag", Severity.WARNING, "a tags entry Obsidian will drop or misread", __doc__, Scope.NOTE, check)
+def list_fix(prop: Property) -> Fix | None:
+    """``tags: a, b`` -> ``tags: [a, b]``, only for a plain comma-separated value that YAML then
+    reads as exactly those items (D4: spaces alone do not separate, so they get no fix)."""
+    text = prop.plain_text
+    if text is None or "," not in text or prop.value_span.line != prop.value_span.end_line:
+        return None
+    wanted = [part.strip() for part in text.split(",") if part.strip()]
+    try:
+        parsed = yaml.load(f"[{text}]", Loader=Yaml12Loader)  # noqa: S506 - the safe 1.2 loader
+    except yaml.YAMLError:
+        return None
+    if parsed != wanted:
+        return None
+    span = prop.value_span
+    start = Span(span.line, span.column, span.line, span.column)
+    end = Span(span.end_line, span.end_column, span.end_line, span.end_column)
+    return Fix("make it a YAML list", (Edit(start, "["), Edit(end, "]")))
+
+
+RULE = Rule("FM010", "invalid-frontmatter-tag", Severity.WARNING, "a tags entry Obsidian will drop or misread", __doc__, Scope.NOTE, check, fixable=True)

@@ -19,7 +19,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..model import (
+    Edit,
     ExternalUrl,
+    Fix,
     Frontmatter,
     FrontmatterProblem,
     Link,
@@ -177,12 +179,14 @@ def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
         elif isinstance(node, SequenceNode) and node.flow_style:
             if source.startswith("[[", node.start_mark.index) and path:
                 written = source[node.start_mark.index : node.end_mark.index]
+                span = _span(node, offset)
                 problems.append(
                     FrontmatterProblem(
                         "FM006",
                         f'property "{path}" holds an unquoted link {written}, which YAML reads as a nested list',
-                        _span(node, offset),
+                        span,
                         hint=f"quote it: {path.rsplit('.', 1)[-1]}: \"{written}\"",
+                        fix=_quote_fix(span, written),
                     )
                 )
         elif isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and path:
@@ -212,6 +216,16 @@ def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
         tuple(links),
         tuple(urls),
     )
+
+
+def _quote_fix(span: Span, written: str) -> Fix | None:
+    """Quote an unquoted ``[[link]]`` in place, when a quote character is free to use."""
+    quote = '"' if '"' not in written and "\\" not in written else "'" if "'" not in written else None
+    if quote is None or span.line != span.end_line:
+        return None
+    start = Span(span.line, span.column, span.line, span.column)
+    end = Span(span.end_line, span.end_column, span.end_line, span.end_column)
+    return Fix(f"quote {written}", (Edit(start, quote), Edit(end, quote)))
 
 
 def _duplicate_keys(node: MappingNode, offset: int) -> Iterator[FrontmatterProblem]:
