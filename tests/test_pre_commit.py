@@ -1,0 +1,85 @@
+"""The pre-commit hooks, for real: pre-commit in a temporary git repository holding a vault.
+
+pre-commit installs this checkout (at its current commit) from scratch, as a
+user's machine would, so the first test takes a while; the environment is
+shared by the tests of this module.  Skipped when pre-commit or git is missing,
+or when this checkout is not a git repository.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+PRE_COMMIT = shutil.which("pre-commit") or str(Path(__import__("sys").executable).with_name("pre-commit"))
+pytestmark = [
+    pytest.mark.skipif(not Path(PRE_COMMIT).exists(), reason="pre-commit is not installed"),
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+    pytest.mark.skipif(not (REPO / ".git").exists(), reason="this checkout is not a git repository"),
+]
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """One PRE_COMMIT_HOME for the module: the hook environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def repo(tmp_path, home, monkeypatch):
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
+    head = git(REPO, "rev-parse", "HEAD").stdout.strip()
+    root = tmp_path / "notes"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "test@example.invalid")
+    git(root, "config", "user.name", "Test")
+    git(root, "config", "commit.gpgsign", "false")
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "app.json").write_text("{}\n")
+    (root / "Home.md").write_text("# Home\n\nSee [[Project]].\n")
+    (root / "Project.md").write_text("# Project\n\nBack to [[Home]].\n")
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: vaultlint\n      - id: vaultlint-vault\n"
+    )
+    subprocess.run([PRE_COMMIT, "install"], cwd=root, check=True, capture_output=True, timeout=120)
+    git(root, "add", "-A")
+    first = git(root, "commit", "-q", "-m", "a clean vault", check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return root
+
+
+def commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
+    git(repo, "add", "-A")
+    return git(repo, "commit", "-q", "-m", message, check=False)
+
+
+def test_a_commit_adding_a_broken_link_is_refused_and_the_fix_passes(repo):
+    (repo / "Ideas.md").write_text("# Ideas\n\nBuild on [[Projcet]].\n")
+    refused = commit(repo, "add ideas")
+    assert refused.returncode != 0
+    assert 'Ideas.md:3:10: LK001 error unresolved link "Projcet"' in refused.stdout + refused.stderr
+    assert git(repo, "log", "--oneline").stdout.count("\n") == 1
+
+    (repo / "Ideas.md").write_text("# Ideas\n\nBuild on [[Project]].\n")
+    accepted = commit(repo, "add ideas")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert git(repo, "log", "--oneline").stdout.count("\n") == 2
+
+
+def test_renaming_a_linked_note_is_refused_by_the_vault_hook(repo):
+    git(repo, "mv", "Project.md", "Projects.md")
+    refused = commit(repo, "rename")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert 'Home.md:3:5: LK001 error unresolved link "Project"' in output
+    # The staged-files hook passed (the renamed note is fine); only the whole-vault hook caught it.
+    assert "vaultlint (whole vault)" in output and "Failed" in output
