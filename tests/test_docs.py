@@ -1,0 +1,58 @@
+"""The commands the README and docs/ci.md tell users to copy must work as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+
+import pytest
+import yaml
+from helpers import FIXTURES, REPO
+
+from vaultlint.cli import main
+
+CI_DOC = REPO / "docs" / "ci.md"
+
+
+def yaml_blocks(text: str) -> list[object]:
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+
+
+def vaultlint_commands() -> list[str]:
+    commands = []
+    for block in yaml_blocks(CI_DOC.read_text()):
+        steps = []
+        if isinstance(block, dict):
+            for job in (block.get("jobs") or {}).values():
+                steps.extend(step.get("run", "") for step in job.get("steps", []))
+            for job in block.values():
+                if isinstance(job, dict) and "script" in job:
+                    steps.extend(job["script"])
+        commands.extend(s for s in steps if isinstance(s, str) and s.startswith("vaultlint "))
+    return commands
+
+
+def test_every_yaml_block_parses():
+    assert len(yaml_blocks(CI_DOC.read_text())) == 3
+
+
+def test_the_workflow_restores_and_always_saves_the_url_cache():
+    workflow = yaml_blocks(CI_DOC.read_text())[0]
+    steps = workflow["jobs"]["urls"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    assert any(u.startswith("actions/cache/restore") for u in uses)
+    save = next(step for step in steps if step.get("uses", "").startswith("actions/cache/save"))
+    assert save["if"] == "always()"
+    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in workflow["jobs"]["lint"]["steps"])
+
+
+@pytest.mark.parametrize("command", vaultlint_commands())
+def test_documented_commands_run_on_the_demo_vault(tmp_path, monkeypatch, command):
+    vault = tmp_path / "vault"
+    shutil.copytree(FIXTURES / "demo-vault", vault, ignore=shutil.ignore_patterns(".vaultlint-cache"))
+    monkeypatch.chdir(vault)
+    args = shlex.split(command)[1:]
+    if "--offline" not in args:
+        args.append("--offline")  # tests never touch the network
+    assert main(args) in (0, 1)
