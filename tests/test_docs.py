@@ -56,3 +56,25 @@ def test_documented_commands_run_on_the_demo_vault(tmp_path, monkeypatch, comman
     if "--offline" not in args:
         args.append("--offline")  # tests never touch the network
     assert main(args) in (0, 1)
+
+
+def test_the_readme_config_example_is_valid(tmp_path):
+    import tomllib
+
+    from vaultlint.config import settings_from_mapping
+    from vaultlint.selection import selection_from_settings
+
+    block = re.search(r"```toml\n(.*?)```", (REPO / "README.md").read_text(), re.S).group(1)
+    settings = settings_from_mapping(tomllib.loads(block), tmp_path / ".vaultlint.toml")
+    assert settings.schema[0].required == ("status",)
+    _, unknown = selection_from_settings(settings, [], [], [])
+    assert unknown == []
+
+
+def test_the_readme_opens_with_the_two_commands():
+    text = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    assert text.index("```sh") < 30
+    assert "vaultlint check fixtures/demo-vault" in blocks[0]
+    assert "pytest" in blocks[1] and ".[test]" in blocks[1]
+    assert (REPO / ".ci" / "run").read_text().strip().endswith(blocks[1].strip())
