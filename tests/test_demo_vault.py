@@ -79,3 +79,35 @@ def test_demo_through_the_command_line_json():
         "code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "hint",
     }
     assert data[0]["end_column"] == 7 + len("[[Greg Brockman]]")
+
+
+def _no_network_prefix() -> list[str] | None:
+    """A command prefix that runs a program with no network at all (a fresh network namespace)."""
+    import shutil
+
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return None
+    for prefix in ([unshare, "-n"], [unshare, "-rn"]):
+        if subprocess.run([*prefix, "true"], capture_output=True, timeout=30).returncode == 0:
+            return prefix
+    return None
+
+
+def test_demo_without_network_calls_no_url_dead():
+    """The README's first command on a machine without internet: URLs are skipped, never called dead."""
+    import pytest
+
+    prefix = _no_network_prefix()
+    if prefix is None:
+        pytest.skip("cannot create a network namespace here")
+    result = subprocess.run(
+        [*prefix, sys.executable, "-m", "vaultlint", "check", "--no-cache", "--output-format", "json", str(DEMO)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    codes = [d["code"] for d in json.loads(result.stdout)]
+    assert not [c for c in codes if c.startswith("UR")]
+    assert "network unavailable: 14 URLs not checked" in result.stderr

@@ -72,6 +72,7 @@ def cli() -> None:
 @click.option("--lint-templates", is_flag=True, help="Also report on notes in template folders.")
 @click.option("--no-gitignore", is_flag=True, help="Report on files that .gitignore ignores too.")
 @click.option("--offline", is_flag=True, help="Do not check external URLs (no network).")
+@click.option("--allow-private-urls", is_flag=True, help="Also fetch URLs on loopback and private addresses.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option(
     "--cache-dir", type=click.Path(path_type=Path), help="Where to keep the cache (default: <vault>/.vaultlint-cache)."
@@ -98,6 +99,7 @@ def check(
     lint_templates: bool,
     no_gitignore: bool,
     offline: bool,
+    allow_private_urls: bool,
     no_cache: bool,
     cache_dir: Path | None,
     jobs: int | None,
@@ -145,6 +147,9 @@ def check(
         schema=settings.schema,
         config_file=settings.source,
         config_unknown=tuple(unknown),
+        urls=settings.urls,
+        allow_private_urls=allow_private_urls,
+        progress=sys.stderr.isatty() and not quiet,
     )
     try:
         report = lint(options)
@@ -152,7 +157,7 @@ def check(
             return _print_diff(report)
         if apply_fixes:
             report = _fix(report, options)
-    except VaultError as error:
+    except (VaultError, ConfigError) as error:
         raise UsageError(str(error)) from error
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -180,6 +185,8 @@ def check(
             raise UsageError(f"cannot write {output_file}: {error.strerror}") from error
     else:
         click.echo(text, nl=False, color=context.color)
+    if report.url_summary and not quiet:
+        click.echo(report.url_summary, err=True)
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,12 @@ class LintOptions:
     #: The config file, and the selectors in it that name no rule (VL003).
     config_file: Path | None = None
     config_unknown: tuple[tuple[str, str], ...] = ()
+    #: The config's ``[urls]`` table (validated by the URL checker).
+    urls: Mapping[str, Any] = field(default_factory=dict)
+    #: Fetch loopback, private and link-local addresses too.
+    allow_private_urls: bool = False
+    #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
+    progress: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,8 @@ class Report:
     files_checked: int
     vault_root: Path
     warnings: tuple[str, ...] = ()
+    #: The URL checker's one-line summary, when URLs were checked.
+    url_summary: str | None = None
 
 
 def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
@@ -157,9 +166,14 @@ def lint(options: LintOptions) -> Report:
     finally:
         if collecting:
             gc.enable()
+    url_summary = None
+    if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
+        url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
+        found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
+        diagnostics.extend(found)
     diagnostics.extend(_config_diagnostics(options, root))
     diagnostics.sort(key=lambda d: d.sort_key)
-    return Report(tuple(diagnostics), len(scope), root, tuple(warnings))
+    return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
 
 
 def _check_note(path: str, loaded: Note | str, context: LintContext, options: LintOptions) -> list[Diagnostic]:
@@ -198,11 +212,46 @@ def _check_vault(scope: list[str], context: LintContext, options: LintOptions) -
         for path, violation in rule.check(view, context):
             if not selection.ignored_in(rule.code, path):
                 by_path.setdefault(path, []).append(_diagnostic(rule, selection, path, violation))
+    return _apply_directives(by_path, context.loader)
+
+
+def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) -> list[Diagnostic]:
+    """Suppression directives for diagnostics found after the per-note step (vault rules, URLs)."""
     result: list[Diagnostic] = []
     for path, found in by_path.items():
-        note = context.note(path) if path.lower().endswith(".md") else None
-        result.extend(suppress.apply(found, note).kept if note is not None else found)
+        note = loader.load(path) if path.lower().endswith(".md") else None
+        result.extend(suppress.apply(found, note).kept if isinstance(note, Note) else found)
     return result
+
+
+def _check_urls(
+    scope: list[str], loader: NoteLoader, options: LintOptions, warnings: list[str], cache_dir: Path | None
+) -> tuple[list[Diagnostic], str]:
+    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6)."""
+    import dataclasses
+
+    from .urls import check_urls, url_settings_from_mapping
+
+    settings = url_settings_from_mapping(options.urls, str(options.config_file or "[urls]"))
+    if options.allow_private_urls:
+        settings = dataclasses.replace(settings, allow_private=True)
+    occurrences = []
+    for path in scope:
+        note = loader.load(path)
+        if isinstance(note, Note):
+            occurrences.extend((path, url) for url in note.urls if options.check_comments or not url.in_comment)
+    report = check_urls(occurrences, settings, cache_dir=cache_dir, progress=options.progress)
+    warnings.extend(report.warnings)
+    selection = options.selection
+    by_path: dict[str, list[Diagnostic]] = {}
+    for finding in report.findings:
+        rule = RULES_BY_CODE[finding.code]
+        if not selection.enabled(rule) or selection.ignored_in(rule.code, finding.path):
+            continue
+        if finding.violation.in_comment and not options.check_comments:
+            continue
+        by_path.setdefault(finding.path, []).append(_diagnostic(rule, selection, finding.path, finding.violation))
+    return _apply_directives(by_path, loader), report.summary.line()
 
 
 def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Diagnostic]:
