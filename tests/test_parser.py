@@ -222,3 +222,13 @@ def test_frontmatter_detection(text, properties, problems, unclosed):
 def test_yaml_12_core_schema_types():
     note = parse_note("n.md", "---\na: yes\nb: 0o17\nc: 012\nd: .inf\ne: ~\nf: TRUE\ng: 1_000\n---\n")
     assert [p.value for p in note.frontmatter.properties] == ["yes", 15, 12, float("inf"), None, True, "1_000"]
+
+
+def test_excalidraw_drawing_data_is_skipped_but_text_elements_count():
+    text = (
+        "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\nSee [[Real]] ^AbC1\n\n"
+        "%%\n# Drawing\n```json\n{\"elements\": [\"[[Fake]]\"]}\n```\n%%\nafter [[Tail]]\n"
+    )
+    note = parse_note("d.excalidraw.md", text)
+    assert [(l.path, l.span.line) for l in note.links] == [("Real", 5), ("Tail", 13)]
+    assert [b.id for b in note.block_ids] == ["AbC1"]

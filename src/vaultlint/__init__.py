@@ -11,6 +11,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .engine import LintOptions, Report, lint  # noqa: E402
-
 __all__ = ["LintOptions", "Report", "__version__", "lint"]
+
+
+def __getattr__(name: str) -> object:
+    """The public API, imported on first use so that ``vaultlint --version`` starts fast."""
+    if name in ("LintOptions", "Report", "lint"):
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)

@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import importlib.metadata
+import importlib.util
 import os
+import marshal
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -34,7 +35,7 @@ from typing import Any
 
 from .model import NoteSummary
 
-SCHEMA = 2
+SCHEMA = 3
 DATABASE = "notes.sqlite3"
 
 
@@ -46,11 +47,14 @@ def code_fingerprint() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
-    for distribution in ("markdown-it-py", "mdit-py-plugins", "pyyaml"):
-        try:
-            digest.update(importlib.metadata.version(distribution).encode())
-        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
-            pass
+    # The parser libraries, by where they are and when they were installed (an
+    # upgrade rewrites them), without importing them or reading package metadata.
+    for module in ("markdown_it", "mdit_py_plugins", "yaml"):
+        spec = importlib.util.find_spec(module)
+        origin = spec.origin if spec is not None else None
+        if origin:
+            info = os.stat(origin)
+            digest.update(f"{origin}:{info.st_size}:{info.st_mtime_ns}".encode())
     digest.update(str(SCHEMA).encode())
     return digest.hexdigest()
 
@@ -69,7 +73,12 @@ class Row:
     summary: NoteSummary
     results_key: str | None
     results: bytes | None
-    deps: tuple[tuple[str, str], ...]
+    #: The notes the results depended on, still encoded: only a full run needs them.
+    deps_blob: bytes | None
+
+    @property
+    def deps(self) -> tuple[tuple[str, str], ...]:
+        return loads_plain(self.deps_blob, ())
 
 
 def prepare_cache_dir(cache_dir: Path) -> None:
@@ -123,7 +132,7 @@ class NoteCache:
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
             "hash TEXT, note BLOB, summary BLOB, results_key TEXT, results BLOB, deps BLOB)"
         )
-        db.execute("PRAGMA quick_check").fetchone()
+        db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
         return db
 
     def rows(self) -> dict[str, Row]:
@@ -136,10 +145,10 @@ class NoteCache:
         result: dict[str, Row] = {}
         query = "SELECT path, size, mtime_ns, hash, summary, results_key, results, deps FROM notes"
         for path, size, mtime, digest, summary, key, results, deps in self._db.execute(query):
-            stored = loads(summary, None)
-            if not isinstance(stored, NoteSummary):
+            stored = loads_plain(summary, None)
+            if not isinstance(stored, tuple) or len(stored) != 3:
                 continue  # unreadable row: a miss
-            result[path] = Row(size, mtime, digest, stored, key, results, loads(deps, ()))
+            result[path] = Row(size, mtime, digest, NoteSummary(*stored), key, results, deps)
         return result
 
     def note(self, path: str) -> Any:
@@ -167,7 +176,7 @@ class NoteCache:
                 "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, note = excluded.note, "
                 "summary = excluded.summary, results_key = NULL, results = NULL, deps = NULL",
                 [
-                    (path, size, mtime, digest, dumps(note), dumps(summary))
+                    (path, size, mtime, digest, dumps(note), dumps_plain(astuple_summary(summary)))
                     for path, (size, mtime, digest, note, summary) in parsed.items()
                 ],
             )
@@ -177,7 +186,7 @@ class NoteCache:
             )
             db.executemany(
                 "UPDATE notes SET results_key = ?, results = ?, deps = ? WHERE path = ?",
-                [(key, blob, dumps(deps), path) for path, (key, blob, deps) in results.items()],
+                [(key, blob, dumps_plain(tuple(deps)), path) for path, (key, blob, deps) in results.items()],
             )
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.execute("COMMIT")
@@ -187,6 +196,10 @@ class NoteCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def astuple_summary(summary: NoteSummary) -> tuple[tuple[str, ...], ...]:
+    return (tuple(summary.aliases), tuple(summary.tags), tuple(summary.link_paths))
 
 
 def clear(cache_dir: Path) -> list[Path]:
@@ -241,6 +254,24 @@ def _mac(data: bytes) -> bytes:
 def dumps(value: Any) -> bytes:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return _mac(data) + data
+
+
+def dumps_plain(value: Any) -> bytes:
+    """For plain data (tuples of strings): marshal is several times faster to load than pickle."""
+    data = marshal.dumps(value)
+    return _mac(data) + data
+
+
+def loads_plain(blob: bytes | None, default: Any = None) -> Any:
+    if not blob or len(blob) < _MAC_SIZE:
+        return default
+    mac, data = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+    if not hmac.compare_digest(mac, _mac(data)):
+        return default
+    try:
+        return marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return default
 
 
 def loads(blob: bytes | None, default: Any = None) -> Any:

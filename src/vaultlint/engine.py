@@ -141,7 +141,7 @@ def lint(options: LintOptions) -> Report:
     if options.use_cache:
         cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings)
     collecting = gc.isenabled()
-    gc.disable()  # millions of short-lived acyclic objects: the collector only costs time here
+    gc.disable()  # millions of acyclic objects: the collector only costs time here
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         loader.preload(scope)
@@ -160,20 +160,20 @@ def lint(options: LintOptions) -> Report:
             diagnostics.extend(found)
             if world is not None and path in loader.hashes:
                 deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
-                fresh_results[path] = (world, cache_dumps(found), deps)
+                fresh_results[path] = (world, cache_dumps(found) if found else b"", deps)
         diagnostics.extend(_check_vault(scope, context, options))
         loader.flush(fresh_results, warnings)
+        url_summary = None
+        if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
+            url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
+            found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
+            diagnostics.extend(found)
+        diagnostics.extend(_config_diagnostics(options, root))
+        diagnostics.sort(key=lambda d: d.sort_key)
+        return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
     finally:
         if collecting:
             gc.enable()
-    url_summary = None
-    if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
-        url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
-        found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
-        diagnostics.extend(found)
-    diagnostics.extend(_config_diagnostics(options, root))
-    diagnostics.sort(key=lambda d: d.sort_key)
-    return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
 
 
 def _check_note(path: str, loaded: Note | str, context: LintContext, options: LintOptions) -> list[Diagnostic]:
@@ -341,6 +341,8 @@ def _cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Di
         return None
     if any(loader.current_hash(dep) != digest for dep, digest in row.deps):
         return None
+    if row.results == b"":
+        return []  # most notes have nothing to report: no blob to verify and unpickle
     stored = cache_loads(row.results)
     return stored if isinstance(stored, list) else None
 

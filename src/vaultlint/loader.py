@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from .cache import NoteCache, Row, content_hash
@@ -73,6 +72,7 @@ class NoteLoader:
     #: Content hash of notes known to be unchanged or parsed in this run.
     hashes: dict[str, str] = field(default_factory=dict)
     loaded: dict[str, Loaded] = field(default_factory=dict)
+    summaries: dict[str, NoteSummary] = field(default_factory=dict)
     # What to write back to the cache at the end of the run.
     parsed: dict[str, tuple[int, int, str, Loaded, NoteSummary]] = field(default_factory=dict)
     touched: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -94,12 +94,18 @@ class NoteLoader:
 
     # -- loading -----------------------------------------------------------------
     def preload(self, paths: Iterable[str]) -> None:
-        """Load many notes: cached ones from the cache, the rest parsed (in parallel when many)."""
-        missing = [p for p in paths if p not in self.loaded and not self._from_cache(p)]
+        """Parse, in parallel when many, the notes the cache cannot answer for.
+
+        Cached notes are not loaded here: a warm run mostly needs their stored
+        results and summaries, not the notes themselves (see :meth:`load`).
+        """
+        missing = [p for p in paths if p not in self.loaded and not self.has_fresh_row(p)]
         if not missing:
             return
         batch = [(path, self.vault.by_path[path].fs_path) for path in missing]
         if self.jobs > 1 and len(batch) >= PARALLEL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor
+
             size = max(16, len(batch) // (self.jobs * 8))
             chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
@@ -157,15 +163,20 @@ class NoteLoader:
         return digest
 
     def has_fresh_row(self, path: str) -> bool:
-        """True when the cache holds this note and its stat says it has not changed."""
+        """True when the cache holds this note and it has not changed (by stat, else by content)."""
         row = self.rows.get(path)
-        return row is not None and self.hashes.get(path) == row.hash
+        return row is not None and self.current_hash(path) == row.hash
 
     def summary(self, path: str) -> NoteSummary:
-        row = self.rows.get(path)
-        if path not in self.loaded and row is not None and self.current_hash(path) == row.hash:
-            return row.summary
-        return _summary(self.load(path))
+        found = self.summaries.get(path)
+        if found is None:
+            row = self.rows.get(path)
+            if path not in self.loaded and row is not None and self.current_hash(path) == row.hash:
+                found = row.summary
+            else:
+                found = _summary(self.load(path))
+            self.summaries[path] = found
+        return found
 
     def preload_summaries(self) -> None:
         """Make every note's summary cheap: parse (in parallel) the notes the cache cannot answer for."""

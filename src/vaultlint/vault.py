@@ -18,8 +18,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # pathspec is imported only when a .gitignore exists
+    import pathspec
+
 
 
 class VaultError(Exception):
@@ -30,10 +33,8 @@ class VaultError(Exception):
 class VaultFile:
     path: str  # vault-relative, '/'-separated, NFC
     fs_path: str  # where it is on disk
-
-    @property
-    def is_note(self) -> bool:
-        return self.path.lower().endswith(".md")
+    #: A Markdown note (``.md``, any case), as opposed to an attachment.
+    is_note: bool
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Resolution:
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _js_length(text: str) -> int:
@@ -213,6 +214,8 @@ class GitIgnore:
 
     @staticmethod
     def _read(path: Path) -> pathspec.GitIgnoreSpec | None:
+        import pathspec
+
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
@@ -297,7 +300,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
                     continue
             except OSError:
                 continue
-            files.append(VaultFile(nfc(child), entry.path))
+            files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
     files.sort(key=lambda f: f.path)
     obsidian = read_obsidian_settings(root, obsidian_dir)
     return Vault(

@@ -24,10 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from ..model import Edit, Fix, Note, Property, Severity, Span, Violation
-from ..syntax.frontmatter import Yaml12Loader
 from ..syntax.tags import TAG_FORBIDDEN_CHAR
 from .base import Rule, Scope
 
@@ -112,6 +109,10 @@ def list_fix(prop: Property) -> Fix | None:
     text = prop.plain_text
     if text is None or "," not in text or prop.value_span.line != prop.value_span.end_line:
         return None
+    import yaml
+
+    from ..syntax.frontmatter import Yaml12Loader
+
     wanted = [part.strip() for part in text.split(",") if part.strip()]
     try:
         parsed = yaml.load(f"[{text}]", Loader=Yaml12Loader)  # noqa: S506 - the safe 1.2 loader

@@ -15,10 +15,14 @@ is found by the same rule.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+
 import re
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 
 from .collect import collector_of
 from .tags import may_start_here

@@ -7,18 +7,22 @@ that vaultlint sees it as written (markdown-it normalises ``href``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+
 import re
 import urllib.parse
 from collections.abc import Callable
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 
 from ..model import LinkKind, UrlOrigin
 from .collect import Collector, collector_of
 from .wikilinks import normalize_target
 
-InlineRule = Callable[[StateInline, bool], bool]
+InlineRule = Callable[["StateInline", bool], bool]
 
 # JavaScript's decodeURI leaves these escaped (OBSIDIAN.md §3).
 _DECODE_URI_RESERVED = frozenset(";/?:@&=+$,#")

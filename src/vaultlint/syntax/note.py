@@ -36,7 +36,10 @@ from .wikilinks import wikilinks_plugin
 
 #: An inline block without any of these cannot hold a link, embed, tag, block id,
 #: URL or comment, so it is not parsed at all.
-_INTERESTING = re.compile(r"[\[#^:%]|<!--")
+_INTERESTING = re.compile(r"[\[#^%]|://|<!--")
+
+#: The start of the drawing data of an Excalidraw note (OBSIDIAN.md §9.2).
+_EXCALIDRAW_DRAWING = re.compile(r"#{1,6} Drawing\s*$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,6 +94,8 @@ def parse_note(path: str, text: str) -> Note:
     elif found == 0:
         unclosed = Span(1, 1, 1, 4)
 
+    if frontmatter is not None and frontmatter.get("excalidraw-plugin") is not None:
+        body_lines = _without_drawing_data(body_lines)
     body = "\n".join(body_lines)
     headings: list[Heading] = []
     if body.strip():
@@ -114,6 +119,17 @@ def parse_note(path: str, text: str) -> Note:
         body_is_empty=not body.strip(),
         line_count=len(lines),
     )
+
+
+def _without_drawing_data(lines: list[str]) -> list[str]:
+    """Blank out an Excalidraw note's ``# Drawing`` section: compressed JSON, up to half a
+    megabyte, that holds no links, tags or ids anyone wrote; the line numbers stay."""
+    for index, line in enumerate(lines):
+        if _EXCALIDRAW_DRAWING.match(line):
+            # Up to the comment's closing %% (kept, so the comment still ends), or to the end.
+            end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == "%%"), len(lines))
+            return lines[:index] + [""] * (end - index) + lines[end:]
+    return lines
 
 
 def _walk(

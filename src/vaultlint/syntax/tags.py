@@ -9,10 +9,14 @@ the inline run, follow whitespace, or directly follow another inline element:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+
 import re
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 
 from .collect import collector_of
 

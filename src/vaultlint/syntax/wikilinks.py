@@ -9,11 +9,15 @@ whichever construct starts first wins (a code span that starts earlier wins,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+
 import unicodedata
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 
 from ..model import LinkKind
 from .collect import collector_of

@@ -37,12 +37,18 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..model import ExternalUrl, Violation
-from .settings import HostSettings, UrlConfigError, UrlSettings, url_settings_from_mapping
+from .settings import (
+    HostSettings,
+    UrlConfigError,
+    UrlSettings,
+    url_settings_from_mapping,
+)
 
 __all__ = [
     "HostSettings",
@@ -56,7 +62,7 @@ __all__ = [
     "url_settings_from_mapping",
 ]
 
-CODES = {"dead": "UR001", "unverifiable": "UR002", "redirected": "UR003", "malformed": "UR004"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -128,14 +134,14 @@ def clear_url_cache(cache_dir: Path) -> None:
     clear(cache_dir)
 
 
-def _run_sync(coro):  # type: ignore[no-untyped-def]
+def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coro)
     # Called from inside a running loop (a notebook, an async host): a nested
     # asyncio.run is not allowed, so give the check a thread of its own.
-    box: dict[str, object] = {}
+    box: dict[str, Any] = {}
 
     def target() -> None:
         try:
@@ -147,6 +153,7 @@ def _run_sync(coro):  # type: ignore[no-untyped-def]
     thread.start()
     thread.join()
     if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]
+        raise box["error"]
+    result: T = box["value"]
+    return result
 

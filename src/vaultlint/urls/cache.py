@@ -148,8 +148,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     except BaseException:
         conn.close()
         raise
-    # Transactions are explicit from here on ("with conn:").
-    conn.isolation_level = ""
+    # Transactions from here on: "with conn:" commits or rolls back.
+    conn.isolation_level = "DEFERRED"
     return conn
 
 

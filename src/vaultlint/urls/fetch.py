@@ -21,10 +21,11 @@ import contextlib
 import http.cookiejar
 import socket
 import ssl
+import threading
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpcore
 import httpx
@@ -57,6 +58,7 @@ class Resolver:
 
     def __init__(self) -> None:
         self._lookups: dict[tuple[str, int], asyncio.Task[list[str]]] = {}
+        self._threads: asyncio.Semaphore | None = None  # created on the running loop
 
     async def resolve(self, host: str, port: int, timeout: float | None) -> list[str]:
         if _is_ip_literal(host):
@@ -76,14 +78,49 @@ class Resolver:
                 del self._lookups[key]  # a temporary failure is worth a fresh lookup on retry
             raise
 
-    @staticmethod
-    async def _lookup(host: str, port: int) -> list[str]:
-        loop = asyncio.get_running_loop()
+    async def _lookup(self, host: str, port: int) -> list[str]:
+        if self._threads is None:
+            self._threads = asyncio.Semaphore(16)  # lookups at once, each a thread
         try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = await _getaddrinfo_daemon(host, port, self._threads)
         except socket.gaierror as exc:
             raise DnsLookupFailed(host, exc) from exc
         return _interleave([str(info[4][0]) for info in infos])
+
+
+async def _getaddrinfo_daemon(host: str, port: int, limit: asyncio.Semaphore) -> list[Any]:
+    """``getaddrinfo`` in a daemon thread.
+
+    ``loop.getaddrinfo`` uses the default executor, and ``asyncio.run`` waits
+    for that executor on the way out: one lookup stuck on an unreachable
+    resolver would hold the whole run (and the process) long after we gave up
+    on it.  A daemon thread is simply abandoned.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[list[Any]] = loop.create_future()
+
+    def settle(result: list[Any] | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or [])
+
+    def work() -> None:
+        try:
+            result = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as exc:  # noqa: BLE001 - handed to the loop
+            with contextlib.suppress(RuntimeError):  # loop already closed: nobody waits
+                loop.call_soon_threadsafe(settle, None, exc)
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, result, None)
+
+    async with limit:
+        threading.Thread(target=work, name=f"vaultlint-dns-{host}", daemon=True).start()
+        return await future
+
 
 
 def _is_ip_literal(host: str) -> bool:
@@ -161,7 +198,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await asyncio.sleep(seconds)
 
 
-def keep_cause(exc: BaseException) -> BaseException:
+_E = TypeVar("_E", bound=BaseException)
+
+
+def keep_cause(exc: _E) -> _E:
     """Remember what an httpcore error was raised from.
 
     httpcore's connection pool re-raises errors ``from None``, which drops the
@@ -187,13 +227,15 @@ class _Stream(httpcore.AsyncNetworkStream):
         try:
             return await self._inner.read(max_bytes, timeout)
         except httpcore.NetworkError as exc:
-            raise keep_cause(exc)
+            keep_cause(exc)
+            raise
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         try:
             await self._inner.write(buffer, timeout)
         except httpcore.NetworkError as exc:
-            raise keep_cause(exc)
+            keep_cause(exc)
+            raise
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -204,7 +246,8 @@ class _Stream(httpcore.AsyncNetworkStream):
         try:
             return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
         except (httpcore.NetworkError, httpcore.TimeoutException) as exc:
-            raise keep_cause(exc)
+            keep_cause(exc)
+            raise
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import httpx
 
 from .classify import (
-    OK,
     Done,
     Follow,
     HeadFailed,
@@ -209,7 +208,9 @@ class Scheduler:
         self._rotate = (self._rotate + 1) % len(hosts)
         for host in hosts[self._rotate :] + hosts[: self._rotate]:
             while host.delayed and host.delayed[0][0] <= now:
-                host.queue.append(heapq.heappop(host.delayed)[2])
+                # A retry has waited its turn once already: it goes first, so a
+                # slow URL's second attempt does not queue behind the whole host.
+                host.queue.appendleft(heapq.heappop(host.delayed)[2])
             if host.gave_up is not None:
                 while host.queue:
                     self._finish(host.queue.popleft(), host.gave_up)
@@ -316,6 +317,9 @@ class Scheduler:
                 host.head = HeadState.BAD
 
     def _done(self, job: Job, verdict: Verdict) -> None:
+        if verdict.kind is Kind.MALFORMED and job.hop > 0:
+            # The note's URL is fine; the server's Location was not.
+            verdict = Verdict(Kind.UNVERIFIABLE, f"redirected to an invalid URL ({verdict.reason})")
         if verdict.kind is Kind.OK and job.permanent_target is not None:
             verdict = Verdict(Kind.REDIRECTED, final_url=job.permanent_target)
         elif job.hop > 0 and verdict.kind in (Kind.DEAD, Kind.UNVERIFIABLE):
