@@ -58,8 +58,9 @@ def run_size(runner: VaultlintRunner, work: Path, notes: int, seed: int, scenari
     if scenario == "cold":
         s = runner.series(v, "scaling-cold", runner.check(v, None))
     elif scenario == "cold-build":
-        s = runner.series(v, "scaling-cold-build", runner.check(v, cache),
-                          lambda _: shutil.rmtree(cache, ignore_errors=True))
+        s = runner.series(
+            v, "scaling-cold-build", runner.check(v, cache), lambda _: shutil.rmtree(cache, ignore_errors=True)
+        )
     else:
         bl.run_timed(runner.check(v, cache), cwd=path, env=runner.env, timeout=runner.timeout)  # prime
         s = runner.series(v, "scaling-warm", runner.check(v, cache))
@@ -76,23 +77,24 @@ def linearity(points: list[tuple[int, float]], unit: str) -> list[str]:
     if len(points) < 2:
         return ["(fewer than two sizes measured: cannot judge growth)"]
     steps = marginal(points)
-    step_txt = ", ".join(f"{n1}->{n2}: {m:.3f} {unit}/1k notes"
-                         for (n1, _), (n2, _), m in zip(points, points[1:], steps))
+    step_txt = ", ".join(
+        f"{n1}->{n2}: {m:.3f} {unit}/1k notes" for (n1, _), (n2, _), m in zip(points, points[1:], steps)
+    )
     lines.append(f"marginal cost: {step_txt}")
     grow = [b / a for a, b in zip(steps, steps[1:]) if a > 0]
     if grow:
         worst = max(grow)
         verdict = "linear" if worst <= LINEAR_TOLERANCE else "FASTER THAN LINEAR"
-        lines.append(f"marginal cost grows at most x{worst:.2f} per step -> {verdict} "
-                     f"(tolerance x{LINEAR_TOLERANCE})")
+        lines.append(f"marginal cost grows at most x{worst:.2f} per step -> {verdict} (tolerance x{LINEAR_TOLERANCE})")
     if len(points) >= 3:
         xs = [float(n) for n, _ in points]
         ys = [y for _, y in points]
         fit = statistics.linear_regression(xs, ys)
-        resid = ", ".join(f"{n}: {100 * (y - (fit.intercept + fit.slope * n)) / y:+.1f}%"
-                          for n, y in points if y)
-        lines.append(f"least-squares line: {fit.intercept:.3f} {unit} + {1000 * fit.slope:.3f} {unit}/1k notes; "
-                     f"distance of each point: {resid}")
+        resid = ", ".join(f"{n}: {100 * (y - (fit.intercept + fit.slope * n)) / y:+.1f}%" for n, y in points if y)
+        lines.append(
+            f"least-squares line: {fit.intercept:.3f} {unit} + {1000 * fit.slope:.3f} {unit}/1k notes; "
+            f"distance of each point: {resid}"
+        )
     return lines
 
 
@@ -101,14 +103,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="5000,20000,50000", help="note counts (default 5000,20000,50000)")
     ap.add_argument("--runs", type=int, default=3, help="timed runs per size (default 3)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the generated vaults (default 1)")
-    ap.add_argument("--scenario", choices=sorted(SCENARIO_LABELS), default="cold",
-                    help="which full check to time (default: cold, no cache)")
-    ap.add_argument("--vaultlint", metavar="CMD", help="vaultlint command (default: vaultlint on PATH, "
-                                                       "else the checkout's .venv, else python -m vaultlint)")
+    ap.add_argument(
+        "--scenario",
+        choices=sorted(SCENARIO_LABELS),
+        default="cold",
+        help="which full check to time (default: cold, no cache)",
+    )
+    ap.add_argument(
+        "--vaultlint",
+        metavar="CMD",
+        help="vaultlint command (default: vaultlint on PATH, else the checkout's .venv, else python -m vaultlint)",
+    )
     ap.add_argument("--workdir", type=Path, default=bl.SCRATCH, help="default bench/.scratch")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before one run is killed")
-    ap.add_argument("--respect-gitignore", action="store_true",
-                    help="do not pass --no-gitignore to vaultlint (see bench_speed.py)")
+    ap.add_argument(
+        "--respect-gitignore", action="store_true", help="do not pass --no-gitignore to vaultlint (see bench_speed.py)"
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
     sizes = sorted({int(x) for x in args.sizes.split(",") if x.strip()})
@@ -124,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     measured: list[tuple[Vault, bl.Series]] = [run_size(runner, work, n, args.seed, args.scenario) for n in sizes]
 
     print()
-    print(f"vaultlint scaling benchmark - {time.strftime('%Y-%m-%d %H:%M')}, "
-          f"{SCENARIO_LABELS[args.scenario]}, {args.runs} run(s) per size")
+    print(
+        f"vaultlint scaling benchmark - {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"{SCENARIO_LABELS[args.scenario]}, {args.runs} run(s) per size"
+    )
     print(f"machine: {bl.machine_summary()}")
     print(f"vaultlint: {' '.join(cmd)} -> {version}")
     print()
@@ -135,16 +147,22 @@ def main(argv: list[str] | None = None) -> int:
         if s.median is None:
             rows.append([str(v.notes), f"{mb:.1f}", bl.fmt_cell(s)] + ["-"] * 5)
             continue
-        rows.append([
-            str(v.notes), f"{mb:.1f}", bl.fmt_cell(s),
-            f"{1000 * s.median / v.notes:.3f}",
-            f"{s.median / mb:.3f}",
-            f"{s.peak_mb:.0f}",
-            f"{1000 * s.peak_mb / v.notes:.2f}",
-            f"{s.peak_mb / mb:.2f}",
-        ])
-    bl.print_table(["notes", "MB md", "median time (min-max)", "s/1k notes", "s/MB",
-                    "peak MB", "MB/1k notes", "MB mem/MB md"], rows)
+        rows.append(
+            [
+                str(v.notes),
+                f"{mb:.1f}",
+                bl.fmt_cell(s),
+                f"{1000 * s.median / v.notes:.3f}",
+                f"{s.median / mb:.3f}",
+                f"{s.peak_mb:.0f}",
+                f"{1000 * s.peak_mb / v.notes:.2f}",
+                f"{s.peak_mb / mb:.2f}",
+            ]
+        )
+    bl.print_table(
+        ["notes", "MB md", "median time (min-max)", "s/1k notes", "s/MB", "peak MB", "MB/1k notes", "MB mem/MB md"],
+        rows,
+    )
 
     ok = [(v, s) for v, s in measured if s.median is not None]
     print("\nTime:")
@@ -156,13 +174,18 @@ def main(argv: list[str] | None = None) -> int:
     print("Correctness (diagnostics of the last run vs the planted broken links):")
     for v, s in measured:
         diags = v.diagnostics.get(f"scaling-{args.scenario}")
-        print(f"  {v.key}: " + (compare_with_truth(diags, v.truth) if diags is not None and v.truth
-                                else "no parseable output"))
+        print(
+            f"  {v.key}: "
+            + (compare_with_truth(diags, v.truth) if diags is not None and v.truth else "no parseable output")
+        )
     print(f"\ntotal benchmark time: {time.time() - started:.0f} s")
 
     result = {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S"), "runs": args.runs, "scenario": args.scenario,
-        "machine": bl.machine_summary(), "vaultlint": {"command": cmd, "version": version},
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "runs": args.runs,
+        "scenario": args.scenario,
+        "machine": bl.machine_summary(),
+        "vaultlint": {"command": cmd, "version": version},
         "sizes": [{"notes": v.notes, "markdown_bytes": v.md_bytes, **s.to_json()} for v, s in measured],
     }
     out = work / "results" / f"scaling-{time.strftime('%Y%m%d-%H%M%S')}.json"

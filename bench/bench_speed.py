@@ -56,9 +56,7 @@ CORPORA = {"yoshi": "yoshi-zettelkasten", "hub": "obsidian-hub"}
 # Timed in the peers' venv: the whole process, imports included, as for
 # vaultlint (start-up time is part of what a user waits for).
 OBSIDIANTOOLS_SNIPPET = (
-    "import sys, pathlib\n"
-    "from obsidiantools.api import Vault\n"
-    "Vault(pathlib.Path(sys.argv[1])).connect().gather()\n"
+    "import sys, pathlib\nfrom obsidiantools.api import Vault\nVault(pathlib.Path(sys.argv[1])).connect().gather()\n"
 )
 
 # Issue 5's targets (2-core development machine).
@@ -138,7 +136,7 @@ def pick_changed_note(root: Path) -> Path | None:
     notes = bl.markdown_files(root)
     if not notes:
         return None
-    middle = notes[len(notes) // 4: 3 * len(notes) // 4] or notes
+    middle = notes[len(notes) // 4 : 3 * len(notes) // 4] or notes
     middle.sort(key=lambda p: (p.stat().st_size, str(p)))
     return middle[len(middle) // 2]
 
@@ -149,8 +147,15 @@ def pick_changed_note(root: Path) -> Path | None:
 
 
 class VaultlintRunner:
-    def __init__(self, cmd: list[str], env: dict[str, str], work: Path, runs: int, timeout: float,
-                 respect_gitignore: bool = False) -> None:
+    def __init__(
+        self,
+        cmd: list[str],
+        env: dict[str, str],
+        work: Path,
+        runs: int,
+        timeout: float,
+        respect_gitignore: bool = False,
+    ) -> None:
         self.cmd = cmd
         self.env = env
         self.work = work
@@ -168,8 +173,18 @@ class VaultlintRunner:
         # vaultlint would look upward for a config file and could take this
         # repository (bench/.scratch/ lives inside it) for the vault.
         cache_args = ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
-        return [*self.cmd, "check", "--offline", *cache_args, *self.extra, "--output-format", "json",
-                "--vault-root", str(vault.path), str(target or vault.path)]
+        return [
+            *self.cmd,
+            "check",
+            "--offline",
+            *cache_args,
+            *self.extra,
+            "--output-format",
+            "json",
+            "--vault-root",
+            str(vault.path),
+            str(target or vault.path),
+        ]
 
     def series(self, vault: Vault, scenario: str, argv: list[str], before_each=None) -> bl.Series:
         s = bl.Series()
@@ -183,8 +198,10 @@ class VaultlintRunner:
                 # Exit 0/1 but no JSON report: not a run that checked the vault.
                 r.error = f"exit {r.returncode}, no JSON report on stdout: {bl.failure_line(r.stderr)}"
             s.runs.append(r)
-            log(f"  {vault.key} {scenario} run {i + 1}/{self.runs}: "
-                + (f"{r.wall:.3f} s, rc {r.returncode}, {r.peak_mb:.0f} MB" if r.ok else r.error or ""))
+            log(
+                f"  {vault.key} {scenario} run {i + 1}/{self.runs}: "
+                + (f"{r.wall:.3f} s, rc {r.returncode}, {r.peak_mb:.0f} MB" if r.ok else r.error or "")
+            )
             if not r.ok:
                 break  # the next runs would fail the same way; do not waste minutes
         vault.diagnostics[scenario] = bl.parse_diagnostics(out) if s.ok_runs and not s.error else None
@@ -215,10 +232,10 @@ class VaultlintRunner:
             note.write_bytes(original + f"\nbench edit {i} {time.time_ns()}\n".encode())
 
         try:
-            vault.results["changed_warm"] = self.series(
-                vault, "changed_warm", self.check(vault, cache, note), touch)
+            vault.results["changed_warm"] = self.series(vault, "changed_warm", self.check(vault, cache, note), touch)
             vault.results["changed_nocache"] = self.series(
-                vault, "changed_nocache", self.check(vault, None, note), touch)
+                vault, "changed_nocache", self.check(vault, None, note), touch
+            )
         finally:
             note.write_bytes(original)
 
@@ -237,8 +254,11 @@ def ensure_markdownlint(work: Path) -> tuple[list[str] | None, str]:
             return None, "npm not found on PATH"
         log(f"installing markdownlint-cli2 into {prefix} ...")
         prefix.mkdir(parents=True, exist_ok=True)
-        r = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
-                            "markdownlint-cli2"], capture_output=True, text=True)
+        r = subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "markdownlint-cli2"],
+            capture_output=True,
+            text=True,
+        )
         if r.returncode != 0 or not exe.exists():
             return None, "npm install failed: " + bl.failure_line(r.stderr)
     try:
@@ -261,8 +281,9 @@ def ensure_obsidiantools(work: Path) -> tuple[list[str] | None, str]:
     r = subprocess.run(probe, capture_output=True, text=True)
     if r.returncode != 0:
         log("installing obsidiantools into the peers' venv ...")
-        inst = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "obsidiantools"],
-                              capture_output=True, text=True)
+        inst = subprocess.run(
+            [str(py), "-m", "pip", "install", "--quiet", "obsidiantools"], capture_output=True, text=True
+        )
         if inst.returncode != 0:
             return None, "pip install failed: " + bl.failure_line(inst.stderr)
         r = subprocess.run(probe, capture_output=True, text=True)
@@ -279,8 +300,10 @@ def run_peer(name: str, cmd: list[str], vault: Vault, runs: int, timeout: float)
     for i in range(runs):
         r = bl.run_timed(argv, cwd=vault.path, env=env, timeout=timeout)
         s.runs.append(r)
-        log(f"  {vault.key} {name} run {i + 1}/{runs}: "
-            + (f"{r.wall:.3f} s, rc {r.returncode}, {r.peak_mb:.0f} MB" if r.ok else r.error or ""))
+        log(
+            f"  {vault.key} {name} run {i + 1}/{runs}: "
+            + (f"{r.wall:.3f} s, rc {r.returncode}, {r.peak_mb:.0f} MB" if r.ok else r.error or "")
+        )
         if not r.ok:
             break
     return s
@@ -304,12 +327,12 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
     cols = [f"{v.key} ({v.notes} notes, {v.md_bytes / 1e6:.1f} MB)" for v in vaults]
 
     print("Median wall time, seconds (min-max over runs):")
-    rows = [[label] + [bl.fmt_cell(v.results.get(key, bl.Series())) for v in vaults]
-            for key, label in SCENARIOS]
+    rows = [[label] + [bl.fmt_cell(v.results.get(key, bl.Series())) for v in vaults] for key, label in SCENARIOS]
     for key, label in PEERS:
         if any(key in v.results for v in vaults):
-            rows.append([peer_versions.get(key, label)]
-                        + [bl.fmt_cell(v.results.get(key, bl.Series())) for v in vaults])
+            rows.append(
+                [peer_versions.get(key, label)] + [bl.fmt_cell(v.results.get(key, bl.Series())) for v in vaults]
+            )
     bl.print_table(["scenario"] + cols, rows)
 
     print("\nPeak memory, MB (max over runs; largest process, or summed PSS when a worker pool runs):")
@@ -333,9 +356,16 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
         rows = []
         for key, label in SCENARIOS:
             for pkey, plabel in PEERS:
-                rows.append([f"{label} / {plabel}"] + [
-                    ratio(v.results[key].median if key in v.results else None,
-                          v.results[pkey].median if pkey in v.results else None) for v in vaults])
+                rows.append(
+                    [f"{label} / {plabel}"]
+                    + [
+                        ratio(
+                            v.results[key].median if key in v.results else None,
+                            v.results[pkey].median if pkey in v.results else None,
+                        )
+                        for v in vaults
+                    ]
+                )
         bl.print_table(["ratio"] + [v.key for v in vaults], rows)
 
     print("\nDiagnostics reported by vaultlint (full check, last run):")
@@ -400,8 +430,10 @@ def targets(vaults: list[Vault]) -> list[str]:
         a = yoshi.results.get("cold_nocache")
         b = yoshi.results.get("markdownlint")
         ok = None if not (a and b and a.median and b.median) else a.median / b.median <= TARGET_COLD_VS_MARKDOWNLINT
-        out.append(f"{verdict(ok)} yoshi cold full check <= 1/3 of markdownlint-cli2: "
-                   f"ratio {ratio(a.median if a else None, b.median if b else None)}")
+        out.append(
+            f"{verdict(ok)} yoshi cold full check <= 1/3 of markdownlint-cli2: "
+            f"ratio {ratio(a.median if a else None, b.median if b else None)}"
+        )
     gen = next((v for v in vaults if v.truth), None)
     if gen:
         # The time and memory targets are set for 20,000 notes: on another
@@ -409,20 +441,30 @@ def targets(vaults: list[Vault]) -> list[str]:
         full_size = gen.notes == 20000
         size_note = "" if full_size else f" [vault has {gen.notes} notes, target is for 20,000: no verdict]"
         if not full_size:
+
             def verdict(ok: bool | None) -> str:  # noqa: F811 - deliberately shadowed
                 return "n/a "
+
         w = gen.results.get("warm")
         ok = None if not (w and w.median is not None) else w.median < TARGET_WARM_S
-        out.append(f"{verdict(ok)} warm full check < {TARGET_WARM_S} s: {bl.fmt_s(w.median if w else None)} s{size_note}")
+        out.append(
+            f"{verdict(ok)} warm full check < {TARGET_WARM_S} s: {bl.fmt_s(w.median if w else None)} s{size_note}"
+        )
         c = gen.results.get("changed_warm")
         ok = None if not (c and c.median is not None) else c.median < TARGET_CHANGED_WARM_S
-        out.append(f"{verdict(ok)} one changed file, cache warm < {TARGET_CHANGED_WARM_S} s: "
-                   f"{bl.fmt_s(c.median if c else None)} s{size_note}")
-        peaks = [s.peak_mb for k, s in gen.results.items()
-                 if k in dict(SCENARIOS) and s.peak_mb is not None and not s.error]
+        out.append(
+            f"{verdict(ok)} one changed file, cache warm < {TARGET_CHANGED_WARM_S} s: "
+            f"{bl.fmt_s(c.median if c else None)} s{size_note}"
+        )
+        peaks = [
+            s.peak_mb for k, s in gen.results.items() if k in dict(SCENARIOS) and s.peak_mb is not None and not s.error
+        ]
         ok = None if not peaks else max(peaks) < TARGET_PEAK_MB
-        out.append(f"{verdict(ok)} peak memory < {TARGET_PEAK_MB:.0f} MB: "
-                   f"{max(peaks):.0f} MB{size_note}" if peaks else f"{verdict(None)} peak memory: no successful run")
+        out.append(
+            f"{verdict(ok)} peak memory < {TARGET_PEAK_MB:.0f} MB: {max(peaks):.0f} MB{size_note}"
+            if peaks
+            else f"{verdict(None)} peak memory: no successful run"
+        )
     return out
 
 
@@ -434,23 +476,37 @@ def targets(vaults: list[Vault]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="timed runs per scenario (default 5)")
-    ap.add_argument("--vaults", default="generated,yoshi,hub",
-                    help="comma-separated: generated, yoshi, hub, or folder paths (default: all three)")
+    ap.add_argument(
+        "--vaults",
+        default="generated,yoshi,hub",
+        help="comma-separated: generated, yoshi, hub, or folder paths (default: all three)",
+    )
     ap.add_argument("--notes", type=int, default=20000, help="notes in the generated vault (default 20000)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the generated vault (default 1)")
-    ap.add_argument("--peer-runs", type=int, help="timed runs per peer (default: --runs); the peers are "
-                                                  "slow, and their spread matters less than vaultlint's")
+    ap.add_argument(
+        "--peer-runs",
+        type=int,
+        help="timed runs per peer (default: --runs); the peers are "
+        "slow, and their spread matters less than vaultlint's",
+    )
     ap.add_argument("--skip-peers", action="store_true", help="do not run markdownlint-cli2 and obsidiantools")
     ap.add_argument("--skip-vaultlint", action="store_true", help="only time the peers")
-    ap.add_argument("--vaultlint", metavar="CMD", help="vaultlint command (default: vaultlint on PATH, "
-                                                       "else python -m vaultlint)")
+    ap.add_argument(
+        "--vaultlint", metavar="CMD", help="vaultlint command (default: vaultlint on PATH, else python -m vaultlint)"
+    )
     ap.add_argument("--corpora", type=Path, default=bl.DEFAULT_CORPORA, help="folder of the shared corpora")
-    ap.add_argument("--workdir", type=Path, default=bl.SCRATCH,
-                    help="where vaults, caches, peers and results go (default bench/.scratch)")
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=bl.SCRATCH,
+        help="where vaults, caches, peers and results go (default bench/.scratch)",
+    )
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one run is killed")
-    ap.add_argument("--respect-gitignore", action="store_true",
-                    help="do not pass --no-gitignore to vaultlint (only useful with a --workdir "
-                         "outside this repository)")
+    ap.add_argument(
+        "--respect-gitignore",
+        action="store_true",
+        help="do not pass --no-gitignore to vaultlint (only useful with a --workdir outside this repository)",
+    )
     ap.add_argument("--json", type=Path, help="also write the results here (always written to WORKDIR/results/)")
     args = ap.parse_args(argv)
     args.vaults = [v.strip() for v in args.vaults.split(",") if v.strip()]
@@ -498,19 +554,28 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {bl.machine_summary()}",
         f"vaultlint: {' '.join(cmd)} -> {vaultlint_version}",
         "peers: " + (", ".join(peer_versions.values()) if peer_versions else "skipped"),
-    ] + [f"changed note in {v.key}: {v.changed_note.relative_to(v.path) if v.changed_note else '-'}"
-         for v in vaults]
+    ] + [f"changed note in {v.key}: {v.changed_note.relative_to(v.path) if v.changed_note else '-'}" for v in vaults]
     verdicts = report(vaults, peer_versions, header)
     print(f"\ntotal benchmark time: {time.time() - started:.0f} s")
 
     result = {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S"), "runs": args.runs,
-        "peer_runs": args.peer_runs or args.runs, "machine": bl.machine_summary(),
-        "vaultlint": {"command": cmd, "version": vaultlint_version}, "peers": peer_versions,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "runs": args.runs,
+        "peer_runs": args.peer_runs or args.runs,
+        "machine": bl.machine_summary(),
+        "vaultlint": {"command": cmd, "version": vaultlint_version},
+        "peers": peer_versions,
         "targets": verdicts,
-        "vaults": {v.key: {"path": str(v.path), "notes": v.notes, "markdown_bytes": v.md_bytes,
-                           "changed_note": str(v.changed_note) if v.changed_note else None,
-                           "results": {k: s.to_json() for k, s in v.results.items()}} for v in vaults},
+        "vaults": {
+            v.key: {
+                "path": str(v.path),
+                "notes": v.notes,
+                "markdown_bytes": v.md_bytes,
+                "changed_note": str(v.changed_note) if v.changed_note else None,
+                "results": {k: s.to_json() for k, s in v.results.items()},
+            }
+            for v in vaults
+        },
     }
     out = work / "results" / f"speed-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,9 +22,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -128,8 +128,14 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
-def run_timed(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-              stdout_path: Path | None = None, timeout: float | None = None) -> RunResult:
+def run_timed(
+    cmd: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdout_path: Path | None = None,
+    timeout: float | None = None,
+) -> RunResult:
     """Run ``cmd`` once; return wall time, exit code, peak memory and stderr.
 
     stdout goes to ``stdout_path`` (or /dev/null), never to a pipe: a linter
@@ -145,8 +151,9 @@ def run_timed(cmd: Sequence[str], *, cwd: Path | None = None, env: dict[str, str
         try:
             # A new session makes the child a process-group leader, so a
             # timeout can kill its workers too, by the group id we created.
-            proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=err, start_new_session=True)
+            proc = subprocess.Popen(
+                list(cmd), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+            )
         except OSError as e:
             res.error = f"cannot start {cmd[0]}: {e.strerror or e}"
             return res
@@ -312,8 +319,7 @@ def markdown_files(root: Path) -> list[Path]:
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        out.extend(Path(dirpath, n) for n in sorted(filenames)
-                   if n.endswith(".md") and not n.startswith("."))
+        out.extend(Path(dirpath, n) for n in sorted(filenames) if n.endswith(".md") and not n.startswith("."))
     return out
 
 
@@ -325,6 +331,7 @@ def markdown_files(root: Path) -> list[Path]:
 @dataclass
 class Series:
     """All runs of one command on one vault."""
+
     runs: list[RunResult] = field(default_factory=list)
 
     @property
@@ -355,11 +362,22 @@ class Series:
 
     def to_json(self) -> dict:
         return {
-            "median_s": self.median, "min_s": self.min, "max_s": self.max,
-            "peak_mb": self.peak_mb, "error": self.error,
-            "runs": [{"wall_s": round(r.wall, 4), "returncode": r.returncode,
-                      "max_rss_mb": round(r.max_rss_mb, 1), "tree_peak_mb": round(r.tree_peak_mb, 1),
-                      "max_procs": r.max_procs, "error": r.error} for r in self.runs],
+            "median_s": self.median,
+            "min_s": self.min,
+            "max_s": self.max,
+            "peak_mb": self.peak_mb,
+            "error": self.error,
+            "runs": [
+                {
+                    "wall_s": round(r.wall, 4),
+                    "returncode": r.returncode,
+                    "max_rss_mb": round(r.max_rss_mb, 1),
+                    "tree_peak_mb": round(r.tree_peak_mb, 1),
+                    "max_procs": r.max_procs,
+                    "error": r.error,
+                }
+                for r in self.runs
+            ],
         }
 
 

@@ -41,9 +41,9 @@ import shutil
 import sys
 import unicodedata
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 # Bump when the output for a given (notes, seed) changes, so cached vaults in
 # bench/.scratch/ are regenerated instead of silently reused.
@@ -98,22 +98,66 @@ Regularization Evaluation Benchmark Profiling Tracing Logging Monitoring Alertin
 """.split()
 
 # Non-ASCII words: real vaults have accented, Greek, CJK and emoji file names.
-INTL_WORDS = ["Café", "Über", "Naïve", "Ørsted", "Façade", "Résumé", "Español",
-              "Ελληνικά", "Москва", "日本語", "メモ", "笔记", "한국어", "🗂️", "📚", "🌱"]
+INTL_WORDS = [
+    "Café",
+    "Über",
+    "Naïve",
+    "Ørsted",
+    "Façade",
+    "Résumé",
+    "Español",
+    "Ελληνικά",
+    "Москва",
+    "日本語",
+    "メモ",
+    "笔记",
+    "한국어",
+    "🗂️",
+    "📚",
+    "🌱",
+]
 
 # Names that real vaults repeat in many folders (every project has an Overview).
-DUPLICATE_NAMES = ["Overview", "Index", "Ideas", "Meeting Notes", "Reading List",
-                   "Todo", "Summary", "Questions", "References", "Log", "README",
-                   "Inbox", "Scratch", "Glossary"]
+DUPLICATE_NAMES = [
+    "Overview",
+    "Index",
+    "Ideas",
+    "Meeting Notes",
+    "Reading List",
+    "Todo",
+    "Summary",
+    "Questions",
+    "References",
+    "Log",
+    "README",
+    "Inbox",
+    "Scratch",
+    "Glossary",
+]
 
-TOP_FOLDERS = ["Projects", "Areas", "Resources", "Archive", "People",
-               "Zettelkasten", "Meetings", "Reading", "Inbox", "Daily"]
+TOP_FOLDERS = [
+    "Projects",
+    "Areas",
+    "Resources",
+    "Archive",
+    "People",
+    "Zettelkasten",
+    "Meetings",
+    "Reading",
+    "Inbox",
+    "Daily",
+]
 
-CALLOUT_KINDS = ["note", "tip", "warning", "info", "question", "example", "quote",
-                 "abstract", "todo", "important"]
+CALLOUT_KINDS = ["note", "tip", "warning", "info", "question", "example", "quote", "abstract", "todo", "important"]
 
-URL_HOSTS = ["example.invalid", "docs.example.invalid", "wiki.example.invalid",
-             "blog.example.invalid", "papers.example.invalid", "git.example.invalid"]
+URL_HOSTS = [
+    "example.invalid",
+    "docs.example.invalid",
+    "wiki.example.invalid",
+    "blog.example.invalid",
+    "papers.example.invalid",
+    "git.example.invalid",
+]
 
 CODE_LANGS = ["python", "bash", "js", "dataview", "text", "yaml", "sql", ""]
 
@@ -310,8 +354,7 @@ class VaultGenerator:
             # Obsidian's same-folder preference is a plain string prefix test,
             # so "Proj" would also claim "Project X/" (OBSIDIAN.md 2.1 step 7).
             low = name.lower()
-            if any(s.lower().startswith(low) or low.startswith(s.lower())
-                   for s in children[parent]):
+            if any(s.lower().startswith(low) or low.startswith(s.lower()) for s in children[parent]):
                 continue
             path = f"{parent}/{name}"
             children[parent].append(name)
@@ -348,7 +391,8 @@ class VaultGenerator:
                 # Two notes of the same name never share a folder (and keep
                 # unplanned duplicates rare: retry with a numbered name).
                 while (folder, name_key(name)) in used_in_folder or (
-                        name_key(name + ".md") in self.by_name and r >= 0.045):
+                    name_key(name + ".md") in self.by_name and r >= 0.045
+                ):
                     name = f"{self.title(2)} {rng.randint(100, 99999)}"
                 note = NotePlan(i, name, folder)
             used_in_folder.add((note.folder, name_key(note.name)))
@@ -411,7 +455,8 @@ class VaultGenerator:
             for _ in range(rng.choice([1, 1, 1, 2, 2])):
                 kind = rng.choices(
                     ["para", "list", "task", "code", "callout", "table", "quote", "math", "comment"],
-                    weights=[55, 14, 4, 6, 6, 4, 4, 2, 1])[0]
+                    weights=[55, 14, 4, 6, 6, 4, 4, 2, 1],
+                )[0]
                 block = Block(kind)
                 if kind in ("para", "list") and rng.random() < 0.18:
                     block.block_id = self.block_id(ids)
@@ -510,8 +555,9 @@ class VaultGenerator:
         path = self.link_path(target, note)
         if rng.random() < P_BROKEN["heading"]:
             missing = f"{self.title(2)} Gone {self.serial()}"
-            return self.broken_link("LK003", "wikilink-heading", note,
-                                    f"[[{path}#{missing}]]", f"{target.path}#{missing}")
+            return self.broken_link(
+                "LK003", "wikilink-heading", note, f"[[{path}#{missing}]]", f"{target.path}#{missing}"
+            )
         hs = target.headings
         # Occasionally a nested path #A#B, which Obsidian walks in order with
         # strictly deeper levels (OBSIDIAN.md 4).
@@ -534,8 +580,9 @@ class VaultGenerator:
         path = self.link_path(target, note)
         if rng.random() < P_BROKEN["block"]:
             missing = f"gone{self.serial()}"
-            return self.broken_link("LK004", "wikilink-block", note,
-                                    f"[[{path}#^{missing}]]", f"{target.path}#^{missing}")
+            return self.broken_link(
+                "LK004", "wikilink-block", note, f"[[{path}#^{missing}]]", f"{target.path}#^{missing}"
+            )
         bid = rng.choice(target.block_ids)
         if rng.random() < 0.15:
             return f"![[{path}#^{bid}]]"  # embedding a block is common
@@ -563,8 +610,7 @@ class VaultGenerator:
         text = self.words(rng.randint(1, 3))
         if rng.random() < P_BROKEN["markdown"]:
             dest = urllib.parse.quote(f"{self.missing_name()}.md")
-            return self.broken_link("LK001", "markdown-link", note, f"[{text}]({dest})",
-                                    urllib.parse.unquote(dest))
+            return self.broken_link("LK001", "markdown-link", note, f"[{text}]({dest})", urllib.parse.unquote(dest))
         target = self.pick_target(note)
         r = rng.random()
         if r < 0.05:
@@ -586,8 +632,7 @@ class VaultGenerator:
     def url(self) -> str:
         rng = self.rng
         self.count("urls")
-        url = (f"https://{rng.choice(URL_HOSTS)}/{rng.choice(WORDS)}/"
-               f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}")
+        url = f"https://{rng.choice(URL_HOSTS)}/{rng.choice(WORDS)}/{rng.choice(WORDS)}-{rng.randint(1, 9999)}"
         r = rng.random()
         if r < 0.15:
             url += f"?q={rng.choice(WORDS)}&page={rng.randint(1, 9)}"
@@ -611,9 +656,24 @@ class VaultGenerator:
     def inline_element(self, note: NotePlan) -> str:
         rng = self.rng
         kind = rng.choices(
-            ["wikilink", "heading", "block", "embed", "markdown", "url", "tag", "bold",
-             "italic", "highlight", "code", "fakecode", "math", "strike"],
-            weights=[40, 9, 4, 6, 7, 8, 8, 5, 4, 2, 4, 1, 1, 1])[0]
+            [
+                "wikilink",
+                "heading",
+                "block",
+                "embed",
+                "markdown",
+                "url",
+                "tag",
+                "bold",
+                "italic",
+                "highlight",
+                "code",
+                "fakecode",
+                "math",
+                "strike",
+            ],
+            weights=[40, 9, 4, 6, 7, 8, 8, 5, 4, 2, 4, 1, 1, 1],
+        )[0]
         if kind == "wikilink":
             return self.wikilink(note)
         if kind == "heading":
@@ -673,8 +733,13 @@ class VaultGenerator:
             items = []
             marker = rng.choice(["-", "-", "*", "1."])
             for j in range(rng.randint(2, 6)):
-                prefix = "- [x] " if kind == "task" and rng.random() < 0.4 else \
-                    "- [ ] " if kind == "task" else (f"{j + 1}. " if marker == "1." else f"{marker} ")
+                prefix = (
+                    "- [x] "
+                    if kind == "task" and rng.random() < 0.4
+                    else "- [ ] "
+                    if kind == "task"
+                    else (f"{j + 1}. " if marker == "1." else f"{marker} ")
+                )
                 items.append(prefix + self.inline_text(note, rng.randint(3, 14), 0.1))
                 if rng.random() < 0.15:
                     items.append("    - " + self.inline_text(note, rng.randint(3, 10), 0.1))
@@ -686,24 +751,24 @@ class VaultGenerator:
             lang = rng.choice(CODE_LANGS)
             self.count("code_blocks")
             if lang == "dataview":
-                body = [f"LIST FROM {self.fake_link()}", f"WHERE contains(tags, \"#{rng.choice(self.tags)}\")"]
+                body = [f"LIST FROM {self.fake_link()}", f'WHERE contains(tags, "#{rng.choice(self.tags)}")']
             else:
-                body = [f"def {rng.choice(WORDS)}_{rng.choice(WORDS)}(x):",
-                        f"    # see {self.fake_link()} and #{rng.choice(WORDS)} ^notanid",
-                        f"    return x  # https://{rng.choice(URL_HOSTS)}/in-code"]
+                body = [
+                    f"def {rng.choice(WORDS)}_{rng.choice(WORDS)}(x):",
+                    f"    # see {self.fake_link()} and #{rng.choice(WORDS)} ^notanid",
+                    f"    return x  # https://{rng.choice(URL_HOSTS)}/in-code",
+                ]
             fence = rng.choice(["```", "```", "~~~"])
             return f"{fence}{lang}\n" + "\n".join(body) + f"\n{fence}"
         if kind == "callout":
             head = f"> [!{rng.choice(CALLOUT_KINDS)}]{rng.choice(['', '-', '+'])} {self.title(2)}"
-            lines = [head] + ["> " + self.inline_text(note, rng.randint(8, 30), 0.08)
-                              for _ in range(rng.randint(1, 3))]
+            lines = [head] + ["> " + self.inline_text(note, rng.randint(8, 30), 0.08) for _ in range(rng.randint(1, 3))]
             return "\n".join(lines)
         if kind == "quote":
             return "> " + self.inline_text(note, rng.randint(10, 40), 0.05)
         if kind == "table":
             cols = rng.randint(2, 4)
-            rows = ["| " + " | ".join(self.title(1) for _ in range(cols)) + " |",
-                    "|" + " --- |" * cols]
+            rows = ["| " + " | ".join(self.title(1) for _ in range(cols)) + " |", "|" + " --- |" * cols]
             for _ in range(rng.randint(2, 5)):
                 cells = []
                 for _ in range(cols):
@@ -744,8 +809,10 @@ class VaultGenerator:
         if rng.random() < 0.7:
             lines.append(f"created: 202{rng.randint(1, 4)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
         if rng.random() < 0.3:
-            lines.append(f"updated: 2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T"
-                         f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00")
+            lines.append(
+                f"updated: 2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T"
+                f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00"
+            )
         if rng.random() < 0.45:
             lines.append(f"up: {q(self.property_link(note))}")
         if rng.random() < 0.2:
@@ -753,8 +820,11 @@ class VaultGenerator:
         if rng.random() < 0.1:
             person = rng.choice(self.people)
             self.count("property_links")
-            lines += ["project:", f"  name: {q(self.title(2))}",
-                      f"  owner: {q('[[' + self.link_path(person, note) + ']]')}"]
+            lines += [
+                "project:",
+                f"  name: {q(self.title(2))}",
+                f"  owner: {q('[[' + self.link_path(person, note) + ']]')}",
+            ]
         if rng.random() < 0.4:
             lines.append(f"status: {rng.choice(['draft', 'active', 'done', 'evergreen', 'seedling'])}")
         if rng.random() < 0.1:
@@ -796,9 +866,12 @@ class VaultGenerator:
         self.plan_folders()
         self.plan_notes()
         self.plan_attachments()
-        self.tags = sorted({("/".join(rng.choice(WORDS) + "-" + rng.choice(WORDS)
-                                      for _ in range(rng.choice([1, 1, 2]))))
-                            for _ in range(max(30, self.n_notes // 100))})
+        self.tags = sorted(
+            {
+                ("/".join(rng.choice(WORDS) + "-" + rng.choice(WORDS) for _ in range(rng.choice([1, 1, 2]))))
+                for _ in range(max(30, self.n_notes // 100))
+            }
+        )
         for note in self.notes:
             self.plan_structure(note)
 
@@ -827,8 +900,10 @@ class VaultGenerator:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(PLACEHOLDER[att.name.rsplit(".", 1)[1]])
 
-        internal = sum(self.counts.get(k, 0) for k in
-                       ("wikilinks", "heading_links", "block_links", "embeds", "markdown_links", "property_links"))
+        internal = sum(
+            self.counts.get(k, 0)
+            for k in ("wikilinks", "heading_links", "block_links", "embeds", "markdown_links", "property_links")
+        )
         by_code: dict[str, int] = {}
         by_kind: dict[str, int] = {}
         for b in self.broken:
@@ -855,8 +930,15 @@ class VaultGenerator:
             # Every deliberately broken link: path, 1-based line and column of
             # the start of the link syntax, the code vaultlint should report.
             "broken_links": [
-                {"code": b.code, "kind": b.kind, "path": b.path, "line": b.line,
-                 "column": b.column, "link": b.literal, "target": b.target}
+                {
+                    "code": b.code,
+                    "kind": b.kind,
+                    "path": b.path,
+                    "line": b.line,
+                    "column": b.column,
+                    "link": b.literal,
+                    "target": b.target,
+                }
                 for b in sorted(self.broken, key=lambda b: (b.path, b.line, b.column))
             ],
             "notes_on_truth": (
@@ -872,15 +954,29 @@ def write_obsidian_config(out: Path) -> None:
     cfg = out / ".obsidian"
     (cfg / "plugins" / "dataview").mkdir(parents=True, exist_ok=True)
     files = {
-        "app.json": {"attachmentFolderPath": "Attachments", "newLinkFormat": "shortest",
-                     "useMarkdownLinks": False, "alwaysUpdateLinks": True},
+        "app.json": {
+            "attachmentFolderPath": "Attachments",
+            "newLinkFormat": "shortest",
+            "useMarkdownLinks": False,
+            "alwaysUpdateLinks": True,
+        },
         "appearance.json": {"baseFontSize": 16, "theme": "obsidian"},
-        "core-plugins.json": ["file-explorer", "global-search", "graph", "backlink",
-                              "outgoing-link", "tag-pane", "daily-notes", "templates"],
+        "core-plugins.json": [
+            "file-explorer",
+            "global-search",
+            "graph",
+            "backlink",
+            "outgoing-link",
+            "tag-pane",
+            "daily-notes",
+            "templates",
+        ],
         "community-plugins.json": ["dataview"],
         "daily-notes.json": {"folder": "Daily", "format": "YYYY-MM-DD"},
-        "workspace.json": {"main": {"id": "bench", "type": "split", "children": []},
-                           "lastOpenFiles": ["Projects/Overview.md"]},
+        "workspace.json": {
+            "main": {"id": "bench", "type": "split", "children": []},
+            "lastOpenFiles": ["Projects/Overview.md"],
+        },
         "plugins/dataview/manifest.json": {"id": "dataview", "name": "Dataview", "version": "0.5.67"},
     }
     for name, data in files.items():
@@ -900,8 +996,7 @@ def generate(out_dir: Path, notes: int = 20000, seed: int = 1, force: bool = Fal
         shutil.rmtree(out_dir)
     truth = VaultGenerator(notes, seed).generate(out_dir)
     # Written last: its presence means the vault is complete (see ensure_vault).
-    (out_dir / TRUTH_FILE).write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
+    (out_dir / TRUTH_FILE).write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return truth
 
 
@@ -912,20 +1007,24 @@ def read_truth(out_dir: Path) -> dict | None:
         return None
 
 
-def ensure_vault(out_dir: Path, notes: int, seed: int = 1,
-                 log: Callable[[str], None] = print) -> dict:
+def ensure_vault(out_dir: Path, notes: int, seed: int = 1, log: Callable[[str], None] = print) -> dict:
     """Reuse a complete vault with the same parameters, else (re)generate it."""
     truth = read_truth(out_dir)
-    if truth and truth.get("notes") == notes and truth.get("seed") == seed \
-            and truth.get("generator_version") == GENERATOR_VERSION:
+    if (
+        truth
+        and truth.get("notes") == notes
+        and truth.get("seed") == seed
+        and truth.get("generator_version") == GENERATOR_VERSION
+    ):
         return truth
     log(f"generating {notes}-note vault (seed {seed}) in {out_dir} ...")
     return generate(out_dir, notes, seed, force=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("out_dir", type=Path, help="folder to create the vault in")
     ap.add_argument("--notes", type=int, default=20000, help="number of notes (default 20000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -939,10 +1038,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     b = truth["broken"]
-    print(f"{truth['notes']} notes, {truth['attachments']} attachments, "
-          f"{truth['markdown_bytes'] / 1e6:.1f} MB of Markdown, "
-          f"{truth['internal_links']} internal links, {b['total']} broken "
-          f"({b['share_of_internal_links']:.1%}): {b['by_code']}")
+    print(
+        f"{truth['notes']} notes, {truth['attachments']} attachments, "
+        f"{truth['markdown_bytes'] / 1e6:.1f} MB of Markdown, "
+        f"{truth['internal_links']} internal links, {b['total']} broken "
+        f"({b['share_of_internal_links']:.1%}): {b['by_code']}"
+    )
     print(f"truth: {args.out_dir / TRUTH_FILE}")
     return 0
 

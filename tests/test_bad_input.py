@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import found, messages, run, write_vault
 
 
@@ -128,7 +127,9 @@ def test_yaml_alias_bomb_is_cheap_and_reported_or_accepted(vault):
     bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 12):
         previous, current = chr(ord("a") + level - 1), chr(ord("a") + level)
-        bomb.append(f"{current}: &{current} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]")
+        bomb.append(
+            f"{current}: &{current} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]"
+        )
     bomb.append('up: "[[Parent]]"')
     root = vault({"bomb.md": "---\n" + "\n".join(bomb) + "\n---\n# Body\n"})
     result = cli("check", "--offline", "--output-format", "concise", str(root), timeout=60)

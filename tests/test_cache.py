@@ -44,7 +44,11 @@ def linked(tmp_path, monkeypatch):
     monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
     root = write_vault(
         tmp_path / "vault",
-        {"a.md": "[[b#Heading]] [[b#^block]] [[c]]\n", "b.md": "# Heading\ntext ^block\n", "d.md": "---\naliases: [Dee]\n---\n"},
+        {
+            "a.md": "[[b#Heading]] [[b#^block]] [[c]]\n",
+            "b.md": "# Heading\ntext ^block\n",
+            "d.md": "---\naliases: [Dee]\n---\n",
+        },
     )
     return root, tmp_path / "cache"
 

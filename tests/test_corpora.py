@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from helpers import SHARED, found, run
 
 CORPORA = SHARED / "corpora"
@@ -55,7 +54,15 @@ EXPECTED = {
     "obsidian-help/Sandbox": {"LK004": 1, "LK006": 1},
     "pkmer-docs": {"FM010": 26, "LK001": 83, "LK002": 7, "LK003": 2, "LK006": 1, "LK007": 3, "TG001": 7},
     "obsidian-hub": {
-        "FM001": 15, "FM010": 1, "LK001": 63, "LK002": 10, "LK003": 10, "LK006": 3, "LK007": 2, "LK008": 4, "TG001": 1,
+        "FM001": 15,
+        "FM010": 1,
+        "LK001": 63,
+        "LK002": 10,
+        "LK003": 10,
+        "LK006": 3,
+        "LK007": 2,
+        "LK008": 4,
+        "TG001": 1,
     },
     "yoshi-zettelkasten": {"FM010": 2, "LK001": 2431, "LK002": 56, "LK003": 1, "LK006": 2, "VL001": 1},
     "obsidian-help/de": {"LK001": 11, "LK003": 37, "TG001": 3},
@@ -83,7 +90,11 @@ def test_no_link_diagnostic_points_at_a_file_that_exists_by_name():
     (when the link is a bare name, which Obsidian resolves by name alone)."""
     for corpus in ("yoshi-zettelkasten", "obsidian-hub", "pkmer-docs", "kepano-vault", "rpg-east"):
         root = CORPORA / corpus
-        names = {p.name.lower() for p in root.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(root).parts)}
+        names = {
+            p.name.lower()
+            for p in root.rglob("*")
+            if p.is_file() and not any(s.startswith(".") for s in p.relative_to(root).parts)
+        }
         for diagnostic in _report(root).diagnostics:
             if diagnostic.code not in ("LK001", "LK002"):
                 continue

@@ -14,7 +14,6 @@ SEED = "Guides/A CTO's guide to becoming a Machine Learning practitioner.md"
 
 def test_seed_note_is_a_verbatim_copy_when_shared_is_present():
     import pytest
-
     from helpers import SHARED
 
     original = SHARED / "seed-note.md"
@@ -76,7 +75,16 @@ def test_demo_through_the_command_line_json():
         (SEED, 140, 4, "LK002"),
     ]
     assert set(data[0]) >= {
-        "code", "name", "severity", "path", "line", "column", "end_line", "end_column", "message", "hint",
+        "code",
+        "name",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "hint",
     }
     assert data[0]["end_column"] == 7 + len("[[Greg Brockman]]")
 

@@ -44,7 +44,10 @@ def test_the_workflow_restores_and_always_saves_the_url_cache():
     assert any(u.startswith("actions/cache/restore") for u in uses)
     save = next(step for step in steps if step.get("uses", "").startswith("actions/cache/save"))
     assert save["if"] == "always()"
-    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in workflow["jobs"]["lint"]["steps"])
+    assert any(
+        step.get("uses", "").startswith("github/codeql-action/upload-sarif")
+        for step in workflow["jobs"]["lint"]["steps"]
+    )
 
 
 @pytest.mark.parametrize("command", vaultlint_commands())

@@ -35,9 +35,24 @@ def links(text: str) -> list[tuple[str, int, int, bool]]:
         ("line one\n   line two [[X]]\n", [("X", 2, 13, False)]),
     ],
     ids=[
-        "nested-list", "tab-list", "tab-continuation", "quote", "callout", "nested-quote", "quote-in-list",
-        "footnote", "inline-footnote", "heading", "setext", "table-escaped-pipe", "table-in-quote",
-        "table-unescaped-pipe", "emphasis-highlight", "link-label", "image-alt", "continuation-indent",
+        "nested-list",
+        "tab-list",
+        "tab-continuation",
+        "quote",
+        "callout",
+        "nested-quote",
+        "quote-in-list",
+        "footnote",
+        "inline-footnote",
+        "heading",
+        "setext",
+        "table-escaped-pipe",
+        "table-in-quote",
+        "table-unescaped-pipe",
+        "emphasis-highlight",
+        "link-label",
+        "image-alt",
+        "continuation-indent",
     ],
 )
 def test_link_positions_in_containers(text, expected):
@@ -99,7 +114,7 @@ def test_a_block_comment_body_is_inline_content_only():
         ("[[Note]]#tag **b**#bold\n", ["tag", "bold"]),
         ("#tag; #a*b #$x #emoji🎉\n", ["tag", "a", "emoji🎉"]),
         ("#Heading at start\n", ["Heading"]),
-        ("`#code` https://x.org/#frag <mark style=\"background: #FFF123;\">x</mark>\n", []),
+        ('`#code` https://x.org/#frag <mark style="background: #FFF123;">x</mark>\n', []),
         ("[some #Linked text](https://e.com)\n", ["Linked"]),
     ],
 )
@@ -205,7 +220,7 @@ def test_property_links():
         ("\ufeff---\na: 1\n---\n", [("a", 1)], [], False),
         ("---\ntitle: x\n", None, [], True),
         ("---\nt: [unclosed\n---\n", [], ["FM001"], False),
-        ("---\n{\"json\": true}\n---\n", [("json", True)], [], False),
+        ('---\n{"json": true}\n---\n', [("json", True)], [], False),
     ],
     ids=["empty", "trailing-space", "list", "yaml12", "duplicate", "bom", "unclosed", "invalid", "json"],
 )
@@ -227,7 +242,7 @@ def test_yaml_12_core_schema_types():
 def test_excalidraw_drawing_data_is_skipped_but_text_elements_count():
     text = (
         "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\nSee [[Real]] ^AbC1\n\n"
-        "%%\n# Drawing\n```json\n{\"elements\": [\"[[Fake]]\"]}\n```\n%%\nafter [[Tail]]\n"
+        '%%\n# Drawing\n```json\n{"elements": ["[[Fake]]"]}\n```\n%%\nafter [[Tail]]\n'
     )
     note = parse_note("d.excalidraw.md", text)
     assert [(l.path, l.span.line) for l in note.links] == [("Real", 5), ("Tail", 13)]

@@ -29,7 +29,9 @@ def test_custom_config_folder_name(tmp_path):
 
 
 def test_checking_one_file_resolves_against_the_whole_vault(tmp_path):
-    root = write_vault(tmp_path / "v", {"a.md": "[[b#H]] [[missing]]\n", "far/away/b.md": "# H\n", "c.md": "[[nope]]\n"})
+    root = write_vault(
+        tmp_path / "v", {"a.md": "[[b#H]] [[missing]]\n", "far/away/b.md": "# H\n", "c.md": "[[nope]]\n"}
+    )
     report = lint(LintOptions(paths=(root / "a.md",), offline=True))
     assert found(report) == [("a.md", 1, 9, "LK001")]
     assert report.files_checked == 1
@@ -41,11 +43,20 @@ def test_dot_folders_are_not_in_the_vault(vault):
 
 
 def test_gitignored_notes_are_not_reported_on_but_still_exist(vault):
-    root = vault({".gitignore": "private/\n*.draft.md\n!keep.draft.md\n", "private/p.md": "[[gone]]\n",
-                  "x.draft.md": "[[gone]]\n", "keep.draft.md": "[[gone]]\n", "a.md": "[[private/p]]\n"})
+    root = vault(
+        {
+            ".gitignore": "private/\n*.draft.md\n!keep.draft.md\n",
+            "private/p.md": "[[gone]]\n",
+            "x.draft.md": "[[gone]]\n",
+            "keep.draft.md": "[[gone]]\n",
+            "a.md": "[[private/p]]\n",
+        }
+    )
     assert found(run(root)) == [("keep.draft.md", 1, 1, "LK001")]
     assert [d for d in found(run(root, respect_gitignore=False))] == [
-        ("keep.draft.md", 1, 1, "LK001"), ("private/p.md", 1, 1, "LK001"), ("x.draft.md", 1, 1, "LK001"),
+        ("keep.draft.md", 1, 1, "LK001"),
+        ("private/p.md", 1, 1, "LK001"),
+        ("x.draft.md", 1, 1, "LK001"),
     ]
 
 
@@ -53,14 +64,21 @@ def test_nested_gitignore_and_parent_gitignore(tmp_path):
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     (repo / ".gitignore").write_text("vault/generated/\n")
-    root = write_vault(repo / "vault", {"sub/.gitignore": "local.md\n", "sub/local.md": "[[x]]\n",
-                                        "generated/g.md": "[[x]]\n", "a.md": "[[x]]\n"})
+    root = write_vault(
+        repo / "vault",
+        {"sub/.gitignore": "local.md\n", "sub/local.md": "[[x]]\n", "generated/g.md": "[[x]]\n", "a.md": "[[x]]\n"},
+    )
     assert found(run(root)) == [("a.md", 1, 1, "LK001")]
 
 
 def test_template_folders_are_not_reported_on_but_still_resolve(vault):
-    root = vault({"Templates/Daily.md": "---\ndate: {{date}}\n---\n[[{{title}}]]\n", "z/T.md": "[[nothing]]\n",
-                  "a.md": "![[Templates/Daily]] [[T]]\n"})
+    root = vault(
+        {
+            "Templates/Daily.md": "---\ndate: {{date}}\n---\n[[{{title}}]]\n",
+            "z/T.md": "[[nothing]]\n",
+            "a.md": "![[Templates/Daily]] [[T]]\n",
+        }
+    )
     (root / ".obsidian" / "templates.json").write_text(json.dumps({"folder": "Templates"}))
     plugin = root / ".obsidian" / "plugins" / "templater-obsidian"
     plugin.mkdir(parents=True)
@@ -98,10 +116,23 @@ class TestResolveAlgorithm:
 
     index = VaultIndex(
         [
-            "Note.md", "A/Note.md", "Sync/Security.md", "Publish/Security.md", "Projects/A/Sibling.md",
-            "Projects/Other/Note2.md", "Root Note.md", "x/B/Deep.md", "x/xB/Deep2.md", "diagram.png",
-            "Drawing.excalidraw.md", "v1.2 notes.md", "Proj/p.md", "Project X/Thing.md", "Alpha/Thing.md",
-            "Tie/aa/T.md", "Tie/bb/T.md",
+            "Note.md",
+            "A/Note.md",
+            "Sync/Security.md",
+            "Publish/Security.md",
+            "Projects/A/Sibling.md",
+            "Projects/Other/Note2.md",
+            "Root Note.md",
+            "x/B/Deep.md",
+            "x/xB/Deep2.md",
+            "diagram.png",
+            "Drawing.excalidraw.md",
+            "v1.2 notes.md",
+            "Proj/p.md",
+            "Project X/Thing.md",
+            "Alpha/Thing.md",
+            "Tie/aa/T.md",
+            "Tie/bb/T.md",
         ]
     )
 

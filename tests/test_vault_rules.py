@@ -18,7 +18,10 @@ def test_tag_case_mismatch_reports_the_minority_spelling(vault):
     )
     report = run(root, select=["TG001"])
     assert found(report) == [("c.md", 1, 1, "TG001")]
-    assert messages(report)[0].message == 'tag "#Project" is also written "#project" (3 times); Obsidian treats them as one tag'
+    assert (
+        messages(report)[0].message
+        == 'tag "#Project" is also written "#project" (3 times); Obsidian treats them as one tag'
+    )
     assert messages(report)[0].hint == 'write it "#project"'
 
 
@@ -41,18 +44,34 @@ def test_orphans_count_every_kind_of_reference(vault):
         {
             "index.md": "[[linked]] ![[embedded]] [md](mdlinked.md)\n%% [[in-comment]] %%\n",
             "props.md": '---\nup: "[[by-property]]"\n---\n',
-            "linked.md": "", "embedded.md": "", "mdlinked.md": "", "in-comment.md": "", "by-property.md": "",
-            "from-canvas.md": "", "from-card.md": "", "self.md": "[[self]]\n", "orphan.md": "",
-            "Board.canvas": json.dumps({"nodes": [{"type": "file", "file": "from-canvas.md"},
-                                                  {"type": "text", "text": "see [[from-card]]"}]}),
+            "linked.md": "",
+            "embedded.md": "",
+            "mdlinked.md": "",
+            "in-comment.md": "",
+            "by-property.md": "",
+            "from-canvas.md": "",
+            "from-card.md": "",
+            "self.md": "[[self]]\n",
+            "orphan.md": "",
+            "Board.canvas": json.dumps(
+                {"nodes": [{"type": "file", "file": "from-canvas.md"}, {"type": "text", "text": "see [[from-card]]"}]}
+            ),
         }
     )
     assert [p for p, *_ in found(run(root, select=["OR001"]))] == ["index.md", "orphan.md", "props.md", "self.md"]
 
 
 def test_unused_attachments(vault):
-    root = vault({"a.md": "![[used.png]] [doc](files/doc.pdf)\n", "used.png": b"", "unused.png": b"",
-                  "files/doc.pdf": b"", "files/old.pdf": b"", "Board.canvas": "{}"})
+    root = vault(
+        {
+            "a.md": "![[used.png]] [doc](files/doc.pdf)\n",
+            "used.png": b"",
+            "unused.png": b"",
+            "files/doc.pdf": b"",
+            "files/old.pdf": b"",
+            "Board.canvas": "{}",
+        }
+    )
     assert [p for p, *_ in found(run(root, select=["OR002"]))] == ["files/old.pdf", "unused.png"]
 
 

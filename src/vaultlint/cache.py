@@ -24,8 +24,8 @@ import functools
 import hashlib
 import hmac
 import importlib.util
-import os
 import marshal
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping

@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .model import Severity
 from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-from .selection import SelectorError, build_selection
+from .selection import SelectorError
 from .vault import VaultError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,7 +54,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder (default: found from PATHS).")
+@click.option(
+    "--vault-root", type=click.Path(path_type=Path), help="The vault's root folder (default: found from PATHS)."
+)
 @click.option("--obsidian-dir", help="Name of the vault's config folder (default: .obsidian).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option(
@@ -78,7 +80,9 @@ def cli() -> None:
     "--cache-dir", type=click.Path(path_type=Path), help="Where to keep the cache (default: <vault>/.vaultlint-cache)."
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes for parsing (default: one per core).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error).")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error)."
+)
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010) to the notes.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
@@ -241,7 +245,10 @@ def _print_diff(report: Report) -> int:
     for plan in plans:
         click.echo(plan.diff(), nl=False)
     count = sum(plan.count for plan in plans)
-    click.echo(f"{count} fixable problem{'s' if count != 1 else ''} in {len(plans)} note{'s' if len(plans) != 1 else ''}.", err=True)
+    click.echo(
+        f"{count} fixable problem{'s' if count != 1 else ''} in {len(plans)} note{'s' if len(plans) != 1 else ''}.",
+        err=True,
+    )
     return EXIT_PROBLEMS if plans else EXIT_OK
 
 
@@ -253,7 +260,10 @@ def _fix(report: Report, options: LintOptions) -> Report:
     plans = plan_fixes(report.diagnostics, report.vault_root)
     written = [plan for plan in plans if write_fix(plan, report.vault_root)]
     count = sum(plan.count for plan in written)
-    click.echo(f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.", err=True)
+    click.echo(
+        f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",
+        err=True,
+    )
     return lint(options) if written else report
 
 
@@ -269,7 +279,9 @@ def _statistics(diagnostics: tuple) -> str:  # type: ignore[type-arg]
     from collections import Counter
 
     counts = Counter((d.code, d.name) for d in diagnostics)
-    lines = [f"{count:>6}  {code}  {name}" for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+    lines = [
+        f"{count:>6}  {code}  {name}" for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    ]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

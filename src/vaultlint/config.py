@@ -115,7 +115,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "respect-obsidian-excluded": ("respect_obsidian_excluded", _bool, "true or false"),
     "check-comments": ("check_comments", _bool, "true or false"),
     "lint-templates": ("lint_templates", _bool, "true or false"),
-    "obsidian-dir": ("obsidian_dir", _string, "a folder name such as \".obsidian\""),
+    "obsidian-dir": ("obsidian_dir", _string, 'a folder name such as ".obsidian"'),
     "types": ("types", _table_of(_choice(PROPERTY_TYPES)), f"a table of property = one of {', '.join(PROPERTY_TYPES)}"),
 }
 

@@ -7,9 +7,9 @@ heading and block links point at.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import posixpath
-import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any

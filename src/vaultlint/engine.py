@@ -7,15 +7,15 @@ import gc
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import suppress
 from .cache import NoteCache, code_fingerprint
-from .config import PropertySchema
 from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
+from .config import PropertySchema
 from .context import LintContext
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
@@ -268,7 +268,9 @@ def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Di
             # Nothing to say when it names only disabled rules, or rules checked after this step.
             if not named or any(code in later for code in named):
                 continue
-            kept.append(_make("VL002", note.path, directive.span, f"suppression vaultlint-{directive.kind} suppressed nothing"))
+            kept.append(
+                _make("VL002", note.path, directive.span, f"suppression vaultlint-{directive.kind} suppressed nothing")
+            )
     if "VL003" in enabled:
         for directive, word in outcome.unknown:
             kept.append(_make("VL003", note.path, directive.span, f'unknown rule "{word}" in suppression comment'))

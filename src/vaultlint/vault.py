@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # pathspec is imported only when a .gitignore exists
     import pathspec
 
 
-
 class VaultError(Exception):
     """A problem that stops the run (exit code 2): the message is one line for the user."""
 

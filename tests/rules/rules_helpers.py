@@ -11,6 +11,8 @@ from pathlib import Path
 
 from helpers import found, messages, run
 
+__all__ = ["check", "check_all", "found", "messages", "run", "types_json"]
+
 Files = Mapping[str, "str | bytes"]
 
 

@@ -27,7 +27,7 @@ def fm001_lines(vault, files, **options):
         pytest.param("---\ntitle: A: B\n---\n", 2, id="colon-space-in-plain-value"),
         pytest.param("---\na: 1\nb: c: d\n---\n", 3, id="error-on-third-line"),
         pytest.param("---\ntags: [a, b\n---\n", 2, id="unclosed-flow-list"),
-        pytest.param("---\ntitle: \"unterminated\n---\n", 2, id="unclosed-quote"),
+        pytest.param('---\ntitle: "unterminated\n---\n', 2, id="unclosed-quote"),
         pytest.param("---\na:\n\t- b\n---\n", 3, id="tab-indentation"),
         pytest.param("---\na: 1\n  b: 2\n---\n", 3, id="bad-indentation"),
         pytest.param("---\ndate: {{date}}\n---\n", 2, id="template-placeholder"),
@@ -50,7 +50,7 @@ def test_is_an_error_and_reports_once(vault):
     "text",
     [
         pytest.param("---\ntitle: x\n---\n", id="valid"),
-        pytest.param("---\ntitle: \"A: B\"\n---\n", id="quoted-colon"),
+        pytest.param('---\ntitle: "A: B"\n---\n', id="quoted-colon"),
         pytest.param("---\ntitle: A:B\n---\n", id="colon-without-space"),
         pytest.param('---\n{"a": 1, "b": [1, 2]}\n---\n', id="json"),
         pytest.param("---\n---\nbody", id="empty-block"),
@@ -85,7 +85,9 @@ TEMPLATE = "---\ndate: {{date}}\ntitle: {{title}}\n---\n# {{title}}\n"
     [
         pytest.param(".obsidian/templates.json", {"folder": "Templates"}, id="core-templates"),
         pytest.param(".obsidian/templates.json", {"folder": "/Templates/"}, id="core-templates-slashes"),
-        pytest.param(".obsidian/plugins/templater-obsidian/data.json", {"templates_folder": "Templates"}, id="templater"),
+        pytest.param(
+            ".obsidian/plugins/templater-obsidian/data.json", {"templates_folder": "Templates"}, id="templater"
+        ),
     ],
 )
 def test_template_folder_notes_are_not_reported(vault, config_path, config):

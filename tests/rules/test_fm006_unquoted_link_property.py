@@ -38,7 +38,7 @@ def test_is_an_error_with_a_quoting_hint(vault):
 
 
 def test_flags_each_unquoted_link(vault):
-    text = "---\nup: [[A]]\nrelated:\n  - [[B]]\n  - \"[[C]]\"\n  - [[D]]\n---\n"
+    text = '---\nup: [[A]]\nrelated:\n  - [[B]]\n  - "[[C]]"\n  - [[D]]\n---\n'
     assert check(vault, {"a.md": text}, CODE) == [("a.md", 2, 5, CODE), ("a.md", 4, 5, CODE), ("a.md", 6, 5, CODE)]
 
 

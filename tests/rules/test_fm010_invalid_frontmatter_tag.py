@@ -40,7 +40,7 @@ def fm010(vault, frontmatter, **options):
         pytest.param("tags: [a.b]", [(2, 8)], id="dot-ends-a-tag"),
         pytest.param("tags: [a&b]", [(2, 8)], id="ampersand-ends-a-tag"),
         pytest.param('tags: ["a#b"]', [(2, 8)], id="inner-hash-ends-a-tag"),
-        pytest.param("tags: [\"a'b\"]", [(2, 8)], id="apostrophe-ends-a-tag"),
+        pytest.param('tags: ["a\'b"]', [(2, 8)], id="apostrophe-ends-a-tag"),
         pytest.param("tags: [a\u2014b]", [(2, 8)], id="general-punctuation-em-dash"),
         pytest.param("tags: [a\u2e18b]", [(2, 8)], id="supplemental-punctuation"),
         pytest.param("tags: [ok, 2024, also ok]", [(2, 12), (2, 18)], id="only-the-bad-items"),

@@ -384,7 +384,9 @@ def test_folder_is_not_a_link_target(vault):
         pytest.param("[x](/Projects/Other/Note.md)", [], id="markdown-leading-slash"),
         pytest.param("[[/Sibling]]", [("Projects/A/note.md", 1, 1, CODE)], id="leading-slash-no-fuzzy-match"),
         pytest.param("[[/A/Sibling]]", [("Projects/A/note.md", 1, 1, CODE)], id="leading-slash-no-suffix-match"),
-        pytest.param("[x](/Other/Note.md)", [("Projects/A/note.md", 1, 1, CODE)], id="markdown-leading-slash-exact-only"),
+        pytest.param(
+            "[x](/Other/Note.md)", [("Projects/A/note.md", 1, 1, CODE)], id="markdown-leading-slash-exact-only"
+        ),
         pytest.param("[[B/Deep]]", [], id="partial-path-suffix"),
         pytest.param("[[X/B/Deep]]", [], id="longer-partial-path"),
         pytest.param("[[b/deep]]", [], id="partial-path-case"),
@@ -484,7 +486,9 @@ def test_template_folder_notes_still_resolve(vault):
         pytest.param({"a,b.md": ""}, "[x](a%2Cb.md)", [("a.md", 1, 1, CODE)], id="pct2C-stays-encoded"),
         pytest.param({"[x].md": ""}, "[x](%5Bx%5D.md)", [], id="brackets-decoded"),
         pytest.param({"Note Name.md": ""}, "[x](Note%C2%A0Name.md)", [], id="decoded-no-break-space-is-a-space"),
-        pytest.param({"Note.md": ""}, "[x](Note.md%23H)", [("a.md", 1, 1, CODE)], id="encoded-hash-is-part-of-the-path"),
+        pytest.param(
+            {"Note.md": ""}, "[x](Note.md%23H)", [("a.md", 1, 1, CODE)], id="encoded-hash-is-part-of-the-path"
+        ),
         pytest.param({}, "[x](Note%20(1).md)", [("a.md", 1, 1, CODE)], id="balanced-parentheses-missing"),
     ],
 )
@@ -533,7 +537,10 @@ def test_d6_file_name_with_trailing_space(vault):
 
 
 def test_alias_is_not_a_target(vault):
-    files = {"Artificial Intelligence.md": "---\naliases: [AI]\n---\n# AI", "a.md": "[[AI]] and [[Artificial Intelligence|AI]]"}
+    files = {
+        "Artificial Intelligence.md": "---\naliases: [AI]\n---\n# AI",
+        "a.md": "[[AI]] and [[Artificial Intelligence|AI]]",
+    }
     assert lk001(vault, files) == [("a.md", 1, 1, CODE)]
 
 
@@ -548,7 +555,7 @@ def test_alias_hint_names_the_alias_owner(vault):
     [
         pytest.param("---\nAliases: [AI]\n---\n", "[[AI]]", id="key-case-insensitive"),
         pytest.param("---\naliases: File formats\n---\n", "[[File formats]]", id="scalar-alias-D4"),
-        pytest.param('---\naliases: [AI]\n---\n', '---\nup: "[[AI]]"\n---\n', id="property-link"),
+        pytest.param("---\naliases: [AI]\n---\n", '---\nup: "[[AI]]"\n---\n', id="property-link"),
     ],
 )
 def test_alias_hint_forms(vault, owner, link):
@@ -583,7 +590,11 @@ def test_alias_hint_with_block_list_and_other_case(vault):
     ],
 )
 def test_property_links(vault, frontmatter, expected):
-    files = {"Parent.md": "", "Artificial Intelligence.md": "---\naliases: [AI]\n---\n", "a.md": f"---\n{frontmatter}\n---\n"}
+    files = {
+        "Parent.md": "",
+        "Artificial Intelligence.md": "---\naliases: [AI]\n---\n",
+        "a.md": f"---\n{frontmatter}\n---\n",
+    }
     assert [(line, column) for _, line, column, _ in lk001(vault, files)] == expected
 
 

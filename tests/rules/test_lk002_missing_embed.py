@@ -132,7 +132,10 @@ def test_message_names_the_target(vault):
 
 
 def test_embed_in_other_folder_resolves_like_a_link(vault):
-    files = {"assets/img/diagram.png": b"\x89PNG", "notes/a.md": "![[diagram.png]]\n![x](../assets/img/diagram.png)\n![x](/assets/img/diagram.png)"}
+    files = {
+        "assets/img/diagram.png": b"\x89PNG",
+        "notes/a.md": "![[diagram.png]]\n![x](../assets/img/diagram.png)\n![x](/assets/img/diagram.png)",
+    }
     assert check(vault, files, CODE) == []
 
 

@@ -157,7 +157,11 @@ def test_block_id_must_be_the_only_segment(vault):
 
 
 def test_block_link_checked_in_the_note_it_reaches(vault):
-    files = {"Sync/Notes.md": "text ^sync", "Publish/Notes.md": "text ^pub", "Publish/a.md": "[[Notes#^sync]] [[Notes#^pub]]"}
+    files = {
+        "Sync/Notes.md": "text ^sync",
+        "Publish/Notes.md": "text ^pub",
+        "Publish/a.md": "[[Notes#^sync]] [[Notes#^pub]]",
+    }
     assert check(vault, files, CODE) == [("Publish/a.md", 1, 1, CODE)]
 
 

@@ -57,7 +57,11 @@ def test_picks_alphabetically_first_path(vault):
 
 def test_alphabetical_order_ignores_case(vault):
     files = {"b/Note.md": "# lower b", "A/Note.md": "# upper A", "x.md": "[[Note#upper A]]\n[[Note#lower b]]"}
-    assert found(run(vault(files), select=["LK003", CODE])) == [("x.md", 1, 1, CODE), ("x.md", 2, 1, "LK003"), ("x.md", 2, 1, CODE)]
+    assert found(run(vault(files), select=["LK003", CODE])) == [
+        ("x.md", 1, 1, CODE),
+        ("x.md", 2, 1, "LK003"),
+        ("x.md", 2, 1, CODE),
+    ]
 
 
 def test_three_way_tie_names_all_others(vault):
@@ -90,15 +94,32 @@ def test_tie_in_the_same_folder_group(vault):
 @pytest.mark.parametrize(
     ("files", "source", "text"),
     [
-        pytest.param({"Sync/Security.md": "", "Publish/Security.md": ""}, "Publish/Intro.md", "[[Security]]", id="fixture-2-same-folder"),
-        pytest.param({"Sync/Security.md": "", "Publish/Security.md": ""}, "Sync/Intro.md", "[[Security]]", id="fixture-2-sync"),
-        pytest.param({"Sync/Security.md": "", "Publish/Security.md": ""}, "Teams/x.md", "[[Security]]", id="fixture-2-shorter-path"),
+        pytest.param(
+            {"Sync/Security.md": "", "Publish/Security.md": ""},
+            "Publish/Intro.md",
+            "[[Security]]",
+            id="fixture-2-same-folder",
+        ),
+        pytest.param(
+            {"Sync/Security.md": "", "Publish/Security.md": ""}, "Sync/Intro.md", "[[Security]]", id="fixture-2-sync"
+        ),
+        pytest.param(
+            {"Sync/Security.md": "", "Publish/Security.md": ""},
+            "Teams/x.md",
+            "[[Security]]",
+            id="fixture-2-shorter-path",
+        ),
         pytest.param({"Note.md": "", "A/Note.md": "", "B/Note.md": ""}, "C/x.md", "[[Note]]", id="vault-path-match"),
         pytest.param(TIED, "Teams/x.md", "[[Sync/Security]]", id="folder-written"),
         pytest.param(TIED, "Teams/x.md", "[[/Sync/Security]]", id="absolute"),
         pytest.param(TIED, "Sync/x.md", "[[./Security]]", id="relative"),
         pytest.param(TIED, "Sync/x.md", "[[Security]]", id="same-folder-wins-alone"),
-        pytest.param({"Sync/Note.md": "", "A1/Note.md": "", "A2/Note.md": ""}, "Sync/x.md", "[[Note]]", id="tie-only-in-losing-group"),
+        pytest.param(
+            {"Sync/Note.md": "", "A1/Note.md": "", "A2/Note.md": ""},
+            "Sync/x.md",
+            "[[Note]]",
+            id="tie-only-in-losing-group",
+        ),
         pytest.param({"Ab/Note.md": "", "B/Note.md": ""}, "x.md", "[[Note]]", id="different-lengths"),
         pytest.param({"Only/Note.md": ""}, "x.md", "[[Note]]", id="single-candidate"),
         pytest.param(TIED, "Teams/x.md", "[[Missing]]", id="unresolved"),
@@ -118,7 +139,9 @@ def test_does_not_flag(vault, files, source, text):
 
 
 def test_comment_link_reported_with_check_comments(vault):
-    assert lk005(vault, {**TIED, "Teams/x.md": "%% [[Security]] %%"}, check_comments=True) == [("Teams/x.md", 1, 4, CODE)]
+    assert lk005(vault, {**TIED, "Teams/x.md": "%% [[Security]] %%"}, check_comments=True) == [
+        ("Teams/x.md", 1, 4, CODE)
+    ]
 
 
 def test_ambiguous_link_is_not_an_error_of_other_rules(vault):

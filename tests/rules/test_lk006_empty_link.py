@@ -28,9 +28,7 @@ def lk006(vault, text, **options):
         pytest.param("See [[ ]] for details.", 1, 5, id="mid-line"),
         pytest.param("[[#]]", 1, 1, id="hash-only"),
         pytest.param("[]()", 1, 1, id="empty-markdown-link"),
-        pytest.param(
-            "text []() text", 1, 6, id="empty-markdown-link-mid-line"
-        ),
+        pytest.param("text []() text", 1, 6, id="empty-markdown-link-mid-line"),
         pytest.param("[](#)", 1, 1, id="empty-markdown-link-with-hash"),
         pytest.param("- [[ ]]", 1, 3, id="list-item"),
         pytest.param("- a\n\t- [[ ]]", 2, 4, id="nested-list-tab"),
@@ -83,7 +81,11 @@ def test_comment_reported_with_check_comments(vault):
 
 def test_empty_link_is_lk006_only(vault):
     # Not LK001 (no target) and not LK003 (no heading): only the empty-link warning.
-    assert check_all(vault, {"a.md": "[[ ]]\n[[#]]\n[](#)"}) == [("a.md", 1, 1, CODE), ("a.md", 2, 1, CODE), ("a.md", 3, 1, CODE)]
+    assert check_all(vault, {"a.md": "[[ ]]\n[[#]]\n[](#)"}) == [
+        ("a.md", 1, 1, CODE),
+        ("a.md", 2, 1, CODE),
+        ("a.md", 3, 1, CODE),
+    ]
 
 
 def test_empty_markdown_link_is_lk006_only(vault):

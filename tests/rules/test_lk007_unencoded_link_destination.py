@@ -74,7 +74,7 @@ def test_never_lk001_even_when_unresolved(vault):
         pytest.param("<div>\n[a](My Note.md)\n</div>", id="html-block"),
         pytest.param("%% [a](My Note.md) %%", id="obsidian-comment-by-default"),
         pytest.param("\\[a](My Note.md)", id="escaped"),
-        pytest.param("---\nlink: \"[a](My Note.md)\"\n---\n", id="frontmatter"),
+        pytest.param('---\nlink: "[a](My Note.md)"\n---\n', id="frontmatter"),
     ],
 )
 def test_does_not_flag(vault, text):

@@ -349,7 +349,11 @@ def test_15_property_links_are_resolved_and_checked(vault):
 
 def test_15_property_link_subpath_is_checked(vault):
     files = {"Parent.md": "", "A.md": "", "B.md": "# Other", "source.md": PROPERTIES}
-    assert check_all(vault, files) == [("source.md", 5, 5, "LK003"), ("source.md", 6, 6, "FM006"), ("source.md", 8, 6, "LK001")]
+    assert check_all(vault, files) == [
+        ("source.md", 5, 5, "LK003"),
+        ("source.md", 6, 6, "FM006"),
+        ("source.md", 8, 6, "LK001"),
+    ]
 
 
 # -- 16. Frontmatter edge cases ------------------------------------------------------

@@ -30,4 +30,6 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
     return parse_problems(note, "FM001")
 
 
-RULE = Rule("FM001", "invalid-frontmatter", Severity.ERROR, "frontmatter YAML does not parse", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "FM001", "invalid-frontmatter", Severity.ERROR, "frontmatter YAML does not parse", __doc__, Scope.NOTE, check
+)

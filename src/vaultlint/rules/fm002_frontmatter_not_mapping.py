@@ -29,4 +29,12 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
     return parse_problems(note, "FM002")
 
 
-RULE = Rule("FM002", "frontmatter-not-mapping", Severity.ERROR, "frontmatter is a list or scalar, so Obsidian ignores it", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "FM002",
+    "frontmatter-not-mapping",
+    Severity.ERROR,
+    "frontmatter is a list or scalar, so Obsidian ignores it",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

@@ -32,4 +32,6 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
         )
 
 
-RULE = Rule("FM004", "unclosed-frontmatter", Severity.WARNING, "opening --- with no closing fence", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "FM004", "unclosed-frontmatter", Severity.WARNING, "opening --- with no closing fence", __doc__, Scope.NOTE, check
+)

@@ -36,7 +36,11 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
         if replacement is None:
             continue
         # Renaming is safe only when the new key is not there already (merging values is a human's call).
-        fix = None if replacement in keys else Fix(f"rename {prop.key} to {replacement}", (Edit(prop.key_span, replacement),))
+        fix = (
+            None
+            if replacement in keys
+            else Fix(f"rename {prop.key} to {replacement}", (Edit(prop.key_span, replacement),))
+        )
         yield Violation(
             prop.key_span,
             f'property "{prop.key}" is no longer read by Obsidian (since 1.9)',
@@ -45,4 +49,13 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
         )
 
 
-RULE = Rule("FM005", "deprecated-property", Severity.WARNING, "tag, alias, cssclass (no longer read since Obsidian 1.9)", __doc__, Scope.NOTE, check, fixable=True)
+RULE = Rule(
+    "FM005",
+    "deprecated-property",
+    Severity.WARNING,
+    "tag, alias, cssclass (no longer read since Obsidian 1.9)",
+    __doc__,
+    Scope.NOTE,
+    check,
+    fixable=True,
+)

@@ -27,4 +27,13 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
     return parse_problems(note, "FM006")
 
 
-RULE = Rule("FM006", "unquoted-link-property", Severity.ERROR, "key: [[Note]] parses as a nested list, not a link", __doc__, Scope.NOTE, check, fixable=True)
+RULE = Rule(
+    "FM006",
+    "unquoted-link-property",
+    Severity.ERROR,
+    "key: [[Note]] parses as a nested list, not a link",
+    __doc__,
+    Scope.NOTE,
+    check,
+    fixable=True,
+)

@@ -108,4 +108,12 @@ def _violation(key: str, kind: str, value: Any, span: Span) -> Violation:
     return Violation(span, f'property "{key}" should be {_EXPECTED.get(kind, kind)}, not {shown!r}')
 
 
-RULE = Rule("FM007", "property-type-mismatch", Severity.ERROR, "value does not fit the type from .obsidian/types.json or config", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "FM007",
+    "property-type-mismatch",
+    Severity.ERROR,
+    "value does not fit the type from .obsidian/types.json or config",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

@@ -36,4 +36,6 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
             yield Violation(where, f'required property "{key}" is missing', hint=f"add {key}: to the frontmatter")
 
 
-RULE = Rule("FM008", "missing-required-property", Severity.ERROR, "schema in config requires it", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "FM008", "missing-required-property", Severity.ERROR, "schema in config requires it", __doc__, Scope.NOTE, check
+)

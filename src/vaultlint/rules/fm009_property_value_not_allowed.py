@@ -41,4 +41,12 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
                 yield Violation(span, f'"{prop.key}" is {value!r}, which is not one of {shown}')
 
 
-RULE = Rule("FM009", "property-value-not-allowed", Severity.ERROR, "value outside the allowed set in config", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "FM009",
+    "property-value-not-allowed",
+    Severity.ERROR,
+    "value outside the allowed set in config",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

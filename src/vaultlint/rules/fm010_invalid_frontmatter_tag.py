@@ -53,7 +53,9 @@ def _tag_problem(value: Any) -> str | None:
 
 def _tags(prop: Property, raw_lines: list[str], first_line: int) -> Iterator[Violation]:
     if prop.value is None:
-        line = raw_lines[prop.key_span.line - first_line] if 0 <= prop.key_span.line - first_line < len(raw_lines) else ""
+        line = (
+            raw_lines[prop.key_span.line - first_line] if 0 <= prop.key_span.line - first_line < len(raw_lines) else ""
+        )
         if "#" in line.partition(":")[2]:
             yield Violation(
                 prop.key_span,
@@ -126,4 +128,13 @@ def list_fix(prop: Property) -> Fix | None:
     return Fix("make it a YAML list", (Edit(start, "["), Edit(end, "]")))
 
 
-RULE = Rule("FM010", "invalid-frontmatter-tag", Severity.WARNING, "a tags entry Obsidian will drop or misread", __doc__, Scope.NOTE, check, fixable=True)
+RULE = Rule(
+    "FM010",
+    "invalid-frontmatter-tag",
+    Severity.WARNING,
+    "a tags entry Obsidian will drop or misread",
+    __doc__,
+    Scope.NOTE,
+    check,
+    fixable=True,
+)

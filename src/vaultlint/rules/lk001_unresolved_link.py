@@ -37,8 +37,16 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         where = f' in property "{link.property_key}"' if link.property_key else ""
         hint = ctx.suggest_file(link.path.strip(), attachments="." in link.path.rsplit("/", 1)[-1])
         if link.kind is LinkKind.PROPERTY and "]], [[" in link.raw:
-            hint = 'one link per property value: write a YAML list of quoted links'
+            hint = "one link per property value: write a YAML list of quoted links"
         yield Violation(link.span, f'unresolved link "{link.path.strip()}"{where}', hint, in_comment=link.in_comment)
 
 
-RULE = Rule("LK001", "unresolved-link", Severity.ERROR, "wikilink, markdown link or property link whose target file is not in the vault", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "LK001",
+    "unresolved-link",
+    Severity.ERROR,
+    "wikilink, markdown link or property link whose target file is not in the vault",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

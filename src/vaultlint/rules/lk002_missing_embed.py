@@ -34,4 +34,12 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         yield Violation(link.span, f'missing embed "{link.path.strip()}"', hint, in_comment=link.in_comment)
 
 
-RULE = Rule("LK002", "missing-embed", Severity.ERROR, "![[…]] or ![](…) whose target file is not in the vault", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "LK002",
+    "missing-embed",
+    Severity.ERROR,
+    "![[…]] or ![](…) whose target file is not in the vault",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

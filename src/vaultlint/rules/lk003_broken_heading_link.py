@@ -54,4 +54,12 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         )
 
 
-RULE = Rule("LK003", "broken-heading-link", Severity.ERROR, "#Heading part does not match a heading of the target note", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "LK003",
+    "broken-heading-link",
+    Severity.ERROR,
+    "#Heading part does not match a heading of the target note",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

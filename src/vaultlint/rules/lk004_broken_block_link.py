@@ -40,4 +40,12 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         yield Violation(link.span, f'no block "^{block_id}" in {where}', hint, in_comment=link.in_comment)
 
 
-RULE = Rule("LK004", "broken-block-link", Severity.ERROR, "#^id does not match a block id of the target note", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "LK004",
+    "broken-block-link",
+    Severity.ERROR,
+    "#^id does not match a block id of the target note",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

@@ -39,4 +39,12 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         )
 
 
-RULE = Rule("LK005", "ambiguous-link", Severity.INFO, "two candidate files tie under Obsidian's rules", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "LK005",
+    "ambiguous-link",
+    Severity.INFO,
+    "two candidate files tie under Obsidian's rules",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

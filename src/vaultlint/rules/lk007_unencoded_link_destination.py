@@ -44,4 +44,12 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         )
 
 
-RULE = Rule("LK007", "unencoded-link-destination", Severity.WARNING, "[a](My Note.md): raw spaces, not a link in CommonMark", __doc__, Scope.NOTE, check)
+RULE = Rule(
+    "LK007",
+    "unencoded-link-destination",
+    Severity.WARNING,
+    "[a](My Note.md): raw spaces, not a link in CommonMark",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

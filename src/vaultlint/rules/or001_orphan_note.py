@@ -29,4 +29,13 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
             yield path, Violation(Span(1, 1, 1, 1), "no note links to this note")
 
 
-RULE = Rule("OR001", "orphan-note", Severity.WARNING, "no note links to it", __doc__, Scope.VAULT, check, enabled_by_default=False)
+RULE = Rule(
+    "OR001",
+    "orphan-note",
+    Severity.WARNING,
+    "no note links to it",
+    __doc__,
+    Scope.VAULT,
+    check,
+    enabled_by_default=False,
+)

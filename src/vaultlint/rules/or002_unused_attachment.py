@@ -39,4 +39,13 @@ def _under(path: str, folders: set[str]) -> bool:
     return any(folder == "" or path.startswith(folder + "/") for folder in folders)
 
 
-RULE = Rule("OR002", "unused-attachment", Severity.WARNING, "no note embeds or links it", __doc__, Scope.VAULT, check, enabled_by_default=False)
+RULE = Rule(
+    "OR002",
+    "unused-attachment",
+    Severity.WARNING,
+    "no note embeds or links it",
+    __doc__,
+    Scope.VAULT,
+    check,
+    enabled_by_default=False,
+)

@@ -24,4 +24,13 @@ def check(note: Note, ctx: object) -> Iterator[Violation]:
         yield Violation(Span(1, 1, 1, 1), "the note is empty")
 
 
-RULE = Rule("OR003", "empty-note", Severity.WARNING, "nothing but whitespace or frontmatter", __doc__, Scope.NOTE, check, enabled_by_default=False)
+RULE = Rule(
+    "OR003",
+    "empty-note",
+    Severity.WARNING,
+    "nothing but whitespace or frontmatter",
+    __doc__,
+    Scope.NOTE,
+    check,
+    enabled_by_default=False,
+)

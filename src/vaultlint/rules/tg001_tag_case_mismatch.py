@@ -59,11 +59,22 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
             if entry is None or name == entry[0]:
                 continue
             best, counter = entry
-            yield path, Violation(
-                span,
-                f'tag "#{name}" is also written "#{best}" ({counter[best]} times); Obsidian treats them as one tag',
-                hint=f'write it "#{best}"',
+            yield (
+                path,
+                Violation(
+                    span,
+                    f'tag "#{name}" is also written "#{best}" ({counter[best]} times); Obsidian treats them as one tag',
+                    hint=f'write it "#{best}"',
+                ),
             )
 
 
-RULE = Rule("TG001", "tag-case-mismatch", Severity.INFO, "the same tag written with different capitalisation across the vault", __doc__, Scope.VAULT, check)
+RULE = Rule(
+    "TG001",
+    "tag-case-mismatch",
+    Severity.INFO,
+    "the same tag written with different capitalisation across the vault",
+    __doc__,
+    Scope.VAULT,
+    check,
+)

@@ -15,4 +15,11 @@ from __future__ import annotations
 from ..model import Severity
 from .base import Rule, Scope
 
-RULE = Rule("UR001", "dead-url", Severity.ERROR, "definitive failure: 404, 410, unknown host (while the network works), refused", __doc__, Scope.URL)
+RULE = Rule(
+    "UR001",
+    "dead-url",
+    Severity.ERROR,
+    "definitive failure: 404, 410, unknown host (while the network works), refused",
+    __doc__,
+    Scope.URL,
+)

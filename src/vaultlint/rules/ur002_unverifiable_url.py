@@ -15,4 +15,11 @@ from __future__ import annotations
 from ..model import Severity
 from .base import Rule, Scope
 
-RULE = Rule("UR002", "unverifiable-url", Severity.WARNING, "could not be confirmed: timeout, 429, bot wall, 5xx after retries, TLS problems", __doc__, Scope.URL)
+RULE = Rule(
+    "UR002",
+    "unverifiable-url",
+    Severity.WARNING,
+    "could not be confirmed: timeout, 429, bot wall, 5xx after retries, TLS problems",
+    __doc__,
+    Scope.URL,
+)

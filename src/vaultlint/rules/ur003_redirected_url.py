@@ -15,4 +15,6 @@ from __future__ import annotations
 from ..model import Severity
 from .base import Rule, Scope
 
-RULE = Rule("UR003", "redirected-url", Severity.INFO, "permanent redirect; message names the final URL", __doc__, Scope.URL)
+RULE = Rule(
+    "UR003", "redirected-url", Severity.INFO, "permanent redirect; message names the final URL", __doc__, Scope.URL
+)

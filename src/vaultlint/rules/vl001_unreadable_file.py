@@ -18,4 +18,6 @@ from __future__ import annotations
 from ..model import Severity
 from .base import Rule, Scope
 
-RULE = Rule("VL001", "unreadable-file", Severity.ERROR, "not UTF-8, binary, unreadable, or too large", __doc__, Scope.FILE)
+RULE = Rule(
+    "VL001", "unreadable-file", Severity.ERROR, "not UTF-8, binary, unreadable, or too large", __doc__, Scope.FILE
+)

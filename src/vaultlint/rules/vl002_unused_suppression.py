@@ -19,4 +19,11 @@ from __future__ import annotations
 from ..model import Severity
 from .base import Rule, Scope
 
-RULE = Rule("VL002", "unused-suppression", Severity.WARNING, "a suppression comment that suppressed nothing", __doc__, Scope.SUPPRESSION)
+RULE = Rule(
+    "VL002",
+    "unused-suppression",
+    Severity.WARNING,
+    "a suppression comment that suppressed nothing",
+    __doc__,
+    Scope.SUPPRESSION,
+)

@@ -18,4 +18,11 @@ from __future__ import annotations
 from ..model import Severity
 from .base import Rule, Scope
 
-RULE = Rule("VL003", "unknown-rule", Severity.WARNING, "a suppression or config names a code that does not exist", __doc__, Scope.SUPPRESSION)
+RULE = Rule(
+    "VL003",
+    "unknown-rule",
+    Severity.WARNING,
+    "a suppression or config names a code that does not exist",
+    __doc__,
+    Scope.SUPPRESSION,
+)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
 
 import re
 
-
 from .collect import collector_of
 from .tags import may_start_here
 

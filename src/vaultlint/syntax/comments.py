@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
 
 import re
 
-
 from .collect import collector_of
 
 _BLOCK_OPENING = re.compile(r"^ {0,3}(%{2,})([^%]*)$")

@@ -151,7 +151,11 @@ class ParsedFrontmatter:
 
 def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
     parsed = _parse_frontmatter(block, Yaml12FastLoader)
-    if parsed.frontmatter.problems and parsed.frontmatter.problems[0].code == "FM001" and Yaml12FastLoader is not Yaml12Loader:
+    if (
+        parsed.frontmatter.problems
+        and parsed.frontmatter.problems[0].code == "FM001"
+        and Yaml12FastLoader is not Yaml12Loader
+    ):
         # libyaml often reports an error where it gave up (the end of the block);
         # PyYAML's own scanner points at the line that holds the mistake.
         parsed = _parse_frontmatter(block, Yaml12Loader)
@@ -203,7 +207,7 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
                         "FM006",
                         f'property "{path}" holds an unquoted link {written}, which YAML reads as a nested list',
                         span,
-                        hint=f"quote it: {path.rsplit('.', 1)[-1]}: \"{written}\"",
+                        hint=f'quote it: {path.rsplit(".", 1)[-1]}: "{written}"',
                         fix=_quote_fix(span, written),
                     )
                 )
@@ -212,7 +216,14 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
             if text.startswith("[[") and text.endswith("]]") and len(text) > 4:
                 target = parse_wikilink_inner(text[2:-2])
                 links.append(
-                    Link(LinkKind.PROPERTY, target.target, target.path, target.subpath, _span(node, offset), property_key=path)
+                    Link(
+                        LinkKind.PROPERTY,
+                        target.target,
+                        target.path,
+                        target.subpath,
+                        _span(node, offset),
+                        property_key=path,
+                    )
                 )
             elif _URL.match(text.strip()):
                 urls.append(ExternalUrl(text.strip(), _span(node, offset), UrlOrigin.FRONTMATTER))

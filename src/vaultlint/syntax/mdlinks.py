@@ -17,7 +17,6 @@ import re
 import urllib.parse
 from collections.abc import Callable
 
-
 from ..model import LinkKind, UrlOrigin
 from .collect import Collector, collector_of
 from .wikilinks import normalize_target

@@ -91,9 +91,7 @@ def container_prefix_starts(source_line: str) -> list[int]:
     return starts[::-1]
 
 
-def table_row_cell_maps(
-    source_line: str, line_no: int, start: int = 0
-) -> list[tuple[str, OffsetMap]]:
+def table_row_cell_maps(source_line: str, line_no: int, start: int = 0) -> list[tuple[str, OffsetMap]]:
     """Split a table row exactly as markdown-it's ``escapedSplit`` does, keeping positions.
 
     Returns ``(cell_content, offset_map)`` per cell.  markdown-it removes the

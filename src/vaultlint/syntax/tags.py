@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
 
 import re
 
-
 from .collect import collector_of
 
 _FORBIDDEN = r"\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f"

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
 import unicodedata
 from dataclasses import dataclass
 
-
 from ..model import LinkKind
 from .collect import collector_of
 
