@@ -159,3 +159,18 @@ def test_a_cache_written_by_another_version_is_replaced(linked):
     db.close()
     assert cached_run(root, cache) == [("a.md", "LK001", 'unresolved link "c"', None)]
     assert cached_run(root, cache) == [("a.md", "LK001", 'unresolved link "c"', None)]
+
+
+def test_the_vault_aggregate_is_updated_for_a_changed_note(tmp_path, monkeypatch):
+    """The pre-commit case: one note changed; its tags must move in the cached aggregate."""
+    root = write_vault(tmp_path / "v", {"a.md": "#Tag\n", "b.md": "#tag\n", "c.md": "#tag\n", "d.md": "text\n"})
+    cache = tmp_path / "cache"
+    codes = lambda paths=None: [  # noqa: E731
+        (d.path, d.code) for d in run(root, paths=paths, use_cache=True, cache_dir=cache, select=["TG001"]).diagnostics
+    ]
+    assert codes() == [("a.md", "TG001")]
+    (root / "d.md").write_text("#Tag #Tag #Tag\n")  # now "Tag" is the majority
+    assert codes([root / "d.md"]) == []
+    assert codes() == [("b.md", "TG001"), ("c.md", "TG001")]
+    (root / "d.md").unlink()
+    assert codes() == [("a.md", "TG001")]

@@ -131,12 +131,11 @@ class LintContext:
     def _display_names(self, attachments: bool) -> dict[str, str]:
         """Lower-cased name -> name as written: note stems, and attachments with their extension."""
         names: dict[str, str] = {}
-        for path in self.vault.index.paths:
-            base = posixpath.basename(path)
-            if base.lower().endswith(".md"):
-                names.setdefault(base[:-3].lower(), base[:-3])
+        for lower, paths in self.vault.index.by_name.items():
+            if lower.endswith(".md"):
+                names.setdefault(lower[:-3], posixpath.basename(paths[0])[:-3])
             elif attachments:
-                names.setdefault(base.lower(), base)
+                names.setdefault(lower, posixpath.basename(paths[0]))
         return names
 
     @functools.cache  # noqa: B019
@@ -149,16 +148,6 @@ class LintContext:
     def alias_owner(self, name: str) -> str | None:
         return self._aliases().get(name.lower())
 
-    @functools.cache  # noqa: B019
-    def _aliases(self) -> dict[str, str]:
-        """Alias (lower-cased) -> the note that declares it.  Built on first need only."""
-        return alias_owners(self.vault, self.loader)
-
-
-def alias_owners(vault: Vault, loader: NoteLoader) -> dict[str, str]:
-    owners: dict[str, str] = {}
-    for file in vault.files:
-        if file.is_note:
-            for alias in loader.summary(file.path).aliases:
-                owners.setdefault(alias.lower(), file.path)
-    return owners
+    def _aliases(self) -> Mapping[str, str]:
+        """Alias (lower-cased) -> the note that declares it."""
+        return self.loader.aggregate().alias_owners

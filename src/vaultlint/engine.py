@@ -21,7 +21,7 @@ from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection
-from .vault import Vault, VaultError, find_vault_root, scan_vault
+from .vault import Vault, VaultError, find_vault_root, nfc, scan_vault
 
 CACHE_FOLDER = ".vaultlint-cache"
 
@@ -101,18 +101,15 @@ def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list
     root = vault.root
     prefixes: list[str] = []
     for path in paths:
-        relative = os.path.relpath(path.resolve(), root).replace(os.sep, "/")
+        relative = nfc(os.path.relpath(path.resolve(), root).replace(os.sep, "/"))
         prefixes.append("" if relative == "." else relative)
-    selected: list[str] = []
-    for file in vault.files:
-        if not file.is_note:
-            continue
-        if not any(p == "" or file.path == p or file.path.startswith(p + "/") for p in prefixes):
-            continue
-        if _excluded(vault, file.path, options):
-            continue
-        selected.append(file.path)
-    return selected
+    if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
+        candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
+    else:
+        candidates = [
+            f for f in vault.files if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)
+        ]
+    return sorted(f.path for f in candidates if f.is_note and not _excluded(vault, f.path, options))
 
 
 def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
@@ -304,16 +301,13 @@ def _config_diagnostics(options: LintOptions, root: Path) -> list[Diagnostic]:
 
 def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
-    from .context import alias_owners
-
-    loader.preload_summaries()  # aliases of every note feed the hints
     digest = hashlib.blake2b(digest_size=16)
     for part in (
         code_fingerprint(),
         repr(_settings_fingerprint(options)),
         repr(sorted(vault.obsidian.property_types.items())),
         "\n".join(vault.index.paths),
-        repr(sorted(alias_owners(vault, loader).items())),
+        repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
     ):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -338,15 +332,15 @@ def _cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Di
     """The stored diagnostics of an unchanged note, if nothing they depend on changed."""
     if world is None or loader.cache is None:
         return None
-    row = loader.rows.get(path)
-    if row is None or row.results_key != world or loader.current_hash(path) != row.hash:
+    stored = loader.stored_results(path)
+    if stored is None or stored.results_key != world:
         return None
-    if any(loader.current_hash(dep) != digest for dep, digest in row.deps):
+    if any(loader.current_hash(dep) != digest for dep, digest in stored.deps):
         return None
-    if row.results == b"":
+    if stored.results == b"":
         return []  # most notes have nothing to report: no blob to verify and unpickle
-    stored = cache_loads(row.results)
-    return stored if isinstance(stored, list) else None
+    found = cache_loads(stored.results)
+    return found if isinstance(found, list) else None
 
 
 def _diagnostic(rule: Rule, selection: Selection, path: str, violation: Violation) -> Diagnostic:

@@ -8,23 +8,38 @@ in a process pool across the machine's cores; the result does not depend on it.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .cache import NoteCache, Row, content_hash
-from .model import Note, NoteSummary, summarize
+from .cache import NoteCache, Row, StoredResults, content_hash
+from .model import Note, NoteSummary, VaultAggregate, aggregate, summarize
 from .vault import UnreadableFile, Vault, decode_note, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
+#: Up to this many changed notes, the cached vault aggregate is updated rather than rebuilt.
+INCREMENTAL_LIMIT = 500
+
+
+def _fingerprint(hashes: dict[str, str]) -> str:
+    """One hash for a set of note versions (path -> content hash), independent of order."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(hashes):
+        digest.update(f"{path}\0{hashes[path]}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 #: What loading a note gives: the note, or why it cannot be read (VL001).
 Loaded = Note | str
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):
+    """A note file's size and modification time (a named tuple: one per note, every run)."""
+
     size: int
     mtime_ns: int
 
@@ -73,24 +88,31 @@ class NoteLoader:
     hashes: dict[str, str] = field(default_factory=dict)
     loaded: dict[str, Loaded] = field(default_factory=dict)
     summaries: dict[str, NoteSummary] = field(default_factory=dict)
+    _stored_summaries: dict[str, NoteSummary] | None = None
+    _stored_results: dict[str, StoredResults] | None = None
+    _aggregate: VaultAggregate | None = None
+    _new_aggregate: tuple[str, VaultAggregate] | None = None
     # What to write back to the cache at the end of the run.
     parsed: dict[str, tuple[int, int, str, Loaded, NoteSummary]] = field(default_factory=dict)
     touched: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.cache is not None:
-            self.rows = self.cache.rows()
-        for file in self.vault.files:
-            if file.is_note:
-                try:
-                    info = os.stat(file.fs_path)
-                    self.states[file.path] = FileState(info.st_size, info.st_mtime_ns)
-                except OSError:
-                    self.states[file.path] = None
-                row = self.rows.get(file.path)
-                state = self.states[file.path]
-                if row is not None and state is not None and (row.size, row.mtime_ns) == (state.size, state.mtime_ns):
-                    self.hashes[file.path] = row.hash
+        notes = [file for file in self.vault.files if file.is_note]
+        if self.cache is None:
+            self.states = dict.fromkeys(file.path for file in notes)
+            return
+        self.rows = rows = self.cache.rows()
+        states, hashes, stat = self.states, self.hashes, os.stat
+        for file in notes:
+            try:
+                info = stat(file.fs_path)
+            except OSError:
+                states[file.path] = None
+                continue
+            state = states[file.path] = FileState(info.st_size, info.st_mtime_ns)
+            row = rows.get(file.path)
+            if row is not None and row.size == state.size and row.mtime_ns == state.mtime_ns:
+                hashes[file.path] = row.hash
 
     # -- loading -----------------------------------------------------------------
     def preload(self, paths: Iterable[str]) -> None:
@@ -170,13 +192,80 @@ class NoteLoader:
     def summary(self, path: str) -> NoteSummary:
         found = self.summaries.get(path)
         if found is None:
-            row = self.rows.get(path)
-            if path not in self.loaded and row is not None and self.current_hash(path) == row.hash:
-                found = row.summary
-            else:
+            if path not in self.loaded and self.has_fresh_row(path):
+                if self._stored_summaries is None:
+                    self._stored_summaries = self.cache.summaries() if self.cache is not None else {}
+                found = self._stored_summaries.get(path)
+            if found is None:
                 found = _summary(self.load(path))
             self.summaries[path] = found
         return found
+
+    def stored_results(self, path: str) -> StoredResults | None:
+        """The results stored for an unchanged note (read in one query on first use)."""
+        if self.cache is None or not self.has_fresh_row(path):
+            return None
+        if self._stored_results is None:
+            self._stored_results = self.cache.results()
+        return self._stored_results.get(path)
+
+    def aggregate(self) -> VaultAggregate:
+        """Tags and aliases of the whole vault.
+
+        From the cache when no note changed since it was stored; updated from
+        the few notes that changed when only those did (the pre-commit case);
+        otherwise rebuilt from every note's summary.
+        """
+        if self._aggregate is not None:
+            return self._aggregate
+        if self.cache is None:
+            self.preload_summaries()
+            self._aggregate = aggregate((path, self.summary(path)) for path in self.states)
+            return self._aggregate
+        current = {path: self.current_hash(path) or "" for path in self.states}
+        fingerprint = _fingerprint(current)
+        stored = self.cache.aggregate() if self.cache is not None else None
+        result = None
+        if stored is not None and stored[0] == fingerprint:
+            result = stored[1]
+        elif stored is not None and stored[0] == _fingerprint({p: r.hash for p, r in self.rows.items()}):
+            result = self._updated_aggregate(stored[1], current)
+        if result is None:
+            self.preload_summaries()
+            result = aggregate((path, self.summary(path)) for path in self.states)
+        if stored is None or stored[0] != fingerprint:
+            self._new_aggregate = (fingerprint, result)
+        self._aggregate = result
+        return result
+
+    def _updated_aggregate(self, old: VaultAggregate, current: dict[str, str]) -> VaultAggregate | None:
+        """``old`` (built from the cached rows) with the notes that changed since swapped in.
+
+        Tag counts are adjusted exactly; when any changed note's aliases differ,
+        alias ownership (first note in vault order) is rebuilt instead.
+        """
+        changed = [p for p, digest in current.items() if p not in self.rows or self.rows[p].hash != digest]
+        removed = [p for p in self.rows if p not in current]
+        if len(changed) + len(removed) > INCREMENTAL_LIMIT or self.cache is None:
+            return None
+        before = self.cache.summaries([p for p in changed if p in self.rows] + removed)
+        after = {p: self.summary(p) for p in changed}
+        empty = NoteSummary()
+        if any(before.get(p, empty).aliases != after.get(p, empty).aliases for p in [*changed, *removed]):
+            return None
+        spellings = {key: dict(counts) for key, counts in old.tag_spellings.items()}
+        for path in [*changed, *removed]:
+            for tag in before.get(path, empty).tags:
+                counts = spellings.get(tag.lower(), {})
+                counts[tag] = counts.get(tag, 0) - 1
+                if counts[tag] <= 0:
+                    del counts[tag]
+                if not counts:
+                    spellings.pop(tag.lower(), None)
+            for tag in after.get(path, empty).tags:
+                counts = spellings.setdefault(tag.lower(), {})
+                counts[tag] = counts.get(tag, 0) + 1
+        return VaultAggregate(spellings, old.alias_owners)
 
     def preload_summaries(self) -> None:
         """Make every note's summary cheap: parse (in parallel) the notes the cache cannot answer for."""
@@ -188,6 +277,6 @@ class NoteLoader:
             return
         gone = [path for path in self.rows if path not in self.states]
         try:
-            self.cache.write(self.parsed, self.touched, results, gone)
+            self.cache.write(self.parsed, self.touched, results, gone, self._new_aggregate)
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")

@@ -12,6 +12,7 @@ characters (code points), not bytes.  ``end_column`` is exclusive: a span
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,6 +253,29 @@ def summarize(note: Note) -> NoteSummary:
             tags.extend(v.strip().lstrip("#") for v in values if isinstance(v, str) and v.strip().lstrip("#"))
     paths = tuple(dict.fromkeys(link.path.strip() for link in note.links if link.path.strip()))
     return NoteSummary(aliases, tuple(tags), paths)
+
+
+@dataclass(frozen=True)
+class VaultAggregate:
+    """What the whole vault's summaries add up to; cached, so a one-note run need not read them all."""
+
+    #: Lower-cased tag -> {spelling: occurrences}.
+    tag_spellings: Mapping[str, Mapping[str, int]]
+    #: Lower-cased alias -> the note that declares it (the first, in vault order).
+    alias_owners: Mapping[str, str]
+
+
+def aggregate(summaries: Iterable[tuple[str, NoteSummary]]) -> VaultAggregate:
+    """Pure: the aggregate of ``(path, summary)`` pairs, in vault order."""
+    spellings: dict[str, dict[str, int]] = {}
+    owners: dict[str, str] = {}
+    for path, summary in summaries:
+        for tag in summary.tags:
+            counter = spellings.setdefault(tag.lower(), {})
+            counter[tag] = counter.get(tag, 0) + 1
+        for alias in summary.aliases:
+            owners.setdefault(alias.lower(), path)
+    return VaultAggregate(spellings, owners)
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,12 @@ class VaultIndex:
     def __init__(self, paths: Iterable[str]) -> None:
         self.paths: tuple[str, ...] = tuple(sorted(paths))
         self._by_lower_path: dict[str, str] = {}
-        self._by_name: dict[str, list[str]] = {}
+        #: Lower-cased file name (with extension) -> every vault path with that name.
+        self.by_name: dict[str, list[str]] = {}
         for path in self.paths:
             lower = path.lower()
             self._by_lower_path.setdefault(lower, path)
-            self._by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
 
     def __contains__(self, path: str) -> bool:
@@ -73,9 +74,6 @@ class VaultIndex:
     def exact(self, path: str) -> str | None:
         """The vault path equal to ``path`` ignoring case."""
         return self._by_lower_path.get(nfc(path).lower())
-
-    def names(self) -> list[str]:
-        return list(self._by_name)
 
     def _resolve(self, link_path: str, source_path: str) -> Resolution:
         # Step 1: an empty path is the note itself.
@@ -93,10 +91,10 @@ class VaultIndex:
             path = joined
         # Step 2: candidates by file name, with ".md" implied when needed.
         name = path.rsplit("/", 1)[-1]
-        candidates = self._by_name.get(name, []) if "." in name else []
+        candidates = self.by_name.get(name, []) if "." in name else []
         wanted = path
         if not candidates:
-            candidates = self._by_name.get(name + ".md", [])
+            candidates = self.by_name.get(name + ".md", [])
             wanted = path + ".md"
         if not candidates:
             return Resolution(None)

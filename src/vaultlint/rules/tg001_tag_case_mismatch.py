@@ -17,21 +17,17 @@ inconsistent, and other tools (static-site generators) treat them as two tags.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ..model import Severity, Span, Violation
 from ._vault import VaultView
 from .base import Rule, Scope
 
 
-def _canonical(view: VaultView) -> dict[str, tuple[str, Counter[str]]]:
-    spellings: dict[str, Counter[str]] = {}
-    for path in view.note_paths:
-        for tag in view.summary(path).tags:
-            spellings.setdefault(tag.lower(), Counter())[tag] += 1
+def _canonical(view: VaultView) -> dict[str, tuple[str, Mapping[str, int]]]:
+    """Tags written more than one way: the preferred spelling and every spelling's count."""
     result = {}
-    for key, counter in spellings.items():
+    for key, counter in view.context.loader.aggregate().tag_spellings.items():
         if len(counter) > 1:
             best = min(counter, key=lambda spelling: (-counter[spelling], spelling))
             result[key] = (best, counter)

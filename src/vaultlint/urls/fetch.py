@@ -344,7 +344,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
 def _no_cookies() -> httpx.Cookies:
     # The shared client must not carry cookies from one URL's check to another's;
-    # cookies live only within one redirect chain (see Chain in scheduler.py).
+    # cookies live only within one URL's redirect chain (``Job.cookies``).
     policy = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
     return httpx.Cookies(http.cookiejar.CookieJar(policy=policy))
 
@@ -455,10 +455,9 @@ class _BoundedDecoder:
         self._cap = cap
         self._out = bytearray()
         enc = encoding.strip().lower()
-        if enc in ("gzip", "x-gzip"):
-            self._z: Any = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif enc == "deflate":
-            self._z = zlib.decompressobj()
+        if enc in ("gzip", "x-gzip", "deflate"):
+            # 32 + MAX_WBITS: detect a gzip or zlib header by itself.
+            self._z: Any = zlib.decompressobj(32 + zlib.MAX_WBITS)
         elif enc in ("", "identity"):
             self._z = None
         else:
