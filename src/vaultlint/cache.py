@@ -302,11 +302,17 @@ def dumps_plain(value: Any) -> bytes:
     return _mac(data) + data
 
 
-def loads_plain(blob: bytes | None, default: Any = None) -> Any:
+def _verified(blob: bytes | None) -> bytes | None:
+    """The data of a blob this user wrote, or ``None`` for anything else (tampered, damaged, foreign)."""
     if not blob or len(blob) < _MAC_SIZE:
-        return default
+        return None
     mac, data = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
-    if not hmac.compare_digest(mac, _mac(data)):
+    return data if hmac.compare_digest(mac, _mac(data)) else None
+
+
+def loads_plain(blob: bytes | None, default: Any = None) -> Any:
+    data = _verified(blob)
+    if data is None:
         return default
     try:
         return marshal.loads(data)
@@ -315,11 +321,9 @@ def loads_plain(blob: bytes | None, default: Any = None) -> Any:
 
 
 def loads(blob: bytes | None, default: Any = None) -> Any:
-    """Unpickle a blob this user wrote; anything else (tampered, damaged, foreign) is ``default``."""
-    if not blob or len(blob) < _MAC_SIZE:
-        return default
-    mac, data = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
-    if not hmac.compare_digest(mac, _mac(data)):
+    """Unpickle a blob this user wrote; anything else is ``default`` and is never unpickled."""
+    data = _verified(blob)
+    if data is None:
         return default
     try:
         return pickle.loads(data)
