@@ -173,3 +173,28 @@ def test_clean_empties_the_cache(capsys, demo):
     code, out, _ = run_cli(capsys, "clean", str(demo))
     assert code == 0 and out.startswith("removed ")
     assert not (demo / ".vaultlint-cache" / "notes.sqlite3").exists()
+
+
+def test_offline_runs_never_import_the_url_checker():
+    """Start-up stays lean: httpx is imported only when URLs are checked (issue 5)."""
+    import subprocess
+    import sys
+
+    from helpers import FIXTURES
+
+    code = (
+        "import sys; from vaultlint.cli import main; "
+        f"main(['check', '--offline', '--no-cache', '-q', {str(FIXTURES / 'demo-vault')!r}]); "
+        "print(sorted(m for m in ('httpx', 'vaultlint.urls', 'rapidfuzz') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "['rapidfuzz']"  # hints for the demo's broken links
+
+
+def test_version_does_not_import_the_parser():
+    import subprocess
+    import sys
+
+    code = "import sys; from vaultlint.cli import main; main(['--version']); print('markdown_it' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "False"
