@@ -27,10 +27,8 @@ INCREMENTAL_LIMIT = 500
 
 def _fingerprint(hashes: dict[str, str]) -> str:
     """One hash for a set of note versions (path -> content hash), independent of order."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(hashes):
-        digest.update(f"{path}\0{hashes[path]}\0".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    joined = "\0".join(f"{path}\0{hashes[path]}" for path in sorted(hashes))
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 #: What loading a note gives: the note, or why it cannot be read (VL001).
