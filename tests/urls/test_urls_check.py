@@ -50,7 +50,7 @@ def test_hanging_server_times_out(serve) -> None:
     assert report.findings[0].violation.message.endswith(": timed out after 1 s")
     # A timeout is retried once, not twice: 2 attempts of 1 s each.
     assert srv.count("/hang") == 2
-    assert elapsed < 4
+    assert elapsed < 8  # far below the server's 20 s hang; loose enough for a loaded CI machine
 
 
 def test_trickling_head_is_bounded_by_the_whole_attempt_timeout(serve) -> None:
@@ -60,14 +60,14 @@ def test_trickling_head_is_bounded_by_the_whole_attempt_timeout(serve) -> None:
     report = run([srv.url("/drip")])
     assert codes(report) == {srv.url("/drip"): "UR002"}
     assert "timed out after 1 s" in report.findings[0].violation.message
-    assert time.monotonic() - t0 < 4
+    assert time.monotonic() - t0 < 8
 
 
 def test_trickling_body_after_a_200_is_ok_and_bounded(serve) -> None:
     srv = serve({"/drip": S.trickle_body(every=0.3)})
     t0 = time.monotonic()
     assert run([srv.url("/drip")]).findings == ()
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 5
 
 
 def test_connection_reset_is_retried_then_unverifiable(serve) -> None:
@@ -216,7 +216,7 @@ def test_endless_body_is_capped(serve) -> None:
     srv = serve({"/forever": S.endless()})
     t0 = time.monotonic()
     assert run([srv.url("/forever")]).findings == ()
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 5
 
 
 def test_gzip_bomb_is_capped(serve) -> None:
@@ -224,7 +224,7 @@ def test_gzip_bomb_is_capped(serve) -> None:
     t0 = time.monotonic()
     report = run([srv.url("/bomb"), srv.url("/bomb403")])
     assert codes(report) == {srv.url("/bomb403"): "UR002"}
-    assert time.monotonic() - t0 < 3
+    assert time.monotonic() - t0 < 6
 
 
 def test_self_signed_tls_is_unverifiable(serve) -> None:
@@ -369,7 +369,7 @@ def test_a_stuck_dns_lookup_does_not_hold_the_run(serve, monkeypatch) -> None:
     srv = serve({"/ok": S.ok()})
     t0 = time.monotonic()
     report = run([srv.url("/ok"), "http://a.stuck-dns.invalid/"])
-    assert time.monotonic() - t0 < 3  # not the 5 s the lookup thread still sleeps
+    assert time.monotonic() - t0 < 4.5  # not the 5 s the lookup thread still sleeps
     assert codes(report) == {"http://a.stuck-dns.invalid/": "UR002"}
     assert "connection timed out after 0.5 s" in report.findings[0].violation.message
 

@@ -98,7 +98,7 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(serve) -> None:
     t0 = time.monotonic()
     urls = [srv.url(f"/{i}") for i in range(5)]
     report = run(urls, settings(per_host_concurrency=1))
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 5  # an hour's Retry-After is never waited for
     assert set(codes(report).values()) == {"UR002"} and len(report.findings) == 5
     assert report.findings[0].violation.message.endswith("rate limited (429), asked to retry after 3600 s")
     assert srv.count() == 1  # the host said stop: we stopped
