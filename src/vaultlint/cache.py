@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 from .model import NoteSummary, VaultAggregate
 
-SCHEMA = 4
+SCHEMA = 5
 DATABASE = "notes.sqlite3"
 
 
@@ -131,13 +131,17 @@ class NoteCache:
             # Another vaultlint wrote it: its rows, and perhaps its table layout, mean nothing here.
             db.execute("BEGIN IMMEDIATE")
             db.execute("DROP TABLE IF EXISTS notes")
+            db.execute("DROP TABLE IF EXISTS parsed")
             db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
             db.execute("COMMIT")
+        # Small columns in one table, the (kilobytes large) parsed notes in another: a
+        # pre-commit run reads every row of the first and almost nothing of the second.
         db.execute(
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-            "hash TEXT, note BLOB, summary BLOB, results_key TEXT, results BLOB, deps BLOB)"
+            "hash TEXT, summary BLOB, results_key TEXT, results BLOB, deps BLOB)"
         )
+        db.execute("CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, note BLOB)")
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
         return db
 
@@ -189,7 +193,7 @@ class NoteCache:
     def note(self, path: str) -> Any:
         """The pickled note (or unreadable-file reason) stored for ``path``, if any."""
         try:
-            found = self._db.execute("SELECT note FROM notes WHERE path = ?", (path,)).fetchone()
+            found = self._db.execute("SELECT note FROM parsed WHERE path = ?", (path,)).fetchone()
         except sqlite3.Error:
             return None
         return loads(found[0], None) if found else None
@@ -202,19 +206,27 @@ class NoteCache:
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
     ) -> None:
-        """One transaction: new parses, new stat of unchanged files, new results, removed files."""
+        """One transaction: new parses, new stat of unchanged files, new results, removed files.
+
+        The stored aggregate is kept only if it is replaced here or no note row
+        changed: its presence then always means it matches the rows.
+        """
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(
-                "INSERT INTO notes (path, size, mtime_ns, hash, note, summary, results_key, results, deps) "
-                "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
-                "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, note = excluded.note, "
+                "INSERT INTO notes (path, size, mtime_ns, hash, summary, results_key, results, deps) "
+                "VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, "
                 "summary = excluded.summary, results_key = NULL, results = NULL, deps = NULL",
                 [
-                    (path, size, mtime, digest, dumps(note), dumps_plain(astuple_summary(summary)))
-                    for path, (size, mtime, digest, note, summary) in parsed.items()
+                    (path, size, mtime, digest, dumps_plain(astuple_summary(summary)))
+                    for path, (size, mtime, digest, _, summary) in parsed.items()
                 ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO parsed (path, note) VALUES (?, ?)",
+                [(path, dumps(note)) for path, (_, _, _, note, _) in parsed.items()],
             )
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
@@ -225,10 +237,13 @@ class NoteCache:
                 [(key, blob, dumps_plain(tuple(deps)), path) for path, (key, blob, deps) in results.items()],
             )
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
+            db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
             if aggregate is not None:
                 fingerprint, value = aggregate
                 blob = dumps_plain((fingerprint, dict(value.tag_spellings), dict(value.alias_owners)))
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregate', ?)", (blob,))  # a BLOB value
+            elif parsed or gone:
+                db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

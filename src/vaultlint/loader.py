@@ -8,7 +8,6 @@ in a process pool across the machine's cores; the result does not depend on it.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +22,6 @@ PARALLEL_THRESHOLD = 200
 
 #: Up to this many changed notes, the cached vault aggregate is updated rather than rebuilt.
 INCREMENTAL_LIMIT = 500
-
-
-def _fingerprint(hashes: dict[str, str]) -> str:
-    """One hash for a set of note versions (path -> content hash), independent of order."""
-    joined = "\0".join(f"{path}\0{hashes[path]}" for path in sorted(hashes))
-    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 #: What loading a note gives: the note, or why it cannot be read (VL001).
@@ -220,30 +213,30 @@ class NoteLoader:
             self.preload_summaries()
             self._aggregate = aggregate((path, self.summary(path)) for path in self.states)
             return self._aggregate
-        current = {path: self.current_hash(path) or "" for path in self.states}
-        fingerprint = _fingerprint(current)
-        stored = self.cache.aggregate() if self.cache is not None else None
+        # A stored aggregate always matches the cached rows (a write that changes rows
+        # replaces or drops it), so only the notes that differ from their rows matter.
+        stored = self.cache.aggregate()
         result = None
-        if stored is not None and stored[0] == fingerprint:
-            result = stored[1]
-        elif stored is not None and stored[0] == _fingerprint({p: r.hash for p, r in self.rows.items()}):
-            result = self._updated_aggregate(stored[1], current)
+        if stored is not None:
+            result = self._updated_aggregate(stored[1])
         if result is None:
             self.preload_summaries()
             result = aggregate((path, self.summary(path)) for path in self.states)
-        if stored is None or stored[0] != fingerprint:
-            self._new_aggregate = (fingerprint, result)
+        if stored is None or result is not stored[1]:
+            self._new_aggregate = ("", result)
         self._aggregate = result
         return result
 
-    def _updated_aggregate(self, old: VaultAggregate, current: dict[str, str]) -> VaultAggregate | None:
+    def _updated_aggregate(self, old: VaultAggregate) -> VaultAggregate | None:
         """``old`` (built from the cached rows) with the notes that changed since swapped in.
 
         Tag counts are adjusted exactly; when any changed note's aliases differ,
         alias ownership (first note in vault order) is rebuilt instead.
         """
-        changed = [p for p, digest in current.items() if p not in self.rows or self.rows[p].hash != digest]
-        removed = [p for p in self.rows if p not in current]
+        changed = [p for p in self.states if not self.has_fresh_row(p)]
+        removed = [p for p in self.rows if p not in self.states]
+        if not changed and not removed:
+            return old
         if len(changed) + len(removed) > INCREMENTAL_LIMIT or self.cache is None:
             return None
         before = self.cache.summaries([p for p in changed if p in self.rows] + removed)

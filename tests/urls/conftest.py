@@ -30,4 +30,3 @@ def serve() -> Iterator[Any]:
     yield make
     for server in servers:
         server.stop()
-

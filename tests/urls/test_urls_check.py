@@ -131,11 +131,13 @@ def test_head_is_used_once_a_host_has_shown_it_works(serve) -> None:
 
 def test_redirect_chain_is_ok(serve) -> None:
     other = serve({"/final": S.ok()}, host="127.0.0.2")
-    srv = serve({
-        "/a": S.redirect("/b", 302),
-        "/b": S.redirect("/c", 307),
-        "/c": S.redirect(other.url("/final"), 303),
-    })
+    srv = serve(
+        {
+            "/a": S.redirect("/b", 302),
+            "/b": S.redirect("/c", 307),
+            "/c": S.redirect(other.url("/final"), 303),
+        }
+    )
     report = run([srv.url("/a")])
     assert report.findings == ()
     assert [srv.count(p) for p in ("/a", "/b", "/c")] == [1, 1, 1]
@@ -143,13 +145,15 @@ def test_redirect_chain_is_ok(serve) -> None:
 
 
 def test_permanent_redirect_names_the_final_url(serve) -> None:
-    srv = serve({
-        "/old": S.redirect("/older", 301),
-        "/older": S.redirect("/new", 308),
-        "/new": S.ok(),
-        "/moved-then-temp": S.redirect("/here", 301),
-        "/here": S.redirect("/new", 302),
-    })
+    srv = serve(
+        {
+            "/old": S.redirect("/older", 301),
+            "/older": S.redirect("/new", 308),
+            "/new": S.ok(),
+            "/moved-then-temp": S.redirect("/here", 301),
+            "/here": S.redirect("/new", 302),
+        }
+    )
     report = run([srv.url("/old#part"), srv.url("/moved-then-temp")])
     found = by_url(report)
     (old,) = found[srv.url("/old#part")]
@@ -239,12 +243,14 @@ def test_self_signed_tls_is_unverifiable(serve) -> None:
 
 
 def test_bot_walls_and_999(serve) -> None:
-    srv = serve({
-        "/cf": S.status(403, {"cf-mitigated": "challenge"}),
-        "/challenge": S.gzipped(503, b"<html><head><title>Just a moment...</title></head></html>"),
-        "/linkedin": S.status(999),
-        "/auth": S.status(401),
-    })
+    srv = serve(
+        {
+            "/cf": S.status(403, {"cf-mitigated": "challenge"}),
+            "/challenge": S.gzipped(503, b"<html><head><title>Just a moment...</title></head></html>"),
+            "/linkedin": S.status(999),
+            "/auth": S.status(401),
+        }
+    )
     urls = [srv.url(p) for p in ("/cf", "/challenge", "/linkedin", "/auth")]
     report = run(urls)
     reasons = {url: fs[0].violation.message.split('": ', 1)[1] for url, fs in by_url(report).items()}
@@ -276,7 +282,9 @@ def test_every_occurrence_reported_at_its_own_span(serve) -> None:
     ]
     report = check_urls(occurrences, FAST, cache_dir=None, progress=False)
     assert [(f.path, f.violation.span.line, f.violation.span.column) for f in report.findings] == [
-        ("a.md", 3, 5), ("a.md", 9, 1), ("b.md", 1, 2),
+        ("a.md", 3, 5),
+        ("a.md", 9, 1),
+        ("b.md", 1, 2),
     ]
     assert report.findings[1].violation.message == f'dead URL "{srv.url("/missing#top")}": 404 Not Found'
     assert srv.count() == 1
@@ -379,7 +387,5 @@ def test_redirect_to_a_bad_location_is_unverifiable_not_malformed(serve) -> None
     report = run([srv.url("/ftp"), srv.url("/bad")])
     assert codes(report) == {srv.url("/ftp"): "UR002", srv.url("/bad"): "UR002"}
     found = by_url(report)
-    assert found[srv.url("/ftp")][0].violation.message.endswith(
-        'redirected to a non-http URL "ftp://example.com/file"'
-    )
+    assert found[srv.url("/ftp")][0].violation.message.endswith('redirected to a non-http URL "ftp://example.com/file"')
     assert "redirected to a malformed URL (invalid host" in found[srv.url("/bad")][0].violation.message

@@ -34,7 +34,12 @@ def test_per_host_override_and_global_limit(serve) -> None:
     assert a.peak == 2 and b.peak == 4
     a.reset_stats()
     b.reset_stats()
-    assert run([a.url(f"/g{i}") for i in range(6)] + [b.url(f"/g{i}") for i in range(6)], settings(max_concurrency=1)).findings == ()
+    assert (
+        run(
+            [a.url(f"/g{i}") for i in range(6)] + [b.url(f"/g{i}") for i in range(6)], settings(max_concurrency=1)
+        ).findings
+        == ()
+    )
     assert a.peak == 1 and b.peak == 1
     starts = sorted(r.started for r in a.records + b.records)
     assert all(later - earlier >= 0.08 for earlier, later in zip(starts, starts[1:]))
@@ -71,7 +76,7 @@ def _paused_host_check(serve, retry_after: str, min_pause: float, code: int = 42
     t429 = limited.records[0].started
     after = [r.started for r in limited.records[1:]]
     # The whole host waited...
-    assert after and min(after) - t429 >= min_pause, (min(after) - t429)
+    assert after and min(after) - t429 >= min_pause, min(after) - t429
     # ...and each of its URLs was still asked exactly once more at most.
     assert limited.count() == 5
     # Meanwhile the other host kept going (not blocked behind the pause).

@@ -82,9 +82,18 @@ def test_full_table() -> None:
         ({"user-agent": "a\nb"}, "cfg.toml: [urls] user-agent: expected a non-empty string"),
         ({"cache-max-age-days": -1}, "cfg.toml: [urls] cache-max-age-days: expected a number of days"),
         ({"hosts": {"a.com": {"concurency": 1}}}, 'cfg.toml: [urls] hosts."a.com".concurency: unknown key'),
-        ({"hosts": {"a.com": {"concurrency": 0}}}, 'cfg.toml: [urls] hosts."a.com".concurrency: expected an integer >= 1'),
-        ({"hosts": {"a.com": {"headers": {"X": 1}}}}, 'cfg.toml: [urls] hosts."a.com".headers.X: expected a header value'),
-        ({"hosts": {"a.com": {"headers": {"Bad Name": "v"}}}}, 'cfg.toml: [urls] hosts."a.com".headers: expected a valid header name'),
+        (
+            {"hosts": {"a.com": {"concurrency": 0}}},
+            'cfg.toml: [urls] hosts."a.com".concurrency: expected an integer >= 1',
+        ),
+        (
+            {"hosts": {"a.com": {"headers": {"X": 1}}}},
+            'cfg.toml: [urls] hosts."a.com".headers.X: expected a header value',
+        ),
+        (
+            {"hosts": {"a.com": {"headers": {"Bad Name": "v"}}}},
+            'cfg.toml: [urls] hosts."a.com".headers: expected a valid header name',
+        ),
         ({"hosts": {"a.com": 3}}, 'cfg.toml: [urls] hosts."a.com": expected a table'),
         ({"hosts": {"no host!": {}}}, "cfg.toml: [urls] hosts: expected host names as keys"),
     ],

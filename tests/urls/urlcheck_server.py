@@ -93,10 +93,22 @@ class Conn:
 
 
 _REASONS = {
-    200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect",
-    308: "Permanent Redirect", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-    405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-    501: "Not Implemented", 503: "Service Unavailable", 999: "Request denied",
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+    999: "Request denied",
 }
 
 Handler = Callable[[Request, Conn], Awaitable[None]]
@@ -163,8 +175,7 @@ class Server:
     def count(self, path: str | None = None, method: str | None = None) -> int:
         with self._lock:
             return sum(
-                1 for r in self.records
-                if (path is None or r.path == path) and (method is None or r.method == method)
+                1 for r in self.records if (path is None or r.path == path) and (method is None or r.method == method)
             )
 
     def reset_stats(self) -> None:
@@ -197,8 +208,14 @@ class Server:
             for _ in range(10_000):  # requests per connection, bounded
                 try:
                     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), MAX_WAIT)
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError,
-                        ConnectionError, ssl.SSLError, OSError):
+                except (
+                    asyncio.IncompleteReadError,
+                    asyncio.LimitOverrunError,
+                    asyncio.TimeoutError,
+                    ConnectionError,
+                    ssl.SSLError,
+                    OSError,
+                ):
                     return
                 req = _parse(head)
                 if req is None:
@@ -250,19 +267,24 @@ def _parse(head: bytes) -> Request | None:
 # Handlers
 
 
-def ok(body: bytes = b"<html><title>ok</title>hello</html>", *, delay: float = 0.0, headers: dict[str, str] | None = None) -> Handler:
+def ok(
+    body: bytes = b"<html><title>ok</title>hello</html>", *, delay: float = 0.0, headers: dict[str, str] | None = None
+) -> Handler:
     async def handler(req: Request, conn: Conn) -> None:
         if delay:
             await asyncio.sleep(min(delay, MAX_WAIT))
         await conn.send(200, {"Content-Type": "text/html", **(headers or {})}, body, method=req.method)
+
     return handler
 
 
 def status(code: int, headers: dict[str, str] | None = None, body: bytes = b"", *, head: int | None = None) -> Handler:
     """Answer ``code``; with ``head`` set, HEAD requests get that status instead."""
+
     async def handler(req: Request, conn: Conn) -> None:
         code_now = head if (head is not None and req.method == "HEAD") else code
         await conn.send(code_now, headers, body, method=req.method)
+
     return handler
 
 
@@ -274,6 +296,7 @@ def get_only(code_for_head: int) -> Handler:
 def redirect(location: str, code: int = 302) -> Handler:
     async def handler(req: Request, conn: Conn) -> None:
         await conn.send(code, {"Location": location}, method=req.method)
+
     return handler
 
 
@@ -285,6 +308,7 @@ def sequence(*handlers: Handler) -> Handler:
         i = min(calls[0], len(handlers) - 1)
         calls[0] += 1
         await handlers[i](req, conn)
+
     return handler
 
 
@@ -292,11 +316,13 @@ def hang() -> Handler:
     async def handler(req: Request, conn: Conn) -> None:
         await conn.client_gone(MAX_WAIT)
         conn.keep_alive = False
+
     return handler
 
 
 def trickle_head(every: float = 0.2) -> Handler:
     """Send a status line, then one header byte every ``every`` seconds, never finishing."""
+
     async def handler(req: Request, conn: Conn) -> None:
         conn.writer.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
         deadline = time.monotonic() + MAX_WAIT
@@ -306,11 +332,13 @@ def trickle_head(every: float = 0.2) -> Handler:
             if await conn.client_gone(every):
                 break
         conn.keep_alive = False
+
     return handler
 
 
 def trickle_body(every: float = 0.2) -> Handler:
     """A 200 head at once, then a body one byte every ``every`` seconds."""
+
     async def handler(req: Request, conn: Conn) -> None:
         conn.writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: text/html\r\n\r\n")
         deadline = time.monotonic() + MAX_WAIT
@@ -320,17 +348,20 @@ def trickle_body(every: float = 0.2) -> Handler:
             if await conn.client_gone(every):
                 break
         conn.keep_alive = False
+
     return handler
 
 
 def reset() -> Handler:
     async def handler(req: Request, conn: Conn) -> None:
         conn.reset()
+
     return handler
 
 
 def endless(chunk: int = 65536, limit: int = 512 * 1024 * 1024) -> Handler:
     """A 200 with a chunked body that goes on until the client leaves (or ``limit`` bytes)."""
+
     async def handler(req: Request, conn: Conn) -> None:
         conn.writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n")
         if req.method == "HEAD":
@@ -342,6 +373,7 @@ def endless(chunk: int = 65536, limit: int = 512 * 1024 * 1024) -> Handler:
             await conn.writer.drain()
             sent += chunk
         conn.keep_alive = False
+
     return handler
 
 
@@ -362,26 +394,33 @@ def bomb_bytes() -> bytes:
 
 def gzip_bomb(code: int = 200) -> Handler:
     async def handler(req: Request, conn: Conn) -> None:
-        await conn.send(code, {"Content-Encoding": "gzip", "Content-Type": "text/html"}, bomb_bytes(), method=req.method)
+        await conn.send(
+            code, {"Content-Encoding": "gzip", "Content-Type": "text/html"}, bomb_bytes(), method=req.method
+        )
+
     return handler
 
 
 def gzipped(code: int, text: bytes, headers: dict[str, str] | None = None) -> Handler:
     async def handler(req: Request, conn: Conn) -> None:
         await conn.send(code, {"Content-Encoding": "gzip", **(headers or {})}, gzip.compress(text), method=req.method)
+
     return handler
 
 
 def retry_after_seconds(seconds: int, then: Handler, code: int = 429) -> Handler:
     """First request: ``code`` with ``Retry-After: seconds``; later: ``then``."""
+
     async def first(req: Request, conn: Conn) -> None:
         await conn.send(code, {"Retry-After": str(seconds)}, method=req.method)
+
     return sequence(first, then)
 
 
 def retry_after_date(seconds: float, then: Handler, code: int = 429) -> Handler:
     async def first(req: Request, conn: Conn) -> None:
         await conn.send(code, {"Retry-After": formatdate(time.time() + seconds, usegmt=True)}, method=req.method)
+
     return sequence(first, then)
 
 

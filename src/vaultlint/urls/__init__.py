@@ -156,4 +156,3 @@ def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
         raise box["error"]
     result: T = box["value"]
     return result
-

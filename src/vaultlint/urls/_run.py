@@ -61,9 +61,7 @@ async def run(
         if cache is not None:
             for key, hit in cache.lookup(targets, policies, time.time()).items():
                 result.verdicts[key] = (
-                    Verdict(Kind.REDIRECTED, final_url=hit.final_url)
-                    if hit.kind == "redirected"
-                    else Verdict(Kind.OK)
+                    Verdict(Kind.REDIRECTED, final_url=hit.final_url) if hit.kind == "redirected" else Verdict(Kind.OK)
                 )
                 result.from_cache.add(key)
         todo = {k: t for k, t in targets.items() if k not in result.verdicts}
@@ -133,7 +131,9 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
             final = _with_fragment(verdict.final_url, occ.url)
             findings.append(
                 _finding(
-                    path, occ, "UR003",
+                    path,
+                    occ,
+                    "UR003",
                     f'redirected URL "{occ.url}": permanently moved to "{final}"',
                     hint=f'replace it with "{final}"',
                 )

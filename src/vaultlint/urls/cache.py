@@ -76,8 +76,7 @@ class UrlCache:
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self._conn.execute(
-                    f"SELECT url, kind, final_url, policy FROM results "
-                    f"WHERE url IN ({marks}) AND expires_at > ?",
+                    f"SELECT url, kind, final_url, policy FROM results WHERE url IN ({marks}) AND expires_at > ?",
                     (*chunk, now),
                 ).fetchall()
                 for url, kind, final_url, policy in rows:
@@ -94,8 +93,7 @@ class UrlCache:
         if self._conn is None or not results or max_age <= 0:
             return
         rows = [
-            (url, r.kind, r.final_url, policies.get(url, ""), now,
-             now + max_age * (1.0 - _JITTER * random.random()))
+            (url, r.kind, r.final_url, policies.get(url, ""), now, now + max_age * (1.0 - _JITTER * random.random()))
             for url, r in results.items()
         ]
         try:

@@ -101,9 +101,7 @@ def describe(status: int, phrase: str = "") -> str:
     return f"{status} {phrase}".strip()
 
 
-def classify_reply(
-    reply: Reply, *, method: str, accept: frozenset[int], now: float
-) -> Step:
+def classify_reply(reply: Reply, *, method: str, accept: frozenset[int], now: float) -> Step:
     """What one HTTP answer means.  ``now`` is the wall-clock time (for HTTP-date)."""
     status = reply.status
     headers = reply.headers
@@ -126,14 +124,16 @@ def classify_reply(
     if status == 429:
         return Retry(
             Verdict(Kind.UNVERIFIABLE, "rate limited (429)"),
-            retry_after=retry_after, rate_limited=True,
+            retry_after=retry_after,
+            rate_limited=True,
         )
     if status == 999:  # LinkedIn and others: "not for robots"
         return Done(Verdict(Kind.UNVERIFIABLE, "blocked (999)"))
     if status >= 500:
         return Retry(
             Verdict(Kind.UNVERIFIABLE, f"server error ({describe(status, reply.reason)})"),
-            retry_after=retry_after, rate_limited=status == 503 and retry_after is not None,
+            retry_after=retry_after,
+            rate_limited=status == 503 and retry_after is not None,
         )
     if status == 401:
         return Done(Verdict(Kind.UNVERIFIABLE, f"requires authentication ({describe(status)})"))

@@ -122,7 +122,6 @@ async def _getaddrinfo_daemon(host: str, port: int, limit: asyncio.Semaphore) ->
         return await future
 
 
-
 def _is_ip_literal(host: str) -> bool:
     import ipaddress
 
@@ -148,9 +147,7 @@ def _interleave(addresses: list[str]) -> list[str]:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend: our resolver, the address check, connection counting."""
 
-    def __init__(
-        self, resolver: Resolver, *, allow_private: bool, on_connect: Callable[[str], None]
-    ) -> None:
+    def __init__(self, resolver: Resolver, *, allow_private: bool, on_connect: Callable[[str], None]) -> None:
         self._resolver = resolver
         self._allow_private = allow_private
         self._on_connect = on_connect
@@ -178,7 +175,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             share = timeout if timeout is None or i == len(addresses) - 1 else timeout / 2
             try:
                 stream = await self._inner.connect_tcp(
-                    address, port, timeout=share, local_address=local_address,
+                    address,
+                    port,
+                    timeout=share,
+                    local_address=local_address,
                     socket_options=socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
@@ -352,15 +352,11 @@ def _no_cookies() -> httpx.Cookies:
 def make_client(settings: UrlSettings, backend: GuardedBackend) -> httpx.AsyncClient:
     connections = max(settings.max_concurrency, 1) + 8
     return httpx.AsyncClient(
-        transport=GuardedTransport(
-            backend, ssl_context=httpx.create_ssl_context(), connections=connections
-        ),
+        transport=GuardedTransport(backend, ssl_context=httpx.create_ssl_context(), connections=connections),
         follow_redirects=False,
         cookies=_no_cookies(),
         trust_env=False,
-        timeout=httpx.Timeout(
-            settings.timeout, connect=settings.connect_timeout, pool=settings.timeout
-        ),
+        timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=settings.timeout),
         headers={
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",

@@ -140,9 +140,7 @@ class Scheduler:
             job.visited.add((target.key, ""))
             self._host(target.host).queue.append(job)
             self._unfinished += 1
-        backend = GuardedBackend(
-            Resolver(), allow_private=self.settings.allow_private, on_connect=self._connected
-        )
+        backend = GuardedBackend(Resolver(), allow_private=self.settings.allow_private, on_connect=self._connected)
         loop = asyncio.get_running_loop()
         async with make_client(self.settings, backend) as client:
             self._client = client
@@ -158,9 +156,7 @@ class Scheduler:
                             raise RuntimeError("URL scheduler stalled with work left")
                         await asyncio.sleep(wake)
                     else:
-                        done, _ = await asyncio.wait(
-                            self._tasks, timeout=wake, return_when=asyncio.FIRST_COMPLETED
-                        )
+                        done, _ = await asyncio.wait(self._tasks, timeout=wake, return_when=asyncio.FIRST_COMPLETED)
                         for task in done:
                             self._tasks.discard(task)
                             self._complete(*task.result(), now=loop.time())
@@ -272,9 +268,7 @@ class Scheduler:
         except PrivateAddressRefused as exc:
             return host, job, method, Done(private_refusal(exc, first_hop=job.hop == 0))
         except Exception as exc:  # noqa: BLE001 - classify_error re-raises what it does not know
-            return host, job, method, classify_error(
-                exc, timeout=s.timeout, connect_timeout=s.connect_timeout
-            )
+            return host, job, method, classify_error(exc, timeout=s.timeout, connect_timeout=s.connect_timeout)
         step = classify_reply(reply, method=method, accept=host.accept, now=time.time())
         if isinstance(step, Follow):
             job.cookies.extract_cookies(reply.response)
@@ -340,7 +334,7 @@ class Scheduler:
             self._finish(job, Verdict(Kind.UNVERIFIABLE, f'redirected to a non-http URL "{location}"'))
             return
         if isinstance(nxt, Malformed):
-            self._finish(job, Verdict(Kind.UNVERIFIABLE, f'redirected to a malformed URL ({nxt.reason})'))
+            self._finish(job, Verdict(Kind.UNVERIFIABLE, f"redirected to a malformed URL ({nxt.reason})"))
             return
         nxt = _carry_credentials(nxt, job.credentials_origin, job.key)
         job.hop += 1
