@@ -83,6 +83,17 @@ def _tree_pids(root: int) -> list[int]:
     return pids
 
 
+def _hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _pss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
@@ -104,17 +115,22 @@ class _TreeMemorySampler(threading.Thread):
     peak comes exactly from wait4).
     """
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
         self.peak_kb = 0
+        #: The root process's own high-water mark (VmHWM).  wait4's ru_maxrss is not
+        #: usable alone: on Linux a child can report a peak it inherited through
+        #: fork and exec, which made every run after a big peer show the peer's peak.
+        self.hwm_kb = 0
         self.max_procs = 1
         self.done = threading.Event()
         self.enabled = os.path.exists(f"/proc/{pid}/task")
 
     def run(self) -> None:
         while self.enabled and not self.done.wait(self.interval):
+            self.hwm_kb = max(self.hwm_kb, _hwm_kb(self.pid))
             pids = _tree_pids(self.pid)
             if len(pids) > 1:
                 self.max_procs = max(self.max_procs, len(pids))
@@ -174,7 +190,9 @@ def run_timed(
         proc.returncode = res.returncode = os.waitstatus_to_exitcode(status)
         sampler.done.set()
         sampler.join()
-        res.max_rss_mb = usage.ru_maxrss / 1024
+        # The sampled VmHWM when there is one (see _TreeMemorySampler.hwm_kb); a run
+        # too short to be sampled falls back to the kernel's number.
+        res.max_rss_mb = (sampler.hwm_kb or usage.ru_maxrss) / 1024
         res.tree_peak_mb = sampler.peak_kb / 1024
         res.max_procs = sampler.max_procs
         err.seek(0)

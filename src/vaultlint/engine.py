@@ -6,7 +6,7 @@ import fnmatch
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,7 +184,7 @@ def _check_note(path: str, loaded: Note | str, context: LintContext, options: Li
         return [_diagnostic(unreadable, selection, path, Violation(Span(1, 1, 1, 1), loaded))]
     found: list[Diagnostic] = []
     for rule in rules:
-        if rule.scope not in (Scope.NOTE, Scope.PARSE) or rule.check is None:
+        if rule.scope is not Scope.NOTE or rule.check is None:
             continue
         for violation in rule.check(loaded, context):
             if violation.in_comment and not options.check_comments:
@@ -354,8 +354,3 @@ def _diagnostic(rule: Rule, selection: Selection, path: str, violation: Violatio
         hint=violation.hint,
         fix=violation.fix,
     )
-
-
-def selected_urls(notes: Iterable[Note], check_comments: bool) -> list[tuple[str, object]]:
-    """Every external URL occurrence of the notes in scope (comments only when asked, D1)."""
-    return [(note.path, url) for note in notes for url in note.urls if check_comments or not url.in_comment]

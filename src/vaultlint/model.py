@@ -45,10 +45,6 @@ class Span:
     def point(cls, line: int, column: int) -> Span:
         return cls(line, column, line, column + 1)
 
-    @classmethod
-    def whole_line(cls, line: int, text: str) -> Span:
-        return cls(line, 1, line, len(text) + 1)
-
 
 class LinkKind(enum.Enum):
     """Where a link to another vault file was written."""

@@ -355,7 +355,3 @@ def decode_note(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise UnreadableFile(f"not valid UTF-8 (byte {error.start}, line {line})") from error
-
-
-def read_note_text(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> str:
-    return decode_note(read_note_bytes(fs_path, max_bytes))

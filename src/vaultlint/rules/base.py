@@ -29,7 +29,6 @@ class Scope(enum.Enum):
     FILE = "file"  # reported by the engine while reading files (VL001)
     URL = "url"  # reported by the external URL checker stage
     SUPPRESSION = "suppression"  # reported by the suppression stage (VL002, VL003)
-    PARSE = "parse"  # reported from what the parser found (frontmatter problems)
 
 
 NoteCheck = Callable[["Note", "LintContext"], Iterable[Violation]]
