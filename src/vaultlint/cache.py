@@ -28,7 +28,8 @@ import marshal
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -86,6 +87,23 @@ class StoredResults:
         return loads_plain(self.deps_blob, ())
 
 
+def retry_when_locked(connect: Callable[[Path], sqlite3.Connection], path: Path) -> sqlite3.Connection:
+    """``connect(path)``, retried a few times on "database is locked".
+
+    Switching a new file to WAL needs a moment alone with it: two runs that
+    create a cache at the same instant can see that error outside SQLite's busy
+    timeout.  Bounded: five tries within about half a second.
+    """
+    for attempt in range(5):
+        try:
+            return connect(path)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def prepare_cache_dir(cache_dir: Path) -> None:
     """Create the folder, with a ``.gitignore`` so it never gets committed."""
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -120,6 +138,10 @@ class NoteCache:
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
+        return retry_when_locked(NoteCache._connect_once, path)
+
+    @staticmethod
+    def _connect_once(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=10, isolation_level=None)
         db.execute("PRAGMA busy_timeout = 10000")
         db.execute("PRAGMA journal_mode = WAL")

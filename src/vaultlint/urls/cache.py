@@ -127,6 +127,12 @@ class UrlCache:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    from ..cache import retry_when_locked
+
+    return retry_when_locked(_connect_once, path)
+
+
+def _connect_once(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=10.0, isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
