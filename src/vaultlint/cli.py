@@ -174,14 +174,12 @@ def check(
         color=_use_color(color) and output_file is None and output_format not in MACHINE_FORMATS,
         version=__version__,
         files_checked=report.files_checked,
+        show_summary=not quiet,
     )
     if statistics and output_format not in MACHINE_FORMATS:
         text = _statistics(report.diagnostics)
     else:
         text = FORMATTERS[output_format](report.diagnostics, context)
-    if quiet and output_format in ("full", "concise") and not statistics:
-        text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + ("\n" if report.diagnostics else "")
-        text = text.lstrip("\n")
     if output_file is not None:
         try:
             output_file.write_text(text, encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 
 from .config import PropertySchema
 from .loader import NoteLoader
-from .model import Link, Note
+from .model import Link, Note, summarize
 from .vault import Resolution, Vault, nfc
 
 
@@ -31,14 +31,8 @@ class PropertyExpectations:
 
 def note_tags(note: Note) -> set[str]:
     """Lower-cased tags of a note, inline and from frontmatter, with their parents (``a/b`` -> ``a``)."""
-    names = [t.name for t in note.tags if not t.in_comment]
-    if note.frontmatter is not None:
-        prop = note.frontmatter.get("tags", ignore_case=True)
-        if prop is not None:
-            values = prop.value if isinstance(prop.value, list) else [prop.value]
-            names.extend(v for v in values if isinstance(v, str))
     result: set[str] = set()
-    for name in names:
+    for name in summarize(note).tags:
         parts = name.strip().lstrip("#").lower().strip("/").split("/")
         result.update("/".join(parts[: i + 1]) for i in range(len(parts)))
     return result

@@ -138,11 +138,7 @@ class NoteLoader:
         return self.loaded[path]
 
     def _from_cache(self, path: str) -> bool:
-        if self.cache is None or path not in self.rows:
-            return False
-        if path not in self.hashes:
-            self.current_hash(path)
-        if self.hashes.get(path) != self.rows[path].hash:
+        if self.cache is None or not self.has_fresh_row(path):
             return False
         stored = self.cache.note(path)
         if not isinstance(stored, (Note, str)):

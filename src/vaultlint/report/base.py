@@ -24,6 +24,8 @@ class ReportContext:
     version: str
     #: Number of files checked.
     files_checked: int
+    #: Human formats end with a summary line unless ``-q`` asked for diagnostics only.
+    show_summary: bool = True
 
 
 class Formatter(Protocol):

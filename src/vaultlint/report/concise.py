@@ -12,5 +12,6 @@ from .summary import summary_line
 
 def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     lines = [f"{display_path(d, context)}:{d.span.line}:{d.span.column}: {d.code} {d.message}" for d in diagnostics]
-    lines.append(summary_line(diagnostics, context.files_checked))
-    return "\n".join(lines) + "\n"
+    if context.show_summary:
+        lines.append(summary_line(diagnostics, context.files_checked))
+    return "\n".join(lines) + "\n" if lines else ""

@@ -25,7 +25,8 @@ def format_full(diagnostics: Sequence[Diagnostic], context: ReportContext) -> st
         lines.append(f"{where} {code} {style(d.severity.value, fg=_COLOURS[d.severity])} {d.message} [{d.name}]")
         if d.hint:
             lines.append(f"  {style('hint:', fg='cyan')} {d.hint}")
-    if lines:
-        lines.append("")
-    lines.append(summary_line(diagnostics, context.files_checked))
-    return "\n".join(lines) + "\n"
+    if context.show_summary:
+        if lines:
+            lines.append("")
+        lines.append(summary_line(diagnostics, context.files_checked))
+    return "\n".join(lines) + "\n" if lines else ""
