@@ -21,7 +21,7 @@ from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection
-from .vault import Vault, VaultError, find_vault_root, nfc, scan_vault
+from .vault import Vault, VaultError, find_vault_root, is_user_ignored, nfc, scan_vault
 
 CACHE_FOLDER = ".vaultlint-cache"
 
@@ -117,11 +117,8 @@ def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
         return True
     if options.respect_gitignore and vault.gitignore.is_ignored(path):
         return True
-    if options.respect_obsidian_excluded:
-        from .vault import is_user_ignored
-
-        if is_user_ignored(path, vault.obsidian.user_ignore_filters):
-            return True
+    if options.respect_obsidian_excluded and is_user_ignored(path, vault.obsidian.user_ignore_filters):
+        return True
     return any(fnmatch.fnmatch(path, pattern) for pattern in options.exclude)
 
 
