@@ -83,12 +83,12 @@ def cli() -> None:
 @click.option(
     "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error)."
 )
-@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
+@click.option("--statistics", is_flag=True, help="Count diagnostics per rule, with totals and how many are fixable.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010) to the notes.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only: no summary, no warnings.")
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -121,7 +121,9 @@ def check(
     """
     from .config import ConfigError, load_settings
     from .engine import LintOptions, lint
-    from .report import FORMATTERS, MACHINE_FORMATS, ReportContext
+    from .report import MACHINE_FORMATS, ReportContext, render
+    from .report.escape import escape
+    from .ruledocs import rule_infos
     from .selection import selection_from_settings
 
     start = paths[0] if paths else Path(".")
@@ -158,16 +160,17 @@ def check(
     try:
         report = lint(options)
         if show_diff:
-            return _print_diff(report)
+            return _print_diff(report, quiet)
         if apply_fixes:
-            report = _fix(report, options)
+            report = _fix(report, options, quiet)
     except (VaultError, ConfigError) as error:
         raise UsageError(str(error)) from error
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        for warning in report.warnings:
+            click.echo(f"warning: {escape(warning)}", err=True)
 
     context = ReportContext(
-        rules=RULES_BY_CODE,
+        rules=rule_infos(ALL_RULES),
         vault_root=report.vault_root,
         repo_root=_git_root(report.vault_root),
         cwd=Path.cwd(),
@@ -175,11 +178,9 @@ def check(
         version=__version__,
         files_checked=report.files_checked,
         show_summary=not quiet,
+        statistics=statistics,
     )
-    if statistics and output_format not in MACHINE_FORMATS:
-        text = _statistics(report.diagnostics)
-    else:
-        text = FORMATTERS[output_format](report.diagnostics, context)
+    text = render(output_format, report.diagnostics, context)
     if output_file is not None:
         try:
             output_file.write_text(text, encoding="utf-8")
@@ -188,7 +189,7 @@ def check(
     else:
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
-        click.echo(report.url_summary, err=True)
+        click.echo(escape(report.url_summary), err=True)
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
@@ -235,22 +236,25 @@ def rule(code: str | None, show_all: bool) -> int:
     return EXIT_OK
 
 
-def _print_diff(report: Report) -> int:
+def _print_diff(report: Report, quiet: bool = False) -> int:
     """``--diff``: what ``--fix`` would change; exit 1 when there is something to change."""
     from .fix import plan_fixes
+    from .report.diffpaths import relabel_diff
 
     plans = plan_fixes(report.diagnostics, report.vault_root)
+    cwd = Path.cwd()
     for plan in plans:
-        click.echo(plan.diff(), nl=False)
+        click.echo(relabel_diff(plan.diff(), plan.path, report.vault_root, cwd), nl=False)
     count = sum(plan.count for plan in plans)
-    click.echo(
-        f"{count} fixable problem{'s' if count != 1 else ''} in {len(plans)} note{'s' if len(plans) != 1 else ''}.",
-        err=True,
-    )
+    if not quiet:
+        click.echo(
+            f"{count} fixable problem{'s' if count != 1 else ''} in {len(plans)} note{'s' if len(plans) != 1 else ''}.",
+            err=True,
+        )
     return EXIT_PROBLEMS if plans else EXIT_OK
 
 
-def _fix(report: Report, options: LintOptions) -> Report:
+def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
     """``--fix``: write the fixes, then check again so the report shows what is left."""
     from .engine import lint
     from .fix import plan_fixes, write_fix
@@ -258,10 +262,11 @@ def _fix(report: Report, options: LintOptions) -> Report:
     plans = plan_fixes(report.diagnostics, report.vault_root)
     written = [plan for plan in plans if write_fix(plan, report.vault_root)]
     count = sum(plan.count for plan in written)
-    click.echo(
-        f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",
-        err=True,
-    )
+    if not quiet:
+        click.echo(
+            f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",
+            err=True,
+        )
     return lint(options) if written else report
 
 
@@ -271,16 +276,6 @@ def _git_root(folder: Path) -> Path | None:
         if (candidate / ".git").exists():
             return candidate
     return None
-
-
-def _statistics(diagnostics: tuple) -> str:  # type: ignore[type-arg]
-    from collections import Counter
-
-    counts = Counter((d.code, d.name) for d in diagnostics)
-    lines = [
-        f"{count:>6}  {code}  {name}" for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
-    ]
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 @cli.command(name="config")
@@ -303,7 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=argv, prog_name="vaultlint", standalone_mode=False)
     except UsageError as error:
-        click.echo(f"vaultlint: error: {error}", err=True)
+        from .report.escape import escape
+
+        click.echo(f"vaultlint: error: {escape(str(error))}", err=True)
         return EXIT_ERROR
     except click.exceptions.Exit as done:
         return done.exit_code
@@ -318,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - last line of defence: one line, never a traceback
-        click.echo(f"vaultlint: internal error: {type(error).__name__}: {error} (please report this)", err=True)
+        from .report.escape import escape
+
+        message = escape(f"{type(error).__name__}: {error}")
+        click.echo(f"vaultlint: internal error: {message} (please report this)", err=True)
         if os.environ.get("VAULTLINT_DEBUG"):
             raise
         return EXIT_ERROR

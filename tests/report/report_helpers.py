@@ -12,7 +12,8 @@ from typing import Any
 
 from vaultlint.model import Diagnostic, Severity, Span
 from vaultlint.report import ReportContext
-from vaultlint.rules import RULES_BY_CODE
+from vaultlint.ruledocs import rule_infos
+from vaultlint.rules import ALL_RULES, RULES_BY_CODE
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -30,10 +31,12 @@ def context(
     files_checked: int = 3,
     **kwargs: Any,
 ) -> ReportContext:
-    options: dict[str, Any] = {"rules": RULES_BY_CODE, "color": False, "version": "0.1.0"}
+    options: dict[str, Any] = {"rules": RULE_INFOS, "color": False, "version": "0.1.0"}
     options.update(kwargs)
     return ReportContext(vault_root=vault_root, repo_root=repo_root, cwd=cwd, files_checked=files_checked, **options)
 
+
+RULE_INFOS = rule_infos(ALL_RULES)
 
 LINK_SPAN = Span(9, 7, 9, 24)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from report_helpers import NASTY_MESSAGE, NASTY_PATH, SAMPLE, context, diagnostic, load_json
 
 from vaultlint.model import Severity, Span
+from vaultlint.report.escape import escape
 from vaultlint.report.gitlab import format_gitlab
 from vaultlint.report.sarif import fingerprints
 
@@ -77,9 +78,10 @@ def test_severity_mapping():
 def test_escaping_round_trips_through_json():
     text = format_gitlab([diagnostic(path=NASTY_PATH, message=NASTY_MESSAGE)], context())
     (issue,) = load_json(text)
-    assert issue["description"] == "LK001 " + NASTY_MESSAGE
+    assert issue["description"] == "LK001 " + escape(NASTY_MESSAGE)
+    assert "\r" not in issue["description"] and "\\r\\n" in issue["description"]  # shown, not obeyed
     assert issue["location"]["path"] == "vault/" + NASTY_PATH
-    assert text.count("\n") == len(text.splitlines())  # raw CR/LF only as JSON escapes
+    assert text.count("\n") == len(text.splitlines())
 
 
 def test_paths_are_repository_relative_when_the_vault_is_a_subfolder():

@@ -8,6 +8,7 @@ from pathlib import Path
 from report_helpers import NASTY_MESSAGE, NASTY_PATH, SAMPLE, context, diagnostic
 
 from vaultlint.model import Severity, Span
+from vaultlint.report.escape import escape
 from vaultlint.report.junit import format_junit
 
 
@@ -32,15 +33,20 @@ def check_counts(root: ET.Element) -> None:
 def test_exact_output_for_the_sample():
     assert format_junit(SAMPLE, context()) == (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<testsuites name="vaultlint" tests="2" failures="2" errors="0">\n'
-        '  <testsuite name="vaultlint" tests="2" failures="2" errors="0" skipped="0">\n'
-        '    <testcase classname="vault/Guides/Plan.md" name="vault/Guides/Plan.md">\n'
+        '<testsuites name="vaultlint" tests="3" failures="3" errors="0">\n'
+        '  <testsuite name="vaultlint" tests="3" failures="3" errors="0" skipped="0">\n'
+        '    <testcase classname="vault/Guides/Plan.md" name="vault/Guides/Plan.md:2:1: FM005"'
+        ' file="vault/Guides/Plan.md" line="2">\n'
         '      <failure message="FM005: deprecated property &quot;tag&quot;" type="warning">'
         'vault/Guides/Plan.md:2:1\nhint: rename it to "tags"</failure>\n'
+        "    </testcase>\n"
+        '    <testcase classname="vault/Guides/Plan.md" name="vault/Guides/Plan.md:9:7: LK001"'
+        ' file="vault/Guides/Plan.md" line="9">\n'
         '      <failure message="LK001: unresolved link &quot;Gerg Brockman&quot;" type="error">'
         'vault/Guides/Plan.md:9:7\nhint: did you mean "Greg Brockman"?</failure>\n'
         "    </testcase>\n"
-        '    <testcase classname="vault/Reading list.md" name="vault/Reading list.md">\n'
+        '    <testcase classname="vault/Reading list.md" name="vault/Reading list.md:4:3: LK005"'
+        ' file="vault/Reading list.md" line="4">\n'
         '      <failure message="LK005: ambiguous link &quot;Security&quot;" type="info">'
         "vault/Reading list.md:4:3</failure>\n"
         "    </testcase>\n"
@@ -70,14 +76,18 @@ def test_no_diagnostics_is_one_passing_test():
     assert root.get("tests") == "1" and root.get("failures") == "0"
 
 
-def test_one_test_case_per_file_however_many_diagnostics():
+def test_one_test_case_per_diagnostic_with_file_and_line():
     diagnostics = [diagnostic(path=f"n{i % 4}.md", span=Span(i + 1, 1, i + 1, 3)) for i in range(20)]
     diagnostics.sort(key=lambda d: d.sort_key)
     root = parse(format_junit(diagnostics, context()))
     check_counts(root)
     cases = root.findall("./testsuite/testcase")
-    assert [c.get("name") for c in cases] == [f"vault/n{i}.md" for i in range(4)]
-    assert [len(c.findall("failure")) for c in cases] == [5, 5, 5, 5]
+    assert len(cases) == 20
+    assert [(c.get("file"), c.get("line")) for c in cases] == [
+        (f"vault/{d.path}", str(d.span.line)) for d in diagnostics
+    ]
+    assert [c.get("classname") for c in cases] == [f"vault/{d.path}" for d in diagnostics]
+    assert all(len(c.findall("failure")) == 1 for c in cases)
 
 
 def test_escaping_of_messages_and_file_names():
@@ -85,18 +95,18 @@ def test_escaping_of_messages_and_file_names():
     root = parse(format_junit([d], context()))
     check_counts(root)
     (case,) = root.iter("testcase")
-    assert case.get("classname") == case.get("name") == "vault/" + NASTY_PATH
+    assert case.get("classname") == case.get("file") == "vault/" + NASTY_PATH
     (failure,) = case
-    assert failure.get("message") == "LK001: " + NASTY_MESSAGE  # CR and LF survive in the attribute
+    assert failure.get("message") == "LK001: " + escape(NASTY_MESSAGE)  # CR and LF shown, not obeyed
     assert failure.text == f"vault/{NASTY_PATH}:9:7\nhint: <b> & 'c'"
 
 
-def test_characters_xml_cannot_hold_are_replaced():
-    d = diagnostic(path="bell\x07.md", message="nul \x00 esc \x1b tab \t", hint="\ud800")
+def test_control_characters_and_undecodable_bytes_are_shown_escaped():
+    d = diagnostic(path="bell\x07\udcff.md", message="nul \x00 esc \x1b tab \t", hint="\ud800")
     root = parse(format_junit([d], context()))
     (failure,) = root.iter("failure")
-    assert failure.get("message") == "LK001: nul \ufffd esc \ufffd tab \t"
-    assert failure.text == "vault/bell\ufffd.md:9:7\nhint: \ufffd"
+    assert failure.get("message") == "LK001: nul \\x00 esc \\x1b tab \\t"
+    assert failure.text == "vault/bell\\x07\\xff.md:9:7\nhint: \\ud800"
 
 
 def test_multi_line_spans_point_at_their_start():
@@ -108,4 +118,4 @@ def test_multi_line_spans_point_at_their_start():
 def test_paths_are_repository_relative_when_the_vault_is_a_subfolder():
     ctx = context(vault_root=Path("/repo/docs/vault"), repo_root=Path("/repo"), cwd=Path("/tmp"))
     (case,) = parse(format_junit([diagnostic()], ctx)).iter("testcase")
-    assert case.get("name") == "docs/vault/Guides/Plan.md"
+    assert case.get("file") == "docs/vault/Guides/Plan.md"

@@ -12,7 +12,9 @@ import pytest
 from report_helpers import NASTY_MESSAGE, NASTY_PATH, SAMPLE, SARIF_SCHEMA, context, diagnostic, load_json
 
 from vaultlint.model import Severity, Span
-from vaultlint.report.sarif import FINGERPRINT_KEY, SCHEMA_URI, fingerprints, format_sarif, rule_help
+from vaultlint.report.escape import escape
+from vaultlint.report.sarif import FINGERPRINT_KEY, SCHEMA_URI, fingerprints, format_sarif
+from vaultlint.ruledocs import render, rule_infos
 from vaultlint.rules import ALL_RULES, RULES_BY_CODE
 from vaultlint.rules.base import Rule, Scope
 
@@ -36,7 +38,7 @@ Obsidian and reports the rest.
 
 **How to fix**: write ``[[Greg]]``; in a table ``[[a\\|b]]``, not ``: ? ` #``.
 """
-FAKE_RULES = {"LK001": Rule("LK001", "unresolved-link", Severity.ERROR, "target file missing", FAKE_DOC, Scope.NOTE)}
+FAKE_RULES = rule_infos([Rule("LK001", "unresolved-link", Severity.ERROR, "target file missing", FAKE_DOC, Scope.NOTE)])
 
 
 def validate(log: dict) -> None:
@@ -105,7 +107,7 @@ def test_exact_output_with_a_known_rule():
                     "driver": {
                         "name": "vaultlint",
                         "version": "1.2.3",
-                        "informationUri": "https://pypi.org/project/vaultlint/",
+                        "informationUri": "https://github.com/vaultlint/vaultlint",
                         "rules": [
                             {
                                 "id": "LK001",
@@ -113,6 +115,7 @@ def test_exact_output_with_a_known_rule():
                                 "shortDescription": {"text": "target file missing"},
                                 "fullDescription": {"text": "resolves `[[links]]` like Obsidian and reports the rest."},
                                 "help": {"text": expected_help_text, "markdown": expected_help_markdown},
+                                "helpUri": "https://github.com/vaultlint/vaultlint/blob/main/docs/rules/LK001.md",
                                 "defaultConfiguration": {"level": "error"},
                             }
                         ],
@@ -209,8 +212,12 @@ def test_every_rule_documents_itself():
 
 
 def test_rule_help_on_a_doc_without_sections():
-    rule = Rule("XX001", "odd", Severity.INFO, "an odd rule", "XX001 odd: nothing else.", Scope.NOTE)
-    assert rule_help(rule) == ("an odd rule", "an odd rule", "an odd rule")
+    assert render("XX001 odd: nothing else.", "XX001", "an odd rule") == (
+        "nothing else.",
+        "an odd rule",
+        "an odd rule",
+        "an odd rule",
+    )
 
 
 def test_a_code_without_a_rule_still_makes_a_valid_log():
@@ -225,7 +232,7 @@ def test_escaping_in_messages_and_uris():
     log = load_json(format_sarif([d], context()))
     validate(log)
     (result,) = log["runs"][0]["results"]
-    assert result["message"]["text"] == NASTY_MESSAGE
+    assert result["message"]["text"] == escape(NASTY_MESSAGE)
     location = result["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location["uri"] == "vault/Odd/50%25%20off%2C%20a%3A%20b%20%26%20%3Cc%3E%20%22d%22%20%231.md"
     assert unquote(location["uri"]) == "vault/" + NASTY_PATH

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
+from ..model import Diagnostic
 from .base import Formatter, ReportContext
 from .concise import format_concise
 from .full import format_full
@@ -24,4 +28,17 @@ FORMATTERS: dict[str, Formatter] = {
 #: Formats meant for programs: no summary, colour or progress around them.
 MACHINE_FORMATS = frozenset({"json", "github", "sarif", "junit", "gitlab"})
 
-__all__ = ["FORMATTERS", "MACHINE_FORMATS", "Formatter", "ReportContext"]
+
+def render(output_format: str, diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """The report in ``output_format``; with ``context.statistics``, the counts instead (or inside)."""
+    if context.statistics:
+        from .statistics import statistics, statistics_table
+
+        if output_format in ("full", "concise", "github"):
+            return statistics_table(diagnostics, context.files_checked, context.show_summary)
+        if output_format == "json":
+            return json.dumps(statistics(diagnostics, context.files_checked), indent=2) + "\n"
+    return FORMATTERS[output_format](diagnostics, context)
+
+
+__all__ = ["FORMATTERS", "MACHINE_FORMATS", "Formatter", "ReportContext", "render"]

@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import Protocol
 
 from ..model import Diagnostic
-from ..rules.base import Rule
+from ..ruledocs import RuleInfo
 
 
 @dataclass(frozen=True)
 class ReportContext:
+    """Everything a formatter may show besides the diagnostics, built by the caller.
+
+    Rules come as :class:`~vaultlint.ruledocs.RuleInfo` data, so that no formatter
+    imports the rules package (a test checks the import graph).
+    """
+
     #: Every known rule by code (for names, summaries and help text).
-    rules: Mapping[str, Rule]
+    rules: Mapping[str, RuleInfo]
     vault_root: Path
     #: The git work tree holding the vault, if any (SARIF wants repository-relative URIs).
     repo_root: Path | None
@@ -26,6 +32,8 @@ class ReportContext:
     files_checked: int
     #: Human formats end with a summary line unless ``-q`` asked for diagnostics only.
     show_summary: bool = True
+    #: ``--statistics``: counts per rule (see :mod:`vaultlint.report.statistics`).
+    statistics: bool = False
 
 
 class Formatter(Protocol):

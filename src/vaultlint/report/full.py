@@ -8,6 +8,7 @@ import click
 
 from ..model import Diagnostic, Severity
 from .base import ReportContext
+from .escape import escape
 from .paths import display_path
 from .summary import summary_line
 
@@ -22,9 +23,11 @@ def format_full(diagnostics: Sequence[Diagnostic], context: ReportContext) -> st
     for d in diagnostics:
         where = style(f"{display_path(d, context)}:{d.span.line}:{d.span.column}:", bold=True)
         code = style(d.code, fg=_COLOURS[d.severity], bold=True)
-        lines.append(f"{where} {code} {style(d.severity.value, fg=_COLOURS[d.severity])} {d.message} [{d.name}]")
+        lines.append(
+            f"{where} {code} {style(d.severity.value, fg=_COLOURS[d.severity])} {escape(d.message)} [{d.name}]"
+        )
         if d.hint:
-            lines.append(f"  {style('hint:', fg='cyan')} {d.hint}")
+            lines.append(f"  {style('hint:', fg='cyan')} {escape(d.hint)}")
     if context.show_summary:
         if lines:
             lines.append("")

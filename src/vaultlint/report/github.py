@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..model import Diagnostic, Severity
 from .base import ReportContext
+from .escape import escape
 from .summary import summary_line
 
 #: GitHub shows this many annotations of each type (error, warning, notice) per step ...
@@ -38,7 +39,11 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO
 
 
 def escape_data(text: str) -> str:
-    """Escape the message part of a workflow command (after ``::``)."""
+    """Escape the message part of a workflow command (after ``::``) as the runner unescapes it.
+
+    Text from the vault has been through :func:`~vaultlint.report.escape.escape`
+    already, so the only CR and LF left are vaultlint's own (between message and hint).
+    """
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -67,7 +72,7 @@ def repository_path(path: str, context: ReportContext) -> str:
 
 def workflow_command(diagnostic: Diagnostic, context: ReportContext) -> str:
     span = diagnostic.span
-    properties = [("file", repository_path(diagnostic.path, context)), ("line", str(span.line))]
+    properties = [("file", escape(repository_path(diagnostic.path, context))), ("line", str(span.line))]
     single_line = span.end_line == span.line
     if single_line:
         properties.append(("col", str(span.column)))
@@ -75,7 +80,9 @@ def workflow_command(diagnostic: Diagnostic, context: ReportContext) -> str:
     if single_line:
         properties.append(("endColumn", str(span.end_column)))
     properties.append(("title", f"{diagnostic.code} {diagnostic.name}"))
-    message = diagnostic.message if not diagnostic.hint else f"{diagnostic.message}\n{diagnostic.hint}"
+    message = escape(diagnostic.message)
+    if diagnostic.hint:
+        message += "\n" + escape(diagnostic.hint)  # a line of the annotation, %0A on the wire
     listed = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::{_COMMANDS[diagnostic.severity]} {listed}::{escape_data(message)}"
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from ..model import Diagnostic, Severity
 from .base import ReportContext
+from .escape import escape
 from .github import repository_path
 from .sarif import fingerprints
 
@@ -27,11 +28,11 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 def format_gitlab(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     issues = [
         {
-            "description": f"{d.code} {d.message}" + (f" ({d.hint})" if d.hint else ""),
+            "description": f"{d.code} {escape(d.message)}" + (f" ({escape(d.hint)})" if d.hint else ""),
             "check_name": d.code,
             "fingerprint": fingerprint,
             "severity": SEVERITIES[d.severity],
-            "location": {"path": repository_path(d.path, context), "lines": {"begin": d.span.line}},
+            "location": {"path": escape(repository_path(d.path, context)), "lines": {"begin": d.span.line}},
         }
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True)
     ]

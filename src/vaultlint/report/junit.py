@@ -1,12 +1,14 @@
 """``junit``: JUnit XML, as GitLab (``artifacts:reports:junit``) and Jenkins read it.
 
-One ``<testsuite>`` named ``vaultlint`` inside ``<testsuites>``.  Each file with
-diagnostics is one ``<testcase>`` (``classname`` and ``name`` are its
-repository-relative path) holding one ``<failure>`` per diagnostic:
-``message="CODE: message"``, ``type`` the severity, and the text
-``path:line:column`` (and the hint on the next line).  With no diagnostics the
-suite holds a single passing test case, so "0 tests" never reads as "nothing
-ran".  ``tests`` counts the test cases and ``failures`` the failing ones.
+One ``<testsuite>`` named ``vaultlint`` inside ``<testsuites>``.  Each diagnostic
+is one failing ``<testcase>``: ``classname`` is its repository-relative path (so
+tools group the cases by file), ``name`` is ``path:line:column: CODE``, and the
+``file`` and ``line`` attributes point at it (GitLab and Jenkins link them).  It
+holds one ``<failure>`` with ``message="CODE: message"``, ``type`` the severity,
+and the text ``path:line:column`` (and the hint on the next line).  With no
+diagnostics the suite holds a single passing test case, so "0 tests" never reads
+as "nothing ran".  ``tests`` counts the test cases and ``failures`` the failing
+ones.  Text from the vault is escaped (:mod:`vaultlint.report.escape`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from collections.abc import Sequence
 
 from ..model import Diagnostic
 from .base import ReportContext
+from .escape import escape
 from .github import repository_path
+from .statistics import statistics
 
-#: Characters XML 1.0 cannot hold at all, escaped or not (control characters, lone surrogates).
+#: Characters XML 1.0 cannot hold at all, escaped or not (a safety net: escape() leaves none).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -28,20 +32,25 @@ def _xml(text: str) -> str:
 
 
 def format_junit(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
-    by_file: dict[str, list[Diagnostic]] = {}
-    for d in diagnostics:
-        by_file.setdefault(d.path, []).append(d)
-    counts = {"tests": str(max(1, len(by_file))), "failures": str(len(by_file)), "errors": "0"}
+    counts = {"tests": str(max(1, len(diagnostics))), "failures": str(len(diagnostics)), "errors": "0"}
     root = ET.Element("testsuites", {"name": "vaultlint", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "vaultlint", **counts, "skipped": "0"})
-    if not by_file:
+    if context.statistics:
+        stats = statistics(diagnostics, context.files_checked)
+        properties = ET.SubElement(suite, "properties")
+        for key in ("total", "fixable", "files", "files_checked"):
+            ET.SubElement(properties, "property", name=f"vaultlint.{key}", value=str(stats[key]))
+        for entry in stats["rules"]:
+            ET.SubElement(properties, "property", name=f"vaultlint.count.{entry['code']}", value=str(entry["count"]))
+    if not diagnostics:
         ET.SubElement(suite, "testcase", classname="vaultlint", name="vaultlint")
-    for path, found in by_file.items():
-        shown = _xml(repository_path(path, context))
-        case = ET.SubElement(suite, "testcase", classname=shown, name=shown)
-        for d in found:
-            failure = ET.SubElement(case, "failure", message=_xml(f"{d.code}: {d.message}"), type=d.severity.value)
-            where = f"{shown}:{d.span.line}:{d.span.column}"
-            failure.text = _xml(f"{where}\nhint: {d.hint}" if d.hint else where)
+    for d in diagnostics:
+        shown = _xml(escape(repository_path(d.path, context)))
+        where = f"{shown}:{d.span.line}:{d.span.column}"
+        case = ET.SubElement(
+            suite, "testcase", classname=shown, name=f"{where}: {d.code}", file=shown, line=str(d.span.line)
+        )
+        failure = ET.SubElement(case, "failure", message=_xml(f"{d.code}: {escape(d.message)}"), type=d.severity.value)
+        failure.text = _xml(f"{where}\nhint: {escape(d.hint)}" if d.hint else where)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -2,13 +2,15 @@
 
 One run whose ``tool.driver.rules`` describes every rule that has a result,
 with the short description (the rule's summary), the full description (its
-"What it does") and help text and Markdown (its whole documentation).  Each
+"What it does"), help text and Markdown (its whole documentation) and a
+``helpUri`` to its page in ``docs/rules/``, all from a :class:`RuleInfo`.  Each
 result carries the rule id and index, the level (``error``/``warning``/``note``),
 the message (and the hint on a second line), one location with a
 repository-relative, percent-encoded URI (``uriBaseId`` ``%SRCROOT%``) and a
 region whose columns count Unicode code points (``columnKind``), and
 ``partialFingerprints`` that do not depend on the line, so moving text around
-does not turn a known result into a new one.
+does not turn a known result into a new one.  Text from the vault is escaped
+(:mod:`vaultlint.report.escape`); URIs keep an undecodable name's original bytes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,12 +25,14 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Diagnostic, Severity
-from ..rules.base import Rule
+from ..ruledocs import RuleInfo
 from .base import ReportContext
+from .escape import escape
 from .github import repository_path
+from .statistics import statistics
 
 SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/vaultlint/"
+INFORMATION_URI = "https://github.com/vaultlint/vaultlint"
 #: Versioned, so that a change of the recipe does not silently mismatch old results.
 FINGERPRINT_KEY = "vaultlint/v1"
 
@@ -73,92 +75,17 @@ def _quote(path: str) -> str:
         return quote(path, safe="/", errors="replace")
 
 
-# -- rule documentation ------------------------------------------------------
-
-_INLINE_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
-_LABEL = re.compile(r"\*\*(.+?)\*\*")
-_WHAT = "**What it does**"
+# -- rules -------------------------------------------------------------------
 
 
-def _code_span(match: re.Match[str]) -> str:
-    content = match.group(1)
-    return f"`` {content} ``" if "`" in content else f"`{content}`"
-
-
-def _blocks(doc: str) -> list[tuple[str, str]]:
-    """Split an RST-flavoured docstring into ``("para", text)`` and ``("literal", text)`` blocks."""
-    lines = textwrap.dedent(doc).strip("\n").splitlines()
-    blocks: list[tuple[str, str]] = []
-    paragraph: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.strip():
-            paragraph.append(line.strip())
-            i += 1
-            continue
-        i += 1
-        if not paragraph:
-            continue
-        blocks.append(("para", "\n".join(paragraph)))
-        literal = paragraph[-1].endswith("::")
-        paragraph = []
-        if literal:  # the indented lines that follow (blank lines included) are verbatim
-            body: list[str] = []
-            while i < len(lines) and (not lines[i].strip() or lines[i].startswith((" ", "\t"))):
-                body.append(lines[i])
-                i += 1
-            while body and not body[-1].strip():
-                body.pop()
-            if body:
-                blocks.append(("literal", textwrap.dedent("\n".join(body))))
-    if paragraph:
-        blocks.append(("para", "\n".join(paragraph)))
-    return blocks
-
-
-def _paragraph(text: str) -> str:
-    """A paragraph with its RST ``::`` marker turned into a plain colon."""
-    if text.endswith(" ::"):
-        return text[:-3]
-    return text[:-1] if text.endswith("::") else text
-
-
-def rule_help(rule: Rule) -> tuple[str, str, str]:
-    """``(full description, help text, help Markdown)`` from the rule's docstring.
-
-    The first paragraph (``CODE name: summary``) is left out: code scanning shows
-    the id, name and short description already.
-    """
-    blocks = _blocks(rule.doc or "")
-    if blocks and blocks[0][0] == "para" and blocks[0][1].startswith(rule.code):
-        blocks = blocks[1:]
-    texts: list[str] = []
-    markdown: list[str] = []
-    description = ""
-    for kind, content in blocks:
-        if kind == "literal":
-            texts.append(textwrap.indent(content, "    "))
-            fence = "````" if "```" in content else "```"
-            markdown.append(f"{fence}\n{content}\n{fence}")
-            continue
-        para = _paragraph(content)
-        texts.append(_LABEL.sub(r"\1", _INLINE_LITERAL.sub(_code_span, para)))
-        markdown.append(_INLINE_LITERAL.sub(_code_span, para))
-        if not description and para.startswith(_WHAT):
-            plain = _INLINE_LITERAL.sub(_code_span, para[len(_WHAT) :]).lstrip(":")
-            description = " ".join(plain.split())
-    return description or rule.summary, "\n\n".join(texts) or rule.summary, "\n\n".join(markdown) or rule.summary
-
-
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
-    full, text, markdown = rule_help(rule)
+def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": full},
-        "help": {"text": text, "markdown": markdown},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": rule.help_text, "markdown": rule.help_markdown},
+        "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
     }
 
@@ -194,7 +121,7 @@ def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict
                 "ruleId": d.code,
                 "ruleIndex": rule_index[d.code],
                 "level": LEVELS[d.severity],
-                "message": {"text": d.message if not d.hint else f"{d.message}\n{d.hint}"},
+                "message": {"text": escape(d.message) if not d.hint else f"{escape(d.message)}\n{escape(d.hint)}"},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -212,7 +139,9 @@ def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict
             }
         )
     driver = {"name": "vaultlint", "version": context.version, "informationUri": INFORMATION_URI, "rules": rules}
-    run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+    run: dict[str, Any] = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+    if context.statistics:
+        run["properties"] = {"statistics": statistics(diagnostics, context.files_checked)}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

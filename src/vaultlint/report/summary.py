@@ -7,14 +7,21 @@ from collections.abc import Sequence
 
 from ..model import Diagnostic
 
+#: "info" is a mass noun: "3 info", like "3 errors, 2 warnings".
+_PLURAL = {"error": "errors", "warning": "warnings", "info": "info"}
+
 
 def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
     noun = "note" if files_checked == 1 else "notes"
     if not diagnostics:
         return f"All checks passed ({files_checked} {noun} checked)."
     counts = Counter(d.severity.value for d in diagnostics)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    parts = [f"{counts[s]} {s if counts[s] == 1 else _PLURAL[s]}" for s in ("error", "warning", "info") if counts[s]]
     total = len(diagnostics)
     problems = "problem" if total == 1 else "problems"
     files = len({d.path for d in diagnostics})
-    return f"Found {total} {problems} ({', '.join(parts)}) in {files} of {files_checked} {noun}."
+    line = f"Found {total} {problems} ({', '.join(parts)}) in {files} of {files_checked} {noun}."
+    fixable = sum(1 for d in diagnostics if d.fix is not None)
+    if fixable:
+        line += f" {fixable} fixable with `vaultlint check --fix`."
+    return line
