@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -220,19 +219,40 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Show every rule.")
-def rule(code: str | None, show_all: bool) -> int:
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object for a rule, a list with --all.",
+)
+def rule(code: str | None, show_all: bool, output_format: str) -> int:
     """Explain a rule (by code or name), or list them all."""
+    import json
+
+    from .ruledocs import rule_info
+
     if show_all or code is None:
-        for item in ALL_RULES:
-            default = item.severity.value if item.enabled_by_default else "off"
-            click.echo(f"{item.code}  {item.name:<28} {default:<8} {item.summary}")
+        infos = [rule_info(item) for item in ALL_RULES]
+        if output_format == "json":
+            click.echo(json.dumps([info.to_json() for info in infos], indent=2, ensure_ascii=False))
+            return EXIT_OK
+        for info in infos:
+            fixable = " [*]" if info.fixable else ""
+            click.echo(f"{info.code}  {info.name:<28} {info.default:<8} {info.summary}{fixable}")
+        click.echo("\n[*] fixable with `vaultlint check --fix`; `vaultlint rule CODE` explains a rule.")
         return EXIT_OK
     found = RULES_BY_CODE.get(code.upper()) or RULES_BY_NAME.get(code)
     if found is None:
         raise UsageError(f'unknown rule "{code}" (see `vaultlint rule --all`)')
-    default = found.severity.value if found.enabled_by_default else "off (select it to enable)"
-    click.echo(f"{found.code} {found.name} (default: {default})\n")
-    click.echo(textwrap.dedent(found.doc).strip())
+    info = rule_info(found)
+    if output_format == "json":
+        click.echo(json.dumps(info.to_json(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    default = info.default if info.enabled_by_default else "off (select it to enable)"
+    fixable = ", fixable with --fix" if info.fixable else ""
+    click.echo(f"{info.code} {info.name} (default: {default}{fixable})\n")
+    click.echo(f"{info.headline}\n\n{info.help_text}\n\nMore: {info.help_uri}")
     return EXIT_OK
 
 

@@ -128,6 +128,7 @@ def render(doc: str, code: str, summary: str) -> tuple[str, str, str, str]:
     if blocks and blocks[0][0] == "para" and blocks[0][1].startswith(code):
         first = " ".join(blocks[0][1].split())
         headline = _INLINE_LITERAL.sub(_code_span, first.split(": ", 1)[-1])
+        headline = headline[:1].upper() + headline[1:]
         blocks = blocks[1:]
     texts: list[str] = []
     markdown: list[str] = []

@@ -213,7 +213,7 @@ def test_every_rule_documents_itself():
 
 def test_rule_help_on_a_doc_without_sections():
     assert render("XX001 odd: nothing else.", "XX001", "an odd rule") == (
-        "nothing else.",
+        "Nothing else.",
         "an odd rule",
         "an odd rule",
         "an odd rule",

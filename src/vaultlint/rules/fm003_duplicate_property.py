@@ -1,7 +1,7 @@
 """FM003 duplicate-property: the same key twice in the frontmatter.
 
 **What it does**: reports every repeat of a key in the same mapping, at the
-repeated key (OBSIDIAN.md D7).
+repeated key, once per repeat.
 
 **Why it matters**: Obsidian's YAML parser rejects duplicate keys, which can
 drop the whole frontmatter; other tools silently keep only the last value.

@@ -1,9 +1,11 @@
 """FM010 invalid-frontmatter-tag: a ``tags`` entry Obsidian drops or misreads.
 
 **What it does**: reports ``tags`` entries that contain spaces, consist only of
-digits (a YAML number included), or contain a character that ends a tag
-(OBSIDIAN.md D11); ``tags: #foo`` (a YAML comment, so no value); and ``tags`` or
-``aliases`` given as one comma-separated string (D4), which should be a YAML list.
+digits (a YAML number included), or contain a character that ends a tag in
+Obsidian (such as ``,``, ``.`` or ``!``); ``tags: #foo`` (a YAML comment, so no
+value); and ``tags`` or ``aliases`` given as one comma-separated string.
+Obsidian splits such a string for you, but other tools read it as one value,
+so it should be a YAML list.
 
 **Why it matters**: Obsidian drops entries with spaces and numeric tags, and
 reads ``tags: #foo`` as empty, so the note is missing from tag searches.

@@ -1,9 +1,11 @@
 """LK001 unresolved-link: a link whose target file is not in the vault.
 
 **What it does**: resolves every wikilink, Markdown link and property link
-exactly as Obsidian does (OBSIDIAN.md §2: case-insensitive, NFC, relative paths,
-vault path, same folder, shortest path, implied ``.md``) and reports those that
-reach no file.  Aliases are not targets: ``[[AI]]`` does not reach a note whose
+exactly as Obsidian does, and reports those that reach no file.  Like Obsidian,
+it ignores upper and lower case and Unicode normalisation differences, follows
+``./`` and ``../`` paths, tries the exact vault path first, then a file in the
+linking note's folder, then the file with the shortest path, and adds ``.md``
+when the link has no extension.  Aliases are not targets: ``[[AI]]`` does not reach a note whose
 alias is ``AI``.  Heading and block parts are checked by LK003 and LK004.
 
 **Why it matters**: the link leads nowhere; clicking it in Obsidian creates an

@@ -1,8 +1,8 @@
 """LK003 broken-heading-link: ``#Heading`` matches no heading of the target note.
 
-**What it does**: matches the heading part of a link the way Obsidian does
-(OBSIDIAN.md §4): punctuation such as ``: ? * ` # [ ]`` is ignored, case does not
-matter, ``#A#B`` walks nested headings.  GitHub-style slugs (``#my-heading``)
+**What it does**: matches the heading part of a link the way Obsidian does:
+punctuation such as ``: ? * ` # [ ]`` is ignored, case does not matter, and
+``#A#B`` walks nested headings (a heading ``B`` below a heading ``A``).  GitHub-style slugs (``#my-heading``)
 are not Obsidian anchors.
 
 **Why it matters**: Obsidian opens the note at the top instead of the section,

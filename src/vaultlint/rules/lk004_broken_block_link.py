@@ -1,7 +1,7 @@
 """LK004 broken-block-link: ``#^id`` matches no block id of the target note.
 
 **What it does**: looks for ``^id`` in the target note (case-insensitive) where
-Obsidian recognises block ids (OBSIDIAN.md §5): at the end of a paragraph, list
+Obsidian recognises block ids: at the end of a paragraph, list
 item, heading or table cell, after whitespace or directly after another element
 (``![[img.png]]^fig``), or alone on the line after a block.  ``word^id`` and ids
 with ``_`` are not ids.

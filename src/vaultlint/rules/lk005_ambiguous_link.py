@@ -1,9 +1,10 @@
 """LK005 ambiguous-link: two files tie under Obsidian's resolution rules.
 
-**What it does**: reports a link for which the two best candidates are in the
-same group (same folder or not) and have the same path length, so the choice
-depends on Obsidian's internal file order (OBSIDIAN.md §2.1, D3).  vaultlint
-takes the alphabetically first.
+**What it does**: reports a link for which the two best candidates are equally
+good for Obsidian: neither is in the linking note's folder (or both are) and
+their paths are equally long.  Which one Obsidian opens then depends on the
+order in which it happened to load the files.  vaultlint takes the
+alphabetically first.
 
 **Why it matters**: the link may open a different file on another device or
 after a rename elsewhere in the vault.

@@ -1,7 +1,7 @@
 """LK006 empty-link: ``[[ ]]``, ``[[#]]``, ``[]()`` and similar.
 
 **What it does**: reports links with nothing to point at: only spaces, or only
-``#`` (OBSIDIAN.md D6).  ``[[]]`` is plain text for Obsidian and is not reported.
+``#``.  ``[[]]`` is plain text for Obsidian and is not reported.
 
 **Why it matters**: usually a leftover of editing; Obsidian treats it as a link
 to the note itself.

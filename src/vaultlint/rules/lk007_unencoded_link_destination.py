@@ -1,9 +1,9 @@
 """LK007 unencoded-link-destination: ``[a](My Note.md)`` with raw spaces.
 
 **What it does**: reports Markdown links whose destination contains spaces
-without ``<…>`` or ``%20``.  CommonMark does not read them as links at all
-(OBSIDIAN.md D2), so they are never reported as LK001; the hint names the note
-they would reach.
+without ``<…>`` or ``%20``.  Standard Markdown (CommonMark) does not read them
+as links at all, so they are never reported as unresolved (LK001); the hint
+names the note they would reach.
 
 **Why it matters**: other Markdown tools (static-site generators, GitHub) show
 the text literally, and Obsidian's own handling is not guaranteed.

@@ -1,13 +1,20 @@
 """UR001 dead-url: definitive failure: 404, 410, unknown host (while the network works), refused.
 
-**What it does**: The URL answers 404 or 410, its host does not exist while other hosts resolve, the connection is refused after retries, or redirects loop.
+**What it does**: checks every external ``http``/``https`` link and reports it
+when the address answers 404 or 410, its host does not exist while other hosts
+resolve, the connection is refused after retries, or redirects go round in a
+loop.
 
-**Why it matters**: Readers following the link get nothing.
+**Why it matters**: readers following the link get nothing.
 
-**How to fix**: Update the URL (an archived copy works too) or remove the link.
+**Example**::
 
-Reported by the external URL checker stage (``vaultlint.urls``), which needs
-the network; ``--offline`` turns it off.
+    See [the paper](https://example.org/papers/removed.pdf).
+
+**How to fix**: update the URL (an archived copy works too) or remove the link.
+
+External links are only checked when the network may be used: ``--offline``
+turns the check off.
 """
 
 from __future__ import annotations

@@ -1,13 +1,22 @@
 """UR002 unverifiable-url: could not be confirmed: timeout, 429, bot wall, 5xx after retries, TLS problems.
 
-**What it does**: The URL could not be confirmed either way: it timed out, was rate limited beyond the retry budget, sits behind a bot wall (403 or 503 with a Cloudflare challenge, status 999), kept answering 5xx, or has a TLS problem. The message gives the reason.
+**What it does**: reports an external link that could not be confirmed either
+way: it timed out, was rate limited beyond the retry budget, sits behind a bot
+wall (403 or 503 with a Cloudflare challenge, status 999), kept answering 5xx,
+or has a TLS problem.  The message gives the reason.
 
-**Why it matters**: It may be dead, or only unwilling to talk to a checker; a warning, so CI does not fail on it by default.
+**Why it matters**: it may be dead, or only unwilling to talk to a checker; it
+is a warning, so CI does not fail on it by default.
 
-**How to fix**: Open it in a browser; if it works, exclude the host in the [urls] config.
+**Example**::
 
-Reported by the external URL checker stage (``vaultlint.urls``), which needs
-the network; ``--offline`` turns it off.
+    [profile](https://www.linkedin.com/in/someone)
+
+**How to fix**: open it in a browser; if it works, exclude the host in the
+``[urls]`` table of the config.
+
+External links are only checked when the network may be used: ``--offline``
+turns the check off.
 """
 
 from __future__ import annotations

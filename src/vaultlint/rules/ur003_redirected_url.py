@@ -1,13 +1,19 @@
 """UR003 redirected-url: permanent redirect; message names the final URL.
 
-**What it does**: The URL answers with a permanent redirect (301 or 308); the message names where it ends.
+**What it does**: reports an external link whose address answers with a
+permanent redirect (301 or 308); the message names where it ends.
 
-**Why it matters**: Permanent redirects are promises that the old address may stop working.
+**Why it matters**: a permanent redirect says the old address is gone for good;
+it may stop working at any time.
 
-**How to fix**: Replace the URL with the final one.
+**Example**::
 
-Reported by the external URL checker stage (``vaultlint.urls``), which needs
-the network; ``--offline`` turns it off.
+    [docs](http://example.com/old-page)
+
+**How to fix**: replace the URL with the final one.
+
+External links are only checked when the network may be used: ``--offline``
+turns the check off.
 """
 
 from __future__ import annotations

@@ -1,13 +1,18 @@
 """UR004 malformed-url: cannot be parsed as a URL.
 
-**What it does**: The text looks like a URL but cannot be parsed: a bad host, port or characters.
+**What it does**: reports text that is written as an external link but cannot
+be parsed as a URL: a bad host, port or characters.
 
-**Why it matters**: No browser can open it.
+**Why it matters**: no browser can open it.
 
-**How to fix**: Correct the URL.
+**Example**::
 
-Reported by the external URL checker stage (``vaultlint.urls``), which needs
-the network; ``--offline`` turns it off.
+    [shop](https://example.com:99999/)
+
+**How to fix**: correct the URL.
+
+External links are only checked when the network may be used: ``--offline``
+turns the check off.
 """
 
 from __future__ import annotations
