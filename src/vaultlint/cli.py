@@ -240,7 +240,6 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
         for info in infos:
             fixable = " [*]" if info.fixable else ""
             click.echo(f"{info.code}  {info.name:<28} {info.default:<8} {info.summary}{fixable}")
-        click.echo("\n[*] fixable with `vaultlint check --fix`; `vaultlint rule CODE` explains a rule.")
         return EXIT_OK
     found = RULES_BY_CODE.get(code.upper()) or RULES_BY_NAME.get(code)
     if found is None:
