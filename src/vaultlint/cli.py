@@ -302,14 +302,44 @@ def _git_root(folder: Path) -> Path | None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 def show_config(path: Path | None, config_file: Path | None) -> int:
     """Print the effective settings for PATH (default: the current folder)."""
+    import dataclasses
+
     from .config import ConfigError, describe, load_settings
+    from .report.escape import escape
 
     try:
         settings = load_settings(path or Path("."), config_file)
     except ConfigError as error:
         raise UsageError(str(error)) from error
-    click.echo(describe(settings), nl=False)
+    text = describe(dataclasses.replace(settings, urls={})) + _urls_section(settings.urls)
+    click.echo("\n".join(escape(line) for line in text.split("\n")), nl=False)  # the file's text, inert
     return EXIT_OK
+
+
+def _urls_section(configured: object) -> str:
+    """The effective ``[urls]`` table: every key with the config's value or its default."""
+    from collections.abc import Mapping
+
+    from .config import _toml
+    from .urls.settings import _TOP_LEVEL, UrlSettings
+
+    table = configured if isinstance(configured, Mapping) else {}
+    defaults = UrlSettings()
+    lines = ["", "[urls]"]
+    for key, (attribute, _) in _TOP_LEVEL.items():
+        if key in table:
+            value = table[key]
+        elif key == "accept-statuses":
+            value = ["200-299"]
+        elif key == "cache-max-age-days":
+            value = defaults.cache_max_age / 86400
+        elif key == "hosts":
+            continue  # per-host overrides: none unless configured
+        else:
+            value = getattr(defaults, attribute)
+        marker = "" if key in table else "  # default"
+        lines.append(f"{key} = {_toml(value)}{marker}")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -326,7 +326,8 @@ def test_private_addresses_are_refused_unless_allowed(serve) -> None:
     assert srv.count() == 0
     assert report.summary.checked == 0
     assert report.warnings == (
-        "3 URLs not checked: loopback, private or link-local address (allow private URLs to check them)",
+        "3 URLs not checked: loopback, private or link-local address"
+        " (--allow-private-urls, or allow-private = true in [urls], checks them)",
     )
     # The same URLs with allow_private: checked.
     assert codes(run([srv.url("/missing")])) == {srv.url("/missing"): "UR001"}

@@ -101,7 +101,7 @@ async def run(
     if private:
         result.warnings.append(
             f"{private} URL{'s' if private != 1 else ''} not checked: loopback, private or "
-            "link-local address (allow private URLs to check them)"
+            "link-local address (--allow-private-urls, or allow-private = true in [urls], checks them)"
         )
     return result
 
