@@ -23,14 +23,11 @@ _DAY = 86400.0
 
 
 def _version() -> str:
-    # Read lazily and defensively: the package metadata is missing when running
-    # from a source tree that was never installed.
-    try:
-        from importlib.metadata import version
+    # The package's own constant: the distribution is "obsidian-vaultlint", and
+    # metadata is missing in a source tree that was never installed.
+    from .. import __version__
 
-        return version("vaultlint")
-    except Exception:  # pragma: no cover - depends on how vaultlint is installed
-        return "0"
+    return __version__
 
 
 DEFAULT_USER_AGENT = f"vaultlint/{_version()} (+link checker)"
