@@ -118,44 +118,33 @@ def check(
 
     Links are always resolved against the whole vault around PATHS.
     """
-    from .config import ConfigError, load_settings
-    from .engine import LintOptions, lint
+    from .api import Overrides, build_options
+    from .config import ConfigError
+    from .engine import lint
     from .report import MACHINE_FORMATS, ReportContext, render
     from .report.escape import escape
     from .ruledocs import rule_infos
-    from .selection import selection_from_settings
 
-    start = paths[0] if paths else Path(".")
-    try:
-        settings = load_settings(start, config_file)
-        selection, unknown = selection_from_settings(settings, _split(select), _split(ignore), _split(extend_select))
-    except ConfigError as error:
-        raise UsageError(str(error)) from error
-    except SelectorError as error:
-        raise UsageError(str(error)) from error
-    options = LintOptions(
-        paths=paths or (Path("."),),
+    overrides = Overrides(
+        select=tuple(_split(select)),
+        ignore=tuple(_split(ignore)),
+        extend_select=tuple(_split(extend_select)),
         vault_root=vault_root,
-        obsidian_dir=obsidian_dir or settings.obsidian_dir,
-        selection=selection,
-        check_comments=check_comments or settings.check_comments,
-        respect_gitignore=settings.respect_gitignore and not no_gitignore,
-        respect_obsidian_excluded=settings.respect_obsidian_excluded,
-        lint_templates=lint_templates or settings.lint_templates,
-        exclude=settings.exclude,
+        obsidian_dir=obsidian_dir,
+        check_comments=check_comments,
+        lint_templates=lint_templates,
+        no_gitignore=no_gitignore,
         offline=offline,
-        config_folder=settings.source.parent if settings.source else None,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
-        jobs=jobs or os.cpu_count() or 1,
-        types=settings.types,
-        schema=settings.schema,
-        config_file=settings.source,
-        config_unknown=tuple(unknown),
-        urls=settings.urls,
         allow_private_urls=allow_private_urls,
+        no_cache=no_cache,
+        cache_dir=cache_dir,
+        jobs=jobs,
         progress=sys.stderr.isatty() and not quiet,
     )
+    try:
+        options, settings, _ = build_options(paths, config_file, overrides)
+    except (ConfigError, SelectorError) as error:
+        raise UsageError(str(error)) from error
     try:
         report = lint(options)
         if show_diff:

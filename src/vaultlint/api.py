@@ -1,0 +1,145 @@
+"""The Python API, and the one place where options on top of the config become :class:`LintOptions`.
+
+``vaultlint check`` and :func:`lint` both call :func:`build_options`, so a
+program gets exactly what the command line gets for the same folder: the
+nearest ``.vaultlint.toml`` or ``[tool.vaultlint]``, with the same options
+layered on top.
+
+::
+
+    import vaultlint
+
+    report = vaultlint.lint(["notes/"], offline=True, select=["LK"])
+    for d in report.diagnostics:
+        print(d.path, d.span.line, d.code, d.message)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .config import Settings
+    from .engine import LintOptions, Report
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line (or a caller of :func:`lint`) sets on top of the config.
+
+    The names are the command-line options with underscores; each default
+    leaves the config's value in force.
+    """
+
+    #: Codes, prefixes or names: ``select`` replaces the config's list, the others add to it.
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    vault_root: Path | None = None
+    obsidian_dir: str | None = None
+    check_comments: bool = False
+    lint_templates: bool = False
+    no_gitignore: bool = False
+    offline: bool = False
+    allow_private_urls: bool = False
+    no_cache: bool = False
+    cache_dir: Path | None = None
+    #: Processes for parsing; default one per core.
+    jobs: int | None = None
+    #: Draw URL-checking progress on stderr (the CLI sets it on a TTY only).
+    progress: bool = False
+
+
+def build_options(
+    paths: Sequence[Path], config_file: Path | None, overrides: Overrides
+) -> tuple[LintOptions, Settings, list[tuple[str, str]]]:
+    """``(options, settings, unknown selectors)`` for a run over ``paths``.
+
+    Raises :class:`~vaultlint.config.ConfigError` for an unusable config file and
+    :class:`~vaultlint.selection.SelectorError` for a selector that names no rule.
+    """
+    from .config import load_settings
+    from .engine import LintOptions
+    from .selection import selection_from_settings
+
+    paths = tuple(paths) or (Path("."),)
+    settings = load_settings(paths[0], config_file)
+    selection, unknown = selection_from_settings(
+        settings, list(overrides.select), list(overrides.ignore), list(overrides.extend_select)
+    )
+    options = LintOptions(
+        paths=paths,
+        vault_root=overrides.vault_root,
+        obsidian_dir=overrides.obsidian_dir or settings.obsidian_dir,
+        selection=selection,
+        check_comments=overrides.check_comments or settings.check_comments,
+        respect_gitignore=settings.respect_gitignore and not overrides.no_gitignore,
+        respect_obsidian_excluded=settings.respect_obsidian_excluded,
+        lint_templates=overrides.lint_templates or settings.lint_templates,
+        exclude=settings.exclude,
+        offline=overrides.offline,
+        config_folder=settings.source.parent if settings.source else None,
+        use_cache=not overrides.no_cache,
+        cache_dir=overrides.cache_dir,
+        jobs=overrides.jobs or os.cpu_count() or 1,
+        types=settings.types,
+        schema=settings.schema,
+        config_file=settings.source,
+        config_unknown=tuple(unknown),
+        urls=settings.urls,
+        allow_private_urls=overrides.allow_private_urls,
+        progress=overrides.progress,
+    )
+    return options, settings, unknown
+
+
+_OVERRIDE_NAMES = frozenset(item.name for item in fields(Overrides)) - {"progress"}
+
+
+def lint(paths: PathLike | Sequence[PathLike] = ".", *, config: PathLike | None = None, **overrides: Any) -> Report:
+    """Check the notes in ``paths`` as ``vaultlint check`` does, and return the :class:`Report`.
+
+    ``config`` names a config file (default: the nearest one, as for the CLI);
+    ``overrides`` are the command line's options with underscores (``select``,
+    ``ignore``, ``extend_select``, ``offline``, ``vault_root``, ``no_cache``,
+    ``cache_dir``, ``jobs``, ``check_comments``, ``lint_templates``,
+    ``no_gitignore``, ``allow_private_urls``, ``obsidian_dir``).  Nothing is
+    printed; nothing in the vault is written except the cache (``no_cache=True``
+    to avoid that too).
+
+    Raises :class:`TypeError` for an unknown keyword, :class:`~vaultlint.ConfigError`
+    for an unusable config or an unknown rule selector, and
+    :class:`~vaultlint.VaultError` for a path that does not exist or lies outside the vault.
+    """
+    from .config import ConfigError
+    from .engine import lint as run
+    from .selection import SelectorError
+
+    unknown = sorted(set(overrides) - _OVERRIDE_NAMES)
+    if unknown:
+        raise TypeError(
+            f"lint() got unknown option(s): {', '.join(unknown)} (known: {', '.join(sorted(_OVERRIDE_NAMES))})"
+        )
+    values = dict(overrides)
+    for key in ("select", "ignore", "extend_select"):
+        if isinstance(values.get(key), str):
+            values[key] = (values[key],)
+        if key in values:
+            values[key] = tuple(values[key])
+    for key in ("vault_root", "cache_dir"):
+        if values.get(key) is not None:
+            values[key] = Path(values[key])
+    listed = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    try:
+        options, _, _ = build_options(
+            [Path(p) for p in listed], Path(config) if config is not None else None, Overrides(**values)
+        )
+    except SelectorError as error:
+        raise ConfigError(str(error)) from error
+    return run(options)
