@@ -201,7 +201,9 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
             raise UsageError(str(error)) from error
         cache_dir = root / CACHE_FOLDER
     removed = clear(cache_dir)
-    click.echo(f"removed {len(removed)} cache file{'s' if len(removed) != 1 else ''} from {cache_dir}")
+    from .report.escape import escape
+
+    click.echo(f"removed {len(removed)} cache file{'s' if len(removed) != 1 else ''} from {escape(str(cache_dir))}")
     return EXIT_OK
 
 

@@ -5,8 +5,10 @@ the read-only :class:`~vaultlint.context.LintContext`; a vault rule sees every
 note at once.  Rules never read configuration or suppression comments: the
 engine decides centrally what is selected, at which severity, and what is
 suppressed.  The rule's module docstring (what it does / why it matters /
-example / how to fix) is its documentation for ``vaultlint rule CODE`` and
-SARIF help text.
+example / how to fix) is its documentation for ``vaultlint rule CODE``, SARIF
+help text and its page in ``docs/rules/``, all rendered by
+:mod:`vaultlint.ruledocs`: write it for users, in plain words about Obsidian's
+behaviour, and run ``python -m vaultlint.ruledocs docs/rules`` after changing it.
 """
 
 from __future__ import annotations
