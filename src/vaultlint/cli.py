@@ -253,8 +253,9 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
 
     plans = plan_fixes(report.diagnostics, report.vault_root)
     cwd = Path.cwd()
+    terminal = sys.stdout.isatty()
     for plan in plans:
-        click.echo(relabel_diff(plan.diff(), plan.path, report.vault_root, cwd), nl=False)
+        click.echo(relabel_diff(plan.diff(), plan.path, report.vault_root, cwd, terminal), nl=False)
     count = sum(plan.count for plan in plans)
     if not quiet:
         click.echo(

@@ -58,3 +58,17 @@ def test_a_path_never_starts_a_line_with_a_workflow_command():
 )
 def test_diff_paths_are_quoted_the_git_way(path, quoted):
     assert quote_diff_path(path) == quoted
+
+
+def test_diff_bodies_are_escaped_only_for_a_terminal():
+    from pathlib import Path
+
+    from vaultlint.report.diffpaths import relabel_diff
+
+    diff = "--- a/n.md\n+++ b/n.md\n@@ -1,2 +1,2 @@\n-tag: x\n+tags: x\n \t\x1b]0;t\x07 ##[error]x\n"
+    root = Path("/v")
+    piped = relabel_diff(diff, "n.md", root, root)
+    assert piped == diff  # the notes' bytes, so that the diff applies
+    shown = relabel_diff(diff, "n.md", root, root, terminal=True)
+    assert shown.endswith(" \t\\x1b]0;t\\x07 ##\\[error]x\n") and shown.startswith("--- a/n.md\n+++ b/n.md\n@@")
+    assert relabel_diff(diff, "n.md", root, root / "elsewhere").startswith("--- a/n.md\n")

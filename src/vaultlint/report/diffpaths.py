@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .escape import quote_diff_path
+from .escape import escape, quote_diff_path
 
 
 def diff_label(vault_path: str, vault_root: Path, cwd: Path) -> str:
@@ -33,9 +33,24 @@ def diff_label(vault_path: str, vault_root: Path, cwd: Path) -> str:
     return relative.replace(os.sep, "/")
 
 
-def relabel_diff(diff: str, vault_path: str, vault_root: Path, cwd: Path) -> str:
-    """``diff`` (as :mod:`difflib` writes it, labelled ``a/<vault path>``) with its headers relabelled."""
+def relabel_diff(diff: str, vault_path: str, vault_root: Path, cwd: Path, terminal: bool = False) -> str:
+    """``diff`` (as :mod:`difflib` writes it, labelled ``a/<vault path>``) with its headers relabelled.
+
+    With ``terminal``, the lines of the notes are escaped too (tabs kept), so that
+    nothing a note holds reaches a terminal raw; a diff that is piped or
+    redirected keeps the notes' bytes, or it would not apply.
+    """
     old_header = f"--- a/{vault_path}\n+++ b/{vault_path}\n"
     shown = diff_label(vault_path, vault_root, cwd)
     header = f"--- {quote_diff_path('a/' + shown)}\n+++ {quote_diff_path('b/' + shown)}\n"
-    return diff.replace(old_header, header, 1)
+    if not diff.startswith(old_header):
+        return diff.replace(old_header, header, 1)
+    body = diff[len(old_header) :]
+    if terminal:
+        body = "".join(_shown_line(line) for line in body.splitlines(keepends=True))
+    return header + body
+
+
+def _shown_line(line: str) -> str:
+    text, newline = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+    return "\t".join(escape(part) for part in text.split("\t")) + newline

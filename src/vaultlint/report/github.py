@@ -7,8 +7,11 @@ Each diagnostic becomes one line::
 ``warning`` diagnostics become ``::warning``, ``info`` ones ``::notice``.  Columns
 are given only for spans on one line (GitHub rejects them otherwise); the end
 column is exclusive, as everywhere in vaultlint.  The hint, when there is one,
-follows the message on a new line.  Values are escaped as the runner expects:
-``%``, CR and LF in the message; additionally ``:`` and ``,`` in properties.
+follows the message on a new line.  Text from the vault first goes through
+:mod:`vaultlint.report.escape` (no raw newline, control character or ``##[`` is
+left), then values are escaped as the runner unescapes them: ``%``, CR and LF
+in the message; additionally ``:`` and ``,`` in properties.  So one diagnostic
+is always exactly one line and one annotation, whatever the file is called.
 
 File paths are relative to the repository root when the report context knows it
 (the vault may be a subfolder of the repository), else to the working folder.
