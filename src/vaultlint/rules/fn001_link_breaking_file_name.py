@@ -7,8 +7,8 @@ name contains ``[``, ``]``, ``#``, ``^`` or ``|``.
 starts a heading, ``^`` a block, ``|`` the display text, and ``[``/``]``
 end the link.  ``[[C# notes]]`` looks for a heading " notes" in a note
 called "C", and a Markdown link cannot reach the file either.  Obsidian
-itself refuses to create such names, so they arrive from other apps,
-downloads or sync.
+warns that "links will not work" with such names when you rename a file,
+so they usually arrive from other apps, downloads or sync.
 
 **Example**: ``Ideas/C# notes.md``, ``Pasted [1].png``.
 
@@ -34,7 +34,10 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
         found = [char for char in BREAKING if char in name]
         if found:
             shown = " ".join(f'"{char}"' for char in found)
-            yield path, Violation(Span(1, 1, 1, 1), f"file name contains {shown}, which links cannot reach")
+            yield (
+                path,
+                Violation(Span(1, 1, 1, 1), f"file name contains {shown}: Obsidian says links do not work with it"),
+            )
 
 
 RULE = Rule(
