@@ -104,13 +104,14 @@ class LintContext:
         return page_count(file.fs_path) if file is not None else None
 
     def vault_property_keys(self) -> frozenset[str]:
-        """Lower-cased frontmatter keys of every note of the vault (BS002)."""
+        """Lower-cased property names the vault knows (BS002): the frontmatter keys of
+        every note, and the properties given a type in ``types.json`` or the config."""
         self.consulted.update(p for p in self.loader.states if p.lower().endswith(".md"))
         return self._vault_property_keys()
 
     @functools.cache  # noqa: B019
     def _vault_property_keys(self) -> frozenset[str]:
-        keys: set[str] = set()
+        keys = {key.lower() for key in self.property_types}
         for path in self.loader.states:
             if not path.lower().endswith(".md"):
                 continue

@@ -8,7 +8,8 @@
 - ``formula.X`` in a view, a sort, a filter or another formula: ``formulas``
   defines ``X``;
 - a property in a view's ``order`` (``status`` or ``note.status``): some note
-  of the vault has it in its frontmatter.
+  of the vault has it in its frontmatter, or it has a type in the vault's
+  property settings (``.obsidian/types.json``).
 
 ``file.*`` properties, ``this``, and expressions that build a name at run
 time are not checked.

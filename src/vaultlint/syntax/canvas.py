@@ -228,12 +228,11 @@ def _normalized(markdown: str) -> tuple[str, list[int]]:
     index = 1 if markdown.startswith("\ufeff") else 0
     while index < len(markdown):
         char = markdown[index]
+        kept.append(index)  # a CRLF line end is its CR: a span that ends at the line ends before it
         if char == "\r":
-            if markdown[index + 1 : index + 2] == "\n":
-                index += 1
-                continue
-            char = "\n"
-        kept.append(index)
+            chars.append("\n")
+            index += 2 if markdown[index + 1 : index + 2] == "\n" else 1
+            continue
         chars.append(char)
         index += 1
     kept.append(len(markdown))
