@@ -8,7 +8,9 @@ import pytest
 
 from vaultlint.syntax.json_positions import LineIndex, string_char_offsets, value_offsets
 
-DOCUMENT = '{"nodes": [ {"id":"a","text":"x\\n\\"[[B]]\\ud83d\\ude00\\u00e9é"}, [], {} ],\n "e": -1.5e3, "t": true, "n":null}'
+DOCUMENT = (
+    '{"nodes": [ {"id":"a","text":"x\\n\\"[[B]]\\ud83d\\ude00\\u00e9é"}, [], {} ],\n "e": -1.5e3, "t": true, "n":null}'
+)
 
 
 def test_every_value_is_found_at_its_offsets():

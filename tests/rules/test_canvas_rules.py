@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from rules_helpers import check, check_all, messages, run
+from rules_helpers import check, check_all, run
 
 from vaultlint.model import LinkKind, Note, UrlOrigin
 from vaultlint.syntax.canvas import parse_canvas
@@ -197,7 +197,9 @@ def test_text_nodes_give_tags_urls_and_suppressions_like_a_note(vault):
 
 
 def test_canvas_links_are_in_the_note_model_for_other_stages():
-    note = parse_canvas("Board.canvas", canvas(node("a", "file", file="A.md", subpath="#H"), node("t", "text", text="[[B]]")))
+    note = parse_canvas(
+        "Board.canvas", canvas(node("a", "file", file="A.md", subpath="#H"), node("t", "text", text="[[B]]"))
+    )
     assert isinstance(note, Note)
     assert [(link.kind, link.path, link.subpath) for link in note.links] == [
         (LinkKind.CANVAS_FILE, "A.md", "#H"),
