@@ -130,3 +130,15 @@ def test_lk010_is_off_by_default_and_ignores_canvas_file_nodes(vault):
     files = {**STYLE_VAULT, "Note.md": "[[Projects/Notes/Meeting]]", "Board.canvas": json.dumps(board)}
     assert [d for d in run(vault(files)).diagnostics if d.code == "LK010"] == []
     assert check(vault, files, "LK010") == [("Note.md", 1, 1, "LK010")]
+
+
+def test_or004_counts_media_and_linked_files_as_attachments_not_scripts(vault):
+    files = {
+        ".obsidian/app.json": app(attachmentFolderPath="Attachments"),
+        "Note.md": "[data](Docs/data.csv)",
+        "Docs/data.csv": "a,b",  # linked from a note: an attachment
+        "Scripts/tool.js": "",  # nothing refers to it: not an attachment
+        "LICENSE": "",
+        "Docs/scan.pdf": b"%PDF",  # media, referred to or not
+    }
+    assert check(vault, files, "OR004") == [("Docs/data.csv", 1, 1, "OR004"), ("Docs/scan.pdf", 1, 1, "OR004")]

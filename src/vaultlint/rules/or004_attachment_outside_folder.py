@@ -2,7 +2,10 @@
 
 **What it does**: reads "Default location for new attachments" from the
 vault's settings (``attachmentFolderPath`` in ``.obsidian/app.json``) and
-reports files other than notes, canvases and bases that are not there:
+reports attachments that are not there.  An attachment is an image, audio,
+video or PDF file, or any other file a note or canvas links to or embeds
+(scripts and other files nothing refers to are not attachments).  Where they
+belong:
 
 - ``/``: the vault root;
 - ``Attachments`` (a folder): inside that folder, at any depth;
@@ -34,6 +37,13 @@ from ..vault import is_source
 from ._vault import VaultView
 from .base import Rule, Scope
 
+#: What Obsidian opens itself and puts in the attachment folder when pasted or dropped (its
+#: "accepted file formats"); any other file counts as an attachment when a note links to it.
+MEDIA = tuple(
+    "." + ext
+    for ext in ("avif bmp gif jpeg jpg png svg webp flac m4a mp3 ogg wav webm 3gp mkv mov mp4 ogv pdf".split())
+)
+
 
 def expected_folders(setting: str, referrers: set[str]) -> list[str] | None:
     """The folders (vault paths, ``""`` for the root) an attachment may be in;
@@ -63,9 +73,9 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
         return
     relative = setting.strip() == "." or setting.strip().startswith("./")
     fixed_folder = not relative and setting.strip() not in ("", "/")
-    referrers = view.referrers() if relative else {}
+    referrers = view.referrers()
     for path in view.files:
-        if is_source(path):
+        if is_source(path) or not (path.lower().endswith(MEDIA) or path in referrers):
             continue
         folders = expected_folders(setting, referrers.get(path, set()))
         if folders is None or any(_inside(path, folder, fixed_folder) for folder in folders):
