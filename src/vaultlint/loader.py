@@ -53,8 +53,7 @@ def _parser(path: str) -> Callable[[str, str], Note]:
 
 def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loaded]:
     """Read, hash and parse one note, canvas or base (module level: it runs in worker processes too)."""
-    parse_note = _parser(path)
-
+    parse = _parser(path)
     try:
         info = os.stat(fs_path)
         state = FileState(info.st_size, info.st_mtime_ns)
@@ -67,7 +66,7 @@ def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loa
     digest = content_hash(data)
     try:
         text = decode_note(data)
-        return path, state, digest, parse_note(path, text)
+        return path, state, digest, parse(path, text)
     except UnreadableFile as error:
         return path, state, digest, str(error)
     except RecursionError:

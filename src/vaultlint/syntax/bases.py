@@ -28,6 +28,7 @@ _STRING = r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
 _CALLS = re.compile(rf"""(?<![\w.])(?:file\.|this\.file\.)?(inFolder|hasLink|link)\(\s*{_STRING}""")
 #: ``formula.X`` and ``formula["X"]``.
 _FORMULA = re.compile(r"""(?<![\w.])formula(?:\.([^\W\d]\w*)|\[\s*("[^"]*"|'[^']*')\s*\])""")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: View keys whose entries are stored layout, not references (left behind harmlessly when a formula goes).
 _VIEW_LAYOUT_KEYS = ("columnSize",)
 
@@ -80,11 +81,15 @@ class _BaseReader:
             problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
             self.problems.append(ParseProblem("BS001", f"base is not valid YAML: {problem}", Span.point(line, column)))
             return
-        except (yaml.YAMLError, RecursionError) as error:
+        except yaml.YAMLError as error:
             self.problems.append(ParseProblem("BS001", f"base is not valid YAML: {error}", Span.point(1, 1)))
+            return
+        except RecursionError:
+            self.problems.append(ParseProblem("BS001", "base is not valid YAML (nested too deeply)", Span.point(1, 1)))
             return
         if root is None or _is_null(root):
             return  # an empty base: every file of the vault, one default view
+        _replace_lone_surrogates(root)
         if not isinstance(root, yaml.MappingNode):
             self.problems.append(ParseProblem("BS001", "base is not a YAML mapping", _span(root)))
             return
@@ -218,13 +223,29 @@ class _BaseReader:
         return _span(node)
 
 
+def _replace_lone_surrogates(root: yaml.Node) -> None:
+    """YAML may escape half of a UTF-16 pair (``"\\ud800"``), which no output can print:
+    each becomes U+FFFD in every scalar of the tree (anchors can make it a graph)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+            node.value = _LONE_SURROGATE.sub("\ufffd", node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+
+
 def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _unquote(literal: str) -> str:
-    body = literal[1:-1]
-    return re.sub(r"\\(.)", r"\1", body)
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
 
 
 def _link_path(value: str) -> str:

@@ -20,10 +20,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..model import ExternalUrl, Link, LinkKind, Note, ParseProblem, Span, UrlOrigin
+from ..model import (
+    BlockId,
+    Comment,
+    EmptyLink,
+    ExternalUrl,
+    Heading,
+    Link,
+    LinkKind,
+    Note,
+    ParseProblem,
+    RawSpaceLink,
+    Span,
+    Tag,
+    UrlOrigin,
+)
 from .json_positions import JsonPath, LineIndex, string_char_offsets, value_offsets
 
 #: Every node has these; geometry is numbers (the spec says integers; other
@@ -36,14 +51,11 @@ T = TypeVar("T")
 
 
 def parse_canvas(path: str, text: str) -> Note:
-    from .note import normalize_text
-
     text = text[1:] if text.startswith("\ufeff") else text
     lines = LineIndex(text)
     builder = _CanvasBuilder(path, text, lines)
     if text.strip():
         builder.read()
-    line_count = normalize_text(text).count("\n") + 1
     return Note(
         path=path,
         frontmatter=None,
@@ -57,7 +69,7 @@ def parse_canvas(path: str, text: str) -> Note:
         empty_links=tuple(builder.empty_links),
         comments=tuple(builder.comments),
         body_is_empty=False,
-        line_count=line_count,
+        line_count=len(lines.starts),
         problems=tuple(builder.problems),
     )
 
@@ -75,12 +87,12 @@ class _CanvasBuilder:
         self.problems: list[ParseProblem] = []
         self.links: list[Link] = []
         self.urls: list[ExternalUrl] = []
-        self.headings: list[Any] = []
-        self.block_ids: list[Any] = []
-        self.tags: list[Any] = []
-        self.raw_space_links: list[Any] = []
-        self.empty_links: list[Any] = []
-        self.comments: list[Any] = []
+        self.headings: list[Heading] = []
+        self.block_ids: list[BlockId] = []
+        self.tags: list[Tag] = []
+        self.raw_space_links: list[RawSpaceLink] = []
+        self.empty_links: list[EmptyLink] = []
+        self.comments: list[Comment] = []
 
     # -- positions ---------------------------------------------------------------
     def span_of(self, json_path: JsonPath, inside_quotes: bool = False) -> Span:
@@ -97,7 +109,7 @@ class _CanvasBuilder:
     # -- reading -----------------------------------------------------------------
     def read(self) -> None:
         try:
-            data = json.loads(self.text, parse_constant=_reject_constant)
+            data = json.loads(self.text, parse_constant=_reject_constant, object_hook=_without_lone_surrogates)
             self.offsets = value_offsets(self.text)
         except RecursionError:
             self.problems.append(
@@ -239,6 +251,17 @@ def _normalized(markdown: str) -> tuple[str, list[int]]:
     if len(kept) == len(markdown) + 1:
         return markdown, kept
     return "".join(chars), kept
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(obj: dict[str, Any]) -> dict[str, Any]:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``), which no output can print:
+    each becomes U+FFFD, one character for one, so positions stay right."""
+    return {
+        key: _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value for key, value in obj.items()
+    }
 
 
 def _is_number(value: object) -> bool:
