@@ -16,7 +16,7 @@ GEOMETRY = '"x":0,"y":0,"width":1,"height":1'
     ("name", "content", "codes"),
     [
         ("deep.canvas", "[" * 100_000 + "]" * 100_000, ["CV001"]),
-        ("deep.base", "a: " + "[" * 1500 + "]" * 1500, ["BS001"]),
+        ("deep.base", "a: " + "[" * 600 + "]" * 600, ["BS001"]),
         # Half of a UTF-16 pair, escaped: valid JSON, but no output can print it as it is.
         ("half.canvas", '{"nodes":[{"id":"a","type":"text","text":"[[x\\ud800y]]",' + GEOMETRY + "}]}", ["LK001"]),
         ("half.base", '"\\ud800": 1\n', ["BS001"]),
