@@ -221,3 +221,11 @@ def test_canvas_references_count_for_orphans_and_unused_attachments(vault):
 
 def test_a_canvas_is_never_an_orphan_note_nor_an_empty_note(vault):
     assert check_all(vault, {"Board.canvas": "{}", "Table.base": ""}, select=["OR001", "OR003", "FM"]) == []
+
+
+def test_property_schemas_apply_to_notes_not_to_canvases_or_bases(vault):
+    from vaultlint.config import PropertySchema
+
+    files = {"Note.md": "---\nstatus: done\n---\n", "Board.canvas": "{}", "Table.base": "", "Bare.md": ""}
+    schema = (PropertySchema(required=("status",)),)
+    assert check_all(vault, files, schema=schema) == [("Bare.md", 1, 1, "FM008")]
