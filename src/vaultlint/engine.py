@@ -116,12 +116,13 @@ def _files_in_scope(vault: Vault, options: LintOptions) -> tuple[str, ...]:
     """Vault paths of every file to report on, attachments included (the file-name rules)."""
     prefixes = [nfc(os.path.relpath(p.resolve(), vault.root).replace(os.sep, "/")) for p in options.paths]
     prefixes = ["" if p == "." else p for p in prefixes]
-    return tuple(
-        f.path
-        for f in vault.files
-        if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)
-        and not _excluded(vault, f.path, options)
-    )
+    if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
+        candidates = list(dict.fromkeys(prefixes))
+    else:
+        candidates = [
+            f.path for f in vault.files if any(p in ("", f.path) or f.path.startswith(p + "/") for p in prefixes)
+        ]
+    return tuple(path for path in candidates if not _excluded(vault, path, options))
 
 
 def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
