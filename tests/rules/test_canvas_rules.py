@@ -48,6 +48,7 @@ TARGET = "# Plan\n\n## Goals\n\nShip it. ^goal-1\n"
         ('{"nodes": [{"id": "a", "type": "file", "x": 0, "y": 0, "width": 1, "height": 1}]}', 'lacks "file"'),
         ('{"nodes": [{"id": "a", "type": "link", "x": 0, "y": "0", "width": 1, "height": 1, "url": "u"}]}', '"y"'),
         ('{"nodes": [], "edges": [{"id": "e", "fromNode": "a"}]}', 'edge "e" lacks "toNode"'),
+        (canvas(node("a", "text", text="1"), node("a", "text", text="2")), 'node id "a" is used by an earlier node'),
     ],
 )
 def test_cv001_reports_what_is_not_a_canvas(vault, text, message):

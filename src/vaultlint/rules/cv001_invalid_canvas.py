@@ -4,8 +4,9 @@
 writes, and reports a file that is not JSON, whose ``nodes`` or ``edges`` is
 not a list, a node without an ``id``, a ``type`` or its position and size
 (``x``, ``y``, ``width``, ``height``), a text, file or link node without its
-``text``, ``file`` or ``url``, and an edge without ``id``, ``fromNode`` or
-``toNode``.  An empty file is an empty canvas, not an error.
+``text``, ``file`` or ``url``, two nodes with the same ``id``, and an edge
+without ``id``, ``fromNode`` or ``toNode``.  An empty file is an empty canvas,
+not an error.
 
 **Why it matters**: Obsidian cannot open a canvas that is not JSON, and it
 drops or misplaces nodes that lack these fields: cards vanish from the board

@@ -133,7 +133,9 @@ class _CanvasBuilder:
         ids: set[str] = set()
         for index, node in enumerate(nodes):
             node_id = self.read_node(node, ("nodes", index))
-            if node_id is not None:
+            if node_id is not None and node_id in ids:
+                self.problem("CV001", f'node id "{node_id}" is used by an earlier node too', ("nodes", index, "id"))
+            elif node_id is not None:
                 ids.add(node_id)
         for index, edge in enumerate(edges):
             self.read_edge(edge, ("edges", index), ids)
