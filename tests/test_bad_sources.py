@@ -43,3 +43,20 @@ def test_replaced_surrogates_print_in_every_format(tmp_path, capsys, output_form
     out, err = capsys.readouterr()
     assert code == 1 and "internal error" not in err, err
     assert "\ufffd" in out
+
+
+def test_a_base_of_nested_aliases_is_read_in_bounded_time():
+    """Nine aliases of nine aliases of ...: a billion references in a few hundred bytes."""
+    import time
+
+    from vaultlint.syntax.bases import parse_base
+
+    lines = ["      - &a0 [formula.x, formula.y]"]
+    lines += [f"      - &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    document = "formulas:\n  x: '1'\nviews:\n  - type: table\n    sort:\n" + "\n".join(lines)
+    document += "\n    filters:\n      and: *a9\n"
+    document += "".join("  - {type: table, sort: *a9, filters: {or: *a9}, order: *a9}\n" for _ in range(50))
+    started = time.monotonic()
+    note = parse_base("Aliases.base", document)
+    assert time.monotonic() - started < 5
+    assert [p.message for p in note.problems] == ['formula "y" is used but never defined']

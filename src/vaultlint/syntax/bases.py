@@ -71,6 +71,15 @@ class _BaseReader:
         self.references: list[BaseReference] = []
         #: (formula name, where it is used)
         self.formula_uses: list[tuple[str, Span]] = []
+        #: Nodes already read: YAML aliases make the tree a graph, and reading
+        #: ``*alias`` again (nine times per level, nine levels deep) must not take forever.
+        self.seen: set[int] = set()
+
+    def first_visit(self, node: yaml.Node) -> bool:
+        if id(node) in self.seen:
+            return False
+        self.seen.add(id(node))
+        return True
 
     def read(self) -> None:
         try:
@@ -119,6 +128,8 @@ class _BaseReader:
     # -- sections ---------------------------------------------------------------------
     def read_filters(self, node: yaml.Node) -> None:
         """A filter statement (string) or an object of ``and``/``or``/``not`` lists, recursively."""
+        if not self.first_visit(node):
+            return
         if isinstance(node, yaml.ScalarNode):
             self.read_expression(node)
         elif isinstance(node, yaml.SequenceNode):
@@ -164,6 +175,8 @@ class _BaseReader:
 
     def read_order(self, node: yaml.Node) -> None:
         """The properties a view shows: formulas must be defined, note properties must exist somewhere."""
+        if isinstance(node, yaml.SequenceNode) and not self.first_visit(node):
+            return
         if not isinstance(node, yaml.SequenceNode):
             self.read_property_ids(node)
             return
@@ -179,6 +192,8 @@ class _BaseReader:
 
     def read_property_ids(self, node: yaml.Node) -> None:
         """Any other view setting (sort, groupBy, summaries, image, ...): the formulas it names."""
+        if not self.first_visit(node):
+            return
         if isinstance(node, yaml.ScalarNode):
             value = node.value.strip() if isinstance(node.value, str) else ""
             if value.startswith("formula.") and re.fullmatch(r"formula\.[^\W\d]\w*", value):
