@@ -70,3 +70,16 @@ def test_a_large_file_is_read_in_part_and_quickly(tmp_path):
         handle.write(b"2 0 obj\n<< /Type /Pages /Count 4 >>\nendobj\n")  # beyond both parts read
         handle.truncate(3 * READ_LIMIT)
     assert page_count(str(middle)) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n" + b"/Type /Pages " * 200_000,  # page-tree markers with no dictionary around them
+        b"%PDF-1.7\n<<" + b"<< " * 20_000 + b"/Type /Pages /Count 5" + b" /Type /Pages" * 20_000,  # brackets only
+    ],
+)
+def test_a_file_built_to_waste_time_gives_no_verdict_quickly(data):
+    started = time.monotonic()
+    assert count_pages(data) is None
+    assert time.monotonic() - started < 5

@@ -11,6 +11,7 @@ no diagnostic.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import zlib
@@ -21,8 +22,12 @@ READ_LIMIT = 8 * 1024 * 1024
 INFLATE_LIMIT = 16 * 1024 * 1024
 #: Object streams looked into, at most.
 MAX_OBJECT_STREAMS = 256
+#: Page-tree nodes looked at, at most, in the file and in each object stream.
+MAX_PAGE_TREE_NODES = 5_000
 #: How far from ``/Type /Pages`` the enclosing ``<<`` may be.
-DICT_REACH = 64 * 1024
+DICT_REACH = 32 * 1024
+#: Brackets stepped over, at most, for one file: a file made of brackets gives no verdict, quickly.
+MAX_BRACKET_STEPS = 200_000
 
 _PAGES = re.compile(rb"/Type\s*/Pages(?![A-Za-z0-9])")
 _COUNT = re.compile(rb"/Count\s+(\d{1,9})(?![\d.])")
@@ -41,7 +46,8 @@ def page_count(fs_path: str) -> int | None:
 
 def count_pages(data: bytes) -> int | None:
     """The page count from a PDF's bytes (pure; see the module docstring)."""
-    counts = _root_counts(data)
+    steps = [MAX_BRACKET_STEPS]
+    counts = _root_counts(data, steps)
     budget = INFLATE_LIMIT
     for match in list(_OBJECT_STREAM.finditer(data))[:MAX_OBJECT_STREAMS]:
         if budget <= 0:
@@ -49,7 +55,9 @@ def count_pages(data: bytes) -> int | None:
         inflated = _inflate_stream_after(data, match.end(), budget)
         if inflated:
             budget -= len(inflated)
-            counts.extend(_root_counts(inflated))
+            counts.extend(_root_counts(inflated, steps))
+    if steps[0] <= 0:
+        return None  # the scan was cut short: a root it did not reach may say otherwise
     # Incremental updates can leave older roots behind: the largest never reports a real page.
     return max(counts) if counts else None
 
@@ -67,11 +75,16 @@ def _read(fs_path: str) -> bytes | None:
         return None
 
 
-def _root_counts(data: bytes) -> list[int]:
-    """``/Count`` of every page-tree node without a ``/Parent`` (a root) in ``data``."""
+def _root_counts(data: bytes, steps: list[int]) -> list[int]:
+    """``/Count`` of every page-tree node without a ``/Parent`` (a root) in ``data``.
+
+    ``steps`` is the bracket budget left (one mutable number, shared by every call).
+    """
     counts = []
-    for match in _PAGES.finditer(data):
-        found = _enclosing_dict(data, match.start())
+    for match in itertools.islice(_PAGES.finditer(data), MAX_PAGE_TREE_NODES):
+        if steps[0] <= 0:
+            break
+        found = _enclosing_dict(data, match.start(), steps)
         if found is None:
             continue
         text = data[found[0] : found[1]]
@@ -81,43 +94,44 @@ def _root_counts(data: bytes) -> list[int]:
     return counts
 
 
-def _enclosing_dict(data: bytes, position: int) -> tuple[int, int] | None:
-    """The ``<< … >>`` around ``position``, by counting brackets (strings in a page tree are rare)."""
-    depth = 0
-    index = position
+def _enclosing_dict(data: bytes, position: int, steps: list[int]) -> tuple[int, int] | None:
+    """The ``<< … >>`` around ``position``, by counting brackets (strings in a page tree are rare).
+
+    Jumps from bracket to bracket with ``find``/``rfind``: a long ``/Kids`` array
+    between the brackets costs nothing.
+    """
     lowest = max(0, position - DICT_REACH)
-    start = None
-    while index > lowest:
-        pair = data[index - 2 : index]
-        if pair == b">>":
-            depth += 1
-            index -= 2
-        elif pair == b"<<":
-            if depth == 0:
-                start = index - 2
-                break
-            depth -= 1
-            index -= 2
+    depth, index = 0, position
+    while True:
+        steps[0] -= 1
+        if steps[0] <= 0:
+            return None
+        opening = data.rfind(b"<<", lowest, index)
+        closing = data.rfind(b">>", lowest, index)
+        if opening < 0:
+            return None
+        if closing > opening:
+            depth, index = depth + 1, closing
+        elif depth == 0:
+            start = opening
+            break
         else:
-            index -= 1
-    if start is None:
-        return None
-    depth = 0
-    index = start
+            depth, index = depth - 1, opening
     highest = min(len(data), position + DICT_REACH)
-    while index < highest:
-        pair = data[index : index + 2]
-        if pair == b"<<":
-            depth += 1
-            index += 2
-        elif pair == b">>":
-            depth -= 1
-            index += 2
-            if depth == 0:
-                return start, index
+    depth, index = 1, start + 2
+    while depth:
+        steps[0] -= 1
+        if steps[0] <= 0:
+            return None
+        opening = data.find(b"<<", index, highest)
+        closing = data.find(b">>", index, highest)
+        if closing < 0:
+            return None
+        if 0 <= opening < closing:
+            depth, index = depth + 1, opening + 2
         else:
-            index += 1
-    return None
+            depth, index = depth - 1, closing + 2
+    return start, index
 
 
 def _inflate_stream_after(data: bytes, position: int, budget: int) -> bytes | None:
