@@ -230,3 +230,12 @@ def test_property_schemas_apply_to_notes_not_to_canvases_or_bases(vault):
     files = {"Note.md": "---\nstatus: done\n---\n", "Board.canvas": "{}", "Table.base": "", "Bare.md": ""}
     schema = (PropertySchema(required=("status",)),)
     assert check_all(vault, files, schema=schema) == [("Bare.md", 1, 1, "FM008")]
+
+
+def test_block_ids_are_duplicates_within_a_card_not_across_cards(vault):
+    text = canvas(
+        node("a", "text", text="One ^same"), node("b", "text", text="Two ^same\n\nThree ^twice\n\nFour ^twice")
+    )
+    [diagnostic] = run(vault({"Board.canvas": text}), select=["LK008"]).diagnostics
+    assert (diagnostic.span.line, _at(text.split("\n"), diagnostic)) == (4, "^twice")
+    assert diagnostic.span.column > text.split("\n")[3].index("Four")

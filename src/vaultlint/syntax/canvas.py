@@ -223,7 +223,9 @@ class _CanvasBuilder:
         self.links.extend(_moved(parsed.links, move))
         self.urls.extend(_moved(parsed.urls, move))
         self.headings.extend(_moved(parsed.headings, move))
-        self.block_ids.extend(_moved(parsed.block_ids, move))
+        # Each card is a document of its own: the same ^id in two cards is no duplicate (LK008).
+        earlier = {block.id.lower() for block in self.block_ids}
+        self.block_ids.extend(_moved(tuple(b for b in parsed.block_ids if b.id.lower() not in earlier), move))
         self.tags.extend(_moved(parsed.tags, move))
         self.raw_space_links.extend(_moved(parsed.raw_space_links, move))
         self.empty_links.extend(_moved(parsed.empty_links, move))
