@@ -229,7 +229,11 @@ class BaseReference:
 
 @dataclass(frozen=True)
 class Note:
-    """Everything vaultlint needs from one Markdown file.  Built by ``syntax.note``."""
+    """Everything vaultlint needs from one Markdown file, canvas or base.
+
+    Built by ``syntax.note``, ``syntax.canvas`` and ``syntax.bases``: a canvas's
+    links and URLs live here like a note's, so every link rule reads them alike.
+    """
 
     path: str  # vault-relative, '/'-separated, NFC
     frontmatter: Frontmatter | None
