@@ -80,3 +80,27 @@ def test_names_that_break_checkouts(tmp_path):
         ("home.md", 1, 1, "FN003"),
         ("projects/Other.md", 1, 1, "FN003"),
     ]
+
+
+def test_same_result_with_and_without_cache_and_parallelism(tmp_path, monkeypatch):
+    """Canvases and bases go through the process pool and the cache like notes."""
+    from test_cache import test_same_result_with_and_without_cache_and_parallelism as same_result
+
+    same_result(tmp_path, monkeypatch, FILES_VAULT)
+
+
+def test_a_changed_canvas_or_pdf_is_checked_again_with_the_cache_warm(tmp_path, monkeypatch):
+    from pdfs import pdf
+
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    root = tmp_path / "files-vault"
+    shutil.copytree(FILES_VAULT, root)
+    options = {"use_cache": True, "cache_dir": tmp_path / "cache"}
+    assert found(run(root, **options)) == found(run(root))
+    canvas = root / "Roadmap.canvas"
+    canvas.write_text(canvas.read_text(encoding="utf-8").replace("[[Nowhere]]", "[[Home]]"), encoding="utf-8")
+    (root / "Attachments" / "Manual.pdf").write_bytes(pdf(9))  # page 9 exists now; page 4 too
+    warm = found(run(root, **options))
+    assert ("Roadmap.canvas", 8, 111, "LK001") not in warm
+    assert ("Home.md", 6, 26, "LK009") not in warm and ("Roadmap.canvas", 7, 38, "LK009") not in warm
+    assert warm == found(run(root))
