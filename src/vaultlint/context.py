@@ -67,6 +67,8 @@ class LintContext:
 
     def expectations(self, note: Note) -> PropertyExpectations:
         """The property types, required keys and allowed values that apply to ``note``."""
+        if not note.path.lower().endswith(".md"):
+            return PropertyExpectations({})  # canvases and bases have no properties
         types = dict(self.property_types)
         required: list[str] = []
         allowed: dict[str, tuple[Any, ...]] = {}
@@ -88,6 +90,35 @@ class LintContext:
         self.consulted.add(path)
         loaded = self.loader.load(path)
         return loaded if isinstance(loaded, Note) else None
+
+    def pdf_page_count(self, path: str) -> int | None:
+        """The page count of a PDF of the vault, or ``None`` when it cannot be told (LK009)."""
+        self.consulted.add(path)
+        return self._pdf_page_count(path)
+
+    @functools.cache  # noqa: B019 - one context per run
+    def _pdf_page_count(self, path: str) -> int | None:
+        from .pdf import page_count
+
+        file = self.vault.by_path.get(path)
+        return page_count(file.fs_path) if file is not None else None
+
+    def vault_property_keys(self) -> frozenset[str]:
+        """Lower-cased property names the vault knows (BS002): the frontmatter keys of
+        every note, and the properties given a type in ``types.json`` or the config."""
+        self.consulted.update(p for p in self.loader.states if p.lower().endswith(".md"))
+        return self._vault_property_keys()
+
+    @functools.cache  # noqa: B019
+    def _vault_property_keys(self) -> frozenset[str]:
+        keys = {key.lower() for key in self.property_types}
+        for path in self.loader.states:
+            if not path.lower().endswith(".md"):
+                continue
+            loaded = self.loader.load(path)
+            if isinstance(loaded, Note) and loaded.frontmatter is not None:
+                keys.update(prop.key.lower() for prop in loaded.frontmatter.properties)
+        return frozenset(keys)
 
     # -- hints -----------------------------------------------------------------
     def suggest_file(self, link_path: str, attachments: bool) -> str | None:

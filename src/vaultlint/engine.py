@@ -21,7 +21,7 @@ from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection
-from .vault import Vault, VaultError, find_vault_root, is_user_ignored, nfc, scan_vault
+from .vault import Vault, VaultError, find_vault_root, is_source, is_user_ignored, nfc, scan_vault
 
 CACHE_FOLDER = ".vaultlint-cache"
 
@@ -109,7 +109,20 @@ def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list
         candidates = [
             f for f in vault.files if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)
         ]
-    return sorted(f.path for f in candidates if f.is_note and not _excluded(vault, f.path, options))
+    return sorted(f.path for f in candidates if is_source(f.path) and not _excluded(vault, f.path, options))
+
+
+def _files_in_scope(vault: Vault, options: LintOptions) -> tuple[str, ...]:
+    """Vault paths of every file to report on, attachments included (the file-name rules)."""
+    prefixes = [nfc(os.path.relpath(p.resolve(), vault.root).replace(os.sep, "/")) for p in options.paths]
+    prefixes = ["" if p == "." else p for p in prefixes]
+    if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
+        candidates = list(dict.fromkeys(prefixes))
+    else:
+        candidates = [
+            f.path for f in vault.files if any(p in ("", f.path) or f.path.startswith(p + "/") for p in prefixes)
+        ]
+    return tuple(path for path in candidates if not _excluded(vault, path, options))
 
 
 def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
@@ -199,7 +212,8 @@ def _check_vault(scope: list[str], context: LintContext, options: LintOptions) -
     if not rules:
         return []
     context.loader.preload_summaries()
-    view = VaultView(context, tuple(scope))
+    notes = tuple(p for p in scope if p.lower().endswith(".md"))
+    view = VaultView(context, notes, _files_in_scope(context.vault, options))
     by_path: dict[str, list[Diagnostic]] = {}
     for rule in rules:
         assert rule.check is not None
@@ -213,7 +227,7 @@ def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) 
     """Suppression directives for diagnostics found after the per-note step (vault rules, URLs)."""
     result: list[Diagnostic] = []
     for path, found in by_path.items():
-        note = loader.load(path) if path.lower().endswith(".md") else None
+        note = loader.load(path) if is_source(path) else None
         result.extend(suppress.apply(found, note).kept if isinstance(note, Note) else found)
     return result
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .cache import NoteCache, Row, StoredResults, content_hash
 from .model import Note, NoteSummary, VaultAggregate, aggregate, summarize
-from .vault import UnreadableFile, Vault, decode_note, read_note_bytes
+from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -35,10 +35,25 @@ class FileState(NamedTuple):
     mtime_ns: int
 
 
-def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loaded]:
-    """Read, hash and parse one note (module level: it runs in worker processes too)."""
+def _parser(path: str) -> Callable[[str, str], Note]:
+    """The parser for a source file: a canvas, a base, or a Markdown note."""
+    lower = path.lower()
+    if lower.endswith(".canvas"):
+        from .syntax.canvas import parse_canvas
+
+        return parse_canvas
+    if lower.endswith(".base"):
+        from .syntax.bases import parse_base
+
+        return parse_base
     from .syntax.note import parse_note  # imported here: runs without notes never load markdown-it
 
+    return parse_note
+
+
+def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loaded]:
+    """Read, hash and parse one note, canvas or base (module level: it runs in worker processes too)."""
+    parse = _parser(path)
     try:
         info = os.stat(fs_path)
         state = FileState(info.st_size, info.st_mtime_ns)
@@ -51,7 +66,7 @@ def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loa
     digest = content_hash(data)
     try:
         text = decode_note(data)
-        return path, state, digest, parse_note(path, text)
+        return path, state, digest, parse(path, text)
     except UnreadableFile as error:
         return path, state, digest, str(error)
     except RecursionError:
@@ -88,7 +103,7 @@ class NoteLoader:
     touched: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        notes = [file for file in self.vault.files if file.is_note]
+        notes = [file for file in self.vault.files if is_source(file.path)]
         if self.cache is None:
             self.states = dict.fromkeys(file.path for file in notes)
             return

@@ -54,10 +54,11 @@ class LinkKind(enum.Enum):
     MARKDOWN = "markdown"  # [text](target)
     MARKDOWN_IMAGE = "markdown-image"  # ![alt](target)
     PROPERTY = "property"  # key: "[[target]]" in frontmatter
+    CANVAS_FILE = "canvas-file"  # a canvas file node's "file", or a group's "background" (a vault path)
 
     @property
     def is_embed(self) -> bool:
-        return self in (LinkKind.EMBED, LinkKind.MARKDOWN_IMAGE)
+        return self in (LinkKind.EMBED, LinkKind.MARKDOWN_IMAGE, LinkKind.CANVAS_FILE)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class UrlOrigin(enum.Enum):
     AUTOLINK = "autolink"  # <https://...>
     BARE = "bare"  # GFM autolink literal
     FRONTMATTER = "frontmatter"
+    CANVAS = "canvas"  # the "url" of a canvas link node
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,34 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class ParseProblem:
+    """A finding made while reading a canvas or a base (CV001, CV002, BS001, BS002)."""
+
+    code: str
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class BaseReference:
+    """Something a base names that must exist in the vault (BS002).
+
+    ``kind`` is ``"folder"`` (``file.inFolder("X")``), ``"link"``
+    (``link("X")``, ``file.hasLink("X")``) or ``"property"`` (a view's ``order``).
+    """
+
+    kind: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Note:
-    """Everything vaultlint needs from one Markdown file.  Built by ``syntax.note``."""
+    """Everything vaultlint needs from one Markdown file, canvas or base.
+
+    Built by ``syntax.note``, ``syntax.canvas`` and ``syntax.bases``: a canvas's
+    links and URLs live here like a note's, so every link rule reads them alike.
+    """
 
     path: str  # vault-relative, '/'-separated, NFC
     frontmatter: Frontmatter | None
@@ -222,6 +250,10 @@ class Note:
     #: True when the body holds nothing but whitespace (OR003).
     body_is_empty: bool
     line_count: int
+    #: Canvases and bases only: what is wrong with the file's structure (CV001, CV002, BS001, BS002).
+    problems: tuple[ParseProblem, ...] = ()
+    #: Bases only: folders, notes and properties the base names (BS002).
+    base_references: tuple[BaseReference, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,15 @@ class VaultFile(NamedTuple):
     is_note: bool
 
 
+#: Files that are read for links: notes, canvases and bases (the rest are attachments).
+SOURCE_SUFFIXES = (".md", ".canvas", ".base")
+
+
+def is_source(path: str) -> bool:
+    """A note, canvas or base: a file vaultlint reads and reports on, not only a link target."""
+    return path[-7:].lower().endswith(SOURCE_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class Resolution:
     """Where a link path leads: a vault path, or ``None`` when unresolved."""
@@ -132,6 +141,11 @@ class ObsidianSettings:
     property_types: Mapping[str, str] = field(default_factory=dict)
     template_folders: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: ``attachmentFolderPath`` as written (``None`` when not set): OR004.
+    attachment_folder: str | None = None
+    #: ``newLinkFormat`` (``shortest``, ``relative``, ``absolute``) and ``useMarkdownLinks``: LK010.
+    new_link_format: str = "shortest"
+    use_markdown_links: bool = False
 
 
 def _read_json(path: Path, warnings: list[str]) -> dict:
@@ -163,6 +177,9 @@ def read_obsidian_settings(root: Path, obsidian_dir: str) -> ObsidianSettings:
             nfc(f.strip().strip("/")) for f in folders if isinstance(f, str) and f.strip().strip("/")
         ),
         warnings=tuple(warnings),
+        attachment_folder=nfc(attachments) if isinstance(attachments := app.get("attachmentFolderPath"), str) else None,
+        new_link_format=app["newLinkFormat"] if app.get("newLinkFormat") in ("relative", "absolute") else "shortest",
+        use_markdown_links=app.get("useMarkdownLinks") is True,
     )
 
 
@@ -244,6 +261,8 @@ class Vault:
     obsidian: ObsidianSettings
     gitignore: GitIgnore
     by_path: dict[str, VaultFile]
+    #: Obsidian config folders below the root (``Other/.obsidian``): vaults inside the vault (FN004).
+    nested_vaults: tuple[str, ...] = ()
 
     @property
     def notes(self) -> list[VaultFile]:
@@ -272,6 +291,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
     real_root = str(root)
     files: list[VaultFile] = []
     gitignore_folders: list[str] = []
+    nested_vaults: list[str] = []
     if (root / ".gitignore").is_file():
         gitignore_folders.append("")
     stack: list[tuple[str, str]] = [(str(root), "")]
@@ -286,6 +306,8 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
             if name.startswith("."):
                 if name == ".gitignore" and relative:
                     gitignore_folders.append(relative)
+                elif name == obsidian_dir and relative and entry.is_dir(follow_symlinks=False):
+                    nested_vaults.append(nfc(f"{relative}/{name}"))
                 continue
             child = f"{relative}/{name}" if relative else name
             try:
@@ -309,6 +331,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
         obsidian=obsidian,
         gitignore=GitIgnore.load(root, gitignore_folders),
         by_path={f.path: f for f in files},
+        nested_vaults=tuple(sorted(nested_vaults)),
     )
 
 
@@ -346,9 +369,15 @@ def read_note_bytes(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
 
 
+#: A file with more NUL bytes than this share is binary (UTF-16 text is about half NULs),
+#: even when it happens to decode as UTF-8.  A few NULs (pasted into a code block) are text.
+MAX_NUL_SHARE = 0.1
+
+
 def decode_note(data: bytes) -> str:
     """UTF-8 text of a note, or :class:`UnreadableFile` for binary or non-UTF-8 content."""
-    if b"\x00" in data:
+    nuls = data.count(b"\x00")
+    if nuls and nuls > len(data) * MAX_NUL_SHARE:
         raise UnreadableFile("binary file (contains NUL bytes), not a Markdown note")
     try:
         return data.decode("utf-8")

@@ -318,6 +318,7 @@ def test_14_encoded_hash_and_absolute_paths_fail_when_the_file_differs(vault):
         "x/sub/Note.md": "",
     }
     assert check_all(vault, files) == [
+        ("C# notes.md", 1, 1, "FN001"),  # the name itself is why no link reaches it
         ("Notes/a.md", 1, 1, "LK001"),
         ("Notes/a.md", 2, 1, "LK001"),
         ("Notes/a.md", 3, 1, "LK001"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,51 +14,40 @@ class VaultView:
     context: LintContext
     #: Notes being reported on.
     scope: tuple[str, ...]
+    #: Every file being reported on (attachments, canvases and bases too), for the file-name rules.
+    files: tuple[str, ...] = ()
 
     @property
     def note_paths(self) -> list[str]:
         return [f.path for f in self.context.vault.files if f.is_note]
+
+    @property
+    def canvas_paths(self) -> list[str]:
+        return [f.path for f in self.context.vault.files if f.path.lower().endswith(".canvas")]
 
     def summary(self, path: str) -> NoteSummary:
         return self.context.loader.summary(path)
 
     def references(self) -> set[str]:
         """Vault paths that some other note or canvas links to, embeds, or names in a property."""
+        return {target for _, target in self.reference_pairs()}
+
+    def referrers(self) -> dict[str, set[str]]:
+        """Vault path -> the notes and canvases that link to it, embed it, or name it in a property."""
+        found: dict[str, set[str]] = {}
+        for source, target in self.reference_pairs():
+            found.setdefault(target, set()).add(source)
+        return found
+
+    def reference_pairs(self) -> Iterator[tuple[str, str]]:
+        """``(source, target)`` for every resolved link of every note and canvas (not to itself).
+
+        A canvas's links are its ``file`` nodes, group backgrounds and the links in
+        its text nodes, resolved against the canvas path (OBSIDIAN.md §8.4).
+        """
         resolve = self.context.vault.index.resolve
-        referenced: set[str] = set()
-        for path in self.note_paths:
+        for path in [*self.note_paths, *self.canvas_paths]:
             for link_path in self.summary(path).link_paths:
                 target = resolve(link_path, path).target
                 if target is not None and target != path:
-                    referenced.add(target)
-        for canvas, target in self._canvas_references():
-            if target != canvas:
-                referenced.add(target)
-        return referenced
-
-    def _canvas_references(self) -> Iterator[tuple[str, str]]:
-        """``file`` nodes (vault paths) and ``[[links]]`` in text nodes of every ``.canvas`` (OBSIDIAN.md §8.4)."""
-        from ..syntax.note import parse_note
-
-        vault = self.context.vault
-        for file in vault.files:
-            if not file.path.lower().endswith(".canvas"):
-                continue
-            try:
-                with open(file.fs_path, encoding="utf-8") as handle:
-                    data = json.load(handle)
-            except (OSError, ValueError):
-                continue
-            nodes = data.get("nodes") if isinstance(data, dict) else None
-            for node in nodes if isinstance(nodes, list) else []:
-                if not isinstance(node, dict):
-                    continue
-                if node.get("type") == "file" and isinstance(node.get("file"), str):
-                    target = vault.index.exact(node["file"])
-                    if target is not None:
-                        yield file.path, target
-                elif node.get("type") == "text" and isinstance(node.get("text"), str):
-                    for link in parse_note(file.path, node["text"]).links:
-                        target = vault.index.resolve(link.path.strip(), file.path).target
-                        if target is not None:
-                            yield file.path, target
+                    yield path, target

@@ -1,8 +1,9 @@
 """VL001 unreadable-file: a note that cannot be checked.
 
-**What it does**: reports Markdown files that are not valid UTF-8, contain NUL
-bytes (binary), cannot be opened, are not regular files, or are larger than the
-size limit (10 MB).  The file still exists as a link target.
+**What it does**: reports Markdown files (and canvases and bases) that are not
+valid UTF-8, are binary (many NUL bytes, as in UTF-16 text; a few NULs pasted
+into a note are fine), cannot be opened, are not regular files, or are larger
+than the size limit (10 MB).  The file still exists as a link target.
 
 **Why it matters**: vaultlint cannot check what it cannot read, and Obsidian
 shows such files garbled or not at all.

@@ -1,0 +1,68 @@
+"""LK009 missing-pdf-page: ``#page=N`` names a page the PDF does not have.
+
+**What it does**: for links and embeds of a PDF with a page part
+(``[[Manual.pdf#page=12]]``, ``![[Manual.pdf#page=12]]``, a canvas file node
+with ``#page=12``), reads the PDF's page count and reports a page number that
+is not a whole number from 1 to that count.  The count is read from the
+file's page tree without opening the whole PDF; when it cannot be read
+(a damaged or encrypted file), nothing is reported.
+
+**Why it matters**: Obsidian opens the PDF at its first page instead of the
+page you meant, usually because the PDF was replaced by a shorter version or
+the number was mistyped.
+
+**Example**::
+
+    ![[Annual report.pdf#page=40]]
+
+(the report has 36 pages).
+
+**How to fix**: correct the page number, or link to the version of the PDF
+that has that page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import Note, Severity, Violation
+from .base import Rule, Scope
+
+_PAGE = re.compile(r"(?:^|&)page=([^&]*)")
+
+
+def check(note: Note, ctx: Any) -> Iterator[Violation]:
+    for link in note.links:
+        match = _PAGE.search(link.subpath.lstrip("#"))
+        if match is None or not link.path.strip():
+            continue
+        target = ctx.resolve(link, note.path).target
+        if target is None or not target.lower().endswith(".pdf"):
+            continue
+        written = match.group(1).strip()
+        page = int(written) if written.isascii() and written.isdigit() else None
+        if page is None or page < 1:
+            yield Violation(link.span, f'"page={written}" is not a page number', in_comment=link.in_comment)
+            continue
+        count = ctx.pdf_page_count(target)
+        if count is not None and page > count:
+            pages = "1 page" if count == 1 else f"{count} pages"
+            yield Violation(
+                link.span,
+                f'no page {page} in "{target}" ({pages})',
+                f"the last page is {count}",
+                in_comment=link.in_comment,
+            )
+
+
+RULE = Rule(
+    "LK009",
+    "missing-pdf-page",
+    Severity.ERROR,
+    "#page=N names a page the PDF does not have",
+    __doc__,
+    Scope.NOTE,
+    check,
+)

@@ -1,0 +1,58 @@
+"""The JSON position mapper behind canvas diagnostics: values and string characters back to raw offsets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vaultlint.syntax.json_positions import LineIndex, string_char_offsets, value_offsets
+
+DOCUMENT = (
+    '{"nodes": [ {"id":"a","text":"x\\n\\"[[B]]\\ud83d\\ude00\\u00e9é"}, [], {} ],\n "e": -1.5e3, "t": true, "n":null}'
+)
+
+
+def test_every_value_is_found_at_its_offsets():
+    offsets = value_offsets(DOCUMENT)
+    spans = {path: DOCUMENT[start:end] for path, (start, end) in offsets.items()}
+    assert spans[("nodes", 0, "id")] == '"a"'
+    assert spans[("nodes", 0, "text")].startswith('"x\\n') and spans[("nodes", 0, "text")].endswith('é"')
+    assert spans[("nodes", 1)] == "[]"
+    assert spans[("nodes", 2)] == "{}"
+    assert spans[("e",)] == "-1.5e3"
+    assert spans[("t",)] == "true"
+    assert spans[("n",)] == "null"
+    assert spans[()] == DOCUMENT
+
+
+def test_each_decoded_character_maps_to_its_escape_in_the_raw_text():
+    start = value_offsets(DOCUMENT)[("nodes", 0, "text")][0]
+    decoded = json.loads(DOCUMENT)["nodes"][0]["text"]
+    offsets = string_char_offsets(DOCUMENT, start)
+    assert len(offsets) == len(decoded) + 1  # plus the closing quote
+    raw = [DOCUMENT[offset : offset + 2] for offset in offsets]
+    assert raw[:4] == ["x\\", "\\n", '\\"', "[["]
+    assert decoded[8] == "😀" and DOCUMENT[offsets[8] : offsets[9]] == "\\ud83d\\ude00"  # a pair: one character
+    assert decoded[9] == "é" and DOCUMENT[offsets[9] : offsets[10]] == "\\u00e9"
+    assert decoded[10] == "é" and DOCUMENT[offsets[10] : offsets[11]] == "é"
+    assert DOCUMENT[offsets[-1]] == '"'
+
+
+def test_a_key_given_twice_keeps_the_last_value_as_json_does():
+    text = '{"a": 1, "a": "second"}'
+    assert json.loads(text)["a"] == "second"
+    start, end = value_offsets(text)[("a",)]
+    assert text[start:end] == '"second"'
+
+
+def test_deep_nesting_does_not_overflow_the_stack():
+    depth = 3000  # beyond the interpreter's recursion limit
+    text = "[" * depth + "]" * depth
+    offsets = value_offsets(text)
+    assert offsets[()] == (0, 2 * depth)
+
+
+@pytest.mark.parametrize(("offset", "position"), [(0, (1, 1)), (3, (1, 4)), (4, (2, 1)), (6, (3, 1))])
+def test_line_index(offset, position):
+    assert LineIndex("abc\nd\nef").position(offset) == position

@@ -1,0 +1,85 @@
+"""Page counts of PDFs, read from the page tree with a bounded scan (LK009)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pdfs import nested_pdf, object_stream_pdf, pdf
+
+from vaultlint.pdf import READ_LIMIT, count_pages, page_count
+
+
+@pytest.mark.parametrize("pages", [1, 2, 12])
+def test_a_plain_page_tree(pages):
+    assert count_pages(pdf(pages)) == pages
+
+
+def test_intermediate_page_tree_nodes_are_not_the_root():
+    assert count_pages(nested_pdf((2, 5, 1))) == 8
+
+
+def test_a_page_tree_inside_a_compressed_object_stream():
+    data = object_stream_pdf(7)
+    assert b"/Type /Pages" not in data  # only reachable by decompressing
+    assert count_pages(data) == 7
+
+
+def test_an_incremental_update_that_added_pages_counts_the_larger_tree():
+    data = pdf(2) + b"2 0 obj\n<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>\nendobj\n%%EOF\n"
+    assert count_pages(data) == 3
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a pdf at all",
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntruncated",  # no page tree
+        b"%PDF-1.7\n2 0 obj\n<< /Type /Pages /Kids [] >>\nendobj\n",  # no /Count
+        b"%PDF-1.7\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\nnot zlib\nendstream\n",
+    ],
+)
+def test_a_pdf_that_cannot_be_read_gives_no_verdict(data):
+    assert count_pages(data) is None
+
+
+def test_page_count_reads_files_and_refuses_what_is_not_a_pdf(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(pdf(3))
+    (tmp_path / "b.pdf").write_bytes(b"PK\x03\x04 a zip file")
+    encrypted = pdf(3).replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt 9 0 R")
+    (tmp_path / "c.pdf").write_bytes(encrypted)
+    assert page_count(str(tmp_path / "a.pdf")) == 3
+    assert page_count(str(tmp_path / "b.pdf")) is None
+    assert page_count(str(tmp_path / "c.pdf")) is None
+    assert page_count(str(tmp_path / "missing.pdf")) is None
+
+
+def test_a_large_file_is_read_in_part_and_quickly(tmp_path):
+    big = tmp_path / "big.pdf"
+    with open(big, "wb") as handle:
+        handle.write(pdf(5))
+        handle.truncate(3 * READ_LIMIT)  # sparse: the page tree is in the first part
+    started = time.monotonic()
+    assert page_count(str(big)) == 5
+    assert time.monotonic() - started < 5
+    middle = tmp_path / "middle.pdf"
+    with open(middle, "wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.seek(READ_LIMIT + 10)
+        handle.write(b"2 0 obj\n<< /Type /Pages /Count 4 >>\nendobj\n")  # beyond both parts read
+        handle.truncate(3 * READ_LIMIT)
+    assert page_count(str(middle)) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n" + b"/Type /Pages " * 200_000,  # page-tree markers with no dictionary around them
+        b"%PDF-1.7\n<<" + b"<< " * 20_000 + b"/Type /Pages /Count 5" + b" /Type /Pages" * 20_000,  # brackets only
+    ],
+)
+def test_a_file_built_to_waste_time_gives_no_verdict_quickly(data):
+    started = time.monotonic()
+    assert count_pages(data) is None
+    assert time.monotonic() - started < 5
