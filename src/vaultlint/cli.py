@@ -127,14 +127,14 @@ def check(
     start = paths[0] if paths else Path(".")
     try:
         settings = load_settings(start, config_file)
-        selection, unknown = selection_from_settings(settings, _split(select), _split(ignore), _split(extend_select))
+        selection = selection_from_settings(settings, _split(select), _split(ignore), _split(extend_select))
     except ConfigError as error:
         raise UsageError(str(error)) from error
     except SelectorError as error:
         raise UsageError(str(error)) from error
     options = LintOptions(
         paths=paths or (Path("."),),
-        vault_root=vault_root,
+        vault_root=vault_root or settings.vault_root,
         obsidian_dir=obsidian_dir or settings.obsidian_dir,
         selection=selection,
         check_comments=check_comments or settings.check_comments,
@@ -150,7 +150,6 @@ def check(
         types=settings.types,
         schema=settings.schema,
         config_file=settings.source,
-        config_unknown=tuple(unknown),
         urls=settings.urls,
         allow_private_urls=allow_private_urls,
         progress=sys.stderr.isatty() and not quiet,

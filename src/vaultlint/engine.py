@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import gc
 import hashlib
 import os
@@ -17,10 +17,11 @@ from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
 from .config import PropertySchema
 from .context import LintContext
+from .globs import GlobSet
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
-from .selection import Selection
+from .selection import Selection, closest_rule
 from .vault import Vault, VaultError, find_vault_root, is_user_ignored, nfc, scan_vault
 
 CACHE_FOLDER = ".vaultlint-cache"
@@ -54,9 +55,8 @@ class LintOptions:
     types: Mapping[str, str] = field(default_factory=dict)
     #: The config's ``[[schema]]`` entries.
     schema: tuple[PropertySchema, ...] = ()
-    #: The config file, and the selectors in it that name no rule (VL003).
+    #: The config file, if any.
     config_file: Path | None = None
-    config_unknown: tuple[tuple[str, str], ...] = ()
     #: The config's ``[urls]`` table (validated by the URL checker).
     urls: Mapping[str, Any] = field(default_factory=dict)
     #: Fetch loopback, private and link-local addresses too.
@@ -119,7 +119,13 @@ def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
         return True
     if options.respect_obsidian_excluded and is_user_ignored(path, vault.obsidian.user_ignore_filters):
         return True
-    return any(fnmatch.fnmatch(path, pattern) for pattern in options.exclude)
+    return _exclude_set(options.exclude).matches(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _exclude_set(patterns: tuple[str, ...]) -> GlobSet:
+    """The ``exclude`` globs, compiled once per run (gitignore rules, see globs.py)."""
+    return GlobSet(patterns)
 
 
 #: Below this many notes in scope, checking is cheaper than validating cached results.
@@ -162,7 +168,6 @@ def lint(options: LintOptions) -> Report:
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
             found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
             diagnostics.extend(found)
-        diagnostics.extend(_config_diagnostics(options, root))
         diagnostics.sort(key=lambda d: d.sort_key)
         return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
     finally:
@@ -267,33 +272,16 @@ def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Di
             )
     if "VL003" in enabled:
         for directive, word in outcome.unknown:
-            kept.append(_make("VL003", note.path, directive.span, f'unknown rule "{word}" in suppression comment'))
+            guess = closest_rule(word)
+            hint = f'did you mean "{guess}"?' if guess else None
+            message = f'unknown rule "{word}" in suppression comment (it suppresses nothing)'
+            kept.append(_make("VL003", note.path, directive.span, message, hint))
     return kept
 
 
 def _make(code: str, path: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
     rule = RULES_BY_CODE[code]
     return Diagnostic(code, rule.name, rule.severity, path, span, message, hint)
-
-
-def _config_diagnostics(options: LintOptions, root: Path) -> list[Diagnostic]:
-    """VL003 for selectors in the config file that name no rule, at the line that holds them."""
-    if not options.config_unknown or options.config_file is None:
-        return []
-    if not options.selection.enabled(RULES_BY_CODE["VL003"]):
-        return []
-    try:
-        lines = options.config_file.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    path = os.path.relpath(options.config_file, root).replace(os.sep, "/")
-    result = []
-    for selector, key in options.config_unknown:
-        line = next((i + 1 for i, text in enumerate(lines) if selector in text), 1)
-        column = lines[line - 1].find(selector) + 1 if lines else 1
-        span = Span(line, max(column, 1), line, max(column, 1) + len(selector))
-        result.append(_make("VL003", path, span, f'unknown rule "{selector}" in config key "{key}"'))
-    return result
 
 
 def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
