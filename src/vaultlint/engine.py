@@ -22,7 +22,20 @@ from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection, closest_rule
-from .vault import Vault, VaultError, find_vault_root, is_user_ignored, nfc, scan_vault
+from .vault import (
+    Argument,
+    Vault,
+    VaultError,
+    check_obsidian_dir,
+    common_folder,
+    find_git_root,
+    find_vault_root,
+    is_inside,
+    is_user_ignored,
+    nfc,
+    resolve_argument,
+    scan_vault,
+)
 
 CACHE_FOLDER = ".vaultlint-cache"
 
@@ -75,34 +88,56 @@ class Report:
     url_summary: str | None = None
 
 
-def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
-    """The vault root: ``--vault-root``, else the nearest folder with the config folder,
-    else the config file's folder, else the given folder (DESIGN.md §1)."""
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise VaultError(f"path does not exist: {path}")
-    first = paths[0].resolve()
-    start = first if first.is_dir() else first.parent
+@dataclass(frozen=True)
+class Location:
+    """Where one run works: the vault root and every PATH, resolved once, all inside the root."""
+
+    root: Path
+    arguments: tuple[Argument, ...]
+
+
+def locate(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Location:
+    """The vault root, the same for every path of a run whatever their order (DESIGN.md §1):
+
+    1. ``--vault-root`` (or the config's ``vault-root``, which the CLI passes here);
+    2. the nearest folder, from the paths' common folder upwards, holding the Obsidian config folder;
+    3. the config file's folder, when it holds every path;
+    4. folders given: their common folder; files given (the pre-commit case): the git
+       work tree around them, else their common folder.
+
+    A PATH that leads out of the root (a symlink to elsewhere) is a :class:`VaultError`.
+    """
+    check_obsidian_dir(obsidian_dir)
+    arguments = tuple(resolve_argument(path) for path in paths)
+    common = common_folder(a.place for a in arguments)
     if vault_root is not None:
         if not vault_root.is_dir():
             raise VaultError(f"vault root is not a folder: {vault_root}")
         root = vault_root.resolve()
     else:
-        root = find_vault_root(start, obsidian_dir) or (config_folder.resolve() if config_folder else start)
-    for path in paths:
-        resolved = path.resolve()
-        if resolved != root and root not in resolved.parents:
-            raise VaultError(f"path {path} is outside the vault root {root}")
-    return root
+        config_root = config_folder.resolve() if config_folder is not None else None
+        only_folders = all(a.target.is_dir() for a in arguments)
+        root = (
+            find_vault_root(common, obsidian_dir)
+            or (config_root if config_root is not None and is_inside(common, config_root) else None)
+            or (common if only_folders else find_git_root(common) or common)
+        )
+    for argument in arguments:
+        if not is_inside(argument.place, root):
+            raise VaultError(f"path {argument.given} is outside the vault root {root}")
+        if not is_inside(argument.target, root):
+            raise VaultError(f"path {argument.given} leads out of the vault root {root} (to {argument.target})")
+    return Location(root, arguments)
 
 
-def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list[str]:
+def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
+    """The vault root alone (see :func:`locate`)."""
+    return locate(paths, vault_root, obsidian_dir, config_folder).root
+
+
+def _in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[str]:
     """Vault paths of the notes to report on."""
-    root = vault.root
-    prefixes: list[str] = []
-    for path in paths:
-        relative = nfc(os.path.relpath(path.resolve(), root).replace(os.sep, "/"))
-        prefixes.append("" if relative == "." else relative)
+    prefixes = _prefixes(vault.root, targets)
     if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
@@ -110,6 +145,28 @@ def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list
             f for f in vault.files if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)
         ]
     return sorted(f.path for f in candidates if f.is_note and not _excluded(vault, f.path, options))
+
+
+def _prefixes(root: Path, targets: Sequence[Path]) -> list[str]:
+    """Each (resolved) PATH as a vault path; "" for the root itself."""
+    relatives = (nfc(os.path.relpath(target, root).replace(os.sep, "/")) for target in targets)
+    return ["" if relative == "." else relative for relative in relatives]
+
+
+def _unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[Diagnostic]:
+    """VL001 for the folders inside PATHS that the walk could not enter (too long, no permission)."""
+    rule = RULES_BY_CODE["VL001"]
+    selection = options.selection
+    if not vault.unreadable or not selection.enabled(rule):
+        return []
+    prefixes = _prefixes(vault.root, targets)
+    return [
+        _diagnostic(rule, selection, path, Violation(Span(1, 1, 1, 1), reason))
+        for path, reason in vault.unreadable
+        if any(p == "" or path == p or path.startswith(p + "/") for p in prefixes)
+        and not _excluded(vault, path + "/", options)
+        and not selection.ignored_in(rule.code, path)
+    ]
 
 
 def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
@@ -133,9 +190,11 @@ RESULTS_CACHE_MIN = 50
 
 
 def lint(options: LintOptions) -> Report:
-    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    root = location.root
     vault = scan_vault(root, options.obsidian_dir)
-    scope = _in_scope(vault, options.paths, options)
+    targets = [argument.target for argument in location.arguments]
+    scope = _in_scope(vault, targets, options)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -148,7 +207,7 @@ def lint(options: LintOptions) -> Report:
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema)
         world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
-        diagnostics: list[Diagnostic] = []
+        diagnostics: list[Diagnostic] = _unreadable_in_scope(vault, targets, options)
         fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
         for path in scope:
             cached = _cached_results(loader, path, world)
