@@ -165,8 +165,40 @@ def test_a_change_made_while_fixing_is_never_lost(tmp_path):
     with pytest.raises(FixRefused, match="changed while it was being fixed"):
         replace_if_unchanged(str(temporary), note, checked, FIXABLE.encode())
     assert note.read_text() == FIXABLE + "appended\n"
-    replace_if_unchanged(str(temporary), note, os.stat(note), (FIXABLE + "appended\n").encode())
+    replace_if_unchanged(str(temporary), note, os.stat(note), (FIXABLE + "appended\n").encode()).close()
     assert note.read_text() == FIXED
+
+
+def test_an_append_by_a_writer_that_opened_the_note_before_the_rename_is_carried_over(tmp_path):
+    """The writer's handle points at the replaced file: its late append must reach the new note."""
+    root = write_vault(tmp_path / "v", {"a.md": FIXABLE})
+    note = root / "a.md"
+    temporary = tmp_path / "fixed.tmp"
+    temporary.write_text(FIXED)
+    with open(note, "a") as writer:  # opened before the rename, writes after it
+        replaced = replace_if_unchanged(str(temporary), note, os.stat(note), FIXABLE.encode())
+        writer.write("late\n")
+    try:
+        replaced.carry_over()
+    finally:
+        replaced.close()
+    assert note.read_text() == FIXED + "late\n"
+
+
+def test_a_rewrite_by_a_writer_that_opened_the_note_before_the_rename_wins(tmp_path):
+    root = write_vault(tmp_path / "v", {"a.md": FIXABLE})
+    note = root / "a.md"
+    temporary = tmp_path / "fixed.tmp"
+    temporary.write_text(FIXED)
+    with open(note, "r+") as writer:
+        replaced = replace_if_unchanged(str(temporary), note, os.stat(note), FIXABLE.encode())
+        writer.write("REWRITTEN")
+    try:
+        with pytest.raises(FixRefused, match="changed while it was being fixed"):
+            replaced.carry_over()
+    finally:
+        replaced.close()
+    assert note.read_text() == "REWRITTEN"[: len(FIXABLE)] + FIXABLE[len("REWRITTEN") :]
 
 
 def test_a_file_changed_after_the_check_is_refused(tmp_path):

@@ -254,17 +254,11 @@ def _print_diff(report: Report) -> int:
 def _fix(report: Report, options: LintOptions) -> Report:
     """``--fix``: write the fixes, then check again so the report shows what is left."""
     from .engine import lint
-    from .fix import FixRefused, plan_fixes, write_fix
+    from .fix import plan_fixes, write_fixes
 
-    plans = plan_fixes(report.diagnostics, report.vault_root)
-    written = []
-    for plan in plans:
-        try:
-            write_fix(plan, report.vault_root)
-        except FixRefused as refused:
-            click.echo(f"warning: {plan.path} not fixed: {refused}", err=True)
-        else:
-            written.append(plan)
+    written, refused = write_fixes(plan_fixes(report.diagnostics, report.vault_root), report.vault_root)
+    for plan, why in refused:
+        click.echo(f"warning: {plan.path} not fixed: {why}", err=True)
     count = sum(plan.count for plan in written)
     click.echo(
         f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",

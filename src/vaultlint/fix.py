@@ -20,9 +20,11 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import Diagnostic, Edit
 
@@ -135,8 +137,58 @@ def plan_fixes(diagnostics: Iterable[Diagnostic], vault_root: Path) -> list[File
     return plans
 
 
+def write_fixes(plans: Iterable[FileFix], vault_root: Path) -> tuple[list[FileFix], list[tuple[FileFix, str]]]:
+    """Write the fixes of one run: ``(written, [(refused, why)])``.
+
+    Each replaced note stays open until the end, then one short pause lets a
+    writer that had opened it just before the rename finish, and what it
+    appended is carried over (see :class:`_Replaced`): one pause per run, not per note.
+    """
+    written: list[FileFix] = []
+    refused: list[tuple[FileFix, str]] = []
+    pending: list[tuple[FileFix, _Replaced]] = []
+
+    def settle() -> None:
+        time.sleep(SETTLE_SECONDS)
+        for plan, replaced in pending:
+            try:
+                replaced.carry_over()
+            except FixRefused as error:
+                refused.append((plan, str(error)))
+            else:
+                written.append(plan)
+            finally:
+                replaced.close()
+        pending.clear()
+
+    for plan in plans:
+        try:
+            pending.append((plan, _replace(plan, vault_root)))
+        except FixRefused as error:
+            refused.append((plan, str(error)))
+        if len(pending) >= MAX_OPEN:
+            settle()
+    if pending:
+        settle()
+    return written, refused
+
+
 def write_fix(plan: FileFix, vault_root: Path) -> None:
     """Replace one note with its fixed text, or raise :class:`FixRefused` saying why not."""
+    replaced = _replace(plan, vault_root)
+    try:
+        time.sleep(SETTLE_SECONDS)
+        replaced.carry_over()
+    finally:
+        replaced.close()
+
+
+#: How long a replaced note is watched for late appends (once per run); the most notes watched at once.
+SETTLE_SECONDS = 0.05
+MAX_OPEN = 200
+
+
+def _replace(plan: FileFix, vault_root: Path) -> _Replaced:
     root = Path(os.path.realpath(vault_root))
     target = Path(os.path.realpath(vault_root / plan.path))
     if target != root and root not in target.parents:
@@ -156,7 +208,7 @@ def write_fix(plan: FileFix, vault_root: Path) -> None:
             handle.flush()
             _keep_owner_and_mode(handle.fileno(), checked)
             os.fsync(handle.fileno())
-        replace_if_unchanged(temporary, target, checked, expected)
+        return replace_if_unchanged(temporary, target, checked, expected)
     except BaseException as error:
         if os.path.exists(temporary):
             os.remove(temporary)
@@ -186,21 +238,66 @@ def _keep_owner_and_mode(descriptor: int, original: os.stat_result) -> None:
     os.fchmod(descriptor, stat.S_IMODE(original.st_mode))  # after chown, which may clear set-id bits
 
 
-def replace_if_unchanged(temporary: str, target: Path, checked: os.stat_result, expected: bytes) -> None:
+def replace_if_unchanged(temporary: str, target: Path, checked: os.stat_result, expected: bytes) -> _Replaced:
     """The last look: rename ``temporary`` over ``target`` only if it is still what was checked.
 
     Done at the last moment, so that a write by someone else (an editor saving,
     a sync client appending) is not lost; raises :class:`FixRefused` otherwise.
+    The caller closes the returned record after :meth:`_Replaced.carry_over`.
     """
-    now = os.stat(target)
-    same = (now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) == (
-        checked.st_ino,
-        checked.st_size,
-        checked.st_mtime_ns,
-        checked.st_ctime_ns,
-    )
-    if not same or _read(target) != expected:
-        raise FixRefused("it changed while it was being fixed")
+    old = open(target, "rb")  # noqa: SIM115 - stays open after the rename, see _Replaced
+    try:
+        now = os.fstat(old.fileno())
+        same = (now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) == (
+            checked.st_ino,
+            checked.st_size,
+            checked.st_mtime_ns,
+            checked.st_ctime_ns,
+        )
+        if not same or old.read() != expected:
+            raise FixRefused("it changed while it was being fixed")
+        os.replace(temporary, target)
+        replaced = _Replaced(old, target, expected)
+        replaced.carry_over()
+        return replaced
+    except BaseException:
+        old.close()
+        raise
+
+
+class _Replaced:
+    """A note just replaced, its old file still open.
+
+    A writer that opened the note just before the rename still writes into the
+    old file after it.  What it appended is appended to the new note; if it
+    rewrote the old file instead, that version is put back and the fix refused.
+    """
+
+    def __init__(self, old: BinaryIO, target: Path, expected: bytes) -> None:
+        self.old, self.target, self.expected = old, target, expected
+        self.seen = expected  # what the old file held when last looked at
+
+    def carry_over(self) -> None:
+        self.old.seek(0)
+        current = self.old.read()  # read, not stat: a rewrite of the same size can keep size and time
+        if current == self.seen:
+            return
+        if not current.startswith(self.seen):  # rewritten, not appended to: the other writer wins
+            _put_back(current, self.target)
+            raise FixRefused("it changed while it was being fixed")
+        with open(self.target, "ab") as new:
+            new.write(current[len(self.seen) :])
+        self.seen = current
+
+    def close(self) -> None:
+        self.old.close()
+
+
+def _put_back(content: bytes, target: Path) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".vaultlint")
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+        _keep_owner_and_mode(handle.fileno(), os.stat(target))
     os.replace(temporary, target)
 
 
