@@ -18,7 +18,7 @@ from . import __version__
 from .model import Severity
 from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
 from .selection import SelectorError
-from .vault import VaultError, common_folder, resolve_argument
+from .vault import VaultError, common_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import LintOptions, Report
@@ -127,12 +127,12 @@ def check(
     try:
         # The config is looked for from the folder that holds every PATH, so that it never
         # depends on which path comes first (a pre-commit hook passes staged files in any order).
-        start = common_folder(resolve_argument(path).place for path in paths) if paths else Path(".")
+        start = common_folder(Path(os.path.abspath(path)) for path in paths) if paths else Path(".")
         settings = load_settings(start, config_file)
         selection = selection_from_settings(settings, _split(select), _split(ignore), _split(extend_select))
     except ConfigError as error:
         raise UsageError(str(error)) from error
-    except (SelectorError, VaultError) as error:
+    except SelectorError as error:
         raise UsageError(str(error)) from error
     options = LintOptions(
         paths=paths or (Path("."),),
