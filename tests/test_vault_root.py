@@ -94,7 +94,12 @@ def test_a_path_that_is_a_symlink_out_of_the_vault_is_an_error_and_writes_nothin
     os.symlink(outside / "secret.md", root / "link.md")
     os.symlink(outside, root / "folder-link")
     before = files_of(outside)
-    for name, target in (("link.md", outside / "secret.md"), ("folder-link", outside)):
+    cases = (
+        ("link.md", outside / "secret.md"),
+        ("folder-link", outside),
+        ("folder-link/secret.md", outside / "secret.md"),
+    )
+    for name, target in cases:
         code, data, err = check(capsys, str(root / name))
         assert (code, data) == (2, [])
         assert err == f"vaultlint: error: path {root / name} leads out of the vault root {root} (to {target})\n"

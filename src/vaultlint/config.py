@@ -99,10 +99,13 @@ def _string(value: Any) -> str | None:
 
 def _inside_folder(value: Any) -> str | None:
     """A relative path that stays inside the folder it is relative to (no ``..``, not absolute)."""
-    if not isinstance(value, str) or not value.strip() or "\0" in value:
+    from .vault import VaultError, check_obsidian_dir
+
+    if not isinstance(value, str):
         return None
-    parts = value.replace("\\", "/").split("/")
-    if value.startswith(("/", "\\")) or (len(value) > 1 and value[1] == ":") or ".." in parts:
+    try:
+        check_obsidian_dir(value)
+    except VaultError:
         return None
     return value
 

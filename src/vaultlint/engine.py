@@ -109,24 +109,27 @@ def locate(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, co
     """
     check_obsidian_dir(obsidian_dir)
     arguments = tuple(resolve_argument(path) for path in paths)
+    # Looked for from where the user points, not from where symlinks lead: a link out of the
+    # vault must not make its target's folder the root.
     common = common_folder(a.place for a in arguments)
     if vault_root is not None:
         if not vault_root.is_dir():
             raise VaultError(f"vault root is not a folder: {vault_root}")
-        root = vault_root.resolve()
+        found = Path(os.path.abspath(vault_root))
     else:
         config_root = config_folder.resolve() if config_folder is not None else None
         only_folders = all(a.target.is_dir() for a in arguments)
-        root = (
+        found = (
             find_vault_root(common, obsidian_dir)
-            or (config_root if config_root is not None and is_inside(common, config_root) else None)
+            or (config_root if config_root is not None and is_inside(common.resolve(), config_root) else None)
             or (common if only_folders else find_git_root(common) or common)
         )
+    root = found.resolve()
     for argument in arguments:
-        if not is_inside(argument.place, root):
-            raise VaultError(f"path {argument.given} is outside the vault root {root}")
         if not is_inside(argument.target, root):
-            raise VaultError(f"path {argument.given} leads out of the vault root {root} (to {argument.target})")
+            if is_inside(argument.place, found):  # inside as written: a symlink on the way leads out
+                raise VaultError(f"path {argument.given} leads out of the vault root {root} (to {argument.target})")
+            raise VaultError(f"path {argument.given} is outside the vault root {root}")
     return Location(root, arguments)
 
 

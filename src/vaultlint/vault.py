@@ -269,9 +269,9 @@ class Argument:
     """One PATH of the command line, resolved once."""
 
     given: Path
-    #: Where it is: its folder resolved, its own name kept (a symlink stays the link).
+    #: Where the user points: absolute, symlinks not followed (the vault root is looked for from here).
     place: Path
-    #: What it is: every symlink followed.
+    #: What it is: every symlink followed (this must be inside the vault root).
     target: Path
 
 
@@ -279,16 +279,11 @@ def resolve_argument(path: Path) -> Argument:
     """Resolve a PATH once; a missing path or a symlink that leads nowhere is a :class:`VaultError`."""
     if not path.exists() and not path.is_symlink():
         raise VaultError(f"path does not exist: {path}")
-    absolute = Path(os.path.abspath(path))
-    if os.path.islink(absolute):
-        place = Path(os.path.realpath(absolute.parent)) / absolute.name
-    else:
-        place = Path(os.path.realpath(absolute))
     try:
-        target = Path(os.path.realpath(absolute, strict=True))
+        target = Path(os.path.realpath(path, strict=True))
     except (OSError, RuntimeError):
         raise VaultError(f"path {path} is a symbolic link that leads nowhere") from None
-    return Argument(path, place, target)
+    return Argument(path, Path(os.path.abspath(path)), target)
 
 
 def common_folder(places: Iterable[Path]) -> Path:
