@@ -132,6 +132,11 @@ def test_an_unknown_rule_on_the_command_line_is_an_error_with_a_hint(vault, caps
     assert err == 'vaultlint: error: unknown rule or prefix "LK01"; did you mean "LK001"?\n'
     code, _, err = lint_json(capsys, "--ignore", "unresolved-links", str(vault))
     assert code == 2 and err.endswith('did you mean "unresolved-link"?\n')
+    assert main(["rule", "unresolved-links"]) == 2
+    assert (
+        capsys.readouterr().err
+        == 'vaultlint: error: unknown rule "unresolved-links"; did you mean "unresolved-link"?\n'
+    )
 
 
 def test_a_broken_pyproject_meant_for_vaultlint_is_an_error(vault, capsys):

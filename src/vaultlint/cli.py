@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .model import Severity
 from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-from .selection import SelectorError
+from .selection import SelectorError, did_you_mean
 from .vault import VaultError, common_folder
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -229,7 +229,7 @@ def rule(code: str | None, show_all: bool) -> int:
         return EXIT_OK
     found = RULES_BY_CODE.get(code.upper()) or RULES_BY_NAME.get(code)
     if found is None:
-        raise UsageError(f'unknown rule "{code}" (see `vaultlint rule --all`)')
+        raise UsageError(f'unknown rule "{code}"{did_you_mean(code)}')
     default = found.severity.value if found.enabled_by_default else "off (select it to enable)"
     click.echo(f"{found.code} {found.name} (default: {default})\n")
     click.echo(textwrap.dedent(found.doc).strip())

@@ -2,10 +2,12 @@
 
 Found from the checked folder upwards, nearest wins (in one folder
 ``.vaultlint.toml`` wins over ``pyproject.toml``); ``--config`` names one
-explicitly.  Validation is strict: an unknown key or a value of the wrong type
-is a :class:`ConfigError` naming the file, the key and what was expected, and
-the run stops with exit code 2.  A well-formed but unknown rule code is not
-fatal: it becomes a VL003 diagnostic.
+explicitly.  Validation is strict: an unknown key, a value of the wrong type, a
+file that is not UTF-8 or not TOML, or nests absurdly deep is a
+:class:`ConfigError`: one line naming the file, the key and what was expected,
+and the run stops with exit code 2.  A pyproject.toml that cannot be parsed
+counts as a config when it visibly holds ``[tool.vaultlint]``.  Unknown rule
+codes are refused too, by :mod:`vaultlint.selection` (with a "did you mean").
 """
 
 from __future__ import annotations

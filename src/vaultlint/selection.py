@@ -36,7 +36,7 @@ def normalize_selector(selector: str) -> str:
     upper = text.upper()
     if any(code.startswith(upper) for code in RULES_BY_CODE):
         return upper
-    raise SelectorError(f'unknown rule or prefix "{selector}"{_did_you_mean(text)}')
+    raise SelectorError(f'unknown rule or prefix "{selector}"{did_you_mean(text)}')
 
 
 def closest_rule(word: str) -> str | None:
@@ -53,7 +53,8 @@ def closest_rule(word: str) -> str | None:
     return best[0] if best else None
 
 
-def _did_you_mean(word: str) -> str:
+def did_you_mean(word: str) -> str:
+    """'; did you mean "X"?' for the closest rule, else a pointer to the list of rules."""
     guess = closest_rule(word)
     return f'; did you mean "{guess}"?' if guess else " (see `vaultlint rule --all`)"
 
