@@ -215,7 +215,7 @@ def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
 
 def _check_globs(values: Mapping[str, Any], source: Path) -> None:
     """Translate every glob now, so a pattern pathspec refuses is a config error, not a crash later."""
-    from .globs import pattern_regex
+    from .globs import is_plain, pattern_regex
 
     for key, patterns in (
         ("exclude", values.get("exclude", ())),
@@ -223,6 +223,8 @@ def _check_globs(values: Mapping[str, Any], source: Path) -> None:
         ("schema.folder", tuple(e.folder for e in values.get("schema", ()) if e.folder is not None)),
     ):
         for pattern in patterns:
+            if is_plain(pattern):
+                continue  # a plain path cannot be invalid; pathspec is imported only for wildcards
             try:
                 pattern_regex(pattern)
             except ValueError as error:  # pathspec's pattern error is a ValueError

@@ -41,6 +41,11 @@ def _literal(pattern: str) -> tuple[str, bool, bool] | None:
     return text, anchored, folders_only
 
 
+def is_plain(pattern: str) -> bool:
+    """A pattern without wildcards, matched without pathspec."""
+    return _literal(pattern) is not None
+
+
 class GlobTable(Generic[T]):
     """Patterns, each with a value; :meth:`matching` gives the values of the patterns a path matches.
 
