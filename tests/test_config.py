@@ -184,14 +184,14 @@ def test_many_per_file_ignores_are_fast(tmp_path, capsys):
 
     notes = {f"n/{i}.md": f"[[gone{i}]]\n" for i in range(300)}
     root = write_vault(tmp_path / "v", notes)
-    lines = [f"'n/{i}.md' = ['LK001']" for i in range(0, 40_000, 2)]  # plain paths: the generated case
-    lines += [f"'n/{i}*.md' = ['LK006']" for i in range(1, 20_000)]  # wildcards: another rule
+    lines = [f"'n/{i}.md' = ['LK001']" for i in range(0, 20_000, 2)]  # plain paths: the generated case
+    lines += [f"'n/{i}*.md' = ['LK006']" for i in range(1, 10_000)]  # wildcards, for another rule
     (root / ".vaultlint.toml").write_text("[per-file-ignores]\n" + "\n".join(lines) + "\n")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not make it flaky
     code, data, err = lint_json(capsys, "--select", "LK001", str(root))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert sorted(int(d["path"][2:-3]) for d in data) == [i for i in range(300) if i % 2]
-    assert elapsed < 15, elapsed
+    assert elapsed < 10, elapsed  # about 1 s; it was minutes
 
 
 def test_schema_types_required_and_allowed(vault, capsys):
