@@ -234,7 +234,7 @@ def _keep_owner_and_mode(descriptor: int, original: os.stat_result) -> None:
         try:
             os.fchown(descriptor, original.st_uid, original.st_gid)
         except PermissionError:
-            raise FixRefused("it belongs to another user, who would lose it to a replacement") from None
+            raise FixRefused("its owner or group could not be kept (it belongs to another user or group)") from None
     os.fchmod(descriptor, stat.S_IMODE(original.st_mode))  # after chown, which may clear set-id bits
 
 

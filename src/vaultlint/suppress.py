@@ -32,7 +32,7 @@ _SEPARATORS = re.compile(r"[\s,]+")
 @dataclass(frozen=True)
 class Directive:
     kind: str
-    #: Normalised code prefixes; empty means every rule.
+    #: Normalised code prefixes; none (and no unknown words either) means every rule.
     codes: tuple[str, ...]
     #: Where the comment is, for VL002 and VL003.
     span: Span
