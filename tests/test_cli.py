@@ -38,7 +38,10 @@ def test_full_output_and_exit_code(capsys, demo):
         'a.md:2:1: FM005 warning property "tag" is no longer read by Obsidian (since 1.9) [deprecated-property]'
     )
     assert lines[1] == '  hint: rename it to "tags"'
-    assert lines[-1] == "Found 5 problems (2 errors, 2 warnings, 1 info) in 2 of 4 notes. 1 fixable with `vaultlint check --fix`."
+    assert (
+        lines[-1]
+        == "Found 5 problems (2 errors, 2 warnings, 1 info) in 2 of 4 notes. 1 fixable with `vaultlint check --fix`."
+    )
 
 
 def test_concise_output(capsys, demo, monkeypatch):

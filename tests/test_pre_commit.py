@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,57 @@ def test_renaming_a_linked_note_is_refused_by_the_vault_hook(repo):
     assert 'Home.md:3:5: LK001 error unresolved link "Project"' in output
     # The staged-files hook passed (the renamed note is fine); only the whole-vault hook caught it.
     assert "vaultlint (whole vault)" in output and "Failed" in output
+
+
+def test_the_hook_on_one_note_in_a_subfolder_agrees_with_a_whole_vault_check(tmp_path, home, monkeypatch):
+    """Reproduction of issue 9: without a committed ``.obsidian/``, the first staged file's folder became
+    the vault root: links to notes elsewhere were "unresolved", and a cache appeared in the note folder."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
+    head = git(REPO, "rev-parse", "HEAD").stdout.strip()
+    root = tmp_path / "notes"
+    (root / "Areas" / "Work").mkdir(parents=True)
+    (root / "assets").mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "Home.md").write_text("# Home\n\n[[Project]] and [[Deep]].\n")
+    (root / "Project.md").write_text("# Project\n\n## Goals\n")
+    (root / "assets" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    deep = "# Deep\n\n[[Project#Goals]] [[Home]] ![[chart.png]] [[Areas/Work/Other]]\n\n[[Missing]] [[Project#Nope]]\n"
+    (root / "Areas" / "Work" / "Deep.md").write_text(deep)
+    (root / "Areas" / "Work" / "Other.md").write_text("[[Deep]] [[Gone]]\n")
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: vaultlint\n"
+    )
+    git(root, "add", "-A")
+
+    def problems(output: str, note: str) -> list[str]:
+        return [line for line in output.splitlines() if line.startswith(f"{note}:")]
+
+    whole = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "--offline", "--no-cache", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    expected = problems(whole.stdout, "Areas/Work/Deep.md")
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in expected] == ["LK001", "LK003"], whole.stdout
+
+    def hook(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PRE_COMMIT, "run", "vaultlint", "--files", *files],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    one = hook("Areas/Work/Deep.md")
+    assert one.returncode == 1, one.stdout + one.stderr
+    assert problems(one.stdout, "Areas/Work/Deep.md") == expected, one.stdout
+    assert "outside the vault root" not in one.stdout
+    assert not (root / "Areas" / "Work" / ".vaultlint-cache").exists()
+    assert (root / ".vaultlint-cache").is_dir()  # the cache lives at the root, next to .git
+    for files in (("Areas/Work/Other.md", "Home.md"), ("Home.md", "Areas/Work/Other.md")):  # any order
+        both = hook(*files)
+        assert problems(both.stdout, "Areas/Work/Other.md") == problems(whole.stdout, "Areas/Work/Other.md")
+        assert problems(both.stdout, "Home.md") == [] and "outside the vault root" not in both.stdout

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers import found, run
+from helpers import found, messages, run
+
+from vaultlint.cli import main
 
 
 def lint(vault, text: str, **options):
@@ -48,9 +50,35 @@ def test_unused_suppression_is_vl002(vault):
 
 def test_unknown_code_in_suppression_is_vl003(vault):
     report = run(vault({"a.md": "[[m]] <!-- vaultlint-disable-line LK001 LK999 -->\n"}), select=["LK001", "VL"])
-    assert [(d.code, d.message) for d in report.diagnostics] == [
-        ("VL003", 'unknown rule "LK999" in suppression comment'),
+    assert [(d.code, d.severity.value, d.message) for d in report.diagnostics] == [
+        ("VL003", "error", 'unknown rule "LK999" in suppression comment (it suppresses nothing)'),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("[[missing]] %% vaultlint-disable-line LK00l %%\n", 'did you mean "LK001"?'),
+        ("%% vaultlint-disable-next-line unresolved-links %%\n[[missing]]\n", 'did you mean "unresolved-link"?'),
+        ("%% vaultlint-disable-file unresolved-links %%\n\n[[missing]]\n", 'did you mean "unresolved-link"?'),
+        ("%% vaultlint-disable LK00l %%\n\n[[missing]]\n", 'did you mean "LK001"?'),
+        ("%% vaultlint-disable-file XYZZY %%\n\n[[missing]]\n", None),
+    ],
+    ids=["line", "next-line-name", "file-name", "range", "no-guess"],
+)
+def test_a_typo_in_a_suppression_suppresses_nothing_and_fails(vault, text, hint):
+    """Reproduction of issue 8: the typo used to widen into "every rule" and the run passed."""
+    root = vault({"a.md": text})
+    report = run(root, select=["LK001", "VL"])
+    assert sorted(d.code for d in report.diagnostics) == ["LK001", "VL003"]
+    vl003 = messages(report, "VL003")[0]
+    assert vl003.severity.value == "error" and vl003.hint == hint
+    assert main(["check", "--offline", "--no-cache", "-q", str(root)]) == 1
+
+
+def test_an_enable_with_a_typo_closes_nothing(vault):
+    text = "%% vaultlint-disable LK001 %%\n[[x1]]\n%% vaultlint-enable LK00l %%\n[[x2]]\n"
+    assert lint(vault, text) == [("a.md", 3, 1, "VL003")]
 
 
 def test_a_directive_for_a_disabled_rule_is_not_unused(vault):

@@ -58,8 +58,8 @@ class Overrides:
 
 def build_options(
     paths: Sequence[Path], config_file: Path | None, overrides: Overrides
-) -> tuple[LintOptions, Settings, list[tuple[str, str]]]:
-    """``(options, settings, unknown selectors)`` for a run over ``paths``.
+) -> tuple[LintOptions, Settings]:
+    """``(options, settings)`` for a run over ``paths``.
 
     Raises :class:`~vaultlint.config.ConfigError` for an unusable config file and
     :class:`~vaultlint.selection.SelectorError` for a selector that names no rule.
@@ -67,15 +67,18 @@ def build_options(
     from .config import load_settings
     from .engine import LintOptions
     from .selection import selection_from_settings
+    from .vault import common_folder
 
     paths = tuple(paths) or (Path("."),)
-    settings = load_settings(paths[0], config_file)
-    selection, unknown = selection_from_settings(
+    # The config is looked for from the folder that holds every PATH, so that it never
+    # depends on which path comes first (a pre-commit hook passes staged files in any order).
+    settings = load_settings(common_folder(Path(os.path.abspath(path)) for path in paths), config_file)
+    selection = selection_from_settings(
         settings, list(overrides.select), list(overrides.ignore), list(overrides.extend_select)
     )
     options = LintOptions(
         paths=paths,
-        vault_root=overrides.vault_root,
+        vault_root=overrides.vault_root or settings.vault_root,
         obsidian_dir=overrides.obsidian_dir or settings.obsidian_dir,
         selection=selection,
         check_comments=overrides.check_comments or settings.check_comments,
@@ -91,12 +94,11 @@ def build_options(
         types=settings.types,
         schema=settings.schema,
         config_file=settings.source,
-        config_unknown=tuple(unknown),
         urls=settings.urls,
         allow_private_urls=overrides.allow_private_urls,
         progress=overrides.progress,
     )
-    return options, settings, unknown
+    return options, settings
 
 
 _OVERRIDE_NAMES = frozenset(item.name for item in fields(Overrides)) - {"progress"}
@@ -137,7 +139,7 @@ def lint(paths: PathLike | Sequence[PathLike] = ".", *, config: PathLike | None 
             values[key] = Path(values[key])
     listed = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     try:
-        options, _, _ = build_options(
+        options, _ = build_options(
             [Path(p) for p in listed], Path(config) if config is not None else None, Overrides(**values)
         )
     except SelectorError as error:

@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .model import Severity
 from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-from .selection import SelectorError
+from .selection import SelectorError, did_you_mean
 from .vault import VaultError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,7 +142,7 @@ def check(
         progress=sys.stderr.isatty() and not quiet,
     )
     try:
-        options, settings, _ = build_options(paths, config_file, overrides)
+        options, settings = build_options(paths, config_file, overrides)
     except (ConfigError, SelectorError) as error:
         raise UsageError(str(error)) from error
     try:
@@ -234,7 +234,7 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
         return EXIT_OK
     found = RULES_BY_CODE.get(code.upper()) or RULES_BY_NAME.get(code)
     if found is None:
-        raise UsageError(f'unknown rule "{code}" (see `vaultlint rule --all`)')
+        raise UsageError(f'unknown rule "{code}"{did_you_mean(code)} (see `vaultlint rule --all`)')
     info = rule_info(found)
     if output_format == "json":
         click.echo(json.dumps(info.to_json(), indent=2, ensure_ascii=False))
@@ -268,10 +268,11 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
 def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
     """``--fix``: write the fixes, then check again so the report shows what is left."""
     from .engine import lint
-    from .fix import plan_fixes, write_fix
+    from .fix import plan_fixes, write_fixes
 
-    plans = plan_fixes(report.diagnostics, report.vault_root)
-    written = [plan for plan in plans if write_fix(plan, report.vault_root)]
+    written, refused = write_fixes(plan_fixes(report.diagnostics, report.vault_root), report.vault_root)
+    for plan, why in refused:
+        click.echo(f"warning: {plan.path} not fixed: {why}", err=True)
     count = sum(plan.count for plan in written)
     if not quiet:
         click.echo(

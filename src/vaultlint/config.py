@@ -2,14 +2,17 @@
 
 Found from the checked folder upwards, nearest wins (in one folder
 ``.vaultlint.toml`` wins over ``pyproject.toml``); ``--config`` names one
-explicitly.  Validation is strict: an unknown key or a value of the wrong type
-is a :class:`ConfigError` naming the file, the key and what was expected, and
-the run stops with exit code 2.  A well-formed but unknown rule code is not
-fatal: it becomes a VL003 diagnostic.
+explicitly.  Validation is strict: an unknown key, a value of the wrong type, a
+file that is not UTF-8 or not TOML, or nests absurdly deep is a
+:class:`ConfigError`: one line naming the file, the key and what was expected,
+and the run stops with exit code 2.  A pyproject.toml that cannot be parsed
+counts as a config when it visibly holds ``[tool.vaultlint]``.  Unknown rule
+codes are refused too, by :mod:`vaultlint.selection` (with a "did you mean").
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -41,6 +44,17 @@ class PropertySchema:
     required: tuple[str, ...] = ()
     allowed: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
+    def applies_to_path(self, path: str) -> bool:
+        """Whether ``folder`` matches the vault path (gitignore rules; no folder matches every note)."""
+        if self.folder is None:
+            return True
+        from .globs import GlobSet
+
+        matcher = self.__dict__.get("_matcher")
+        if matcher is None:  # compiled once; a frozen dataclass can still keep a private cache
+            matcher = self.__dict__["_matcher"] = GlobSet((self.folder,))
+        return matcher.matches(path)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -59,6 +73,8 @@ class Settings:
     check_comments: bool = False
     lint_templates: bool = False
     obsidian_dir: str = ".obsidian"
+    #: The ``vault-root`` key, already made absolute against the config file's folder.
+    vault_root: Path | None = None
     types: Mapping[str, str] = field(default_factory=dict)
     schema: tuple[PropertySchema, ...] = ()
     urls: Mapping[str, Any] = field(default_factory=dict)
@@ -81,6 +97,23 @@ def _bool(value: Any) -> bool | None:
 
 def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _inside_folder(value: Any) -> str | None:
+    """A relative path that stays inside the folder it is relative to (no ``..``, not absolute)."""
+    from .vault import VaultError, check_obsidian_dir
+
+    if not isinstance(value, str):
+        return None
+    try:
+        check_obsidian_dir(value)
+    except VaultError:
+        return None
+    return value
+
+
+def _path(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() and "\0" not in value else None
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
@@ -115,7 +148,8 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "respect-obsidian-excluded": ("respect_obsidian_excluded", _bool, "true or false"),
     "check-comments": ("check_comments", _bool, "true or false"),
     "lint-templates": ("lint_templates", _bool, "true or false"),
-    "obsidian-dir": ("obsidian_dir", _string, 'a folder name such as ".obsidian"'),
+    "obsidian-dir": ("obsidian_dir", _inside_folder, 'a folder inside the vault such as ".obsidian"'),
+    "vault-root": ("vault_root", _path, "a folder path, relative to the config file"),
     "types": ("types", _table_of(_choice(PROPERTY_TYPES)), f"a table of property = one of {', '.join(PROPERTY_TYPES)}"),
 }
 
@@ -173,7 +207,28 @@ def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
         if converted is None:
             raise ConfigError(f"{source}: {key}: expected {expected}, got {value!r}")
         values[attribute] = converted
+    if "vault_root" in values:
+        values["vault_root"] = (source.parent / values["vault_root"]).resolve()
+    _check_globs(values, source)
     return Settings(**values)
+
+
+def _check_globs(values: Mapping[str, Any], source: Path) -> None:
+    """Translate every glob now, so a pattern pathspec refuses is a config error, not a crash later."""
+    from .globs import is_plain, pattern_regex
+
+    for key, patterns in (
+        ("exclude", values.get("exclude", ())),
+        ("per-file-ignores", tuple(values.get("per_file_ignores", {}))),
+        ("schema.folder", tuple(e.folder for e in values.get("schema", ()) if e.folder is not None)),
+    ):
+        for pattern in patterns:
+            if is_plain(pattern):
+                continue  # a plain path cannot be invalid; pathspec is imported only for wildcards
+            try:
+                pattern_regex(pattern)
+            except ValueError as error:  # pathspec's pattern error is a ValueError
+                raise ConfigError(f"{source}: {key}: invalid glob pattern ({error})") from None
 
 
 def _validate_urls(table: Mapping[str, Any], source: Path) -> None:
@@ -191,14 +246,51 @@ def _validate_urls(table: Mapping[str, Any], source: Path) -> None:
 # -- discovery -------------------------------------------------------------------------------
 
 
+#: A ``[tool.vaultlint]`` table (or ``tool.vaultlint.key``) written in a pyproject.toml, found
+#: without parsing it: a broken pyproject.toml meant for vaultlint is an error, not "no config".
+_MENTIONS_VAULTLINT = re.compile(
+    rb"""^[ \t]*(?:\[\[?[ \t]*)?["']?tool["']?[ \t]*\.[ \t]*["']?vaultlint\b""", re.MULTILINE
+)
+#: Nesting this deep is no config anyone writes; deeper would exhaust the parser's recursion.
+MAX_CONFIG_DEPTH = 50
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            raw = handle.read()
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ConfigError(f"{path}: not valid UTF-8 (byte {error.start}, line {line})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from error
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply (at most {MAX_CONFIG_DEPTH} levels)") from None
+    if _depth(data) > MAX_CONFIG_DEPTH:  # table headers nest without limit in the parser
+        raise ConfigError(f"{path}: nested too deeply (at most {MAX_CONFIG_DEPTH} levels)")
+    return data
+
+
+def _depth(value: Any) -> int:
+    """How deeply tables and arrays nest, without recursion (the checks after loading recurse)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_CONFIG_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def load_config_file(path: Path) -> Settings:
@@ -222,15 +314,26 @@ def find_config_file(start: Path) -> Path | None:
             candidate = candidate_folder / name
             if not candidate.is_file():
                 continue
-            if name == "pyproject.toml":
-                try:
-                    data = _read_toml(candidate)
-                except ConfigError:
-                    continue
-                if "vaultlint" not in data.get("tool", {}):
-                    continue
+            if name == "pyproject.toml" and not _holds_vaultlint_table(candidate):
+                continue
             return candidate
     return None
+
+
+def _holds_vaultlint_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml configures vaultlint; a broken one that does is a :class:`ConfigError`."""
+    try:
+        data = _read_toml(pyproject)
+    except ConfigError:
+        try:
+            raw = pyproject.read_bytes()
+        except OSError:
+            return False
+        if _MENTIONS_VAULTLINT.search(raw):
+            raise  # meant for vaultlint: say why it cannot be used
+        return False  # someone else's broken file
+    tool = data.get("tool", {})
+    return isinstance(tool, dict) and "vaultlint" in tool
 
 
 def load_settings(start: Path, explicit: Path | None) -> Settings:
@@ -246,7 +349,7 @@ def describe(settings: Settings) -> str:
     """The effective settings as TOML, for ``vaultlint config``."""
     lines = [f"# from {settings.source}" if settings.source else "# no config file found: defaults"]
     for item in fields(Settings):
-        if item.name in ("source", "schema", "urls"):
+        if item.name in ("source", "schema", "urls") or (item.name == "vault_root" and settings.vault_root is None):
             continue
         key = next((k for k, (attribute, _, _) in _KEYS.items() if attribute == item.name), item.name)
         lines.append(f"{key} = {_toml(getattr(settings, item.name))}")
@@ -263,6 +366,8 @@ def describe(settings: Settings) -> str:
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, Path):
+        value = str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

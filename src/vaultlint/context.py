@@ -7,7 +7,6 @@ heading and block links point at.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import posixpath
 from collections.abc import Mapping
@@ -74,7 +73,7 @@ class LintContext:
         allowed: dict[str, tuple[Any, ...]] = {}
         tags: set[str] | None = None
         for entry in self.schema:
-            if entry.folder is not None and not fnmatch.fnmatch(note.path, entry.folder):
+            if not entry.applies_to_path(note.path):
                 continue
             if entry.tag is not None:
                 tags = note_tags(note) if tags is None else tags

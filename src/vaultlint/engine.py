@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import gc
 import hashlib
 import os
@@ -17,11 +17,26 @@ from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
 from .config import PropertySchema
 from .context import LintContext
+from .globs import GlobSet
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .rules import RULES_BY_CODE, Rule, Scope
-from .selection import Selection
-from .vault import Vault, VaultError, find_vault_root, is_source, is_user_ignored, nfc, scan_vault
+from .selection import Selection, closest_rule
+from .vault import (
+    Argument,
+    Vault,
+    VaultError,
+    check_obsidian_dir,
+    common_folder,
+    find_git_root,
+    find_vault_root,
+    is_inside,
+    is_source,
+    is_user_ignored,
+    nfc,
+    resolve_argument,
+    scan_vault,
+)
 
 CACHE_FOLDER = ".vaultlint-cache"
 
@@ -54,9 +69,8 @@ class LintOptions:
     types: Mapping[str, str] = field(default_factory=dict)
     #: The config's ``[[schema]]`` entries.
     schema: tuple[PropertySchema, ...] = ()
-    #: The config file, and the selectors in it that name no rule (VL003).
+    #: The config file, if any.
     config_file: Path | None = None
-    config_unknown: tuple[tuple[str, str], ...] = ()
     #: The config's ``[urls]`` table (validated by the URL checker).
     urls: Mapping[str, Any] = field(default_factory=dict)
     #: Fetch loopback, private and link-local addresses too.
@@ -75,34 +89,59 @@ class Report:
     url_summary: str | None = None
 
 
-def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
-    """The vault root: ``--vault-root``, else the nearest folder with the config folder,
-    else the config file's folder, else the given folder (DESIGN.md §1)."""
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise VaultError(f"path does not exist: {path}")
-    first = paths[0].resolve()
-    start = first if first.is_dir() else first.parent
+@dataclass(frozen=True)
+class Location:
+    """Where one run works: the vault root and every PATH, resolved once, all inside the root."""
+
+    root: Path
+    arguments: tuple[Argument, ...]
+
+
+def locate(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Location:
+    """The vault root, the same for every path of a run whatever their order (DESIGN.md §1):
+
+    1. ``--vault-root`` (or the config's ``vault-root``, which the CLI passes here);
+    2. the nearest folder, from the paths' common folder upwards, holding the Obsidian config folder;
+    3. the config file's folder, when it holds every path;
+    4. folders given: their common folder; files given (the pre-commit case): the git
+       work tree around them, else their common folder.
+
+    A PATH that leads out of the root (a symlink to elsewhere) is a :class:`VaultError`.
+    """
+    check_obsidian_dir(obsidian_dir)
+    arguments = tuple(resolve_argument(path) for path in paths)
+    # Looked for from where the user points, not from where symlinks lead: a link out of the
+    # vault must not make its target's folder the root.
+    common = common_folder(a.place for a in arguments)
     if vault_root is not None:
         if not vault_root.is_dir():
             raise VaultError(f"vault root is not a folder: {vault_root}")
-        root = vault_root.resolve()
+        found = Path(os.path.abspath(vault_root))
     else:
-        root = find_vault_root(start, obsidian_dir) or (config_folder.resolve() if config_folder else start)
-    for path in paths:
-        resolved = path.resolve()
-        if resolved != root and root not in resolved.parents:
-            raise VaultError(f"path {path} is outside the vault root {root}")
-    return root
+        config_root = config_folder.resolve() if config_folder is not None else None
+        only_folders = all(a.target.is_dir() for a in arguments)
+        found = (
+            find_vault_root(common, obsidian_dir)
+            or (config_root if config_root is not None and is_inside(common.resolve(), config_root) else None)
+            or (common if only_folders else find_git_root(common) or common)
+        )
+    root = found.resolve()
+    for argument in arguments:
+        if not is_inside(argument.target, root):
+            if is_inside(argument.place, found):  # inside as written: a symlink on the way leads out
+                raise VaultError(f"path {argument.given} leads out of the vault root {root} (to {argument.target})")
+            raise VaultError(f"path {argument.given} is outside the vault root {root}")
+    return Location(root, arguments)
 
 
-def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list[str]:
+def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
+    """The vault root alone (see :func:`locate`)."""
+    return locate(paths, vault_root, obsidian_dir, config_folder).root
+
+
+def _in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[str]:
     """Vault paths of the notes to report on."""
-    root = vault.root
-    prefixes: list[str] = []
-    for path in paths:
-        relative = nfc(os.path.relpath(path.resolve(), root).replace(os.sep, "/"))
-        prefixes.append("" if relative == "." else relative)
+    prefixes = _prefixes(vault.root, targets)
     if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
@@ -112,10 +151,9 @@ def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list
     return sorted(f.path for f in candidates if is_source(f.path) and not _excluded(vault, f.path, options))
 
 
-def _files_in_scope(vault: Vault, options: LintOptions) -> tuple[str, ...]:
+def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
     """Vault paths of every file to report on, attachments included (the file-name rules)."""
-    prefixes = [nfc(os.path.relpath(p.resolve(), vault.root).replace(os.sep, "/")) for p in options.paths]
-    prefixes = ["" if p == "." else p for p in prefixes]
+    prefixes = _prefixes(vault.root, targets)
     if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
         candidates = list(dict.fromkeys(prefixes))
     else:
@@ -125,6 +163,28 @@ def _files_in_scope(vault: Vault, options: LintOptions) -> tuple[str, ...]:
     return tuple(path for path in candidates if not _excluded(vault, path, options))
 
 
+def _prefixes(root: Path, targets: Sequence[Path]) -> list[str]:
+    """Each (resolved) PATH as a vault path; "" for the root itself."""
+    relatives = (nfc(os.path.relpath(target, root).replace(os.sep, "/")) for target in targets)
+    return ["" if relative == "." else relative for relative in relatives]
+
+
+def _unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[Diagnostic]:
+    """VL001 for the folders inside PATHS that the walk could not enter (too long, no permission)."""
+    rule = RULES_BY_CODE["VL001"]
+    selection = options.selection
+    if not vault.unreadable or not selection.enabled(rule):
+        return []
+    prefixes = _prefixes(vault.root, targets)
+    return [
+        _diagnostic(rule, selection, path, Violation(Span(1, 1, 1, 1), reason))
+        for path, reason in vault.unreadable
+        if any(p == "" or path == p or path.startswith(p + "/") for p in prefixes)
+        and not _excluded(vault, path + "/", options)
+        and not selection.ignored_in(rule.code, path)
+    ]
+
+
 def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
     if not options.lint_templates and vault.in_template_folder(path):
         return True
@@ -132,7 +192,13 @@ def _excluded(vault: Vault, path: str, options: LintOptions) -> bool:
         return True
     if options.respect_obsidian_excluded and is_user_ignored(path, vault.obsidian.user_ignore_filters):
         return True
-    return any(fnmatch.fnmatch(path, pattern) for pattern in options.exclude)
+    return _exclude_set(options.exclude).matches(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _exclude_set(patterns: tuple[str, ...]) -> GlobSet:
+    """The ``exclude`` globs, compiled once per run (gitignore rules, see globs.py)."""
+    return GlobSet(patterns)
 
 
 #: Below this many notes in scope, checking is cheaper than validating cached results.
@@ -140,9 +206,11 @@ RESULTS_CACHE_MIN = 50
 
 
 def lint(options: LintOptions) -> Report:
-    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    root = location.root
     vault = scan_vault(root, options.obsidian_dir)
-    scope = _in_scope(vault, options.paths, options)
+    targets = [argument.target for argument in location.arguments]
+    scope = _in_scope(vault, targets, options)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -155,7 +223,7 @@ def lint(options: LintOptions) -> Report:
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema)
         world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
-        diagnostics: list[Diagnostic] = []
+        diagnostics: list[Diagnostic] = _unreadable_in_scope(vault, targets, options)
         fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
         for path in scope:
             cached = _cached_results(loader, path, world)
@@ -168,14 +236,13 @@ def lint(options: LintOptions) -> Report:
             if world is not None and path in loader.hashes:
                 deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
                 fresh_results[path] = (world, cache_dumps(found) if found else b"", deps)
-        diagnostics.extend(_check_vault(scope, context, options))
+        diagnostics.extend(_check_vault(scope, targets, context, options))
         loader.flush(fresh_results, warnings)
         url_summary = None
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
             found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
             diagnostics.extend(found)
-        diagnostics.extend(_config_diagnostics(options, root))
         diagnostics.sort(key=lambda d: d.sort_key)
         return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
     finally:
@@ -203,7 +270,9 @@ def _check_note(path: str, loaded: Note | str, context: LintContext, options: Li
     return _suppress(found, loaded, rules)
 
 
-def _check_vault(scope: list[str], context: LintContext, options: LintOptions) -> list[Diagnostic]:
+def _check_vault(
+    scope: list[str], targets: Sequence[Path], context: LintContext, options: LintOptions
+) -> list[Diagnostic]:
     """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on."""
     from .rules._vault import VaultView
 
@@ -213,7 +282,7 @@ def _check_vault(scope: list[str], context: LintContext, options: LintOptions) -
         return []
     context.loader.preload_summaries()
     notes = tuple(p for p in scope if p.lower().endswith(".md"))
-    view = VaultView(context, notes, _files_in_scope(context.vault, options))
+    view = VaultView(context, notes, _files_in_scope(context.vault, targets, options))
     by_path: dict[str, list[Diagnostic]] = {}
     for rule in rules:
         assert rule.check is not None
@@ -281,33 +350,16 @@ def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Di
             )
     if "VL003" in enabled:
         for directive, word in outcome.unknown:
-            kept.append(_make("VL003", note.path, directive.span, f'unknown rule "{word}" in suppression comment'))
+            guess = closest_rule(word)
+            hint = f'did you mean "{guess}"?' if guess else None
+            message = f'unknown rule "{word}" in suppression comment (it suppresses nothing)'
+            kept.append(_make("VL003", note.path, directive.span, message, hint))
     return kept
 
 
 def _make(code: str, path: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
     rule = RULES_BY_CODE[code]
     return Diagnostic(code, rule.name, rule.severity, path, span, message, hint)
-
-
-def _config_diagnostics(options: LintOptions, root: Path) -> list[Diagnostic]:
-    """VL003 for selectors in the config file that name no rule, at the line that holds them."""
-    if not options.config_unknown or options.config_file is None:
-        return []
-    if not options.selection.enabled(RULES_BY_CODE["VL003"]):
-        return []
-    try:
-        lines = options.config_file.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    path = os.path.relpath(options.config_file, root).replace(os.sep, "/")
-    result = []
-    for selector, key in options.config_unknown:
-        line = next((i + 1 for i, text in enumerate(lines) if selector in text), 1)
-        column = lines[line - 1].find(selector) + 1 if lines else 1
-        span = Span(line, max(column, 1), line, max(column, 1) + len(selector))
-        result.append(_make("VL003", path, span, f'unknown rule "{selector}" in config key "{key}"'))
-    return result
 
 
 def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:

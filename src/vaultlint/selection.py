@@ -4,14 +4,19 @@ Selectors are codes (``LK001``), prefixes (``LK``, ``LK00``), names
 (``unresolved-link``) or ``ALL``.  As in flake8 and ruff, the most specific
 selector wins: a longer prefix beats a shorter one; at equal length ``ignore``
 beats ``select``.
+
+An unknown selector is an error wherever it is written (command line, config):
+a typo must never quietly widen or narrow what runs.  The error names the
+closest rule as a hint.
 """
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
+from .globs import GlobTable
 from .model import Severity
 from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME, Rule
 
@@ -20,6 +25,7 @@ class SelectorError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)  # pure, and a config may repeat the same few codes thousands of times
 def normalize_selector(selector: str) -> str:
     """A selector as a code prefix; names become their code.  Raises on unknown selectors."""
     text = selector.strip()
@@ -30,7 +36,27 @@ def normalize_selector(selector: str) -> str:
     upper = text.upper()
     if any(code.startswith(upper) for code in RULES_BY_CODE):
         return upper
-    raise SelectorError(f'unknown rule or prefix "{selector}" (see `vaultlint rule --all`)')
+    raise SelectorError(f'unknown rule or prefix "{selector}"{did_you_mean(text)}')
+
+
+def closest_rule(word: str) -> str | None:
+    """The code or name that ``word`` most likely meant to say, if any is close."""
+    from rapidfuzz import fuzz, process, utils  # only on the error path: keeps start-up lean
+
+    if len(word) <= 6 and "-" not in word:  # code-like: "LK01", "LK00l"; names are longer
+        choices = list(RULES_BY_CODE)
+        query = word.upper()
+    else:
+        choices = list(RULES_BY_NAME)
+        query = word.lower()
+    best = process.extractOne(query, choices, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=60)
+    return best[0] if best else None
+
+
+def did_you_mean(word: str) -> str:
+    """'; did you mean "X"?' for the closest rule, else a pointer to the list of rules."""
+    guess = closest_rule(word)
+    return f'; did you mean "{guess}"?' if guess else " (see `vaultlint rule --all`)"
 
 
 def _specificity(code: str, selectors: Iterable[str]) -> int:
@@ -43,14 +69,18 @@ class Selection:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
-    #: Glob (vault-relative path) -> code prefixes not reported in matching notes.
+    #: Glob (vault-relative path, gitignore rules) -> code prefixes not reported in matching notes.
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @cached_property
+    def _per_file_table(self) -> GlobTable[tuple[str, ...]]:
+        # Compiled once per run; each path is matched once, whatever the number of rules.
+        return GlobTable(self.per_file_ignores.items())
+
     def ignored_in(self, code: str, path: str) -> bool:
-        return any(
-            fnmatch.fnmatch(path, pattern) and any(code.startswith(prefix) for prefix in prefixes)
-            for pattern, prefixes in self.per_file_ignores.items()
-        )
+        if not self.per_file_ignores:
+            return False
+        return any(code.startswith(prefix) for prefixes in self._per_file_table.matching(path) for prefix in prefixes)
 
     def enabled(self, rule: Rule) -> bool:
         code = rule.code
@@ -86,43 +116,31 @@ def build_selection(
     )
 
 
-def known_selectors(selectors: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Split selectors into the known ones and the unknown ones (for VL003)."""
-    known, unknown = [], []
-    for selector in selectors:
-        try:
-            normalize_selector(selector)
-        except SelectorError:
-            unknown.append(selector)
-        else:
-            known.append(selector)
-    return known, unknown
-
-
 def selection_from_settings(
     settings: object, cli_select: list[str], cli_ignore: list[str], cli_extend: list[str]
-) -> tuple[Selection, list[tuple[str, str]]]:
+) -> Selection:
     """Combine the config file with command-line options.
 
     ``--select`` replaces the config's ``select``; ``--ignore`` and
-    ``--extend-select`` add to it.  Unknown codes in the config are dropped and
-    returned as ``(selector, config key)`` pairs for VL003; unknown codes on the
-    command line raise :class:`SelectorError` (a usage error).
+    ``--extend-select`` add to it.  An unknown selector raises
+    :class:`SelectorError`; one from the config names the file and the key.
     """
-    unknown: list[tuple[str, str]] = []
+    source = getattr(settings, "source", None)
 
     def from_config(values: Iterable[str], key: str) -> list[str]:
-        known, bad = known_selectors(values)
-        unknown.extend((b, key) for b in bad)
-        return known
+        for value in values:
+            try:
+                normalize_selector(value)
+            except SelectorError as error:
+                raise SelectorError(f"{source}: {key}: {error}" if source else f"{key}: {error}") from None
+        return list(values)
 
     select = cli_select or from_config(settings.select, "select")  # type: ignore[attr-defined]
     ignore = from_config(settings.ignore, "ignore") + cli_ignore  # type: ignore[attr-defined]
     extend = from_config(settings.extend_select, "extend-select") + cli_extend  # type: ignore[attr-defined]
     severity: dict[str, Severity] = {}
     for selector, level in settings.severity.items():  # type: ignore[attr-defined]
-        if not from_config([selector], "severity"):
-            continue
+        from_config([selector], "severity")
         if level == "off":
             ignore.append(selector)
             continue
@@ -134,4 +152,4 @@ def selection_from_settings(
         pattern: from_config(codes, "per-file-ignores")
         for pattern, codes in settings.per_file_ignores.items()  # type: ignore[attr-defined]
     }
-    return build_selection(select, ignore, extend, severity, per_file), unknown
+    return build_selection(select, ignore, extend, severity, per_file)

@@ -7,7 +7,8 @@
 - ``vaultlint-disable-file [CODES]``: the whole note.
 
 CODES are codes, prefixes or names, separated by spaces or commas; none means
-every rule.  Directives are read only from real comments: one inside a code
+every rule.  A word that names no rule suppresses nothing (and is VL003): a
+typo such as ``LK00l`` must not widen into "every rule".  Directives are read only from real comments: one inside a code
 block is text.  This module is pure: the engine calls :func:`apply` once per
 note, after the rules, so no rule ever sees a directive.
 """
@@ -31,12 +32,17 @@ _SEPARATORS = re.compile(r"[\s,]+")
 @dataclass(frozen=True)
 class Directive:
     kind: str
-    #: Normalised code prefixes; empty means every rule.
+    #: Normalised code prefixes; none (and no unknown words either) means every rule.
     codes: tuple[str, ...]
     #: Where the comment is, for VL002 and VL003.
     span: Span
     #: Selectors written that name no rule (VL003).
     unknown: tuple[str, ...] = ()
+
+    @property
+    def names_every_rule(self) -> bool:
+        """Written without codes.  Only unknown words means no rule at all, never every rule."""
+        return not self.codes and not self.unknown
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,8 @@ class Region:
         line = diagnostic.span.line
         if line < self.first_line or (self.last_line and line > self.last_line):
             return False
-        codes = self.directive.codes
-        return not codes or any(diagnostic.code.startswith(code) for code in codes)
+        directive = self.directive
+        return directive.names_every_rule or any(diagnostic.code.startswith(code) for code in directive.codes)
 
 
 def directives(note: Note) -> list[Directive]:
@@ -83,10 +89,10 @@ def regions(found: Sequence[Directive]) -> list[Region]:
             result.append(Region(directive, 1, 0))
         elif directive.kind == "disable":
             open_ranges.append(directive)
-        else:  # enable: closes the ranges it names (all of them when it names none)
+        else:  # enable: closes the ranges it names (all of them when written without codes)
             still_open = []
             for opened in open_ranges:
-                if not directive.codes or set(opened.codes) & set(directive.codes) or not opened.codes:
+                if directive.names_every_rule or set(opened.codes) & set(directive.codes) or opened.names_every_rule:
                     result.append(Region(opened, opened.span.line, span.line))
                 else:
                     still_open.append(opened)

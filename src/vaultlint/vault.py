@@ -8,6 +8,7 @@ implementation of Obsidian's ``getLinkpathDest`` (OBSIDIAN.md §2.1).
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -263,6 +264,8 @@ class Vault:
     by_path: dict[str, VaultFile]
     #: Obsidian config folders below the root (``Other/.obsidian``): vaults inside the vault (FN004).
     nested_vaults: tuple[str, ...] = ()
+    #: Folders (and entries) the walk could not enter, with why: reported as VL001, never skipped silently.
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     @property
     def notes(self) -> list[VaultFile]:
@@ -271,6 +274,54 @@ class Vault:
     def in_template_folder(self, path: str) -> bool:
         lower = path.lower()
         return any(lower.startswith(folder.lower() + "/") for folder in self.obsidian.template_folders)
+
+
+def check_obsidian_dir(name: str) -> None:
+    """The config folder's name must keep it inside the vault (no ``..``, not absolute)."""
+    parts = name.replace("\\", "/").split("/")
+    if not name.strip() or os.path.isabs(name) or name.startswith("\\") or ".." in parts or "\0" in name:
+        raise VaultError(f'obsidian-dir must be a folder inside the vault such as ".obsidian", not {name!r}')
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One PATH of the command line, resolved once."""
+
+    given: Path
+    #: Where the user points: absolute, symlinks not followed (the vault root is looked for from here).
+    place: Path
+    #: What it is: every symlink followed (this must be inside the vault root).
+    target: Path
+
+
+def resolve_argument(path: Path) -> Argument:
+    """Resolve a PATH once; a missing path or a symlink that leads nowhere is a :class:`VaultError`."""
+    if not path.exists() and not path.is_symlink():
+        raise VaultError(f"path does not exist: {path}")
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except (OSError, RuntimeError):
+        raise VaultError(f"path {path} is a symbolic link that leads nowhere") from None
+    return Argument(path, Path(os.path.abspath(path)), target)
+
+
+def common_folder(places: Iterable[Path]) -> Path:
+    """The nearest folder that holds every one of ``places`` (a folder holds itself)."""
+    folders = [str(p) if p.is_dir() and not p.is_symlink() else str(p.parent) for p in places]
+    return Path(os.path.commonpath(folders))
+
+
+def find_git_root(start: Path) -> Path | None:
+    """The git work tree around ``start``: the nearest folder holding ``.git`` (a folder, or a file
+    in worktrees and submodules).  Walking up is enough and costs no ``git`` process."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def find_vault_root(start: Path, obsidian_dir: str) -> Path | None:
@@ -292,6 +343,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
     files: list[VaultFile] = []
     gitignore_folders: list[str] = []
     nested_vaults: list[str] = []
+    unreadable: list[tuple[str, str]] = []
     if (root / ".gitignore").is_file():
         gitignore_folders.append("")
     stack: list[tuple[str, str]] = [(str(root), "")]
@@ -299,7 +351,10 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
         folder, relative = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as error:
+            if not relative:
+                raise VaultError(f"cannot read the vault root {root}: {error.strerror or error}") from None
+            unreadable.append((nfc(relative), _walk_problem(error, "folder")))
             continue
         for entry in entries:
             name = entry.name
@@ -319,7 +374,8 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, child))
                     continue
-            except OSError:
+            except OSError as error:
+                unreadable.append((nfc(child), _walk_problem(error, "entry")))
                 continue
             files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
     files.sort(key=lambda f: f.path)
@@ -332,7 +388,16 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
         gitignore=GitIgnore.load(root, gitignore_folders),
         by_path={f.path: f for f in files},
         nested_vaults=tuple(sorted(nested_vaults)),
+        unreadable=tuple(sorted(unreadable)),
     )
+
+
+def _walk_problem(error: OSError, what: str) -> str:
+    """Why the walk could not look into a folder (or at an entry), in words for the user."""
+    consequence = "; the notes in it are not checked" if what == "folder" else ""
+    if error.errno == errno.ENAMETOOLONG:
+        return f"{what} path is longer than the system allows (PATH_MAX){consequence}"
+    return f"cannot read {what}: {error.strerror or error}{consequence}"
 
 
 def _symlink_stays_inside(path: str, real_root: str) -> bool:

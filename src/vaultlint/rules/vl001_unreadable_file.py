@@ -5,13 +5,17 @@ valid UTF-8, are binary (many NUL bytes, as in UTF-16 text; a few NULs pasted
 into a note are fine), cannot be opened, are not regular files, or are larger
 than the size limit (10 MB).  The file still exists as a link target.
 
+It also reports a folder vaultlint could not look into: one it has no
+permission to read, or one whose path is longer than the system allows.  The
+notes inside are not checked, and links to them are reported as unresolved.
+
 **Why it matters**: vaultlint cannot check what it cannot read, and Obsidian
 shows such files garbled or not at all.
 
 **Example**: a ``.md`` file saved in Latin-1 by another editor.
 
 **How to fix**: re-save the file as UTF-8, or rename a non-note file so it does
-not end in ``.md``.
+not end in ``.md``; give the folder read permission, or shorten its path.
 """
 
 from __future__ import annotations
