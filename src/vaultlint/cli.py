@@ -234,7 +234,7 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
         return EXIT_OK
     found = RULES_BY_CODE.get(code.upper()) or RULES_BY_NAME.get(code)
     if found is None:
-        raise UsageError(f'unknown rule "{code}"{did_you_mean(code)} (see `vaultlint rule --all`)')
+        raise UsageError(f'unknown rule "{code}"{did_you_mean(code)}')
     info = rule_info(found)
     if output_format == "json":
         click.echo(json.dumps(info.to_json(), indent=2, ensure_ascii=False))
