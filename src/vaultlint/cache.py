@@ -189,8 +189,26 @@ def refusal(cache_dir: Path) -> str | None:
 def _git_tracked(folder: Path) -> str | None:
     """A file in ``folder`` that git tracks, if ``folder`` is inside a git work tree."""
     resolved = folder.resolve()
-    if not any((candidate / ".git").exists() for candidate in (resolved, *resolved.parents)):
+    marker = next((c / ".git" for c in (resolved, *resolved.parents) if (c / ".git").exists()), None)
+    if marker is None:
         return None  # not in a work tree: nothing to ask git (and no subprocess to pay for)
+    try:
+        index = os.stat(marker / "index")
+        version: tuple[int, int] | None = (index.st_size, index.st_mtime_ns)
+    except OSError:
+        version = None
+    if version is None:
+        return _ask_git(str(resolved))
+    # The notes cache and the URL cache ask about the same folder: once per version of the index.
+    return _ask_git_memo(str(resolved), version)
+
+
+@functools.lru_cache(maxsize=8)
+def _ask_git_memo(folder: str, index_version: tuple[int, int]) -> str | None:
+    return _ask_git(folder)
+
+
+def _ask_git(resolved: str) -> str | None:
     try:
         done = subprocess.run(
             # Never let the repository's own config run a command (fsmonitor), and answer for
