@@ -372,6 +372,11 @@ class NoteCache:
         if refused:
             warnings.append(f"cache disabled: {refused}")
             return None
+        if cache_dir.is_dir() and not os.access(cache_dir, os.W_OK):
+            # A read-only vault (a mount, a checkout for reading): SQLite could read the
+            # cache but never record what changed, so it is off, with one warning.
+            warnings.append(f"cache disabled: {cache_dir} is read-only")
+            return None
         try:
             prepare_cache_dir(cache_dir)
         except OSError as error:

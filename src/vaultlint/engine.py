@@ -136,13 +136,15 @@ def lint(options: LintOptions) -> Report:
     gc.disable()  # millions of acyclic objects: the collector only costs time here
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
-        loader.preload(scope)
-        types = {**vault.obsidian.property_types, **options.types}
-        context = LintContext(vault, loader, types, options.schema)
-        world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
         diagnostics: list[Diagnostic] = []
         fresh_results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {}
         try:
+            loader.preload(scope)
+            types = {**vault.obsidian.property_types, **options.types}
+            context = LintContext(vault, loader, types, options.schema)
+            world = (
+                _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
+            )
             for path in scope:
                 cached = _cached_results(loader, path, world)
                 if cached is not None:
@@ -170,6 +172,8 @@ def lint(options: LintOptions) -> Report:
         diagnostics.sort(key=lambda d: d.sort_key)
         return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
     finally:
+        if cache is not None:
+            cache.close()
         if collecting:
             gc.enable()
 
