@@ -300,3 +300,72 @@ def test_an_empty_gitignore_left_by_an_older_run_is_repaired(vault):
     (cache / ".gitignore").write_text("")
     assert codes(vault) == EXPECTED
     assert (cache / ".gitignore").read_text() == GITIGNORE_TEXT
+
+
+# -- portability ---------------------------------------------------------------------------------
+
+NO_PARSE_RUN = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, sys.argv[1])  # vaultlint from another install path
+    import vaultlint.syntax.note as note
+
+    def no_parse(path, text):
+        raise SystemExit(f"parsed {path}: the restored cache was not used")
+
+    note.parse_note = no_parse  # the timing-free signal: any parse fails the run
+    from vaultlint.cli import main
+    sys.exit(main(["check", "--offline", "--output-format", "json", "--jobs", "1", "."]))
+    """
+)
+
+
+def test_a_cache_restored_elsewhere_is_warm(tmp_path):
+    """Other vault path, other HOME, other install path of vaultlint: same diagnostics, nothing parsed."""
+    files = {
+        f"n{index:02}.md": f"# N{index}\n[[n{index + 1:02}]] [[missing {index % 7}]] #tag{index % 3}\n"
+        for index in range(60)
+    }
+    files["n00.md"] = "---\naliases: [first]\ntags: [x, 3]\n---\n# N0\n[[n01#N1]] [[n01#Nope]]\n"
+    original = write_vault(tmp_path / "original", files)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    first = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "--offline", "--output-format", "json", "."],
+        cwd=original,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert first.returncode == 1 and first.stderr == "", first.stderr
+    restored = tmp_path / "ci" / "checkout"
+    shutil.copytree(original, restored)  # what a CI cache restore looks like: same bytes, new inodes
+    install = tmp_path / "other-venv" / "site-packages"
+    shutil.copytree(REPO / "src" / "vaultlint", install / "vaultlint", ignore=shutil.ignore_patterns("__pycache__"))
+    home = tmp_path / "other-home"
+    home.mkdir()
+    other_env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "XDG_CACHE_HOME", "HOME")}
+    other_env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
+    second = subprocess.run(
+        [sys.executable, "-c", NO_PARSE_RUN, str(install)],
+        cwd=restored,
+        capture_output=True,
+        text=True,
+        env=other_env,
+        timeout=120,
+    )
+    assert second.stderr == "" and second.returncode == 1, second.stderr
+    assert second.stdout == first.stdout
+    assert "vaultlint" not in {p.name for p in (home / ".cache").glob("*")} if (home / ".cache").exists() else True
+
+
+def test_clean_leaves_a_symlinked_cache_folder_alone(vault, tmp_path, capsys):
+    from vaultlint.cli import main
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.sqlite3").write_bytes(b"not ours")
+    (vault / ".vaultlint-cache").symlink_to(elsewhere, target_is_directory=True)
+    assert main(["clean", str(vault)]) == 2
+    assert "symlink" in capsys.readouterr().err
+    assert (elsewhere / "notes.sqlite3").read_bytes() == b"not ours"

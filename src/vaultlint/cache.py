@@ -106,20 +106,26 @@ def content_hash(data: bytes) -> str:
 def code_fingerprint() -> str:
     """Changes whenever the code that produced a row may produce a different one.
 
-    vaultlint's version, the versions of its dependencies, the shape of the
-    stored data, and, for a development checkout (an editable install, or no
-    install at all), the text of vaultlint's own source files.  Read lazily:
-    only runs with a cache pay for the package metadata.
+    vaultlint's version and the text of its source files (so a development
+    checkout never reuses rows of older code; about a millisecond), the
+    versions of its dependencies from their package metadata, and the shape of
+    the stored data.  Nothing about where or when anything was installed, so
+    the pre-commit environment, a venv and another machine share one cache.
+    Computed lazily: only runs with a cache pay for the package metadata.
     """
     digest = hashlib.blake2b(digest_size=16)
     for part in (f"schema {SCHEMA}", f"vaultlint {__version__}", *_dependency_versions(), _data_shapes()):
         digest.update(part.encode())
         digest.update(b"\0")
-    if _is_development_checkout():
-        package = Path(__file__).resolve().parent
-        for path in sorted(package.rglob("*.py")):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(names):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).replace(os.sep, "/").encode())
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
     return digest.hexdigest()
 
 
@@ -143,19 +149,6 @@ def _dependency_versions() -> list[str]:
         except metadata.PackageNotFoundError:
             found.append(f"{name.lower()} absent")
     return sorted(found)
-
-
-def _is_development_checkout() -> bool:
-    import importlib.metadata as metadata
-    import json
-
-    try:
-        direct = json.loads(metadata.distribution("vaultlint").read_text("direct_url.json") or "{}")
-    except metadata.PackageNotFoundError:
-        return True
-    except ValueError:
-        return False
-    return isinstance(direct, dict) and bool((direct.get("dir_info") or {}).get("editable"))
 
 
 def _data_shapes() -> str:

@@ -213,6 +213,8 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
         except VaultError as error:
             raise UsageError(str(error)) from error
         cache_dir = root / CACHE_FOLDER
+    if cache_dir.is_symlink():  # emptying it would delete files somewhere else
+        raise UsageError(f"{cache_dir} is a symlink, not a cache folder; left alone")
     removed = clear(cache_dir)
     click.echo(f"removed {len(removed)} cache file{'s' if len(removed) != 1 else ''} from {cache_dir}")
     return EXIT_OK
