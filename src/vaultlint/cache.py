@@ -49,7 +49,6 @@ import functools
 import hashlib
 import os
 import sqlite3
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -202,6 +201,8 @@ def _ask_git_memo(folder: str, index_version: tuple[int, int]) -> str | None:
 
 
 def _ask_git(resolved: str) -> str | None:
+    import subprocess  # only for caches inside a git work tree
+
     try:
         done = subprocess.run(
             # Never let the repository's own config run a command (fsmonitor), and answer for
