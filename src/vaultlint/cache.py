@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import time
@@ -56,7 +57,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
-from .datacodec import DecodeError, EncodeError, schema_fingerprint
+from .datacodec import DecodeError, EncodeError
 from .datacodec import dumps as data_dumps
 from .datacodec import loads as data_loads
 from .model import Diagnostic, Note, NoteSummary, VaultAggregate
@@ -72,6 +73,7 @@ RACY_NS = 2_000_000_000
 _DEPS = tuple[tuple[str, str], ...]
 _RESULTS = tuple[Diagnostic, ...]
 _AGGREGATE = tuple[str, dict[str, dict[str, int]], dict[str, str]]
+_VERSIONS = tuple[str, tuple[str, ...]]
 
 
 class FileState(NamedTuple):
@@ -105,15 +107,14 @@ def content_hash(data: bytes) -> str:
 def code_fingerprint() -> str:
     """Changes whenever the code that produced a row may produce a different one.
 
-    vaultlint's version and the text of its source files (so a development
-    checkout never reuses rows of older code; about a millisecond), the
-    versions of its dependencies from their package metadata, and the shape of
-    the stored data.  Nothing about where or when anything was installed, so
-    the pre-commit environment, a venv and another machine share one cache.
-    Computed lazily: only runs with a cache pay for the package metadata.
+    vaultlint's version and the text of its source files (the model's shapes
+    included, so a development checkout never reuses rows of older code; about
+    a millisecond), and the versions of its dependencies from their package
+    metadata.  Nothing about where or when anything was installed, so the
+    pre-commit environment, a venv and another machine share one cache.
     """
     digest = hashlib.blake2b(digest_size=16)
-    for part in (f"schema {SCHEMA}", f"vaultlint {__version__}", *_dependency_versions(), _data_shapes()):
+    for part in (f"schema {SCHEMA}", f"vaultlint {__version__}", *dependency_versions()):
         digest.update(part.encode())
         digest.update(b"\0")
     package = os.path.dirname(os.path.abspath(__file__))
@@ -128,8 +129,38 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _dependency_versions() -> list[str]:
-    import importlib.metadata as metadata  # here: costs ~15 ms of imports, paid only with a cache
+#: Dependency versions by :func:`environment_signature`, seeded from the cache's own record.
+_known_versions: dict[str, tuple[str, ...]] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def environment_signature() -> str:
+    """Which Python and which package folders (with their change times) this process sees.
+
+    Only a shortcut to the package metadata, never part of the cache key:
+    installing, removing or upgrading a package changes its folder's time, so
+    an unchanged signature means unchanged versions.  Reading the metadata
+    costs 25-90 ms (``importlib.metadata`` and its imports), a sixth of a warm
+    pre-commit run; this costs a few ``stat`` calls.
+    """
+    import sys
+
+    parts = [sys.version]
+    for entry in sys.path:
+        try:
+            parts.append(f"{entry}\0{os.stat(entry or '.').st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}\0-")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def dependency_versions() -> tuple[str, ...]:
+    """``name version`` of each of vaultlint's dependencies, from their package metadata."""
+    signature = environment_signature()
+    known = _known_versions.get(signature)
+    if known is not None:
+        return known
+    import importlib.metadata as metadata
 
     try:
         requirements = metadata.requires("vaultlint") or []
@@ -139,19 +170,15 @@ def _dependency_versions() -> list[str]:
     for requirement in requirements:
         if "extra ==" in requirement:
             continue
-        name = requirement.split(";")[0].strip()
-        name = name.split("[")[0]
+        name = requirement.split(";")[0].strip().split("[")[0]
         for stop in "<>=!~ (":
             name = name.split(stop)[0]
         try:
             found.append(f"{name.lower()} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             found.append(f"{name.lower()} absent")
-    return sorted(found)
-
-
-def _data_shapes() -> str:
-    return schema_fingerprint(Note, NoteSummary, Diagnostic, _DEPS, _AGGREGATE)
+    _known_versions[signature] = result = tuple(sorted(found))
+    return result
 
 
 # -- guarding the folder ------------------------------------------------------------------------
@@ -294,12 +321,22 @@ class StoredResults:
     deps_text: str | None
 
     @property
-    def deps(self) -> _DEPS | None:
-        """The (path, content hash) pairs the results depend on; ``None`` when unreadable."""
+    def deps(self) -> list[list[str]] | None:
+        """The (path, content hash) pairs the results depend on; ``None`` when unreadable.
+
+        Checked by hand rather than by the generic decoder: a warm run reads
+        one of these per note, and this is twice as fast.
+        """
         try:
-            return data_loads(_DEPS, self.deps_text)
-        except DecodeError:
+            found = json.loads(self.deps_text)  # type: ignore[arg-type]
+        except (TypeError, ValueError, RecursionError):
             return None
+        if type(found) is not list:
+            return None
+        for pair in found:
+            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str or type(pair[1]) is not str:
+                return None
+        return found
 
 
 def encode_results(found: list[Diagnostic]) -> str | None:
@@ -311,6 +348,8 @@ def encode_results(found: list[Diagnostic]) -> str | None:
 
 
 def decode_results(text: str | None) -> list[Diagnostic] | None:
+    if text == "[]":
+        return []  # what most notes have to report: the exact text of an empty list, nothing skipped
     try:
         return list(data_loads(_RESULTS, text))
     except DecodeError:
@@ -415,7 +454,17 @@ class NoteCache:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        signature = environment_signature()
+        recorded = db.execute("SELECT value FROM meta WHERE key = 'versions'").fetchone()
+        seen = None
+        with contextlib.suppress(DecodeError):
+            seen, versions = data_loads(_VERSIONS, recorded[0] if recorded else None)
+            if seen == signature:
+                _known_versions.setdefault(signature, versions)
         fingerprint = code_fingerprint()
+        if recorded is None or seen != signature:
+            record = data_dumps(_VERSIONS, (signature, dependency_versions()))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('versions', ?)", (record,))
         found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
         if found is None or found[0] != fingerprint:
             # Another vaultlint wrote it: its rows, and perhaps its table layout, mean nothing here.

@@ -18,8 +18,8 @@ A value of another type (a YAML ``!!timestamp``, ``!!binary``, ``!!set``, a
 self-referencing alias) cannot be written: :class:`EncodeError`, and that note
 is simply not cached.
 
-:func:`schema_fingerprint` describes the shapes; it is part of the cache key, so
-a change of the model (a new field) makes old rows misses instead of errors.
+The cache key holds the source text of the model, so a change of the model (a
+new field) makes old rows misses; a row that still slipped through fails here.
 """
 
 from __future__ import annotations
@@ -245,28 +245,6 @@ def codec_for(hint: Any) -> tuple[Encoder, Decoder]:
         raise TypeError(f"the cache cannot store values of type {hint!r}")
     _CODECS[hint] = codec
     return codec
-
-
-def schema_fingerprint(*hints: Any) -> str:
-    """A description of the shapes of ``hints`` (field names and types, recursively)."""
-    seen: dict[Any, str] = {}
-
-    def describe(hint: Any) -> str:
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-            if hint not in seen:
-                seen[hint] = ""
-                field_hints = typing.get_type_hints(hint)
-                seen[hint] = ",".join(f"{f.name}:{describe(field_hints[f.name])}" for f in dataclasses.fields(hint))
-            return f"{hint.__qualname__}"
-        if isinstance(hint, type) and issubclass(hint, enum.Enum):
-            return f"{hint.__qualname__}{sorted(str(m.value) for m in hint)}"
-        args = typing.get_args(hint)
-        if args:
-            return f"{typing.get_origin(hint)}[{','.join(describe(a) for a in args)}]"
-        return repr(hint)
-
-    top = ";".join(describe(hint) for hint in hints)
-    return top + "|" + ";".join(f"{cls.__qualname__}({text})" for cls, text in seen.items())
 
 
 # -- text ----------------------------------------------------------------------------------------
