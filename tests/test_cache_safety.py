@@ -369,3 +369,42 @@ def test_clean_leaves_a_symlinked_cache_folder_alone(vault, tmp_path, capsys):
     assert main(["clean", str(vault)]) == 2
     assert "symlink" in capsys.readouterr().err
     assert (elsewhere / "notes.sqlite3").read_bytes() == b"not ours"
+
+
+@contextlib.contextmanager
+def tiny_tmpfs(folder: Path, size: str):
+    """A real full disk: a tmpfs of ``size`` mounted on ``folder`` (root with CAP_SYS_ADMIN only)."""
+    folder.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root (the file-size-limit test covers this case)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (the file-size-limit test covers this case)")
+    try:
+        yield folder
+    finally:
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(folder)], capture_output=True)
+
+
+def test_a_cache_on_a_full_tmpfs_leaves_nothing_half_written(vault, tmp_path):
+    for index in range(40):
+        (vault / f"n{index:02}.md").write_text(f"# Note {index}\n" + "[[b#Heading]] text\n" * 40)
+    with tiny_tmpfs(tmp_path / "full", "128k") as cache:
+        report = run(vault, use_cache=True, cache_dir=cache)
+        assert [(d.path, d.code) for d in report.diagnostics] == EXPECTED
+        assert len(report.warnings) == 1 and "cache not updated" in report.warnings[0], report.warnings
+        assert (cache / ".gitignore").read_text() == GITIGNORE_TEXT
+        assert not list(cache.glob("*.tmp"))
+        with contextlib.closing(sqlite3.connect(cache / "notes.sqlite3")) as db:
+            assert db.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        # Filled to the last byte by something else: not even the .gitignore fits.
+        for path in cache.iterdir():
+            path.unlink()
+        with open(cache / "filler", "wb", buffering=0) as filler, contextlib.suppress(OSError):
+            while True:
+                filler.write(b"\0" * 4096)
+        report = run(vault, use_cache=True, cache_dir=cache)
+        assert [(d.path, d.code) for d in report.diagnostics] == EXPECTED
+        assert len(report.warnings) == 1 and "cache disabled" in report.warnings[0], report.warnings
+        assert sorted(p.name for p in cache.iterdir()) == ["filler"]
