@@ -56,21 +56,34 @@ def _fail(message: str) -> typing.NoReturn:
 # -- Any: the frontmatter values YAML produces -----------------------------------------------
 
 
+#: Nodes one ``Any`` value may write.  YAML aliases share nodes, so a small
+#: frontmatter can stand for billions of them: such a note is not cached.
+ANY_NODES = 100_000
+
+
 def _encode_any(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return value
-    if kind is int:
-        return value if -_INT_LIMIT < value < _INT_LIMIT else {"int": format(value, "x")}
-    if kind is float:
-        return value if math.isfinite(value) else {"float": repr(value)}
-    if kind is list:
-        return {"list": [_encode_any(item) for item in value]}
-    if kind is tuple:
-        return {"tuple": [_encode_any(item) for item in value]}
-    if kind is dict:
-        return {"map": [[_encode_any(k), _encode_any(v)] for k, v in value.items()]}
-    raise EncodeError(f"cannot store a {kind.__name__} value")
+    budget = [ANY_NODES]
+
+    def encode(item: Any) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise EncodeError(f"value has more than {ANY_NODES} nodes")
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            return item
+        if kind is int:
+            return item if -_INT_LIMIT < item < _INT_LIMIT else {"int": format(item, "x")}
+        if kind is float:
+            return item if math.isfinite(item) else {"float": repr(item)}
+        if kind is list:
+            return {"list": [encode(x) for x in item]}
+        if kind is tuple:
+            return {"tuple": [encode(x) for x in item]}
+        if kind is dict:
+            return {"map": [[encode(k), encode(v)] for k, v in item.items()]}
+        raise EncodeError(f"cannot store a {kind.__name__} value")
+
+    return encode(value)
 
 
 def _decode_any(data: Any) -> Any:
