@@ -134,34 +134,29 @@ def lint(options: LintOptions) -> Report:
         cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings)
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
+    loader: NoteLoader | None = None
+    fresh_results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {}
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
+        loader.preload(scope)
+        types = {**vault.obsidian.property_types, **options.types}
+        context = LintContext(vault, loader, types, options.schema)
+        world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
         diagnostics: list[Diagnostic] = []
-        fresh_results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {}
-        try:
-            loader.preload(scope)
-            types = {**vault.obsidian.property_types, **options.types}
-            context = LintContext(vault, loader, types, options.schema)
-            world = (
-                _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
-            )
-            for path in scope:
-                cached = _cached_results(loader, path, world)
-                if cached is not None:
-                    diagnostics.extend(cached)
-                    continue
-                context.consulted = set()
-                found = _check_note(path, loader.load(path), context, options)
-                diagnostics.extend(found)
-                stored = encode_results(found) if world is not None and path in loader.hashes else None
-                if stored is not None:
-                    # The note's own content hash first: results belong to that text only.
-                    deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
-                    fresh_results[path] = (world, stored, ((path, loader.hashes[path]), *deps))
-            diagnostics.extend(_check_vault(scope, context, options))
-        except KeyboardInterrupt:
-            loader.flush(fresh_results, warnings)  # Ctrl-C: keep what was learnt (cli.py exits 130)
-            raise
+        for path in scope:
+            cached = _cached_results(loader, path, world)
+            if cached is not None:
+                diagnostics.extend(cached)
+                continue
+            context.consulted = set()
+            found = _check_note(path, loader.load(path), context, options)
+            diagnostics.extend(found)
+            stored = encode_results(found) if world is not None and path in loader.hashes else None
+            if stored is not None:
+                # The note's own content hash first: results belong to that text only.
+                deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
+                fresh_results[path] = (world, stored, ((path, loader.hashes[path]), *deps))
+        diagnostics.extend(_check_vault(scope, context, options))
         loader.flush(fresh_results, warnings)
         url_summary = None
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
@@ -171,6 +166,10 @@ def lint(options: LintOptions) -> Report:
         diagnostics.extend(_config_diagnostics(options, root))
         diagnostics.sort(key=lambda d: d.sort_key)
         return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
+    except KeyboardInterrupt:
+        if loader is not None:
+            loader.flush(fresh_results, warnings)  # Ctrl-C: keep what was learnt (once; cli.py exits 130)
+        raise
     finally:
         if cache is not None:
             cache.close()
