@@ -199,9 +199,8 @@ def refusal(cache_dir: Path) -> str | None:
             path = cache_dir / f"{base}{suffix}"
             if path.is_symlink():
                 return f"{path} is a symlink"
-    tracked = _git_tracked(cache_dir)
-    if tracked:
-        return f"git tracks {tracked} (a cache must come from vaultlint runs, not from the repository)"
+    if _git_tracked(cache_dir):  # (the file's name is the repository's to choose: not echoed)
+        return f"git tracks files in {cache_dir} (a cache must come from vaultlint runs, not from the repository)"
     return None
 
 
@@ -268,7 +267,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     """``data`` in ``path`` completely or not at all (temp file in the same folder, then rename)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)  # (not on Windows)
+        descriptor = os.open(temporary, flags, 0o644)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
