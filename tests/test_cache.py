@@ -167,3 +167,17 @@ def test_the_vault_aggregate_is_updated_for_a_changed_note(tmp_path, monkeypatch
     assert codes() == [("b.md", "TG001"), ("c.md", "TG001")]
     (root / "d.md").unlink()
     assert codes() == [("a.md", "TG001")]
+
+
+def test_a_stat_taken_moments_after_a_change_is_not_trusted_next_time(linked, monkeypatch):
+    """git's "racily clean" case: a change in the same clock tick as the stat would keep the stat."""
+    root, cache = linked
+    cached_run(root, cache)  # the files were written just now: every stat is racy
+    stats = list(sqlite3.connect(cache / "notes.sqlite3").execute("SELECT mtime_ns, ctime_ns, ino FROM notes"))
+    assert stats and all(row == (-1, -1, -1) for row in stats)
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)  # as if the files were older
+    (root / "a.md").write_text("[[b#Heading]] [[b#^block]] [[e]]\n")
+    assert cached_run(root, cache) == [("a.md", "LK001", 'unresolved link "e"', None)]
+    rows = dict(sqlite3.connect(cache / "notes.sqlite3").execute("SELECT path, mtime_ns FROM notes"))
+    assert rows["a.md"] == (root / "a.md").stat().st_mtime_ns
+    assert rows["b.md"] == (root / "b.md").stat().st_mtime_ns  # re-hashed, found unchanged, stat recorded
