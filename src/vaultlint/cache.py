@@ -1,32 +1,54 @@
 """The on-disk cache of parsed notes and of their results (DESIGN.md §7).
 
 One SQLite database per vault (``<cache dir>/notes.sqlite3``): a row per note
-with its size, mtime and content hash, the pickled :class:`~vaultlint.model.Note`,
-its :class:`~vaultlint.model.NoteSummary`, and the diagnostics of its last check together with what they
-depended on.  The engine decides when a row is still valid; this module only
-stores and loads.
+with its stat, its content hash, its :class:`~vaultlint.model.NoteSummary`, the
+diagnostics of its last check together with what they depended on, and (in a
+second table) the parsed :class:`~vaultlint.model.Note`.  The engine decides
+when a row is still valid; this module stores, loads and guards.
 
-Rows are keyed to the vaultlint code that wrote them: a different version (or
-any edit of the package, or of the parser libraries) empties the cache.  Writes
-are one transaction; SQLite's locking makes two overlapping runs safe; a file
-that is not a valid database is removed and rebuilt with a warning.
+Threat model.  The cache folder lives inside the vault, and the vault is often
+a repository written by others: a pull request, a shared team vault, a clone.
 
-Stored objects are pickles, and unpickling runs code, while the cache folder
-lives inside the vault, which may be a repository cloned from a stranger.  So
-every blob carries a keyed BLAKE2 MAC made with a secret kept outside the vault
-(``$XDG_CACHE_HOME/vaultlint/cache-key``); a blob that does not verify is a
-cache miss and is never unpickled.
+* *A repository can commit a cache.*  A cache folder that git tracks, or that
+  is a symlink (or holds one where a cache file should be), is refused with one
+  warning and the run goes on without a cache: a cache is only ever written by
+  vaultlint runs, never shipped with the content it judges.  Cache files are
+  never written through a symlink.
+* *Nothing in the cache can run code.*  Everything is plain data: SQLite
+  columns and JSON text read back by strict decoders (:mod:`.datacodec`) that
+  check every field's type.  A row that does not decode is a miss, never an
+  error; there is no pickle and no blob that skips the checks (an empty result
+  list is ``[]`` and is decoded like any other).
+* *CI may restore a cache made elsewhere* (another checkout, machine, venv).
+  That must be warm, so nothing in the key is local: rows are keyed by
+  vaultlint's version, its dependencies' versions (package metadata) and the
+  shape of the stored data; results also by the settings.  No install path, no
+  file time, no secret outside the vault.
+* *A row is only as good as the content hash it names.*  The parsed note and
+  its results belong to the content hash of the note's bytes; results also list
+  the hashes of every note they looked into.  The stat (size, mtime, ctime,
+  inode) is only a shortcut for "this file still has that hash", and it is a
+  shortcut only on the machine and the file that wrote it: a restored or
+  copied cache never matches on ctime and inode (which cannot be set by a
+  checkout, ``cp -p`` or ``touch``), so every note is read and hashed once and
+  the row is trusted only when the hash matches; its stat is then updated.  A
+  file whose stat was taken within two seconds of the write is stored with a
+  stat that never matches (git's "racily clean" problem: a change in the same
+  clock tick would keep the stat), so it is hashed again next time.
+
+Robustness.  Writes are one transaction (atomic, so a full disk leaves the old
+state); SQLite's locking makes overlapping runs safe.  A file that is not a
+database, or one whose pages are damaged, is rebuilt once with one warning.  A
+read-only cache folder turns the cache off with one warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import hmac
-import importlib.util
-import marshal
+import json
 import os
-import pickle
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,57 +56,228 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .model import NoteSummary, VaultAggregate
+from . import __version__
+from .datacodec import DecodeError, EncodeError
+from .datacodec import dumps as data_dumps
+from .datacodec import loads as data_loads
+from .model import Diagnostic, Note, NoteSummary, VaultAggregate
 
-SCHEMA = 5
+SCHEMA = 6
 DATABASE = "notes.sqlite3"
+URL_DATABASE = "urls.sqlite3"
+GITIGNORE_TEXT = "# created by vaultlint\n*\n"
+#: A stat this close to the moment it is stored is not trusted next time (see the docstring).
+RACY_NS = 2_000_000_000
+
+# What the stored JSON holds.
+_DEPS = tuple[tuple[str, str], ...]
+_RESULTS = tuple[Diagnostic, ...]
+_AGGREGATE = tuple[str, dict[str, dict[str, int]], dict[str, str]]
+_VERSIONS = tuple[str, tuple[str, ...]]
 
 
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Changes whenever vaultlint's code or the parser libraries change."""
-    digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
-    # The parser libraries, by where they are and when they were installed (an
-    # upgrade rewrites them), without importing them or reading package metadata.
-    for module in ("markdown_it", "mdit_py_plugins", "yaml"):
-        spec = importlib.util.find_spec(module)
-        origin = spec.origin if spec is not None else None
-        if origin:
-            info = os.stat(origin)
-            digest.update(f"{origin}:{info.st_size}:{info.st_mtime_ns}".encode())
-    digest.update(str(SCHEMA).encode())
-    return digest.hexdigest()
+class FileState(NamedTuple):
+    """A file's stat as far as the cache is concerned (a named tuple: one per note, every run)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+
+
+def file_state(info: os.stat_result) -> FileState:
+    return FileState(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+class Row(NamedTuple):
+    """What the cache knows about one note's file; the stored blobs are read only when needed."""
+
+    state: FileState
+    hash: str
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-class Row(NamedTuple):
-    """What the cache knows about one note's file; the stored blobs are read only when needed.
+# -- the key --------------------------------------------------------------------------------
 
-    A named tuple rather than a dataclass: a run builds one per note of the
-    vault, and a pre-commit run on a 20,000-note vault has half a second.
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Changes whenever the code that produced a row may produce a different one.
+
+    vaultlint's version and the text of its source files (the model's shapes
+    included, so a development checkout never reuses rows of older code; about
+    a millisecond), and the versions of its dependencies from their package
+    metadata.  Nothing about where or when anything was installed, so the
+    pre-commit environment, a venv and another machine share one cache.
     """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (f"schema {SCHEMA}", f"vaultlint {__version__}", *dependency_versions()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    package = os.path.dirname(os.path.abspath(__file__))
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(names):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).replace(os.sep, "/").encode())
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+    return digest.hexdigest()
 
-    size: int
-    mtime_ns: int
-    hash: str
+
+#: Dependency versions by :func:`environment_signature`, seeded from the cache's own record.
+_known_versions: dict[str, tuple[str, ...]] = {}
 
 
-@dataclass(frozen=True)
-class StoredResults:
-    results_key: str | None
-    results: bytes | None
-    deps_blob: bytes | None
+@functools.lru_cache(maxsize=1)
+def environment_signature() -> str:
+    """Which Python and which package folders (with their change times) this process sees.
 
-    @property
-    def deps(self) -> tuple[tuple[str, str], ...]:
-        return loads_plain(self.deps_blob, ())
+    Only a shortcut to the package metadata, never part of the cache key:
+    installing, removing or upgrading a package changes its folder's time, so
+    an unchanged signature means unchanged versions.  Reading the metadata
+    costs 25-90 ms (``importlib.metadata`` and its imports), a sixth of a warm
+    pre-commit run; this costs a few ``stat`` calls.
+    """
+    import sys
+
+    parts = [sys.version]
+    for entry in sys.path:
+        try:
+            parts.append(f"{entry}\0{os.stat(entry or '.').st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}\0-")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def dependency_versions() -> tuple[str, ...]:
+    """``name version`` of each of vaultlint's dependencies, from their package metadata."""
+    signature = environment_signature()
+    known = _known_versions.get(signature)
+    if known is not None:
+        return known
+    import importlib.metadata as metadata
+
+    try:
+        requirements = metadata.requires("vaultlint") or []
+    except metadata.PackageNotFoundError:  # running from a source tree
+        requirements = ["markdown-it-py", "mdit-py-plugins", "pyyaml", "pathspec", "rapidfuzz"]
+    found = []
+    for requirement in requirements:
+        if "extra ==" in requirement:
+            continue
+        name = requirement.split(";")[0].strip().split("[")[0]
+        for stop in "<>=!~ (":
+            name = name.split(stop)[0]
+        try:
+            found.append(f"{name.lower()} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name.lower()} absent")
+    _known_versions[signature] = result = tuple(sorted(found))
+    return result
+
+
+# -- guarding the folder ------------------------------------------------------------------------
+
+
+def refusal(cache_dir: Path) -> str | None:
+    """Why ``cache_dir`` must not be used as a cache, or ``None`` when it may.
+
+    It is refused when it is a symlink, when one of the cache's files in it is
+    a symlink (or not a regular file), or when git tracks anything in it.
+    """
+    if cache_dir.is_symlink():
+        return f"{cache_dir} is a symlink"
+    if not cache_dir.is_dir():
+        return None  # created later by vaultlint itself, so neither tracked nor planted
+    for base in (DATABASE, URL_DATABASE, ".gitignore"):
+        for suffix in ("", "-wal", "-shm", "-journal") if base != ".gitignore" else ("",):
+            path = cache_dir / f"{base}{suffix}"
+            if path.is_symlink():
+                return f"{path} is a symlink"
+    if _git_tracked(cache_dir):  # (the file's name is the repository's to choose: not echoed)
+        return f"git tracks files in {cache_dir} (a cache must come from vaultlint runs, not from the repository)"
+    return None
+
+
+def _git_tracked(folder: Path) -> str | None:
+    """A file in ``folder`` that git tracks, if ``folder`` is inside a git work tree."""
+    resolved = folder.resolve()
+    marker = next((c / ".git" for c in (resolved, *resolved.parents) if (c / ".git").exists()), None)
+    if marker is None:
+        return None  # not in a work tree: nothing to ask git (and no subprocess to pay for)
+    try:
+        index = os.stat(marker / "index")
+        version: tuple[int, int] | None = (index.st_size, index.st_mtime_ns)
+    except OSError:
+        version = None
+    if version is None:
+        return _ask_git(str(resolved))
+    # The notes cache and the URL cache ask about the same folder: once per version of the index.
+    return _ask_git_memo(str(resolved), version)
+
+
+@functools.lru_cache(maxsize=8)
+def _ask_git_memo(folder: str, index_version: tuple[int, int]) -> str | None:
+    return _ask_git(folder)
+
+
+def _ask_git(resolved: str) -> str | None:
+    import subprocess  # only for caches inside a git work tree
+
+    try:
+        done = subprocess.run(
+            # Never let the repository's own config run a command (fsmonitor), and answer for
+            # a checkout owned by another user (CI containers) too.
+            ["git", "-c", "core.fsmonitor=false", "-c", "safe.directory=*", "ls-files", "-z", "--", "."],
+            cwd=resolved,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None  # no git: nothing can be tracked
+    if done.returncode != 0:
+        return None
+    first = done.stdout.split(b"\0")[0]
+    return os.fsdecode(first) if first else None
+
+
+def prepare_cache_dir(cache_dir: Path) -> None:
+    """Create the folder, with a ``.gitignore`` so it never gets committed.
+
+    The ``.gitignore`` is written to a temporary file and renamed into place: a
+    full disk leaves either none (and the next run tries again) or a whole one.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
+    try:
+        if ignore.read_text(encoding="utf-8") == GITIGNORE_TEXT:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomically(ignore, GITIGNORE_TEXT.encode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """``data`` in ``path`` completely or not at all (temp file in the same folder, then rename)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)  # (not on Windows)
+        descriptor = os.open(temporary, flags, 0o644)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)  # replaces a symlink itself, never writes through it
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
 
 
 def retry_when_locked(connect: Callable[[Path], sqlite3.Connection], path: Path) -> sqlite3.Connection:
@@ -104,36 +297,141 @@ def retry_when_locked(connect: Callable[[Path], sqlite3.Connection], path: Path)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def prepare_cache_dir(cache_dir: Path) -> None:
-    """Create the folder, with a ``.gitignore`` so it never gets committed."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    ignore = cache_dir / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# created by vaultlint\n*\n", encoding="utf-8")
+def is_corruption(error: BaseException) -> bool:
+    """True for "this file is damaged or no database" (rebuild it), false for locks, I/O, read-only."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError)
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{path}{suffix}")
+
+
+# -- stored values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredResults:
+    results_key: str | None
+    results: str | None
+    deps_text: str | None
+
+    @property
+    def deps(self) -> list[list[str]] | None:
+        """The (path, content hash) pairs the results depend on; ``None`` when unreadable.
+
+        Checked by hand rather than by the generic decoder: a warm run reads
+        one of these per note, and this is twice as fast.
+        """
+        try:
+            found = json.loads(self.deps_text)  # type: ignore[arg-type]
+        except (TypeError, ValueError, RecursionError):
+            return None
+        if type(found) is not list:
+            return None
+        for pair in found:
+            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str or type(pair[1]) is not str:
+                return None
+        return found
+
+
+def encode_results(found: list[Diagnostic]) -> str | None:
+    """Diagnostics as stored text; ``None`` when they cannot be stored (then they are not)."""
+    try:
+        return data_dumps(_RESULTS, tuple(found))
+    except EncodeError:
+        return None
+
+
+def decode_results(text: str | None) -> list[Diagnostic] | None:
+    if text == "[]":
+        return []  # what most notes have to report: the exact text of an empty list, nothing skipped
+    try:
+        return list(data_loads(_RESULTS, text))
+    except DecodeError:
+        return None
+
+
+def _encode_loaded(loaded: Any) -> str | None:
+    """A parsed note, or the reason it could not be read, as stored text (``None``: not storable)."""
+    try:
+        if isinstance(loaded, Note):
+            return '["note",' + data_dumps(Note, loaded) + "]"
+        return '["unreadable",' + data_dumps(str, loaded) + "]"
+    except EncodeError:
+        return None
+
+
+def _decode_loaded(text: Any) -> Note | str | None:
+    if type(text) is not str:
+        return None
+    try:
+        if text.startswith('["note",') and text.endswith("]"):
+            return data_loads(Note, text[8:-1])
+        if text.startswith('["unreadable",') and text.endswith("]"):
+            return data_loads(str, text[14:-1])
+    except DecodeError:
+        return None
+    return None
+
+
+def _encodable(path: str) -> bool:
+    """SQLite keeps text as UTF-8: a path with surrogate escapes (a non-UTF-8 name) is not cached."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# -- the database -----------------------------------------------------------------------------------
 
 
 class NoteCache:
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, warnings: list[str]) -> None:
         self._db = connection
         self.path = path
+        self.warnings = warnings
+        #: Set when a read met a damaged page: the write at the end rebuilds the file.
+        self.damaged: BaseException | None = None
 
     @classmethod
     def open(cls, cache_dir: Path, warnings: list[str]) -> NoteCache | None:
+        refused = refusal(cache_dir)
+        if refused:
+            warnings.append(f"cache disabled: {refused}")
+            return None
+        if cache_dir.is_dir() and not os.access(cache_dir, os.W_OK):
+            # A read-only vault (a mount, a checkout for reading): SQLite could read the
+            # cache but never record what changed, so it is off, with one warning.
+            warnings.append(f"cache disabled: {cache_dir} is read-only")
+            return None
         try:
             prepare_cache_dir(cache_dir)
         except OSError as error:
-            warnings.append(f"cache disabled: cannot create {cache_dir} ({error.strerror or error})")
+            if cache_dir.is_dir() and not os.access(cache_dir, os.W_OK):
+                warnings.append(f"cache disabled: {cache_dir} is read-only")
+            else:
+                warnings.append(f"cache disabled: cannot create {cache_dir} ({error.strerror or error})")
             return None
         path = cache_dir / DATABASE
         for attempt in range(2):
             try:
-                return cls(cls._connect(path), path)
+                return cls(cls._connect(path), path, warnings)
             except sqlite3.Error as error:
-                if attempt:
+                if attempt or not is_corruption(error):
                     warnings.append(f"cache disabled: {path}: {error}")
                     return None
                 warnings.append(f"cache file {path} was unreadable ({error}); rebuilding it")
-                _remove(path)
+                try:
+                    remove_database(path)
+                except OSError as removal:
+                    warnings.append(f"cache disabled: cannot remove {path} ({removal.strerror or removal})")
+                    return None
         return None  # pragma: no cover
 
     @staticmethod
@@ -143,11 +441,30 @@ class NoteCache:
     @staticmethod
     def _connect_once(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        try:
+            NoteCache._set_up(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _set_up(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA busy_timeout = 10000")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        signature = environment_signature()
+        recorded = db.execute("SELECT value FROM meta WHERE key = 'versions'").fetchone()
+        seen = None
+        with contextlib.suppress(DecodeError):
+            seen, versions = data_loads(_VERSIONS, recorded[0] if recorded else None)
+            if seen == signature:
+                _known_versions.setdefault(signature, versions)
         fingerprint = code_fingerprint()
+        if recorded is None or seen != signature:
+            record = data_dumps(_VERSIONS, (signature, dependency_versions()))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('versions', ?)", (record,))
         found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
         if found is None or found[0] != fingerprint:
             # Another vaultlint wrote it: its rows, and perhaps its table layout, mean nothing here.
@@ -161,18 +478,27 @@ class NoteCache:
         # pre-commit run reads every row of the first and almost nothing of the second.
         db.execute(
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-            "hash TEXT, summary BLOB, results_key TEXT, results BLOB, deps BLOB)"
+            "ctime_ns INTEGER, ino INTEGER, hash TEXT, summary TEXT, results_key TEXT, results TEXT, deps TEXT)"
         )
-        db.execute("CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, note BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, hash TEXT, note TEXT)")
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
-        return db
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """A read failed: remember damage for the rebuild; anything else only makes this read a miss."""
+        if is_corruption(error) and self.damaged is None:
+            self.damaged = error
 
     def rows(self) -> dict[str, Row]:
+        result: dict[str, Row] = {}
         try:
-            query = "SELECT path, size, mtime_ns, hash FROM notes"
-            return {path: Row(size, mtime, digest) for path, size, mtime, digest in self._db.execute(query)}
-        except sqlite3.Error:
-            return {}  # unreadable: every note is a miss, and the write at the end rebuilds
+            query = "SELECT path, size, mtime_ns, ctime_ns, ino, hash FROM notes"
+            for path, size, mtime, ctime, ino, digest in self._db.execute(query):
+                if type(path) is str and type(digest) is str:
+                    result[path] = Row(FileState(size, mtime, ctime, ino), digest)
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}  # every note is a miss, and the write at the end rebuilds
+        return result
 
     def summaries(self, paths: Iterable[str] | None = None) -> dict[str, NoteSummary]:
         """Stored summaries: of ``paths``, or of every note (one query)."""
@@ -186,183 +512,155 @@ class NoteCache:
                     for path in paths
                     for row in self._db.execute("SELECT path, summary FROM notes WHERE path = ?", (path,))
                 )
-            for path, blob in found:
-                stored = loads_plain(blob, None)
-                if isinstance(stored, tuple) and len(stored) == 3:
-                    result[path] = NoteSummary(*stored)
-        except sqlite3.Error:
+            for path, text in found:
+                try:
+                    result[path] = data_loads(NoteSummary, text)
+                except DecodeError:
+                    continue
+        except sqlite3.Error as error:
+            self._failed(error)
             return {}
         return result
 
     def results(self) -> dict[str, StoredResults]:
         try:
             query = "SELECT path, results_key, results, deps FROM notes WHERE results_key IS NOT NULL"
-            return {path: StoredResults(key, blob, deps) for path, key, blob, deps in self._db.execute(query)}
-        except sqlite3.Error:
+            return {path: StoredResults(key, text, deps) for path, key, text, deps in self._db.execute(query)}
+        except sqlite3.Error as error:
+            self._failed(error)
             return {}
 
     def aggregate(self) -> tuple[str, VaultAggregate] | None:
         """The stored vault aggregate and the fingerprint of the note versions it was built from."""
         try:
             found = self._db.execute("SELECT value FROM meta WHERE key = 'aggregate'").fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            self._failed(error)
             return None
-        stored = loads_plain(found[0], None) if found and isinstance(found[0], bytes) else None
-        if not isinstance(stored, tuple) or len(stored) != 3:
-            return None
-        return stored[0], VaultAggregate(stored[1], stored[2])
-
-    def note(self, path: str) -> Any:
-        """The pickled note (or unreadable-file reason) stored for ``path``, if any."""
         try:
-            found = self._db.execute("SELECT note FROM parsed WHERE path = ?", (path,)).fetchone()
-        except sqlite3.Error:
+            fingerprint, spellings, owners = data_loads(_AGGREGATE, found[0] if found else None)
+        except DecodeError:
             return None
-        return loads(found[0], None) if found else None
+        return fingerprint, VaultAggregate(spellings, owners)
+
+    def note(self, path: str, digest: str) -> Note | str | None:
+        """The note (or unreadable-file reason) stored for ``path`` with content hash ``digest``."""
+        try:
+            found = self._db.execute("SELECT hash, note FROM parsed WHERE path = ?", (path,)).fetchone()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return None
+        if found is None or found[0] != digest:
+            return None
+        loaded = _decode_loaded(found[1])
+        if isinstance(loaded, Note) and loaded.path != path:
+            return None
+        return loaded
 
     def write(
         self,
-        parsed: Mapping[str, tuple[int, int, str, Any, NoteSummary]],
-        touched: Mapping[str, tuple[int, int]],
-        results: Mapping[str, tuple[str, bytes, tuple[tuple[str, str], ...]]],
+        parsed: Mapping[str, tuple[FileState, str, Any, NoteSummary]],
+        touched: Mapping[str, FileState],
+        results: Mapping[str, tuple[str, str, _DEPS]],
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
     ) -> None:
         """One transaction: new parses, new stat of unchanged files, new results, removed files.
 
         The stored aggregate is kept only if it is replaced here or no note row
-        changed: its presence then always means it matches the rows.
+        changed: its presence then always means it matches the rows.  A file
+        found damaged while reading is rebuilt first (once, with one warning).
         """
+        if self.damaged is not None:
+            self._rebuild()
+        try:
+            self._write(parsed, touched, results, list(gone), aggregate)
+        except sqlite3.Error as error:
+            if not is_corruption(error) or self.damaged is not None:
+                raise
+            self.damaged = error
+            self._rebuild()
+            self._write(parsed, touched, results, [], aggregate)
+
+    def _rebuild(self) -> None:
+        self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        remove_database(self.path)
+        self._db = self._connect(self.path)
+
+    def _write(
+        self,
+        parsed: Mapping[str, tuple[FileState, str, Any, NoteSummary]],
+        touched: Mapping[str, FileState],
+        results: Mapping[str, tuple[str, str, _DEPS]],
+        gone: list[str],
+        aggregate: tuple[str, VaultAggregate] | None,
+    ) -> None:
+        racy_after = time.time_ns() - RACY_NS
+
+        def stat_columns(state: FileState) -> tuple[int, int, int, int]:
+            if state.ctime_ns >= racy_after or state.mtime_ns >= racy_after:
+                return (state.size, -1, -1, -1)  # never matches: hashed again next run
+            return tuple(state)  # type: ignore[return-value]
+
+        notes, stored = [], []
+        for path, (state, digest, loaded, summary) in parsed.items():
+            text = _encode_loaded(loaded)
+            if text is None or not _encodable(path):
+                continue
+            notes.append((path, *stat_columns(state), digest, data_dumps(NoteSummary, summary)))
+            stored.append((path, digest, text))
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(
-                "INSERT INTO notes (path, size, mtime_ns, hash, summary, results_key, results, deps) "
-                "VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
-                "size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash, "
-                "summary = excluded.summary, results_key = NULL, results = NULL, deps = NULL",
-                [
-                    (path, size, mtime, digest, dumps_plain(astuple_summary(summary)))
-                    for path, (size, mtime, digest, _, summary) in parsed.items()
-                ],
+                "INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, hash, summary, results_key, results, deps) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, "
+                "ino = excluded.ino, hash = excluded.hash, summary = excluded.summary, "
+                "results_key = NULL, results = NULL, deps = NULL",
+                notes,
             )
+            db.executemany("INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)", stored)
             db.executemany(
-                "INSERT OR REPLACE INTO parsed (path, note) VALUES (?, ?)",
-                [(path, dumps(note)) for path, (_, _, _, note, _) in parsed.items()],
-            )
-            db.executemany(
-                "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
-                [(size, mtime, path) for path, (size, mtime) in touched.items()],
+                "UPDATE notes SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ? WHERE path = ?",
+                [(*stat_columns(state), path) for path, state in touched.items()],
             )
             db.executemany(
                 "UPDATE notes SET results_key = ?, results = ?, deps = ? WHERE path = ?",
-                [(key, blob, dumps_plain(tuple(deps)), path) for path, (key, blob, deps) in results.items()],
+                [(key, text, data_dumps(_DEPS, deps), path) for path, (key, text, deps) in results.items()],
             )
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
             if aggregate is not None:
                 fingerprint, value = aggregate
-                blob = dumps_plain((fingerprint, dict(value.tag_spellings), dict(value.alias_owners)))
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregate', ?)", (blob,))  # a BLOB value
+                text = data_dumps(_AGGREGATE, (fingerprint, dict(value.tag_spellings), dict(value.alias_owners)))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregate', ?)", (text,))
             elif parsed or gone:
                 db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
-        self._db.close()
-
-
-def astuple_summary(summary: NoteSummary) -> tuple[tuple[str, ...], ...]:
-    return (tuple(summary.aliases), tuple(summary.tags), tuple(summary.link_paths))
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
 
 
 def clear(cache_dir: Path) -> list[Path]:
-    """Remove vaultlint's cache files from ``cache_dir``; returns what was removed."""
+    """Remove vaultlint's cache files from ``cache_dir``; returns what was removed.
+
+    A symlinked folder is left alone: emptying it would delete files elsewhere.
+    """
     removed = []
-    for name in os.listdir(cache_dir) if cache_dir.is_dir() else []:
-        if name.startswith(("notes.sqlite3", "urls.sqlite3")):
-            _remove(cache_dir / name)
+    if cache_dir.is_symlink() or not cache_dir.is_dir():
+        return removed
+    for name in os.listdir(cache_dir):
+        if name.startswith((DATABASE, URL_DATABASE)) or (name.startswith(".") and name.endswith(".tmp")):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(cache_dir / name)
             removed.append(cache_dir / name)
     return removed
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            os.remove(f"{path}{suffix}")
-        except FileNotFoundError:
-            pass
-
-
-_MAC_SIZE = 32
-
-
-@functools.lru_cache(maxsize=1)
-def _secret() -> bytes:
-    """This user's cache key, created on first use; a per-process key when it cannot be stored."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vaultlint"
-    key_file = base / "cache-key"
-    try:
-        key = key_file.read_bytes()
-        if len(key) == 32:
-            return key
-    except OSError:
-        pass
-    key = os.urandom(32)
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(key)
-    except FileExistsError:  # another run created it first: use theirs
-        return key_file.read_bytes()
-    except OSError:
-        pass
-    return key
-
-
-def _mac(data: bytes) -> bytes:
-    return hashlib.blake2b(data, key=_secret(), digest_size=_MAC_SIZE).digest()
-
-
-def dumps(value: Any) -> bytes:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return _mac(data) + data
-
-
-def dumps_plain(value: Any) -> bytes:
-    """For plain data (tuples of strings): marshal is several times faster to load than pickle."""
-    data = marshal.dumps(value)
-    return _mac(data) + data
-
-
-def _verified(blob: bytes | None) -> bytes | None:
-    """The data of a blob this user wrote, or ``None`` for anything else (tampered, damaged, foreign)."""
-    if not blob or len(blob) < _MAC_SIZE:
-        return None
-    mac, data = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
-    return data if hmac.compare_digest(mac, _mac(data)) else None
-
-
-def loads_plain(blob: bytes | None, default: Any = None) -> Any:
-    data = _verified(blob)
-    if data is None:
-        return default
-    try:
-        return marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        return default
-
-
-def loads(blob: bytes | None, default: Any = None) -> Any:
-    """Unpickle a blob this user wrote; anything else is ``default`` and is never unpickled."""
-    data = _verified(blob)
-    if data is None:
-        return default
-    try:
-        return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a damaged row is a cache miss, never a crash
-        return default

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine import LintOptions, Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+#: 128 + SIGINT, as shells report a program stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -200,6 +202,8 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
         except VaultError as error:
             raise UsageError(str(error)) from error
         cache_dir = root / CACHE_FOLDER
+    if cache_dir.is_symlink():  # emptying it would delete files somewhere else
+        raise UsageError(f"{cache_dir} is a symlink, not a cache folder; left alone")
     removed = clear(cache_dir)
     from .report.escape import escape
 
@@ -349,11 +353,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return EXIT_ERROR
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            return _interrupted()
         click.echo("vaultlint: aborted", err=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - last line of defence: one line, never a traceback
@@ -365,6 +371,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _interrupted() -> int:
+    """Ctrl-C: what was learnt is already in the caches (engine, URL checker); the shell's code for SIGINT."""
+    try:
+        click.echo("vaultlint: interrupted", err=True)
+    except (OSError, KeyboardInterrupt):
+        pass
+    return EXIT_INTERRUPTED
 
 
 def entry_point() -> None:

@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import suppress
-from .cache import NoteCache, code_fingerprint
-from .cache import dumps as cache_dumps
-from .cache import loads as cache_loads
+from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
 from .globs import GlobSet
@@ -217,6 +215,8 @@ def lint(options: LintOptions) -> Report:
         cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings)
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
+    loader: NoteLoader | None = None
+    fresh_results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {}
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         loader.preload(scope)
@@ -224,7 +224,6 @@ def lint(options: LintOptions) -> Report:
         context = LintContext(vault, loader, types, options.schema)
         world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
         diagnostics: list[Diagnostic] = _unreadable_in_scope(vault, targets, options)
-        fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
         for path in scope:
             cached = _cached_results(loader, path, world)
             if cached is not None:
@@ -233,9 +232,11 @@ def lint(options: LintOptions) -> Report:
             context.consulted = set()
             found = _check_note(path, loader.load(path), context, options)
             diagnostics.extend(found)
-            if world is not None and path in loader.hashes:
+            stored = encode_results(found) if world is not None and path in loader.hashes else None
+            if stored is not None:
+                # The note's own content hash first: results belong to that text only.
                 deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
-                fresh_results[path] = (world, cache_dumps(found) if found else b"", deps)
+                fresh_results[path] = (world, stored, ((path, loader.hashes[path]), *deps))
         diagnostics.extend(_check_vault(scope, targets, context, options))
         loader.flush(fresh_results, warnings)
         url_summary = None
@@ -245,7 +246,13 @@ def lint(options: LintOptions) -> Report:
             diagnostics.extend(found)
         diagnostics.sort(key=lambda d: d.sort_key)
         return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
+    except KeyboardInterrupt:
+        if loader is not None:
+            loader.flush(fresh_results, warnings)  # Ctrl-C: keep what was learnt (once; cli.py exits 130)
+        raise
     finally:
+        if cache is not None:
+            cache.close()
         if collecting:
             gc.enable()
 
@@ -398,12 +405,11 @@ def _cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Di
     stored = loader.stored_results(path)
     if stored is None or stored.results_key != world:
         return None
-    if any(loader.current_hash(dep) != digest for dep, digest in stored.deps):
+    deps = stored.deps
+    # The first dependency is the note itself: stored results count only for the text they came from.
+    if not deps or deps[0][0] != path or any(loader.current_hash(dep) != digest for dep, digest in deps):
         return None
-    if stored.results == b"":
-        return []  # most notes have nothing to report: no blob to verify and unpickle
-    found = cache_loads(stored.results)
-    return found if isinstance(found, list) else None
+    return decode_results(stored.results)
 
 
 def _diagnostic(rule: Rule, selection: Selection, path: str, violation: Violation) -> Diagnostic:

@@ -11,9 +11,8 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from .cache import NoteCache, Row, StoredResults, content_hash
+from .cache import FileState, NoteCache, Row, StoredResults, content_hash, file_state
 from .model import Note, NoteSummary, VaultAggregate, aggregate, summarize
 from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
@@ -26,13 +25,6 @@ INCREMENTAL_LIMIT = 500
 
 #: What loading a note gives: the note, or why it cannot be read (VL001).
 Loaded = Note | str
-
-
-class FileState(NamedTuple):
-    """A note file's size and modification time (a named tuple: one per note, every run)."""
-
-    size: int
-    mtime_ns: int
 
 
 def _parser(path: str) -> Callable[[str, str], Note]:
@@ -55,8 +47,7 @@ def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loa
     """Read, hash and parse one note, canvas or base (module level: it runs in worker processes too)."""
     parse = _parser(path)
     try:
-        info = os.stat(fs_path)
-        state = FileState(info.st_size, info.st_mtime_ns)
+        state = file_state(os.stat(fs_path))
     except OSError:
         state = None
     try:
@@ -99,8 +90,9 @@ class NoteLoader:
     _aggregate: VaultAggregate | None = None
     _new_aggregate: tuple[str, VaultAggregate] | None = None
     # What to write back to the cache at the end of the run.
-    parsed: dict[str, tuple[int, int, str, Loaded, NoteSummary]] = field(default_factory=dict)
-    touched: dict[str, tuple[int, int]] = field(default_factory=dict)
+    parsed: dict[str, tuple[FileState, str, Loaded, NoteSummary]] = field(default_factory=dict)
+    touched: dict[str, FileState] = field(default_factory=dict)
+    _flushed: bool = False
 
     def __post_init__(self) -> None:
         notes = [file for file in self.vault.files if is_source(file.path)]
@@ -115,9 +107,10 @@ class NoteLoader:
             except OSError:
                 states[file.path] = None
                 continue
-            state = states[file.path] = FileState(info.st_size, info.st_mtime_ns)
+            state = states[file.path] = file_state(info)
             row = rows.get(file.path)
-            if row is not None and row.size == state.size and row.mtime_ns == state.mtime_ns:
+            # Only the stat this machine stored for this very file vouches for its hash (cache.py).
+            if row is not None and row.state == state:
                 hashes[file.path] = row.hash
 
     # -- loading -----------------------------------------------------------------
@@ -155,7 +148,7 @@ class NoteLoader:
     def _from_cache(self, path: str) -> bool:
         if self.cache is None or not self.has_fresh_row(path):
             return False
-        stored = self.cache.note(path)
+        stored = self.cache.note(path, self.hashes[path])
         if not isinstance(stored, (Note, str)):
             return False
         self.loaded[path] = stored
@@ -166,7 +159,7 @@ class NoteLoader:
         if digest:
             self.hashes[path] = digest
         if state is not None and digest:
-            self.parsed[path] = (state.size, state.mtime_ns, digest, loaded, _summary(loaded))
+            self.parsed[path] = (state, digest, loaded, _summary(loaded))
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:
@@ -183,7 +176,7 @@ class NoteLoader:
         self.hashes[path] = digest
         row, state = self.rows.get(path), self.states.get(path)
         if row is not None and row.hash == digest and state is not None:
-            self.touched[path] = (state.size, state.mtime_ns)
+            self.touched[path] = state
         return digest
 
     def has_fresh_row(self, path: str) -> bool:
@@ -274,9 +267,10 @@ class NoteLoader:
         self.preload([p for p in self.states if p not in self.loaded and not self.has_fresh_row(p)])
 
     # -- writing back ------------------------------------------------------------------
-    def flush(self, results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
-        if self.cache is None:
+    def flush(self, results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
+        if self.cache is None or self._flushed:
             return
+        self._flushed = True  # once: an interrupted run flushes early, and must not write twice
         gone = [path for path in self.rows if path not in self.states]
         try:
             self.cache.write(self.parsed, self.touched, results, gone, self._new_aggregate)

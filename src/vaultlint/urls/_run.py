@@ -6,6 +6,7 @@ settings and the result types) does not import httpx.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
@@ -59,16 +60,21 @@ async def run(
     cache = UrlCache.open(cache_dir) if cache_dir is not None else None
     try:
         if cache is not None:
-            for key, hit in cache.lookup(targets, policies, time.time()).items():
+            for key, hit in cache.lookup(targets, policies, time.time(), settings.cache_max_age).items():
                 result.verdicts[key] = (
                     Verdict(Kind.REDIRECTED, final_url=hit.final_url) if hit.kind == "redirected" else Verdict(Kind.OK)
                 )
                 result.from_cache.add(key)
         todo = {k: t for k, t in targets.items() if k not in result.verdicts}
         bar = Progress(len(todo), enabled=progress)
+        scheduler = Scheduler(settings, bar)
         try:
-            scheduler = Scheduler(settings, bar)
             fresh = await scheduler.run(todo) if todo else {}
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            # Ctrl-C (asyncio.run cancels this task): keep the verdicts learnt so far.
+            if cache is not None:
+                _store(cache, scheduler.results, policies, settings)
+            raise
         finally:
             bar.close()
 
@@ -85,13 +91,7 @@ async def run(
         result.verdicts.update(fresh)
 
         if cache is not None:
-            good = {
-                k: CachedResult("redirected" if v.kind is Kind.REDIRECTED else "ok", v.final_url)
-                for k, v in fresh.items()
-                if v.kind in (Kind.OK, Kind.REDIRECTED)
-            }
-            cache.store(good, policies, settings.cache_max_age, time.time())
-            cache.forget(k for k, v in fresh.items() if v.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
+            _store(cache, fresh, policies, settings)
     finally:
         if cache is not None:
             cache.close()
@@ -104,6 +104,17 @@ async def run(
             "link-local address (--allow-private-urls, or allow-private = true in [urls], checks them)"
         )
     return result
+
+
+def _store(cache: UrlCache, fresh: dict[str, Verdict], policies: dict[str, str], settings: UrlSettings) -> None:
+    """Successes into the cache; failures out of it (they are checked again next time)."""
+    good = {
+        k: CachedResult("redirected" if v.kind is Kind.REDIRECTED else "ok", v.final_url)
+        for k, v in fresh.items()
+        if v.kind in (Kind.OK, Kind.REDIRECTED)
+    }
+    cache.store(good, policies, settings.cache_max_age, time.time())
+    cache.forget(k for k, v in fresh.items() if v.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
 
 
 def _policy(settings: UrlSettings, target: Target) -> str:

@@ -9,13 +9,27 @@ together and make one slow run every week.
 Two runs may share the file (pre-commit plus an editor, parallel CI jobs): the
 database is in WAL mode with a busy timeout, reads happen once up front and
 writes once at the end in one short transaction.  A file that is not a valid
-database is deleted and rebuilt with a warning; if even that fails the run
-goes on without a cache.  Bodies are never stored, only verdicts.
+database, or one found damaged while reading, is deleted and rebuilt with one
+warning; if even that fails the run goes on without a cache.  Bodies are never
+stored, only verdicts.
+
+Forgery.  A row says "this URL was fine on that day", so a planted row could
+hide a dead link.  What keeps rows honest is where the file comes from: the
+cache folder is refused (with one warning, the run goes on without it) when it
+is a symlink, when this file or its journal is a symlink, or when git tracks
+anything in it (:func:`vaultlint.cache.refusal`): a repository cannot ship
+verdicts about its own links.  What a restored cache (CI) holds was written
+by vaultlint runs; each row is still checked for its shape before it is used:
+a known kind, a final URL only for a redirect and only http(s), a check time
+not in the future and an expiry no later than the configured maximum age
+after it, so not even a damaged row can keep a URL "fine" for longer than a
+real check would.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 import sqlite3
 import time
@@ -26,6 +40,8 @@ from pathlib import Path
 FILE_NAME = "urls.sqlite3"
 _SCHEMA_VERSION = 1
 _JITTER = 0.2
+#: Clock differences between machines sharing a restored cache that still count as "now".
+_CLOCK_SKEW = 300.0
 
 
 @dataclass(frozen=True)
@@ -38,17 +54,24 @@ class CachedResult:
 class UrlCache:
     """A handle on the cache file.  Use :meth:`open`; never raises on a bad file."""
 
-    def __init__(self, conn: sqlite3.Connection | None, warnings: list[str]) -> None:
+    def __init__(self, conn: sqlite3.Connection | None, warnings: list[str], path: Path | None = None) -> None:
         self._conn = conn
         self.warnings = warnings
+        self._path = path
 
     @classmethod
     def open(cls, cache_dir: Path) -> UrlCache:
+        from ..cache import refusal
+
         path = cache_dir / FILE_NAME
         warnings: list[str] = []
+        refused = refusal(cache_dir)
+        if refused:
+            warnings.append(f"URL cache disabled: {refused}")
+            return cls(None, warnings, path)
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            return cls(_connect(path), warnings)
+            return cls(_connect(path), warnings, path)
         except sqlite3.OperationalError as exc:
             # Locked past the busy timeout, read-only, disk full: the file may be
             # fine and in use by another run, so never delete it for this.
@@ -58,15 +81,22 @@ class UrlCache:
             warnings.append(f"URL cache {path} was unreadable ({exc}); rebuilt it")
             try:
                 _delete(path)
-                return cls(_connect(path), warnings)
+                return cls(_connect(path), warnings, path)
             except (sqlite3.Error, OSError) as exc2:
                 warnings.append(f"URL cache {path} could not be rebuilt ({exc2}); running without it")
         except OSError as exc:
             warnings.append(f"URL cache {path} could not be opened ({exc}); running without it")
-        return cls(None, warnings)
+        return cls(None, warnings, path)
 
-    def lookup(self, keys: Iterable[str], policies: Mapping[str, str], now: float) -> dict[str, CachedResult]:
-        """Fresh cached results for ``keys`` whose policy fingerprint still matches."""
+    def lookup(
+        self, keys: Iterable[str], policies: Mapping[str, str], now: float, max_age: float | None = None
+    ) -> dict[str, CachedResult]:
+        """Fresh cached results for ``keys`` whose policy fingerprint still matches.
+
+        Rows that do not have the shape this module writes are ignored (see the
+        module docstring); with ``max_age``, so is a row whose expiry lies
+        further from its check than that.
+        """
         if self._conn is None:
             return {}
         found: dict[str, CachedResult] = {}
@@ -76,16 +106,32 @@ class UrlCache:
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self._conn.execute(
-                    f"SELECT url, kind, final_url, policy FROM results WHERE url IN ({marks}) AND expires_at > ?",
+                    "SELECT url, kind, final_url, policy, checked_at, expires_at FROM results "
+                    f"WHERE url IN ({marks}) AND expires_at > ?",
                     (*chunk, now),
                 ).fetchall()
-                for url, kind, final_url, policy in rows:
-                    if policies.get(url) == policy and kind in ("ok", "redirected"):
+                for url, kind, final_url, policy, checked_at, expires_at in rows:
+                    if policies.get(url) == policy and _valid(kind, final_url, checked_at, expires_at, now, max_age):
                         found[url] = CachedResult(kind, final_url)
         except sqlite3.Error as exc:
-            self.warnings.append(f"URL cache read failed ({exc}); checking every URL")
+            self._read_failed(exc)
             return {}
         return found
+
+    def _read_failed(self, exc: sqlite3.Error) -> None:
+        """A damaged file is rebuilt now (one warning); anything else only costs this run its hits."""
+        from ..cache import is_corruption
+
+        if not is_corruption(exc) or self._path is None or self._conn is None:
+            self.warnings.append(f"URL cache read failed ({exc}); checking every URL")
+            return
+        self.warnings.append(f"URL cache {self._path} was damaged ({exc}); rebuilt it")
+        self.close()
+        try:
+            _delete(self._path)
+            self._conn = _connect(self._path)
+        except (sqlite3.Error, OSError) as exc2:
+            self.warnings.append(f"URL cache {self._path} could not be rebuilt ({exc2}); running without it")
 
     def store(
         self, results: Mapping[str, CachedResult], policies: Mapping[str, str], max_age: float, now: float
@@ -124,6 +170,27 @@ class UrlCache:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
             self._conn = None
+
+
+def _valid(
+    kind: object, final_url: object, checked_at: object, expires_at: object, now: float, max_age: float | None
+) -> bool:
+    """Whether a row has the shape :meth:`UrlCache.store` writes."""
+    if kind == "ok":
+        if final_url is not None:
+            return False
+    elif kind == "redirected":
+        if type(final_url) is not str or not final_url.startswith(("http://", "https://")):
+            return False
+    else:
+        return False
+    if type(checked_at) not in (int, float) or type(expires_at) not in (int, float):
+        return False
+    if not (math.isfinite(checked_at) and math.isfinite(expires_at)):  # type: ignore[arg-type]
+        return False
+    if checked_at > now + _CLOCK_SKEW or expires_at < checked_at:  # type: ignore[operator]
+        return False
+    return max_age is None or expires_at <= checked_at + max_age  # type: ignore[operator]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -165,7 +232,8 @@ def _delete(path: Path) -> None:
 
 def clear(cache_dir: Path) -> None:
     """Remove the URL cache file (``vaultlint clean``)."""
-    _delete(cache_dir / FILE_NAME)
+    if not cache_dir.is_symlink():  # never delete through a symlinked folder
+        _delete(cache_dir / FILE_NAME)
 
 
 def now() -> float:

@@ -1,0 +1,297 @@
+"""The model's frozen dataclasses as plain JSON data, and back, strictly.
+
+The on-disk cache (:mod:`vaultlint.cache`) stores parsed notes and diagnostics.
+It must hold nothing that can run code when it is read (no pickle), and a row
+that was damaged or written by someone else must decode into a valid model
+object or not at all.  So values are written as JSON (lists, strings, numbers,
+``null``) and read back by decoders built once from the dataclasses' type
+hints: every field is checked for its declared type (``int`` is not ``bool``,
+a tuple is a list of the right item type, an enum is one of its values, a
+dataclass is a list of exactly its fields).  Anything else raises
+:class:`DecodeError`, which the cache treats as a miss.
+
+``Any`` fields (frontmatter values as YAML read them) are written in a small
+tagged form: strings, booleans, ``null``, finite floats and ints JSON can write
+are themselves; lists, mappings, tuples, huge ints and non-finite floats are a
+one-key object (``{"list": [...]}``, ``{"map": [[key, value], ...]}``, ...).
+A value of another type (a YAML ``!!timestamp``, ``!!binary``, ``!!set``, a
+self-referencing alias) cannot be written: :class:`EncodeError`, and that note
+is simply not cached.
+
+The cache key holds the source text of the model, so a change of the model (a
+new field) makes old rows misses; a row that still slipped through fails here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Union
+
+Encoder = Callable[[Any], Any]
+Decoder = Callable[[Any], Any]
+
+
+class EncodeError(ValueError):
+    """The value holds something this format cannot write."""
+
+
+class DecodeError(ValueError):
+    """The data does not have the shape the type asks for."""
+
+
+#: JSON numbers Python writes and reads back without the int-digits limit.
+_INT_LIMIT = 10**300
+
+
+def _fail(message: str) -> typing.NoReturn:
+    raise DecodeError(message)
+
+
+# -- Any: the frontmatter values YAML produces -----------------------------------------------
+
+
+#: Nodes one ``Any`` value may write.  YAML aliases share nodes, so a small
+#: frontmatter can stand for billions of them: such a note is not cached.
+ANY_NODES = 100_000
+
+
+def _encode_any(value: Any) -> Any:
+    budget = [ANY_NODES]
+
+    def encode(item: Any) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise EncodeError(f"value has more than {ANY_NODES} nodes")
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            return item
+        if kind is int:
+            return item if -_INT_LIMIT < item < _INT_LIMIT else {"int": format(item, "x")}
+        if kind is float:
+            return item if math.isfinite(item) else {"float": repr(item)}
+        if kind is list:
+            return {"list": [encode(x) for x in item]}
+        if kind is tuple:
+            return {"tuple": [encode(x) for x in item]}
+        if kind is dict:
+            return {"map": [[encode(k), encode(v)] for k, v in item.items()]}
+        raise EncodeError(f"cannot store a {kind.__name__} value")
+
+    return encode(value)
+
+
+def _decode_any(data: Any) -> Any:
+    kind = type(data)
+    if kind is str or kind is bool or data is None or kind is float:
+        return data
+    if kind is int:
+        if not -_INT_LIMIT < data < _INT_LIMIT:
+            _fail("int out of range")
+        return data
+    if kind is not dict or len(data) != 1:
+        _fail("not a tagged value")
+    ((tag, inner),) = data.items()
+    if tag == "list" and type(inner) is list:
+        return [_decode_any(item) for item in inner]
+    if tag == "tuple" and type(inner) is list:
+        return tuple(_decode_any(item) for item in inner)
+    if tag == "map" and type(inner) is list:
+        result = {}
+        for pair in inner:
+            if type(pair) is not list or len(pair) != 2:
+                _fail("bad map entry")
+            key = _decode_any(pair[0])
+            try:
+                result[key] = _decode_any(pair[1])
+            except TypeError:  # an unhashable key (a list): never written by the encoder
+                _fail("unhashable map key")
+        return result
+    if tag == "int" and type(inner) is str:
+        try:
+            return int(inner, 16)
+        except ValueError:
+            _fail("bad int")
+    if tag == "float" and inner in ("nan", "inf", "-inf"):
+        return float(inner)
+    _fail(f"unknown tag {tag!r}")
+
+
+# -- codecs built from type hints --------------------------------------------------------------
+
+
+def _scalar(kind: type) -> tuple[Encoder, Decoder]:
+    def decode(data: Any) -> Any:
+        if type(data) is not kind:
+            _fail(f"expected {kind.__name__}")
+        return data
+
+    return (lambda value: value), decode
+
+
+def _float_codec() -> tuple[Encoder, Decoder]:
+    def encode(value: Any) -> Any:
+        if not math.isfinite(value):
+            raise EncodeError("non-finite float")
+        return value
+
+    def decode(data: Any) -> Any:
+        if type(data) is float or type(data) is int:
+            return float(data)
+        _fail("expected float")
+
+    return encode, decode
+
+
+def _optional(inner: tuple[Encoder, Decoder]) -> tuple[Encoder, Decoder]:
+    encode_inner, decode_inner = inner
+    return (
+        lambda value: None if value is None else encode_inner(value),
+        lambda data: None if data is None else decode_inner(data),
+    )
+
+
+def _variadic_tuple(inner: tuple[Encoder, Decoder]) -> tuple[Encoder, Decoder]:
+    encode_inner, decode_inner = inner
+
+    def decode(data: Any) -> Any:
+        if type(data) is not list:
+            _fail("expected a list")
+        return tuple([decode_inner(item) for item in data])
+
+    return (lambda value: [encode_inner(item) for item in value]), decode
+
+
+def _fixed_tuple(items: list[tuple[Encoder, Decoder]]) -> tuple[Encoder, Decoder]:
+    size = len(items)
+
+    def encode(value: Any) -> Any:
+        return [encode_item(item) for (encode_item, _), item in zip(items, value)]
+
+    def decode(data: Any) -> Any:
+        if type(data) is not list or len(data) != size:
+            _fail(f"expected a list of {size}")
+        return tuple([decode_item(item) for (_, decode_item), item in zip(items, data)])
+
+    return encode, decode
+
+
+def _string_mapping(inner: tuple[Encoder, Decoder]) -> tuple[Encoder, Decoder]:
+    encode_inner, decode_inner = inner
+
+    def decode(data: Any) -> Any:
+        if type(data) is not dict:
+            _fail("expected an object")
+        return {key: decode_inner(value) for key, value in data.items()}
+
+    return (lambda value: {str(k): encode_inner(v) for k, v in value.items()}), decode
+
+
+def _enum_codec(cls: type[enum.Enum]) -> tuple[Encoder, Decoder]:
+    by_value = {member.value: member for member in cls}
+
+    def decode(data: Any) -> Any:
+        try:
+            return by_value[data]
+        except (KeyError, TypeError):
+            _fail(f"not a {cls.__name__}")
+
+    return (lambda value: value.value), decode
+
+
+def _dataclass_codec(cls: type) -> tuple[Encoder, Decoder]:
+    fields = dataclasses.fields(cls)
+    names = [field.name for field in fields]
+    size = len(fields)
+    # Filled in after this codec is registered, so that recursive types terminate.
+    codecs: list[tuple[Encoder, Decoder]] = []
+
+    def encode(value: Any) -> Any:
+        if type(value) is not cls:
+            raise EncodeError(f"expected {cls.__name__}, got {type(value).__name__}")
+        return [encode_field(getattr(value, name)) for (encode_field, _), name in zip(codecs, names)]
+
+    def decode(data: Any) -> Any:
+        if type(data) is not list or len(data) != size:
+            _fail(f"expected {cls.__name__}")
+        return cls(*[decode_field(item) for (_, decode_field), item in zip(codecs, data)])
+
+    _CODECS[cls] = (encode, decode)
+    hints = typing.get_type_hints(cls)
+    codecs.extend(codec_for(hints[name]) for name in names)
+    return encode, decode
+
+
+_CODECS: dict[Any, tuple[Encoder, Decoder]] = {}
+
+
+def codec_for(hint: Any) -> tuple[Encoder, Decoder]:
+    """An (encode, decode) pair for a type hint; ``TypeError`` for a type the format cannot hold."""
+    found = _CODECS.get(hint)
+    if found is not None:
+        return found
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        codec = (_encode_any, _decode_any)
+    elif hint in (str, int, bool):
+        codec = _scalar(hint)
+    elif hint is float:
+        codec = _float_codec()
+    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+        codec = _enum_codec(hint)
+    elif isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_codec(hint)
+    elif origin in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        codec = _optional(codec_for(next(a for a in args if a is not type(None))))
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        codec = _variadic_tuple(codec_for(args[0]))
+    elif origin is tuple and args:
+        codec = _fixed_tuple([codec_for(a) for a in args])
+    elif origin in (dict, Mapping) and args and args[0] is str:
+        codec = _string_mapping(codec_for(args[1]))
+    else:
+        raise TypeError(f"the cache cannot store values of type {hint!r}")
+    _CODECS[hint] = codec
+    return codec
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+
+def _no_constants(name: str) -> Any:
+    raise DecodeError(f"{name} is not data this cache writes")
+
+
+#: Python's JSON reader also accepts NaN and Infinity; the writer never produces them.
+_JSON = json.JSONDecoder(parse_constant=_no_constants)
+
+
+def dumps(hint: Any, value: Any) -> str:
+    """``value`` (of type ``hint``) as JSON text; :class:`EncodeError` when it cannot be stored.
+
+    ASCII only: file names that are not valid UTF-8 carry lone surrogates,
+    which JSON escapes and SQLite could not store as text.
+    """
+    encode, _ = codec_for(hint)
+    try:
+        return json.dumps(encode(value), ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError, AttributeError, RecursionError) as error:
+        raise EncodeError(str(error)) from error
+
+
+def loads(hint: Any, text: Any) -> Any:
+    """The value of type ``hint`` stored as ``text``; :class:`DecodeError` for anything else."""
+    if type(text) is not str:
+        _fail("not text")
+    _, decode = codec_for(hint)
+    try:
+        return decode(_JSON.decode(text))
+    except DecodeError:
+        raise
+    except (ValueError, TypeError, RecursionError) as error:  # bad JSON, huge numbers, deep nesting
+        raise DecodeError(str(error)) from error

@@ -1,0 +1,115 @@
+"""The cache's data format: model objects as JSON and back, exactly, and nothing else."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import time
+
+import pytest
+
+from vaultlint.datacodec import ANY_NODES, DecodeError, EncodeError, dumps, loads
+from vaultlint.model import Diagnostic, Edit, Fix, Note, Severity, Span
+from vaultlint.syntax.note import parse_note
+
+NOTE_TEXT = """---
+aliases: [One, "Two"]
+tags: [a, 3, 2.5, true, null]
+nested: {k: [1, {deep: .nan}], 7: x}
+big: 123456789012345678901234567890123456789012345678901234567890
+inf: -.inf
+up: "[[Parent#Head|alias]]"
+---
+# Title ^block
+Text [[Link]] ![[img.png]] [md](Other%20Note.md) <https://example.com/x> #tag %% [[hidden]] %%
+> [!note] callout [[In Callout]]
+- list [[In List#^id]]
+<!-- vaultlint-disable-next-line LK001 -->
+[]() [[ ]] [a](My Note.md) \x1b[31m
+"""
+
+
+def test_a_parsed_note_round_trips_exactly():
+    note = parse_note("folder/n\udcff.md", NOTE_TEXT)
+    text = dumps(Note, note)
+    assert text.isascii()  # lone surrogates (non-UTF-8 file names) escaped, storable as SQLite text
+    back = loads(Note, text)
+    assert repr(back) == repr(note)  # repr: nan != nan
+    prop = {p.key: p for p in back.frontmatter.properties}
+    assert (
+        type(prop["big"].value) is int
+        and prop["big"].value == 123456789012345678901234567890123456789012345678901234567890
+    )
+    assert math.isnan(prop["nested"].value["k"][1]["deep"]) and prop["inf"].value == -math.inf
+    assert 7 in prop["nested"].value  # non-string keys stay what they were
+
+
+def test_diagnostics_round_trip_with_fixes():
+    found = (
+        Diagnostic("FM006", "unquoted-link-property", Severity.ERROR, "a.md", Span(2, 1, 2, 9), "m", "h",
+                   Fix("quote it", (Edit(Span(2, 5, 2, 5), '"'),))),
+        Diagnostic("LK001", "unresolved-link", Severity.WARNING, "b.md", Span(1, 1, 1, 2), "n"),
+    )  # fmt: skip
+    back = loads(tuple[Diagnostic, ...], dumps(tuple[Diagnostic, ...], found))
+    assert back == found and back[0].fix == found[0].fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",  # an empty blob is not an empty list
+        "null",
+        '[["LK001"]]',  # a diagnostic with fields missing
+        '[["LK001","n","error","a.md",[1,1,1,2],"m",null,null,"extra"]]',
+        '[["LK001","n","fatal","a.md",[1,1,1,2],"m",null,null]]',  # no such severity
+        '[["LK001","n","error","a.md",[true,1,1,2],"m",null,null]]',  # a bool is not a line number
+        '[["LK001","n","error","a.md",[1.0,1,1,2],"m",null,null]]',
+        '[["LK001","n","error","a.md",[1,1,1,2],"m",7,null]]',  # a hint is text
+        '[["LK001","n","error","a.md",[1,1,1,2],"m",null,NaN]]',  # not JSON this format writes
+        "[" * 100_000 + "]" * 100_000,  # deep nesting is an error, not a crash
+        '{"__class__": "os.system"}',
+    ],
+)
+def test_anything_but_the_exact_shape_is_rejected(text):
+    with pytest.raises(DecodeError):
+        loads(tuple[Diagnostic, ...], text)
+
+
+@pytest.mark.parametrize("value", [{"set": [1]}, {"list": 5}, {"int": "zz"}, {"float": "1e400"}, {"map": [[[], 1]]}])
+def test_tagged_values_are_checked(value):
+    import json
+
+    from vaultlint.model import PropertyItem
+
+    with pytest.raises(DecodeError):
+        loads(PropertyItem, json.dumps([value, [1, 1, 1, 2], None]))
+
+
+def test_values_this_format_cannot_write_are_refused_not_mangled():
+    from vaultlint.model import PropertyItem
+
+    for value in (datetime.date(2024, 1, 1), b"bytes", {1, 2}):
+        with pytest.raises(EncodeError):
+            dumps(PropertyItem, PropertyItem(value, Span(1, 1, 1, 2)))
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(EncodeError):
+        dumps(PropertyItem, PropertyItem(loop, Span(1, 1, 1, 2)))
+
+
+def test_shared_yaml_aliases_do_not_explode():
+    """A YAML alias bomb is a small graph of shared lists standing for 9**12 nodes."""
+    from vaultlint.model import PropertyItem
+
+    value: list = ["x"] * 9
+    for _ in range(12):
+        value = [value] * 9
+    started = time.monotonic()
+    with pytest.raises(EncodeError, match=str(ANY_NODES)):
+        dumps(PropertyItem, PropertyItem(value, Span(1, 1, 1, 2)))
+    assert time.monotonic() - started < 2.0  # about 0.05 s: bounded by ANY_NODES, not by 9**12
+
+
+def test_the_shape_the_rejections_are_measured_against_is_accepted():
+    (found,) = loads(tuple[Diagnostic, ...], '[["LK001","n","error","a.md",[1,1,1,2],"m",null,null]]')
+    assert found == Diagnostic("LK001", "n", Severity.ERROR, "a.md", Span(1, 1, 1, 2), "m")
