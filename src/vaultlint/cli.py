@@ -89,6 +89,19 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check the staged notes (folders stand for their staged notes) and the links that staged "
+    "renames and deletions break in other notes: the pre-commit hook.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only problems not recorded in this baseline file.",
+)
+@click.option("--update-baseline", is_flag=True, help="Write the --baseline file from this run's problems.")
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -114,6 +127,9 @@ def check(
     exit_zero: bool,
     color: str,
     quiet: bool,
+    staged: bool,
+    baseline_file: Path | None,
+    update_baseline: bool,
 ) -> int:
     """Check the notes in PATHS (files or folders; default: the current folder).
 
@@ -125,6 +141,8 @@ def check(
     from .selection import selection_from_settings
 
     start = paths[0] if paths else Path(".")
+    if update_baseline and baseline_file is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
     try:
         settings = load_settings(start, config_file)
         selection, unknown = selection_from_settings(settings, _split(select), _split(ignore), _split(extend_select))
@@ -154,6 +172,10 @@ def check(
         urls=settings.urls,
         allow_private_urls=allow_private_urls,
         progress=sys.stderr.isatty() and not quiet,
+        staged=staged,
+        allow_placeholders=settings.allow_placeholders,
+        baseline=baseline_file,
+        update_baseline=update_baseline,
     )
     try:
         report = lint(options)
@@ -189,6 +211,9 @@ def check(
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
         click.echo(report.url_summary, err=True)
+    if baseline_file is not None and not quiet:
+        verb = "wrote" if update_baseline else "hid"
+        click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
@@ -281,6 +306,46 @@ def _statistics(diagnostics: tuple) -> str:  # type: ignore[type-arg]
         f"{count:>6}  {code}  {name}" for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
     ]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+def placeholders(path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool) -> int:
+    """List the placeholders of the vault around PATH: bare [[links]] to notes not written yet,
+    with how many notes link each, most first.  Near misses of existing notes are typos, not listed."""
+    from .config import ConfigError, load_settings
+    from .engine import LintOptions, lint
+    from .placeholders import format_listing
+    from .selection import build_selection
+
+    start = path or Path(".")
+    try:
+        settings = load_settings(start, config_file)
+        options = LintOptions(
+            paths=(start,),
+            vault_root=vault_root,
+            obsidian_dir=settings.obsidian_dir,
+            selection=build_selection(select=["LK001"]),
+            respect_gitignore=settings.respect_gitignore,
+            respect_obsidian_excluded=settings.respect_obsidian_excluded,
+            lint_templates=settings.lint_templates,
+            exclude=settings.exclude,
+            offline=True,
+            config_folder=settings.source.parent if settings.source else None,
+            use_cache=not no_cache,
+            jobs=os.cpu_count() or 1,
+            use_git=False,
+            allow_placeholders=True,
+            list_placeholders=True,
+        )
+        report = lint(options)
+    except (VaultError, ConfigError) as error:
+        raise UsageError(str(error)) from error
+    click.echo(format_listing(report.placeholders), nl=False)
+    return EXIT_OK
 
 
 @cli.command(name="config")

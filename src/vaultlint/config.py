@@ -58,6 +58,8 @@ class Settings:
     respect_obsidian_excluded: bool = False
     check_comments: bool = False
     lint_templates: bool = False
+    #: Bare wikilinks to notes not written yet are placeholders, not problems (issue 9).
+    allow_placeholders: bool = False
     obsidian_dir: str = ".obsidian"
     types: Mapping[str, str] = field(default_factory=dict)
     schema: tuple[PropertySchema, ...] = ()
@@ -115,6 +117,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "respect-obsidian-excluded": ("respect_obsidian_excluded", _bool, "true or false"),
     "check-comments": ("check_comments", _bool, "true or false"),
     "lint-templates": ("lint_templates", _bool, "true or false"),
+    "allow-placeholders": ("allow_placeholders", _bool, "true or false"),
     "obsidian-dir": ("obsidian_dir", _string, 'a folder name such as ".obsidian"'),
     "types": ("types", _table_of(_choice(PROPERTY_TYPES)), f"a table of property = one of {', '.join(PROPERTY_TYPES)}"),
 }

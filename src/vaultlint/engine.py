@@ -6,6 +6,7 @@ import fnmatch
 import gc
 import hashlib
 import os
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,10 @@ from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
 from .config import PropertySchema
 from .context import LintContext
+from .gitinfo import NO_CHANGES, GitChanges
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
+from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection
 from .vault import Vault, VaultError, find_vault_root, is_user_ignored, nfc, scan_vault
@@ -63,6 +66,18 @@ class LintOptions:
     allow_private_urls: bool = False
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
     progress: bool = False
+    #: The pre-commit case: folders stand for their staged notes, and notes that link to a
+    #: file the staged changes delete or rename are checked for those links (``gitinfo``).
+    staged: bool = False
+    #: Ask git which files were renamed, so that links to them get a hint and a fix.
+    use_git: bool = True
+    #: Bare wikilinks to notes that exist nowhere are placeholders, not problems (``placeholders``).
+    allow_placeholders: bool = False
+    #: Collect every placeholder of the notes in scope (``vaultlint placeholders``).
+    list_placeholders: bool = False
+    #: Report only problems not in this baseline file; with ``update_baseline``, rewrite it first.
+    baseline: Path | None = None
+    update_baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,10 @@ class Report:
     warnings: tuple[str, ...] = ()
     #: The URL checker's one-line summary, when URLs were checked.
     url_summary: str | None = None
+    #: Placeholder names and how many notes link each, most first (``list_placeholders``).
+    placeholders: tuple[tuple[str, int], ...] = ()
+    #: Problems hidden by the baseline.
+    baselined: int = 0
 
 
 def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
@@ -96,8 +115,10 @@ def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: s
     return root
 
 
-def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list[str]:
-    """Vault paths of the notes to report on."""
+def _in_scope(
+    vault: Vault, paths: Sequence[Path], options: LintOptions, staged: frozenset[str] | None = None
+) -> list[str]:
+    """Vault paths of the notes to report on; with ``staged``, a folder stands for its staged notes."""
     root = vault.root
     prefixes: list[str] = []
     for path in paths:
@@ -107,7 +128,12 @@ def _in_scope(vault: Vault, paths: Sequence[Path], options: LintOptions) -> list
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
         candidates = [
-            f for f in vault.files if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)
+            f
+            for f in vault.files
+            if any(
+                f.path == p or ((p == "" or f.path.startswith(p + "/")) and (staged is None or f.path in staged))
+                for p in prefixes
+            )
         ]
     return sorted(f.path for f in candidates if f.is_note and not _excluded(vault, f.path, options))
 
@@ -129,7 +155,8 @@ RESULTS_CACHE_MIN = 50
 def lint(options: LintOptions) -> Report:
     root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     vault = scan_vault(root, options.obsidian_dir)
-    scope = _in_scope(vault, options.paths, options)
+    changes = _git_changes(root, options)
+    scope = _in_scope(vault, options.paths, options, changes.changed if options.staged else None)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -140,8 +167,11 @@ def lint(options: LintOptions) -> Report:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         loader.preload(scope)
         types = {**vault.obsidian.property_types, **options.types}
-        context = LintContext(vault, loader, types, options.schema)
-        world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
+        context = LintContext(vault, loader, types, options.schema, moved=changes.moved)
+        screen = Placeholders(context) if options.allow_placeholders else None
+        world = None
+        if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
+            world = _world_key(options, vault, loader, changes)
         diagnostics: list[Diagnostic] = []
         fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
         for path in scope:
@@ -150,11 +180,14 @@ def lint(options: LintOptions) -> Report:
                 diagnostics.extend(cached)
                 continue
             context.consulted = set()
-            found = _check_note(path, loader.load(path), context, options)
+            found = _check_note(path, loader.load(path), context, options, screen)
             diagnostics.extend(found)
             if world is not None and path in loader.hashes:
                 deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
                 fresh_results[path] = (world, cache_dumps(found) if found else b"", deps)
+        dependents: list[str] = []
+        if options.staged:
+            diagnostics.extend(_check_dependents(scope, changes, context, options, screen, dependents))
         diagnostics.extend(_check_vault(scope, context, options))
         loader.flush(fresh_results, warnings)
         url_summary = None
@@ -163,15 +196,23 @@ def lint(options: LintOptions) -> Report:
             found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
             diagnostics.extend(found)
         diagnostics.extend(_config_diagnostics(options, root))
+        diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
-        return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
+        hidden = 0
+        if options.baseline is not None:
+            diagnostics, hidden = _apply_baseline(diagnostics, scope, options.baseline, options.update_baseline)
+        listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
+        checked = len(scope) + len(dependents)
+        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_note(path: str, loaded: Note | str, context: LintContext, options: LintOptions) -> list[Diagnostic]:
-    """Every diagnostic of one note, selected, at its configured severity, suppressions applied."""
+def _check_note(
+    path: str, loaded: Note | str, context: LintContext, options: LintOptions, screen: Placeholders | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic of one note, selected, at its configured severity, placeholders and suppressions applied."""
     selection = options.selection
     rules = [r for r in selection.enabled_rules() if not selection.ignored_in(r.code, path)]
     if not isinstance(loaded, Note):
@@ -186,8 +227,79 @@ def _check_note(path: str, loaded: Note | str, context: LintContext, options: Li
         for violation in rule.check(loaded, context):
             if violation.in_comment and not options.check_comments:
                 continue
+            if screen is not None:
+                screened = screen.screen(rule.code, path, violation)
+                if screened is None:
+                    continue
+                violation = screened
             found.append(_diagnostic(rule, selection, violation.path or path, violation))
     return _suppress(found, loaded, rules)
+
+
+def _git_changes(root: Path, options: LintOptions) -> GitChanges:
+    """Renamed and deleted files: what the commit changes (``staged``), else HEAD against the work tree."""
+    if not options.use_git:
+        return NO_CHANGES
+    from . import gitinfo
+
+    return gitinfo.staged_changes(root) if options.staged else gitinfo.worktree_changes(root)
+
+
+def _check_dependents(
+    scope: list[str],
+    changes: GitChanges,
+    context: LintContext,
+    options: LintOptions,
+    screen: Placeholders | None,
+    checked: list[str],
+) -> list[Diagnostic]:
+    """The links that the staged deletions and renames break in notes outside ``scope``.
+
+    Candidates come from every note's link paths (cached summaries: the
+    backlinks), narrowed by file name before anything is resolved; only the
+    LK001/LK002 diagnostics of links that reached a removed file are kept, so a
+    note's older, unrelated problems do not block the commit.
+    """
+    removed = changes.removed
+    if not removed:
+        return []
+    names = {posixpath.basename(p).lower() for p in removed}
+    names |= {name[:-3] for name in names if name.endswith(".md")}
+    in_scope = set(scope)
+    loader = context.loader
+    found: list[Diagnostic] = []
+    for path in loader.states:
+        if path in in_scope or _excluded(context.vault, path, options):
+            continue
+        link_names = (p.rsplit("/", 1)[-1].lower() for p in loader.summary(path).link_paths)
+        if not any(name in names for name in link_names):
+            continue
+        note = loader.load(path)
+        if not isinstance(note, Note):
+            continue
+        broken = {link.span for link in note.links if context.former_target(link, path) in removed}
+        if broken:
+            checked.append(path)
+            found.extend(
+                d
+                for d in _check_note(path, note, context, options, screen)
+                if d.code in ("LK001", "LK002") and d.span in broken
+            )
+    return found
+
+
+def _apply_baseline(
+    diagnostics: list[Diagnostic], scope: list[str], path: Path, update: bool
+) -> tuple[list[Diagnostic], int]:
+    """The one place the baseline applies: after selection and suppressions, before reporting."""
+    from . import baseline
+
+    accepted = baseline.load(path)
+    if update:
+        accepted = baseline.updated(accepted, diagnostics, scope)
+        baseline.write(path, accepted)
+    outcome = baseline.subtract(diagnostics, accepted)
+    return outcome.kept, outcome.hidden
 
 
 def _check_vault(scope: list[str], context: LintContext, options: LintOptions) -> list[Diagnostic]:
@@ -296,7 +408,7 @@ def _config_diagnostics(options: LintOptions, root: Path) -> list[Diagnostic]:
     return result
 
 
-def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
+def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader, changes: GitChanges = NO_CHANGES) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
     digest = hashlib.blake2b(digest_size=16)
     for part in (
@@ -305,6 +417,7 @@ def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
         repr(sorted(vault.obsidian.property_types.items())),
         "\n".join(vault.index.paths),
         repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
+        repr(sorted(changes.moved.items())),  # renames feed hints and fixes
     ):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -320,6 +433,7 @@ def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
         sorted((k, v.value) for k, v in selection.severity.items()),
         sorted(selection.per_file_ignores.items()),
         options.check_comments,
+        options.allow_placeholders,
         sorted(options.types.items()),
         repr(options.schema),
     )

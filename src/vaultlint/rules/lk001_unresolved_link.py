@@ -13,8 +13,15 @@ empty note instead of opening the one you meant.
 
     See [[Gerg Brockman]].
 
+When git shows that the target was renamed or moved (staged with ``git mv``,
+or moved on disk since the last commit), the hint names the new file and
+``--fix`` rewrites the link as Obsidian does when you rename a file in the
+app: the shortest link that reaches the new file, with its alias, heading or
+block part kept.  A link to a deleted file is only reported.
+
 **How to fix**: correct the name (the hint suggests a close match), link an
-alias as ``[[Note|alias]]``, or create the note.
+alias as ``[[Note|alias]]``, or create the note.  After a rename, run
+``vaultlint check --fix``.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Iterator
 
 from ..context import LintContext
 from ..model import LinkKind, Note, Severity, Violation
+from ._renamed import renamed_link
 from .base import Rule, Scope
 
 KINDS = (LinkKind.WIKILINK, LinkKind.MARKDOWN, LinkKind.PROPERTY)
@@ -35,10 +43,16 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         if ctx.resolve(link, note.path).target is not None:
             continue
         where = f' in property "{link.property_key}"' if link.property_key else ""
+        message = f'unresolved link "{link.path.strip()}"{where}'
+        renamed = renamed_link(link, note, ctx)
+        if renamed is not None:
+            hint, fix = renamed
+            yield Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
+            continue
         hint = ctx.suggest_file(link.path.strip(), attachments="." in link.path.rsplit("/", 1)[-1])
         if link.kind is LinkKind.PROPERTY and "]], [[" in link.raw:
             hint = "one link per property value: write a YAML list of quoted links"
-        yield Violation(link.span, f'unresolved link "{link.path.strip()}"{where}', hint, in_comment=link.in_comment)
+        yield Violation(link.span, message, hint, in_comment=link.in_comment, link=link)
 
 
 RULE = Rule(
@@ -49,4 +63,5 @@ RULE = Rule(
     __doc__,
     Scope.NOTE,
     check,
+    fixable=True,
 )
