@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,13 +98,14 @@ def subtract(diagnostics: Iterable[Diagnostic], accepted: Counter[EntryKey]) -> 
 
 
 def updated(
-    previous: Counter[EntryKey], diagnostics: Iterable[Diagnostic], checked: Sequence[str]
+    previous: Counter[EntryKey], diagnostics: Iterable[Diagnostic], checked: Sequence[str], existing: Container[str]
 ) -> Counter[EntryKey]:
-    """The new baseline: every current problem, plus the old entries of notes this run did not check."""
+    """The new baseline: every current problem, plus the old entries of files that still
+    exist and that this run did not check."""
     checked_paths = set(checked)
     result: Counter[EntryKey] = Counter(entry_key(d) for d in diagnostics)
     for key, count in previous.items():
-        if key[0] not in checked_paths and key not in result:
+        if key[0] not in checked_paths and key[0] in existing and key not in result:
             result[key] = count
     return result
 

@@ -200,7 +200,7 @@ def lint(options: LintOptions) -> Report:
         diagnostics.sort(key=lambda d: d.sort_key)
         hidden = 0
         if options.baseline is not None:
-            diagnostics, hidden = _apply_baseline(diagnostics, scope, options.baseline, options.update_baseline)
+            diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope) + len(dependents)
         return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
@@ -289,14 +289,14 @@ def _check_dependents(
 
 
 def _apply_baseline(
-    diagnostics: list[Diagnostic], scope: list[str], path: Path, update: bool
+    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, path: Path, update: bool
 ) -> tuple[list[Diagnostic], int]:
     """The one place the baseline applies: after selection and suppressions, before reporting."""
     from . import baseline
 
     accepted = baseline.load(path)
     if update:
-        accepted = baseline.updated(accepted, diagnostics, scope)
+        accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path)
         baseline.write(path, accepted)
     outcome = baseline.subtract(diagnostics, accepted)
     return outcome.kept, outcome.hidden
