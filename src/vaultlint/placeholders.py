@@ -10,9 +10,13 @@ Markdown or property link.  Every other unresolved link is still a broken link.
 A placeholder whose name is a near miss of an existing note or alias is still
 reported, with a hint naming that note: it is a typo, not a plan.  Near miss
 means the same letters and digits up to case, spacing and punctuation
-(``[[Machine-learning]]`` for ``Machine Learning``), or a small edit distance:
-one edit for names of 5 to 11 characters, two from 12 on (shorter names differ
-by one letter too often to tell).
+(``[[Machine-learning]]`` for ``Machine Learning``, ``[[slipbox]]`` for the
+alias ``Slip Box``), or one typing slip in a longer name: one letter added or
+dropped, or two neighbours swapped (``[[Zettelkasten Methdo]]``), in a name of
+8 or more letters, with the same first letter and the same numbers.  A changed
+letter is not a slip (``Intersection`` and ``Interjection`` are two words), and
+neither are shorter names or names that differ in a number (``TLS 1.0``,
+``TLS 1.3``): too often different things.
 
 This is the one place that decides what a placeholder is; LK001 only says which
 link a violation is about.
@@ -34,7 +38,8 @@ CODES = frozenset({"LK001"})
 
 #: A file extension at the end of a link path (``.pdf``, ``.png``); ``Dr. Who`` and ``v1.2`` are not.
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
-_NOT_LETTERS = re.compile(r"[\W_]+")
+#: Spacing and punctuation that do not make a name different; symbols such as ``+`` or ``$`` do.
+_NOT_LETTERS = re.compile(r"[\s\-_.,:;!?'\"`’‘“”()\[\]/]+")
 
 
 def is_placeholder_link(link: Link) -> bool:
@@ -55,10 +60,28 @@ def squeeze(name: str) -> str:
     return _NOT_LETTERS.sub("", name.casefold())
 
 
-def max_edits(name: str) -> int:
-    """How many single-character edits still make a near miss of a name this long."""
-    length = len(name)
-    return 0 if length < 5 else 1 if length < 12 else 2
+#: Squeezed names shorter than this are near misses only when equal.
+MIN_SLIP_LENGTH = 8
+
+
+def max_edits(squeezed: str) -> int:
+    """How many typing slips still make a near miss of a (squeezed) name this long."""
+    return 0 if len(squeezed) < MIN_SLIP_LENGTH else 1
+
+
+_SYMBOLS = re.compile(r"[^\w]+")
+
+
+def _is_slip(a: str, b: str) -> bool:
+    """Two names one edit apart by a letter added, dropped or swapped with its neighbour, not
+    changed, and not by a symbol (``Haskell +`` is not a slip of ``Haskell``)."""
+    if _SYMBOLS.sub("", a) == _SYMBOLS.sub("", b):
+        return False
+    return len(a) != len(b) or sorted(a) == sorted(b)
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
 
 
 @dataclass
@@ -70,7 +93,8 @@ class Placeholders:
     found: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
     _near: dict[str, str | None] = field(default_factory=dict)
     _names: dict[str, str] | None = None
-    _by_length: dict[int, list[str]] | None = None
+    #: Squeezed names by (length, first character): the only ones a slip can reach.
+    _by_length: dict[tuple[int, str], list[str]] | None = None
 
     def screen(self, code: str, path: str, violation: Violation) -> Violation | None:
         """``violation`` to report (a near miss gets a hint naming the note), or ``None`` for a placeholder."""
@@ -101,17 +125,22 @@ class Placeholders:
         if not edits:
             return None
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA  # Levenshtein plus swapped neighbours: typing slips
 
         assert self._by_length is not None
+        numbers = _numbers(squeezed)
         best: tuple[int, str] | None = None
         for length in range(len(squeezed) - edits, len(squeezed) + edits + 1):
-            candidates = self._by_length.get(length)
-            if not candidates:
-                continue
-            found = process.extractOne(squeezed, candidates, scorer=Levenshtein.distance, score_cutoff=edits)
-            if found is not None and (best is None or (found[1], found[0]) < best):
-                best = (found[1], found[0])
+            candidates = self._by_length.get((length, squeezed[0]), ())
+            for candidate, distance, _ in process.extract(
+                squeezed, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
+            ):
+                if (
+                    _numbers(candidate) == numbers
+                    and _is_slip(squeezed, candidate)
+                    and (best is None or (distance, candidate) < best)
+                ):
+                    best = (distance, candidate)
         return names[best[1]] if best else None
 
     def _all_names(self) -> dict[str, str]:
@@ -128,7 +157,7 @@ class Placeholders:
             self._names = names
             self._by_length = {}
             for squeezed in names:
-                self._by_length.setdefault(len(squeezed), []).append(squeezed)
+                self._by_length.setdefault((len(squeezed), squeezed[0]), []).append(squeezed)
         return self._names
 
     def listing(self) -> list[tuple[str, int]]:
