@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .model import Severity
-from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-from .selection import SelectorError
-from .vault import VaultError
+
+# The rules, the model and the vault are imported inside the commands that use
+# them: ``vaultlint --version`` (run by every pre-commit and CI job) then loads click only.
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import LintOptions, Report
@@ -137,8 +136,11 @@ def check(
     """
     from .config import ConfigError, load_settings
     from .engine import LintOptions, lint
+    from .model import Severity
     from .report import FORMATTERS, MACHINE_FORMATS, ReportContext
-    from .selection import selection_from_settings
+    from .rules import RULES_BY_CODE
+    from .selection import SelectorError, selection_from_settings
+    from .vault import VaultError
 
     start = paths[0] if paths else Path(".")
     if update_baseline and baseline_file is None:
@@ -229,6 +231,7 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
     """Empty vaultlint's cache of the vault around PATH (default: the current folder)."""
     from .cache import clear
     from .engine import CACHE_FOLDER, locate_vault
+    from .vault import VaultError
 
     if cache_dir is None:
         try:
@@ -246,6 +249,8 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
 @click.option("--all", "show_all", is_flag=True, help="Show every rule.")
 def rule(code: str | None, show_all: bool) -> int:
     """Explain a rule (by code or name), or list them all."""
+    from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
+
     if show_all or code is None:
         for item in ALL_RULES:
             default = item.severity.value if item.enabled_by_default else "off"
@@ -320,6 +325,7 @@ def placeholders(path: Path | None, vault_root: Path | None, config_file: Path |
     from .engine import LintOptions, lint
     from .placeholders import format_listing
     from .selection import build_selection
+    from .vault import VaultError
 
     start = path or Path(".")
     try:
