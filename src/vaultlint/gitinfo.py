@@ -76,18 +76,13 @@ def _git(folder: Path, *args: str, env: Mapping[str, str] | None = None) -> str 
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
-def _prefix(vault_root: Path) -> str | None:
-    """The vault's folder inside its git work tree (``""`` at the top), ``None`` outside git."""
-    found = _git(vault_root, "rev-parse", "--show-prefix")
-    return None if found is None else nfc(found.strip())
-
-
-def _parse_name_status(output: str, prefix: str) -> GitChanges:
-    """``git diff --name-status -z`` output as vault paths (``prefix`` is the vault's folder)."""
+def _parse_name_status(output: str) -> GitChanges:
+    """``git diff --relative --name-status -z`` output, run in the vault root, as vault paths."""
 
     def inside(path: str) -> str | None:
-        path = nfc(path)
-        return path[len(prefix) :] if path.startswith(prefix) else None
+        # --relative leaves out what is outside the vault, except the far side of a
+        # rename across its edge, which it shows as a path that climbs out.
+        return None if path.startswith("../") or path.startswith("/") else nfc(path)
 
     fields = output.split("\0")
     renamed: dict[str, str] = {}
@@ -113,36 +108,29 @@ def _parse_name_status(output: str, prefix: str) -> GitChanges:
     return GitChanges(renamed, frozenset(deleted), frozenset(changed))
 
 
-_DIFF = ("-c", "core.quotepath=false", "diff", "-M", "--name-status", "-z", "--no-ext-diff", "--no-textconv")
+#: Run in the vault root: ``--relative`` limits the diff to the vault and gives vault paths.
+_DIFF = ("diff", "--relative", "-M", "--name-status", "-z", "--no-ext-diff", "--no-textconv", "--no-color")
 
 
 def staged_changes(vault_root: Path) -> GitChanges:
     """What the commit being prepared changes in the vault (the index against ``HEAD``)."""
-    prefix = _prefix(vault_root)
-    if prefix is None:
-        return NO_CHANGES
     # Without HEAD (the first commit) git compares the index with an empty tree.
-    relative = ("--relative=" + prefix,) if prefix else ()
-    found = _git(vault_root, *_DIFF, "--cached", *relative)
-    return _parse_name_status(found, "") if found is not None else NO_CHANGES
+    found = _git(vault_root, *_DIFF, "--cached")
+    return _parse_name_status(found) if found is not None else NO_CHANGES
 
 
 def worktree_changes(vault_root: Path) -> GitChanges:
     """What changed between ``HEAD`` and the files on disk, untracked files included."""
-    prefix = _prefix(vault_root)
-    if prefix is None:
-        return NO_CHANGES
-    relative = ("--relative=" + prefix,) if prefix else ()
-    found = _git(vault_root, *_DIFF, *relative, "HEAD")
+    found = _git(vault_root, *_DIFF, "HEAD")
     if found is None:
-        return NO_CHANGES  # no HEAD yet: nothing was renamed
-    changes = _parse_name_status(found, "")
+        return NO_CHANGES  # not a repository, or no HEAD yet: nothing was renamed
+    changes = _parse_name_status(found)
     if not changes.deleted:
         return changes  # a rename needs a file that went away: git already saw every one
-    return _with_untracked(vault_root, relative) or changes
+    return _with_untracked(vault_root) or changes
 
 
-def _with_untracked(vault_root: Path, relative: tuple[str, ...]) -> GitChanges | None:
+def _with_untracked(vault_root: Path) -> GitChanges | None:
     """Ask git again with every file of the vault, untracked ones too, in a copy of the index.
 
     A file moved with plain ``mv`` is a deleted tracked file plus an untracked
@@ -161,5 +149,5 @@ def _with_untracked(vault_root: Path, relative: tuple[str, ...]) -> GitChanges |
         env = {**os.environ, "GIT_INDEX_FILE": copy}
         if _git(vault_root, "add", "--all", "--", ".", env=env) is None:
             return None
-        found = _git(vault_root, *_DIFF, "--cached", *relative, "HEAD", env=env)
-    return _parse_name_status(found, "") if found is not None else None
+        found = _git(vault_root, *_DIFF, "--cached", "HEAD", env=env)
+    return _parse_name_status(found) if found is not None else None
