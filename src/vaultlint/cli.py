@@ -83,7 +83,9 @@ def cli() -> None:
     "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error)."
 )
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each diagnostic.")
-@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010) to the notes.")
+@click.option(
+    "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010, links to renamed files)."
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
