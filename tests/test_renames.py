@@ -142,3 +142,11 @@ def test_git_changes_are_vault_relative_in_a_vault_below_the_repository_top(tmp_
 
 def test_markdown_destinations_are_percent_encoded():
     assert encode_markdown_destination("My Notes/Plan (v2) ü.md") == "My%20Notes/Plan%20%28v2%29%20%C3%BC.md"
+
+
+def test_a_note_moved_to_the_trash_folder_counts_as_deleted(tmp_path):
+    repo = make_repo(tmp_path / "v", {"Project.md": PROJECT, "Home.md": "See [[Project]].\n"})
+    (repo / ".trash").mkdir()
+    git(repo, "mv", "Project.md", ".trash/Project.md")
+    (diagnostic,) = run(repo, select=["LK001"]).diagnostics
+    assert diagnostic.hint == '"Project.md" was deleted' and diagnostic.fix is None

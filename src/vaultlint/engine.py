@@ -155,7 +155,7 @@ RESULTS_CACHE_MIN = 50
 def lint(options: LintOptions) -> Report:
     root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     vault = scan_vault(root, options.obsidian_dir)
-    changes = _git_changes(root, options)
+    changes = _git_changes(root, options).within(vault.by_path)
     scope = _in_scope(vault, options.paths, options, changes.changed if options.staged else None)
     warnings = list(vault.obsidian.warnings)
     cache = None
@@ -267,6 +267,7 @@ def _check_dependents(
     names |= {name[:-3] for name in names if name.endswith(".md")}
     in_scope = set(scope)
     loader = context.loader
+    loader.preload_summaries()  # a cold cache: parse the notes in parallel, once
     found: list[Diagnostic] = []
     for path in loader.states:
         if path in in_scope or _excluded(context.vault, path, options):

@@ -21,7 +21,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,15 @@ class GitChanges:
     def removed(self) -> frozenset[str]:
         """Every path that no longer exists: deleted or renamed away."""
         return self.deleted | frozenset(self.renamed)
+
+    def within(self, vault_paths: Container[str]) -> GitChanges:
+        """The same changes, with a rename to a path outside the vault (a dot-folder such
+        as ``.trash/``) counted as a deletion: no link can reach the file there."""
+        outside = {old for old, new in self.renamed.items() if new not in vault_paths}
+        if not outside:
+            return self
+        renamed = {old: new for old, new in self.renamed.items() if old not in outside}
+        return GitChanges(renamed, self.deleted | outside, self.changed)
 
     @property
     def moved(self) -> dict[str, str | None]:
