@@ -18,7 +18,7 @@ from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
 from .config import PropertySchema
 from .context import LintContext
-from .gitinfo import NO_CHANGES, GitChanges
+from .gitinfo import NO_CHANGES, GitChanges, staged_changes, worktree_changes
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
@@ -240,9 +240,7 @@ def _git_changes(root: Path, options: LintOptions) -> GitChanges:
     """Renamed and deleted files: what the commit changes (``staged``), else HEAD against the work tree."""
     if not options.use_git:
         return NO_CHANGES
-    from . import gitinfo
-
-    return gitinfo.staged_changes(root) if options.staged else gitinfo.worktree_changes(root)
+    return staged_changes(root) if options.staged else worktree_changes(root)
 
 
 def _check_dependents(
@@ -270,10 +268,10 @@ def _check_dependents(
     loader.preload_summaries()  # a cold cache: parse the notes in parallel, once
     found: list[Diagnostic] = []
     for path in loader.states:
-        if path in in_scope or _excluded(context.vault, path, options):
+        if path in in_scope:
             continue
         link_names = (p.rsplit("/", 1)[-1].lower() for p in loader.summary(path).link_paths)
-        if not any(name in names for name in link_names):
+        if not any(name in names for name in link_names) or _excluded(context.vault, path, options):
             continue
         note = loader.load(path)
         if not isinstance(note, Note):
