@@ -47,7 +47,10 @@ def test_only_bare_wikilinks_that_are_not_near_misses_become_placeholders(tmp_pa
         '"machine-learning" is not a note, but "Machine Learning" is: a typo? Link it as [[Machine Learning]]'
     )
     assert '"Zettelkasten Method"' in hints['unresolved link "Zettelkasten Methdo"']
-    assert '"Zettelkasten Method"' in hints['unresolved link "slipbox"']  # the note whose alias it nearly is
+    assert hints['unresolved link "slipbox"'] == (
+        '"slipbox" is not a note, but nearly "Slip Box", an alias of "Zettelkasten Method" '
+        "(aliases are not link targets): link it as [[Zettelkasten Method|slipbox]]"
+    )
 
 
 def test_default_off_every_unresolved_link_is_reported(tmp_path):
@@ -91,3 +94,22 @@ def test_what_counts_as_a_bare_wikilink():
 def test_near_miss_thresholds():
     assert squeeze("Machine-Learning!") == squeeze("machine learning") == "machinelearning"
     assert [max_edits(squeeze(n)) for n in ("Cat", "Launched", "Zettelkasten Method")] == [0, 1, 1]
+
+
+def test_different_words_are_not_typos(tmp_path):
+    """A changed letter, a different number or a symbol makes another name, not a typo."""
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "Intersection.md": "",
+            "TLS 1.3.md": "",
+            "Haskell.md": "",
+            "Kruskal's Algorithm.md": "",
+            "Home.md": "[[Interjection]] [[TLS 1.0]] [[Haskell +]] [[Kuskal's Algorithm]] [[Kruskals Algorithm]]\n",
+        },
+    )
+    report = run(root, select=["LK001"], allow_placeholders=True)
+    assert [d.message for d in report.diagnostics] == [
+        'unresolved link "Kuskal\'s Algorithm"',  # a dropped letter
+        'unresolved link "Kruskals Algorithm"',  # punctuation only
+    ]

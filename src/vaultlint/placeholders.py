@@ -92,7 +92,7 @@ class Placeholders:
     #: (lower-cased name) -> (name as first written, notes linking it): what ``vaultlint placeholders`` lists.
     found: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
     _near: dict[str, str | None] = field(default_factory=dict)
-    _names: dict[str, str] | None = None
+    _names: dict[str, tuple[str, str | None]] | None = None
     #: Squeezed names by (length, first character): the only ones a slip can reach.
     _by_length: dict[tuple[int, str], list[str]] | None = None
 
@@ -104,19 +104,30 @@ class Placeholders:
         name = link.path.strip()
         close = self.near_miss(name)
         if close is not None:
-            hint = f'"{name}" is not a note, but "{close}" is: a typo? Link it as [[{close}]]'
+            path, alias = close
+            stem = posixpath.basename(path)[:-3]
+            if alias is not None:
+                alias = self._alias_as_written(alias, path)
+            if alias is None:
+                hint = f'"{name}" is not a note, but "{stem}" is: a typo? Link it as [[{stem}]]'
+            else:
+                hint = (
+                    f'"{name}" is not a note, but nearly "{alias}", an alias of "{stem}" '
+                    f"(aliases are not link targets): link it as [[{stem}|{name}]]"
+                )
             return dataclasses.replace(violation, hint=hint)
         entry = self.found.setdefault(name.lower(), (name, set()))
         entry[1].add(path)
         return None
 
-    def near_miss(self, name: str) -> str | None:
-        """The note (or alias) that ``name`` nearly spells, if any."""
+    def near_miss(self, name: str) -> tuple[str, str | None] | None:
+        """The note (its path) that ``name`` nearly spells, and the lower-cased alias it nearly
+        spells (``None`` when it is the note's name)."""
         if name not in self._near:
             self._near[name] = self._closest(name)
         return self._near[name]
 
-    def _closest(self, name: str) -> str | None:
+    def _closest(self, name: str) -> tuple[str, str | None] | None:
         names = self._all_names()
         squeezed = squeeze(name)
         if squeezed and squeezed in names:
@@ -143,22 +154,28 @@ class Placeholders:
                     best = (distance, candidate)
         return names[best[1]] if best else None
 
-    def _all_names(self) -> dict[str, str]:
-        """Squeezed name -> display name, for every note stem and alias of the vault."""
+    def _all_names(self) -> dict[str, tuple[str, str | None]]:
+        """Squeezed name -> (note path, lower-cased alias or ``None``), for every note name and alias."""
         if self._names is None:
-            names: dict[str, str] = {}
+            names: dict[str, tuple[str, str | None]] = {}
             for path in self.context.vault.index.paths:
                 if path.lower().endswith(".md"):
-                    stem = posixpath.basename(path)[:-3]
-                    names.setdefault(squeeze(stem), stem)
+                    names.setdefault(squeeze(posixpath.basename(path)[:-3]), (path, None))
             for alias, owner in self.context.loader.aggregate().alias_owners.items():
-                names.setdefault(squeeze(alias), posixpath.basename(owner)[:-3])
+                names.setdefault(squeeze(alias), (owner, alias))
             names.pop("", None)
             self._names = names
             self._by_length = {}
             for squeezed in names:
                 self._by_length.setdefault((len(squeezed), squeezed[0]), []).append(squeezed)
         return self._names
+
+    def _alias_as_written(self, lower: str, owner: str) -> str:
+        """The alias as its note spells it (the aggregate keeps it lower-cased)."""
+        for alias in self.context.loader.summary(owner).aliases:
+            if alias.lower() == lower:
+                return alias
+        return lower
 
     def listing(self) -> list[tuple[str, int]]:
         """Placeholder names with how many notes link each, most linked first."""
