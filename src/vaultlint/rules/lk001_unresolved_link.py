@@ -6,18 +6,23 @@ vault path, same folder, shortest path, implied ``.md``) and reports those that
 reach no file.  Aliases are not targets: ``[[AI]]`` does not reach a note whose
 alias is ``AI``.  Heading and block parts are checked by LK003 and LK004.
 
+When git shows that the target was renamed or moved (staged with ``git mv``,
+or moved on disk since the last commit), the hint names the new file and
+``--fix`` rewrites the link as Obsidian does when you rename a file in the
+app: the shortest link that reaches the new file, with its alias, heading or
+block part kept.  A link to a deleted file is only reported.
+
+With ``allow-placeholders = true`` in the config, a bare ``[[Name]]`` to a
+note that exists nowhere is a placeholder (a note to write later, as Obsidian
+shows it) and is not reported, unless the name nearly matches an existing
+note or alias.
+
 **Why it matters**: the link leads nowhere; clicking it in Obsidian creates an
 empty note instead of opening the one you meant.
 
 **Example**::
 
     See [[Gerg Brockman]].
-
-When git shows that the target was renamed or moved (staged with ``git mv``,
-or moved on disk since the last commit), the hint names the new file and
-``--fix`` rewrites the link as Obsidian does when you rename a file in the
-app: the shortest link that reaches the new file, with its alias, heading or
-block part kept.  A link to a deleted file is only reported.
 
 **How to fix**: correct the name (the hint suggests a close match), link an
 alias as ``[[Note|alias]]``, or create the note.  After a rename, run

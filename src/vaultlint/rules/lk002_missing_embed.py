@@ -5,16 +5,16 @@ reports those that reach no file.  Attachments need their extension:
 ``![[diagram]]`` does not find ``diagram.png``.  Size and fragment parts
 (``|300``, ``#page=3``) are ignored.
 
+When git shows that the embedded file was renamed or moved, the hint names
+the new file and ``vaultlint check --fix`` rewrites the embed to reach it,
+keeping its size or page part.
+
 **Why it matters**: Obsidian shows an empty placeholder where the image, PDF or
 note should be.
 
 **Example**::
 
     ![[Pasted image 20231202175750.png]]
-
-When git shows that the embedded file was renamed or moved, the hint names
-the new file and ``vaultlint check --fix`` rewrites the embed to reach it,
-keeping its size or page part.
 
 **How to fix**: add the missing file to the vault, or correct the name.
 """
