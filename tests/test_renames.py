@@ -150,3 +150,13 @@ def test_a_note_moved_to_the_trash_folder_counts_as_deleted(tmp_path):
     git(repo, "mv", "Project.md", ".trash/Project.md")
     (diagnostic,) = run(repo, select=["LK001"]).diagnostics
     assert diagnostic.hint == '"Project.md" was deleted' and diagnostic.fix is None
+
+
+def test_a_plain_mv_in_a_vault_below_the_repository_top_leaves_the_index_alone(tmp_path):
+    repo = make_repo(tmp_path / "r", {"notes/A.md": "a\nb\nc\nd\n", "notes/B.md": "[[A]]\n", "big.bin": b"x"})
+    (repo / "notes" / "sub").mkdir()
+    (repo / "notes" / "A.md").rename(repo / "notes" / "sub" / "Z.md")
+    (repo / "untracked.bin").write_bytes(b"\0" * 1000)  # not offered to git: no deleted .bin file
+    before = (repo / ".git" / "index").read_bytes()
+    assert worktree_changes(repo / "notes").renamed == {"A.md": "sub/Z.md"}
+    assert (repo / ".git" / "index").read_bytes() == before

@@ -18,6 +18,7 @@ changes": a check never fails because of git.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 import tempfile
@@ -136,16 +137,21 @@ def worktree_changes(vault_root: Path) -> GitChanges:
     changes = _parse_name_status(found)
     if not changes.deleted:
         return changes  # a rename needs a file that went away: git already saw every one
-    return _with_untracked(vault_root) or changes
+    extensions = sorted({posixpath.splitext(path)[1] for path in changes.deleted} - {""})
+    return _with_untracked(vault_root, extensions) or changes
 
 
-def _with_untracked(vault_root: Path) -> GitChanges | None:
-    """Ask git again with every file of the vault, untracked ones too, in a copy of the index.
+def _with_untracked(vault_root: Path, extensions: list[str]) -> GitChanges | None:
+    """Ask git again with the vault's untracked files too, in a copy of the index.
 
     A file moved with plain ``mv`` is a deleted tracked file plus an untracked
     one; only ``git add`` lets git pair them.  The copy keeps the real index
-    untouched (and its stat data makes the ``add`` fast).
+    untouched (and its stat data makes the ``add`` fast).  Only files with the
+    extension of a deleted file are offered: a rename keeps it, and hashing a
+    folder of large untracked attachments for nothing would stall the check.
     """
+    if not extensions:
+        return None
     index = _git(vault_root, "rev-parse", "--git-path", "index")  # relative to vault_root, or absolute
     if index is None:
         return None
@@ -156,7 +162,8 @@ def _with_untracked(vault_root: Path) -> GitChanges | None:
         except OSError:
             pass  # no index yet: git starts an empty one
         env = {**os.environ, "GIT_INDEX_FILE": copy}
-        if _git(vault_root, "add", "--all", "--", ".", env=env) is None:
+        patterns = [f"*{extension}" for extension in extensions]  # in a pathspec, * also matches "/"
+        if _git(vault_root, "add", "--all", "--", *patterns, env=env) is None:
             return None
         found = _git(vault_root, *_DIFF, "--cached", "HEAD", env=env)
     return _parse_name_status(found) if found is not None else None
