@@ -18,7 +18,7 @@ from .cache import dumps as cache_dumps
 from .cache import loads as cache_loads
 from .config import PropertySchema
 from .context import LintContext
-from .gitinfo import NO_CHANGES, GitChanges, staged_changes, worktree_changes
+from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
@@ -155,8 +155,9 @@ RESULTS_CACHE_MIN = 50
 def lint(options: LintOptions) -> Report:
     root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     vault = scan_vault(root, options.obsidian_dir)
-    changes = _git_changes(root, options).within(vault.by_path)
-    scope = _in_scope(vault, options.paths, options, changes.changed if options.staged else None)
+    staged = staged_changes(root).within(vault.by_path) if options.staged and options.use_git else NO_CHANGES
+    moved = _moved(root, vault, options, staged)
+    scope = _in_scope(vault, options.paths, options, staged.changed if options.staged else None)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -167,11 +168,11 @@ def lint(options: LintOptions) -> Report:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         loader.preload(scope)
         types = {**vault.obsidian.property_types, **options.types}
-        context = LintContext(vault, loader, types, options.schema, moved=changes.moved)
+        context = LintContext(vault, loader, types, options.schema, moved=moved)
         screen = Placeholders(context) if options.allow_placeholders else None
         world = None
         if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
-            world = _world_key(options, vault, loader, changes)
+            world = _world_key(options, vault, loader, moved)
         diagnostics: list[Diagnostic] = []
         fresh_results: dict[str, tuple[str, bytes, tuple[tuple[str, str], ...]]] = {}
         for path in scope:
@@ -187,7 +188,7 @@ def lint(options: LintOptions) -> Report:
                 fresh_results[path] = (world, cache_dumps(found) if found else b"", deps)
         dependents: list[str] = []
         if options.staged:
-            diagnostics.extend(_check_dependents(scope, changes, context, options, screen, dependents))
+            diagnostics.extend(_check_dependents(scope, staged, context, options, screen, dependents))
         diagnostics.extend(_check_vault(scope, context, options))
         loader.flush(fresh_results, warnings)
         url_summary = None
@@ -236,11 +237,12 @@ def _check_note(
     return _suppress(found, loaded, rules)
 
 
-def _git_changes(root: Path, options: LintOptions) -> GitChanges:
-    """Renamed and deleted files: what the commit changes (``staged``), else HEAD against the work tree."""
+def _moved(root: Path, vault: Vault, options: LintOptions, staged: GitChanges) -> Mapping[str, str | None]:
+    """Files renamed (old -> new) or deleted (old -> None): what the commit changes with
+    ``staged``, else HEAD against the work tree (asked of git only if a link rule needs it)."""
     if not options.use_git:
-        return NO_CHANGES
-    return staged_changes(root) if options.staged else worktree_changes(root)
+        return {}
+    return staged.moved if options.staged else MovedLater(root, vault.by_path)
 
 
 def _check_dependents(
@@ -407,7 +409,9 @@ def _config_diagnostics(options: LintOptions, root: Path) -> list[Diagnostic]:
     return result
 
 
-def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader, changes: GitChanges = NO_CHANGES) -> str:
+def _world_key(
+    options: LintOptions, vault: Vault, loader: NoteLoader, moved: Mapping[str, str | None] | None = None
+) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
     digest = hashlib.blake2b(digest_size=16)
     for part in (
@@ -416,7 +420,7 @@ def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader, changes: 
         repr(sorted(vault.obsidian.property_types.items())),
         "\n".join(vault.index.paths),
         repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
-        repr(sorted(changes.moved.items())),  # renames feed hints and fixes
+        repr(sorted((moved or {}).items())),  # renames feed hints and fixes
     ):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")

@@ -22,7 +22,7 @@ import posixpath
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +66,33 @@ class GitChanges:
 
 
 NO_CHANGES = GitChanges()
+
+
+class MovedLater(Mapping[str, "str | None"]):
+    """:attr:`GitChanges.moved` of the work tree, asked of git only when first looked at.
+
+    Link rules look only for links that reach no file, so a check that finds
+    none never runs git.
+    """
+
+    def __init__(self, vault_root: Path, vault_paths: Container[str]) -> None:
+        self._vault_root = vault_root
+        self._vault_paths = vault_paths
+        self._moved: dict[str, str | None] | None = None
+
+    def _load(self) -> dict[str, str | None]:
+        if self._moved is None:
+            self._moved = worktree_changes(self._vault_root).within(self._vault_paths).moved
+        return self._moved
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def _git(folder: Path, *args: str, env: Mapping[str, str] | None = None) -> str | None:
