@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +94,8 @@ class MovedLater(Mapping[str, "str | None"]):
 
 def _git(folder: Path, *args: str, env: Mapping[str, str] | None = None) -> str | None:
     """Run git in ``folder``; its stdout, or ``None`` when git is missing or fails."""
+    import subprocess  # here: a run that never asks git does not pay for the import
+
     try:
         done = subprocess.run(
             ["git", *args],
@@ -179,6 +178,9 @@ def _with_untracked(vault_root: Path, extensions: list[str]) -> GitChanges | Non
     """
     if not extensions:
         return None
+    import shutil
+    import tempfile
+
     index = _git(vault_root, "rev-parse", "--git-path", "index")  # relative to vault_root, or absolute
     if index is None:
         return None
