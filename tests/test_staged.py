@@ -66,3 +66,13 @@ def test_outside_git_staged_checks_nothing_and_says_so_by_exit_code(tmp_path, ca
     (tmp_path / "v" / ".obsidian").mkdir(parents=True)
     (tmp_path / "v" / "a.md").write_text("[[Missing]]\n")
     assert staged(capsys, tmp_path / "v") == (0, "All checks passed (0 notes checked).\n")
+
+
+def test_a_vault_in_a_folder_of_the_repository_with_no_note_staged(tmp_path, capsys, monkeypatch):
+    """The hook with args [--vault-root, notes], run from the top when a commit stages no note."""
+    repo = make_repo(tmp_path / "r", {"notes/Project.md": "# P\n", "notes/Home.md": "[[Project]]\n", "x.txt": "x\n"})
+    git(repo, "rm", "-q", "notes/Project.md")
+    monkeypatch.chdir(repo)
+    code = main(["check", "--offline", "--no-cache", "--staged", "--vault-root", "notes", "--output-format", "concise"])
+    assert code == 1
+    assert 'Home.md:1:1: LK001 unresolved link "Project"' in capsys.readouterr().out

@@ -155,7 +155,8 @@ def check(
     except SelectorError as error:
         raise UsageError(str(error)) from error
     options = LintOptions(
-        paths=paths or (Path("."),),
+        # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
+        paths=paths or ((vault_root,) if staged and vault_root is not None else (Path("."),)),
         vault_root=vault_root,
         obsidian_dir=obsidian_dir or settings.obsidian_dir,
         selection=selection,
