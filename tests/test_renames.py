@@ -160,3 +160,40 @@ def test_a_plain_mv_in_a_vault_below_the_repository_top_leaves_the_index_alone(t
     before = (repo / ".git" / "index").read_bytes()
     assert worktree_changes(repo / "notes").renamed == {"A.md": "sub/Z.md"}
     assert (repo / ".git" / "index").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("line", "new", "expected"),
+    [
+        ("[[Project|C# notes]]", "Plan", "[[Plan|C# notes]]"),
+        ("[[Project#Goals#Sub]]", "Plan", "[[Plan#Goals#Sub]]"),
+        ('[a [nested] text](Project%20One.md "t")', "Plan B.md", '[a [nested] text](Plan%20B.md "t")'),
+        ("[p](<Project One.md#Goals>)", "Plan B.md", "[p](<Plan%20B.md#Goals>)"),
+        ("[p](Project_(old).md)", "Plan.md", "[p](Plan.md)"),
+        ("[[Project]] and [[Project]]", "Plan", "[[Plan]] and [[Plan]]"),
+    ],
+)
+def test_only_the_target_changes(line, new, expected):
+    from vaultlint.fix import apply_edits
+    from vaultlint.linkrepair import target_edit
+    from vaultlint.syntax.note import parse_note
+
+    note = parse_note("a.md", line + "\n")
+    edits = [target_edit(line + "\n", link, new) for link in note.links]
+    assert None not in edits
+    assert apply_edits(line + "\n", edits) == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        ("---\nup: '[[Project]]'\n---\n", "Bob's Plan"),  # would need YAML escaping
+        ("[[Project]]\n", "C# Plan"),  # a name a wikilink cannot hold
+    ],
+)
+def test_no_edit_when_the_new_name_cannot_be_written_there(text, new):
+    from vaultlint.linkrepair import target_edit
+    from vaultlint.syntax.note import parse_note
+
+    (link,) = parse_note("a.md", text).links
+    assert target_edit(text, link, new) is None
