@@ -48,8 +48,9 @@ def repo(tmp_path, home, monkeypatch):
     (root / ".obsidian" / "app.json").write_text("{}\n")
     (root / "Home.md").write_text("# Home\n\nSee [[Project]].\n")
     (root / "Project.md").write_text("# Project\n\nBack to [[Home]].\n")
+    # The one hook the docs recommend.
     (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: vaultlint\n      - id: vaultlint-vault\n"
+        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: vaultlint\n"
     )
     subprocess.run([PRE_COMMIT, "install"], cwd=root, check=True, capture_output=True, timeout=120)
     git(root, "add", "-A")
@@ -76,14 +77,54 @@ def test_a_commit_adding_a_broken_link_is_refused_and_the_fix_passes(repo):
     assert git(repo, "log", "--oneline").stdout.count("\n") == 2
 
 
-def test_renaming_a_linked_note_is_refused_by_the_vault_hook(repo):
+def test_renaming_a_linked_note_is_refused_by_the_one_hook_naming_the_new_name(repo):
+    (repo / "Other.md").write_text("# Other\n\nA [[Projcet]] typo nobody staged.\n\nAnd [[Project|the project]].\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "an old problem")
     git(repo, "mv", "Project.md", "Projects.md")
     refused = commit(repo, "rename")
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
+    # Each note and line the rename breaks, with the new name; the unrelated old typo is not reported.
     assert 'Home.md:3:5: LK001 error unresolved link "Project"' in output
-    # The staged-files hook passed (the renamed note is fine); only the whole-vault hook caught it.
-    assert "vaultlint (whole vault)" in output and "Failed" in output
+    assert 'Other.md:5:5: LK001 error unresolved link "Project"' in output
+    assert '"Project.md" was renamed to "Projects.md"' in output
+    assert "Projcet" not in output
+    assert output.count("Home.md:3:5:") == 1  # never twice
+
+    fixed = subprocess.run(
+        [str(Path(__import__("sys").executable).with_name("vaultlint")), "check", "--fix", "--staged", "--no-cache"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Fixed 2 problems in 2 notes" in fixed.stderr, fixed.stdout + fixed.stderr
+    assert (repo / "Home.md").read_text() == "# Home\n\nSee [[Projects]].\n"
+    other = (repo / "Other.md").read_text()
+    assert other.endswith("And [[Projects|the project]].\n")
+    # Other.md is now part of the commit, so its old typo counts too.
+    assert "Projcet" in commit(repo, "rename, links updated").stderr
+    (repo / "Other.md").write_text(other.replace("Projcet", "Projects"))
+    accepted = commit(repo, "rename, links updated")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_a_commit_that_only_deletes_a_linked_note_is_refused(repo):
+    git(repo, "rm", "-q", "Project.md")
+    refused = commit(repo, "delete")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert 'Home.md:3:5: LK001 error unresolved link "Project"' in output
+    assert '"Project.md" was deleted' in output
+
+
+def test_a_rename_nothing_links_to_passes(repo):
+    (repo / "Lonely.md").write_text("# Lonely\n")
+    assert commit(repo, "lonely").returncode == 0
+    git(repo, "mv", "Lonely.md", "Alone.md")
+    accepted = commit(repo, "rename")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
 
 
 def test_the_hook_on_one_note_in_a_subfolder_agrees_with_a_whole_vault_check(tmp_path, home, monkeypatch):

@@ -54,6 +54,11 @@ class Overrides:
     jobs: int | None = None
     #: Draw URL-checking progress on stderr (the CLI sets it on a TTY only).
     progress: bool = False
+    #: The pre-commit mode: staged notes, and the notes that staged renames and deletions break.
+    staged: bool = False
+    #: Report only problems not recorded in this baseline file (``update_baseline``: write it).
+    baseline: Path | None = None
+    update_baseline: bool = False
 
 
 def build_options(
@@ -97,6 +102,10 @@ def build_options(
         urls=settings.urls,
         allow_private_urls=overrides.allow_private_urls,
         progress=overrides.progress,
+        staged=overrides.staged,
+        allow_placeholders=settings.allow_placeholders,
+        baseline=overrides.baseline,
+        update_baseline=overrides.update_baseline,
     )
     return options, settings
 
@@ -134,7 +143,7 @@ def lint(paths: PathLike | Sequence[PathLike] = ".", *, config: PathLike | None 
             values[key] = (values[key],)
         if key in values:
             values[key] = tuple(values[key])
-    for key in ("vault_root", "cache_dir"):
+    for key in ("vault_root", "cache_dir", "baseline"):
         if values.get(key) is not None:
             values[key] = Path(values[key])
     listed = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)

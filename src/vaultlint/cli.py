@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .model import Severity
-from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
-from .selection import SelectorError, did_you_mean
-from .vault import VaultError
+
+# The rules, the model and the vault are imported inside the commands that use
+# them: ``vaultlint --version`` (run by every pre-commit and CI job) then loads click only.
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import LintOptions, Report
@@ -85,11 +84,26 @@ def cli() -> None:
     "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails (default: error)."
 )
 @click.option("--statistics", is_flag=True, help="Count diagnostics per rule, with totals and how many are fixable.")
-@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010) to the notes.")
+@click.option(
+    "--fix", "apply_fixes", is_flag=True, help="Apply safe fixes (FM005, FM006, FM010, links to renamed files)."
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only: no summary, no warnings.")
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check the staged notes (folders stand for their staged notes) and the links that staged "
+    "renames and deletions break in other notes: the pre-commit hook.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only problems not recorded in this baseline file.",
+)
+@click.option("--update-baseline", is_flag=True, help="Write the --baseline file from this run's problems.")
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -115,6 +129,9 @@ def check(
     exit_zero: bool,
     color: str,
     quiet: bool,
+    staged: bool,
+    baseline_file: Path | None,
+    update_baseline: bool,
 ) -> int:
     """Check the notes in PATHS (files or folders; default: the current folder).
 
@@ -123,10 +140,18 @@ def check(
     from .api import Overrides, build_options
     from .config import ConfigError
     from .engine import lint
+    from .model import Severity
     from .report import MACHINE_FORMATS, ReportContext, render
     from .report.escape import escape
     from .ruledocs import rule_infos
+    from .rules import ALL_RULES
+    from .selection import SelectorError
+    from .vault import VaultError
 
+    if update_baseline and baseline_file is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
+    paths = paths or ((vault_root,) if staged and vault_root is not None else ())
     overrides = Overrides(
         select=tuple(_split(select)),
         ignore=tuple(_split(ignore)),
@@ -142,6 +167,9 @@ def check(
         cache_dir=cache_dir,
         jobs=jobs,
         progress=sys.stderr.isatty() and not quiet,
+        staged=staged,
+        baseline=baseline_file,
+        update_baseline=update_baseline,
     )
     try:
         options, settings = build_options(paths, config_file, overrides)
@@ -180,6 +208,9 @@ def check(
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
         click.echo(escape(report.url_summary), err=True)
+    if baseline_file is not None and not quiet:
+        verb = "wrote" if update_baseline else "hid"
+        click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
@@ -195,6 +226,7 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
     """Empty vaultlint's cache of the vault around PATH (default: the current folder)."""
     from .cache import clear
     from .engine import CACHE_FOLDER, locate_vault
+    from .vault import VaultError
 
     if cache_dir is None:
         try:
@@ -226,6 +258,8 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     import json
 
     from .ruledocs import rule_info
+    from .rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
+    from .selection import did_you_mean
 
     if show_all or code is None:
         infos = [rule_info(item) for item in ALL_RULES]
@@ -292,6 +326,47 @@ def _git_root(folder: Path) -> Path | None:
         if (candidate / ".git").exists():
             return candidate
     return None
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+def placeholders(path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool) -> int:
+    """List the placeholders of the vault around PATH: bare [[links]] to notes not written yet,
+    with how many notes link each, most first.  Near misses of existing notes are typos, not listed."""
+    from .config import ConfigError, load_settings
+    from .engine import LintOptions, lint
+    from .placeholders import format_listing
+    from .selection import build_selection
+    from .vault import VaultError
+
+    start = path or Path(".")
+    try:
+        settings = load_settings(start, config_file)
+        options = LintOptions(
+            paths=(start,),
+            vault_root=vault_root,
+            obsidian_dir=settings.obsidian_dir,
+            selection=build_selection(select=["LK001"]),
+            respect_gitignore=settings.respect_gitignore,
+            respect_obsidian_excluded=settings.respect_obsidian_excluded,
+            lint_templates=settings.lint_templates,
+            exclude=settings.exclude,
+            offline=True,
+            config_folder=settings.source.parent if settings.source else None,
+            use_cache=not no_cache,
+            jobs=os.cpu_count() or 1,
+            use_git=False,
+            allow_placeholders=True,
+            list_placeholders=True,
+        )
+        report = lint(options)
+    except (VaultError, ConfigError) as error:
+        raise UsageError(str(error)) from error
+    click.echo(format_listing(report.placeholders), nl=False)
+    return EXIT_OK
 
 
 @cli.command(name="config")

@@ -72,6 +72,8 @@ class Settings:
     respect_obsidian_excluded: bool = False
     check_comments: bool = False
     lint_templates: bool = False
+    #: Bare wikilinks to notes not written yet are placeholders, not problems (issue 9).
+    allow_placeholders: bool = False
     obsidian_dir: str = ".obsidian"
     #: The ``vault-root`` key, already made absolute against the config file's folder.
     vault_root: Path | None = None
@@ -148,6 +150,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "respect-obsidian-excluded": ("respect_obsidian_excluded", _bool, "true or false"),
     "check-comments": ("check_comments", _bool, "true or false"),
     "lint-templates": ("lint_templates", _bool, "true or false"),
+    "allow-placeholders": ("allow_placeholders", _bool, "true or false"),
     "obsidian-dir": ("obsidian_dir", _inside_folder, 'a folder inside the vault such as ".obsidian"'),
     "vault-root": ("vault_root", _path, "a folder path, relative to the config file"),
     "types": ("types", _table_of(_choice(PROPERTY_TYPES)), f"a table of property = one of {', '.join(PROPERTY_TYPES)}"),

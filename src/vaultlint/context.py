@@ -16,7 +16,7 @@ from typing import Any
 from .config import PropertySchema
 from .loader import NoteLoader
 from .model import Link, Note, summarize
-from .vault import Resolution, Vault, nfc
+from .vault import Resolution, UnreadableFile, Vault, VaultIndex, decode_note, nfc, read_note_bytes
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class LintContext:
     schema: tuple[PropertySchema, ...] = ()
     #: Notes looked at while checking the current note (its results depend on them).
     consulted: set[str] = field(default_factory=set)
+    #: Files git says were renamed (former path -> new path) or deleted (-> ``None``):
+    #: read by the engine (``gitinfo``), never by rules; links to them get a fix.
+    moved: Mapping[str, str | None] = field(default_factory=dict)
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
@@ -63,6 +66,28 @@ class LintContext:
                     if other.target is not None:
                         return other
         return result
+
+    def former_target(self, link: Link, source: str) -> str | None:
+        """Where ``link`` led before the files in :attr:`moved` were renamed or deleted."""
+        if not self.moved or not link.path.strip():
+            return None
+        return self._former_index().resolve(link.path.strip(), source).target
+
+    @functools.cache  # noqa: B019 - one context per run
+    def _former_index(self) -> VaultIndex:
+        from .linkrepair import former_index
+
+        return former_index(self.vault.index.paths, dict(self.moved))
+
+    def source_text(self, path: str) -> str | None:
+        """The text of a note as it is on disk (to rewrite a link in place), ``None`` if unreadable."""
+        file = self.vault.by_path.get(path)
+        if file is None:
+            return None
+        try:
+            return decode_note(read_note_bytes(file.fs_path))
+        except UnreadableFile:
+            return None
 
     def expectations(self, note: Note) -> PropertyExpectations:
         """The property types, required keys and allowed values that apply to ``note``."""

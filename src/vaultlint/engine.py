@@ -6,6 +6,7 @@ import functools
 import gc
 import hashlib
 import os
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,11 @@ from . import suppress
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
+from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
 from .globs import GlobSet
 from .loader import NoteLoader
 from .model import Diagnostic, Note, Span, Violation
+from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection, closest_rule
 from .vault import (
@@ -75,6 +78,18 @@ class LintOptions:
     allow_private_urls: bool = False
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
     progress: bool = False
+    #: The pre-commit case: folders stand for their staged notes, and notes that link to a
+    #: file the staged changes delete or rename are checked for those links (``gitinfo``).
+    staged: bool = False
+    #: Ask git which files were renamed, so that links to them get a hint and a fix.
+    use_git: bool = True
+    #: Bare wikilinks to notes that exist nowhere are placeholders, not problems (``placeholders``).
+    allow_placeholders: bool = False
+    #: Collect every placeholder of the notes in scope (``vaultlint placeholders``).
+    list_placeholders: bool = False
+    #: Report only problems not in this baseline file; with ``update_baseline``, rewrite it first.
+    baseline: Path | None = None
+    update_baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,10 @@ class Report:
     warnings: tuple[str, ...] = ()
     #: The URL checker's one-line summary, when URLs were checked.
     url_summary: str | None = None
+    #: Placeholder names and how many notes link each, most first (``list_placeholders``).
+    placeholders: tuple[tuple[str, int], ...] = ()
+    #: Problems hidden by the baseline.
+    baselined: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,14 +156,21 @@ def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: s
     return locate(paths, vault_root, obsidian_dir, config_folder).root
 
 
-def _in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[str]:
-    """Vault paths of the notes to report on."""
+def _in_scope(
+    vault: Vault, targets: Sequence[Path], options: LintOptions, staged: frozenset[str] | None = None
+) -> list[str]:
+    """Vault paths of the notes to report on; with ``staged``, a folder stands for its staged notes."""
     prefixes = _prefixes(vault.root, targets)
     if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
         candidates = [
-            f for f in vault.files if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)
+            f
+            for f in vault.files
+            if any(
+                f.path == p or ((p == "" or f.path.startswith(p + "/")) and (staged is None or f.path in staged))
+                for p in prefixes
+            )
         ]
     return sorted(f.path for f in candidates if is_source(f.path) and not _excluded(vault, f.path, options))
 
@@ -208,7 +234,9 @@ def lint(options: LintOptions) -> Report:
     root = location.root
     vault = scan_vault(root, options.obsidian_dir)
     targets = [argument.target for argument in location.arguments]
-    scope = _in_scope(vault, targets, options)
+    staged = staged_changes(root).within(vault.by_path) if options.staged and options.use_git else NO_CHANGES
+    moved = _moved(root, vault, options, staged)
+    scope = _in_scope(vault, targets, options, staged.changed if options.staged else None)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -221,8 +249,11 @@ def lint(options: LintOptions) -> Report:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         loader.preload(scope)
         types = {**vault.obsidian.property_types, **options.types}
-        context = LintContext(vault, loader, types, options.schema)
-        world = _world_key(options, vault, loader) if cache is not None and len(scope) >= RESULTS_CACHE_MIN else None
+        context = LintContext(vault, loader, types, options.schema, moved=moved)
+        screen = Placeholders(context) if options.allow_placeholders else None
+        world = None
+        if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
+            world = _world_key(options, vault, loader, moved)
         diagnostics: list[Diagnostic] = _unreadable_in_scope(vault, targets, options)
         for path in scope:
             cached = _cached_results(loader, path, world)
@@ -230,13 +261,16 @@ def lint(options: LintOptions) -> Report:
                 diagnostics.extend(cached)
                 continue
             context.consulted = set()
-            found = _check_note(path, loader.load(path), context, options)
+            found = _check_note(path, loader.load(path), context, options, screen)
             diagnostics.extend(found)
             stored = encode_results(found) if world is not None and path in loader.hashes else None
             if stored is not None:
                 # The note's own content hash first: results belong to that text only.
                 deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
                 fresh_results[path] = (world, stored, ((path, loader.hashes[path]), *deps))
+        dependents: list[str] = []
+        if options.staged:
+            diagnostics.extend(_check_dependents(scope, staged, context, options, screen, dependents))
         diagnostics.extend(_check_vault(scope, targets, context, options))
         loader.flush(fresh_results, warnings)
         url_summary = None
@@ -244,8 +278,14 @@ def lint(options: LintOptions) -> Report:
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
             found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
             diagnostics.extend(found)
+        diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
-        return Report(tuple(diagnostics), len(scope), root, tuple(warnings), url_summary)
+        hidden = 0
+        if options.baseline is not None:
+            diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
+        listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
+        checked = len(scope) + len(dependents)
+        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
     except KeyboardInterrupt:
         if loader is not None:
             loader.flush(fresh_results, warnings)  # Ctrl-C: keep what was learnt (once; cli.py exits 130)
@@ -257,8 +297,10 @@ def lint(options: LintOptions) -> Report:
             gc.enable()
 
 
-def _check_note(path: str, loaded: Note | str, context: LintContext, options: LintOptions) -> list[Diagnostic]:
-    """Every diagnostic of one note, selected, at its configured severity, suppressions applied."""
+def _check_note(
+    path: str, loaded: Note | str, context: LintContext, options: LintOptions, screen: Placeholders | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic of one note, selected, at its configured severity, placeholders and suppressions applied."""
     selection = options.selection
     rules = [r for r in selection.enabled_rules() if not selection.ignored_in(r.code, path)]
     if not isinstance(loaded, Note):
@@ -273,8 +315,79 @@ def _check_note(path: str, loaded: Note | str, context: LintContext, options: Li
         for violation in rule.check(loaded, context):
             if violation.in_comment and not options.check_comments:
                 continue
+            if screen is not None:
+                screened = screen.screen(rule.code, path, violation)
+                if screened is None:
+                    continue
+                violation = screened
             found.append(_diagnostic(rule, selection, violation.path or path, violation))
     return _suppress(found, loaded, rules)
+
+
+def _moved(root: Path, vault: Vault, options: LintOptions, staged: GitChanges) -> Mapping[str, str | None]:
+    """Files renamed (old -> new) or deleted (old -> None): what the commit changes with
+    ``staged``, else HEAD against the work tree (asked of git only if a link rule needs it)."""
+    if not options.use_git:
+        return {}
+    return staged.moved if options.staged else MovedLater(root, vault.by_path)
+
+
+def _check_dependents(
+    scope: list[str],
+    changes: GitChanges,
+    context: LintContext,
+    options: LintOptions,
+    screen: Placeholders | None,
+    checked: list[str],
+) -> list[Diagnostic]:
+    """The links that the staged deletions and renames break in notes outside ``scope``.
+
+    Candidates come from every note's link paths (cached summaries: the
+    backlinks), narrowed by file name before anything is resolved; only the
+    LK001/LK002 diagnostics of links that reached a removed file are kept, so a
+    note's older, unrelated problems do not block the commit.
+    """
+    removed = changes.removed
+    if not removed:
+        return []
+    names = {posixpath.basename(p).lower() for p in removed}
+    names |= {name[:-3] for name in names if name.endswith(".md")}
+    in_scope = set(scope)
+    loader = context.loader
+    loader.preload_summaries()  # a cold cache: parse the notes in parallel, once
+    found: list[Diagnostic] = []
+    for path in loader.states:
+        if path in in_scope:
+            continue
+        link_names = (p.rsplit("/", 1)[-1].lower() for p in loader.summary(path).link_paths)
+        if not any(name in names for name in link_names) or _excluded(context.vault, path, options):
+            continue
+        note = loader.load(path)
+        if not isinstance(note, Note):
+            continue
+        broken = {link.span for link in note.links if context.former_target(link, path) in removed}
+        if broken:
+            checked.append(path)
+            found.extend(
+                d
+                for d in _check_note(path, note, context, options, screen)
+                if d.code in ("LK001", "LK002") and d.span in broken
+            )
+    return found
+
+
+def _apply_baseline(
+    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, path: Path, update: bool
+) -> tuple[list[Diagnostic], int]:
+    """The one place the baseline applies: after selection and suppressions, before reporting."""
+    from . import baseline
+
+    accepted = baseline.load(path)
+    if update:
+        accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path)
+        baseline.write(path, accepted)
+    outcome = baseline.subtract(diagnostics, accepted)
+    return outcome.kept, outcome.hidden
 
 
 def _check_vault(
@@ -369,7 +482,9 @@ def _make(code: str, path: str, span: Span, message: str, hint: str | None = Non
     return Diagnostic(code, rule.name, rule.severity, path, span, message, hint)
 
 
-def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
+def _world_key(
+    options: LintOptions, vault: Vault, loader: NoteLoader, moved: Mapping[str, str | None] | None = None
+) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
     digest = hashlib.blake2b(digest_size=16)
     for part in (
@@ -378,6 +493,7 @@ def _world_key(options: LintOptions, vault: Vault, loader: NoteLoader) -> str:
         repr(sorted(vault.obsidian.property_types.items())),
         "\n".join(vault.index.paths),
         repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
+        repr(sorted((moved or {}).items())),  # renames feed hints and fixes
     ):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -393,6 +509,7 @@ def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
         sorted((k, v.value) for k, v in selection.severity.items()),
         sorted(selection.per_file_ignores.items()),
         options.check_comments,
+        options.allow_placeholders,
         sorted(options.types.items()),
         repr(options.schema),
     )

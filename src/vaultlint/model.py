@@ -335,6 +335,9 @@ class Violation:
     in_comment: bool = False
     #: For rules that report on another file than the one being checked.
     path: str | None = None
+    #: The link the violation is about, for engine steps that decide by the kind of
+    #: link (placeholders); never cached or shown.
+    link: Link | None = None
 
 
 @dataclass(frozen=True)

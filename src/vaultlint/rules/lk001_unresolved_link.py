@@ -8,6 +8,17 @@ linking note's folder, then the file with the shortest path, and adds ``.md``
 when the link has no extension.  Aliases are not targets: ``[[AI]]`` does not reach a note whose
 alias is ``AI``.  Heading and block parts are checked by LK003 and LK004.
 
+When git shows that the target was renamed or moved (staged with ``git mv``,
+or moved on disk since the last commit), the hint names the new file and
+``--fix`` rewrites the link as Obsidian does when you rename a file in the
+app: the shortest link that reaches the new file, with its alias, heading or
+block part kept.  A link to a deleted file is only reported.
+
+With ``allow-placeholders = true`` in the config, a bare ``[[Name]]`` to a
+note that exists nowhere is a placeholder (a note to write later, as Obsidian
+shows it) and is not reported, unless the name nearly matches an existing
+note or alias.
+
 **Why it matters**: the link leads nowhere; clicking it in Obsidian creates an
 empty note instead of opening the one you meant.
 
@@ -16,7 +27,8 @@ empty note instead of opening the one you meant.
     See [[Gerg Brockman]].
 
 **How to fix**: correct the name (the hint suggests a close match), link an
-alias as ``[[Note|alias]]``, or create the note.
+alias as ``[[Note|alias]]``, or create the note.  After a rename, run
+``vaultlint check --fix``.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from collections.abc import Iterator
 
 from ..context import LintContext
 from ..model import LinkKind, Note, Severity, Violation
+from ._renamed import renamed_link
 from .base import Rule, Scope
 
 KINDS = (LinkKind.WIKILINK, LinkKind.MARKDOWN, LinkKind.PROPERTY)
@@ -37,10 +50,16 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
         if ctx.resolve(link, note.path).target is not None:
             continue
         where = f' in property "{link.property_key}"' if link.property_key else ""
+        message = f'unresolved link "{link.path.strip()}"{where}'
+        renamed = renamed_link(link, note, ctx)
+        if renamed is not None:
+            hint, fix = renamed
+            yield Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
+            continue
         hint = ctx.suggest_file(link.path.strip(), attachments="." in link.path.rsplit("/", 1)[-1])
         if link.kind is LinkKind.PROPERTY and "]], [[" in link.raw:
             hint = "one link per property value: write a YAML list of quoted links"
-        yield Violation(link.span, f'unresolved link "{link.path.strip()}"{where}', hint, in_comment=link.in_comment)
+        yield Violation(link.span, message, hint, in_comment=link.in_comment, link=link)
 
 
 RULE = Rule(
@@ -51,4 +70,5 @@ RULE = Rule(
     __doc__,
     Scope.NOTE,
     check,
+    fixable=True,
 )

@@ -5,6 +5,10 @@ reports those that reach no file.  Attachments need their extension:
 ``![[diagram]]`` does not find ``diagram.png``.  Size and fragment parts
 (``|300``, ``#page=3``) are ignored.
 
+When git shows that the embedded file was renamed or moved, the hint names
+the new file and ``vaultlint check --fix`` rewrites the embed to reach it,
+keeping its size or page part.
+
 **Why it matters**: Obsidian shows an empty placeholder where the image, PDF or
 note should be.
 
@@ -21,6 +25,7 @@ from collections.abc import Iterator
 
 from ..context import LintContext
 from ..model import Note, Severity, Violation
+from ._renamed import renamed_link
 from .base import Rule, Scope
 
 
@@ -30,8 +35,14 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
             continue
         if ctx.resolve(link, note.path).target is not None:
             continue
+        message = f'missing embed "{link.path.strip()}"'
+        renamed = renamed_link(link, note, ctx)
+        if renamed is not None:
+            hint, fix = renamed
+            yield Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
+            continue
         hint = ctx.suggest_file(link.path.strip(), attachments=True)
-        yield Violation(link.span, f'missing embed "{link.path.strip()}"', hint, in_comment=link.in_comment)
+        yield Violation(link.span, message, hint, in_comment=link.in_comment, link=link)
 
 
 RULE = Rule(
@@ -42,4 +53,5 @@ RULE = Rule(
     __doc__,
     Scope.NOTE,
     check,
+    fixable=True,
 )

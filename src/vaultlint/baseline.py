@@ -1,0 +1,143 @@
+"""The baseline: problems accepted for now, so that only new ones are reported.
+
+``vaultlint check --baseline FILE`` hides the problems recorded in FILE;
+``--update-baseline`` (re)writes FILE from the current run.  An entry is a
+note's path, a rule code, the problem's key and a count.  The key is the
+message with line numbers masked: it names the link target or property, so
+editing elsewhere in a note (moving the problem to another line) does not bring
+the entry back, while a new link to another missing note is new.  Counts make
+two identical problems in one note two problems: with one of them baselined,
+the other is reported.
+
+The file is JSON, one entry per line, sorted: stable and easy to review in a
+diff.  Entries for notes that no longer exist simply match nothing, and the
+next update drops them.  A baseline written from a run over some of the notes
+keeps the entries of the others.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import ConfigError
+from .model import Diagnostic
+
+FORMAT_VERSION = 1
+_LINE_NUMBER = re.compile(r"\bline \d+")
+
+#: (path, code, key)
+EntryKey = tuple[str, str, str]
+
+
+class BaselineError(ConfigError):
+    """The baseline file cannot be read or written; one line for the user."""
+
+
+def key_of(diagnostic: Diagnostic) -> str:
+    """What identifies a problem within its note, whatever line it is on."""
+    return _LINE_NUMBER.sub("line N", diagnostic.message)
+
+
+def entry_key(diagnostic: Diagnostic) -> EntryKey:
+    return (diagnostic.path, diagnostic.code, key_of(diagnostic))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kept: list[Diagnostic]
+    #: How many problems the baseline hid.
+    hidden: int
+
+
+def load(path: Path) -> Counter[EntryKey]:
+    """The entries of a baseline file; a missing file is an empty baseline (the first ``--update-baseline``)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return Counter()
+    except (OSError, ValueError) as error:
+        raise BaselineError(f"baseline {path}: cannot read it ({error})") from error
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise BaselineError(f'baseline {path}: expected a JSON object with an "entries" list')
+    result: Counter[EntryKey] = Counter()
+    for number, entry in enumerate(entries):
+        try:
+            key = (entry["path"], entry["code"], entry["key"])
+            count = entry.get("count", 1)
+            if not all(isinstance(part, str) for part in key) or not isinstance(count, int) or count < 1:
+                raise TypeError
+        except (KeyError, TypeError, AttributeError):
+            raise BaselineError(
+                f'baseline {path}: entry {number} needs "path", "code", "key" (strings) and "count" (a number >= 1)'
+            ) from None
+        result[key] += count
+    return result
+
+
+def subtract(diagnostics: Iterable[Diagnostic], accepted: Counter[EntryKey]) -> Outcome:
+    """The diagnostics not covered by ``accepted`` (each entry hides at most ``count`` of its kind)."""
+    left = Counter(accepted)
+    kept: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        key = entry_key(diagnostic)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            kept.append(diagnostic)
+    hidden = sum(accepted.values()) - sum(left.values())
+    return Outcome(kept, hidden)
+
+
+def updated(
+    previous: Counter[EntryKey], diagnostics: Iterable[Diagnostic], checked: Sequence[str], existing: Container[str]
+) -> Counter[EntryKey]:
+    """The new baseline: every current problem, plus the old entries of files that still
+    exist and that this run did not check."""
+    checked_paths = set(checked)
+    result: Counter[EntryKey] = Counter(entry_key(d) for d in diagnostics)
+    for key, count in previous.items():
+        if key[0] not in checked_paths and key[0] in existing and key not in result:
+            result[key] = count
+    return result
+
+
+def dumps(entries: Counter[EntryKey]) -> str:
+    """The file's text: one sorted entry per line."""
+    lines = [
+        json.dumps({"path": path, "code": code, "key": key, "count": count}, ensure_ascii=False, sort_keys=False)
+        for (path, code, key), count in sorted(entries.items())
+        if count > 0
+    ]
+    body = ",\n    ".join(lines)
+    entries_text = f"[\n    {body}\n  ]" if lines else "[]"
+    return f'{{\n  "vaultlint-baseline": {FORMAT_VERSION},\n  "entries": {entries_text}\n}}\n'
+
+
+def write(path: Path, entries: Counter[EntryKey]) -> None:
+    """Write the baseline atomically (a reader never sees half a file)."""
+    temporary = None
+    try:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # what a new file gets: the baseline is meant to be committed
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(dumps(entries))
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None and os.path.exists(temporary):
+            os.remove(temporary)
+        raise BaselineError(f"baseline {path}: cannot write it ({error.strerror or error})") from error

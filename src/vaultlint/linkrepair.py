@@ -1,0 +1,165 @@
+"""Rewriting a link whose target was renamed, the way Obsidian does when a file is renamed.
+
+Pure functions over text: which link text reaches a file (:func:`link_text`),
+and the one edit that swaps the target inside a link as written
+(:func:`target_edit`).  Only the characters of the target change: the ``!`` of
+an embed, the ``#heading`` or ``#^block`` subpath, the alias or link text, a
+Markdown title and the quotes of a property stay as they were.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from urllib.parse import quote, unquote
+
+from .model import Edit, Link, LinkKind, Span
+from .vault import VaultIndex
+
+#: Characters that cannot be written inside a wikilink target (Obsidian refuses them in names).
+_WIKILINK_FORBIDDEN = re.compile(r"[#|\[\]^\n]")
+#: Like JavaScript's ``encodeURI`` (what Obsidian writes into Markdown links), but with
+#: parentheses encoded too, so the destination never ends the link early.
+_URI_SAFE = "/;,?:@&=+$-_.!~*'"
+
+
+def link_text(target: str, index: VaultIndex, source: str, *, markdown: bool, with_extension: bool) -> str | None:
+    """The shortest text that links ``target`` from ``source``: its name when that is unique
+    in the vault, else its vault path.  ``.md`` is left out unless asked for (Markdown links
+    always keep it).  ``None`` when no text reaches the target unambiguously."""
+    name = posixpath.basename(target)
+    is_note = target.lower().endswith(".md")
+    keep_extension = markdown or with_extension or not is_note
+    for candidate in (name, target):
+        text = candidate if keep_extension else candidate[:-3]
+        found = index.resolve(text, source)
+        if found.target == target and not found.tied and (candidate == target or len(index.by_name[name.lower()]) == 1):
+            return text
+    return None
+
+
+def encode_markdown_destination(path: str) -> str:
+    """A vault path as a Markdown link destination: percent-encoded (``My Note.md`` -> ``My%20Note.md``)."""
+    return quote(path, safe=_URI_SAFE.replace("(", "").replace(")", ""))
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\u00a0", " ").strip())
+
+
+def written_link(text: str, span: Span) -> str | None:
+    """The characters of ``span`` in ``text`` (a whole note as on disk), if the span is one line."""
+    if span.line != span.end_line:
+        return None
+    lines = text.removeprefix("\ufeff").split("\n")
+    if span.line > len(lines):
+        return None
+    line = lines[span.line - 1].removesuffix("\r")
+    if span.end_column - 1 > len(line):
+        return None
+    return line[span.column - 1 : span.end_column - 1]
+
+
+def _wikilink_target(written: str, start: int) -> tuple[int, int] | None:
+    """Where the target path is in ``[[target#sub|alias]]`` starting at ``start`` (after ``[[``)."""
+    end = written.find("]]", start)
+    if end < 0:
+        return None
+    inner_end = end
+    for stop in ("|", "#"):
+        found = written.find(stop, start, inner_end)
+        if found >= 0:
+            inner_end = found
+    first = start
+    while first < inner_end and written[first] in " \t\u00a0":
+        first += 1
+    last = inner_end
+    while last > first and written[last - 1] in " \t\u00a0":
+        last -= 1
+    return first, last
+
+
+def _markdown_target(written: str) -> tuple[int, int, bool] | None:
+    """Where the path is in ``[text](path#sub "title")`` / ``![alt](<path>)``; True when in ``<>``."""
+    depth, index = 0, written.find("[")
+    while index < len(written):
+        char = written[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        index += 1
+    if not written.startswith("](", index):
+        return None
+    start = index + 2
+    while start < len(written) and written[start] in " \t":
+        start += 1
+    if written.startswith("<", start):
+        close = written.find(">", start)
+        if close < 0:
+            return None
+        hash_at = written.find("#", start + 1, close)
+        return start + 1, hash_at if hash_at >= 0 else close, True
+    end = start
+    parens = 0
+    while end < len(written):
+        char = written[end]
+        if char == "\\":
+            end += 2
+            continue
+        if char in " \t" or char == "#" or (char == ")" and parens == 0):
+            break
+        parens += char == "("
+        parens -= char == ")"
+        end += 1
+    return start, end, False
+
+
+def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
+    """The edit that makes ``link`` (as written in ``text``) point at ``new_target``.
+
+    ``new_target`` is link text from :func:`link_text`, not yet encoded.  ``None``
+    when the link cannot be rewritten safely: the target as written does not
+    match what the parser read, or the new name cannot be written in that kind
+    of link.
+    """
+    written = written_link(text, link.span)
+    if written is None:
+        return None
+    if link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE):
+        found = _markdown_target(written)
+        if found is None:
+            return None
+        first, last, _angle = found
+        if unquote(written[first:last]) != link.path:
+            return None
+        replacement = encode_markdown_destination(new_target)
+    else:
+        opening = written.find("[[")
+        if opening < 0 or _WIKILINK_FORBIDDEN.search(new_target):
+            return None
+        found_wiki = _wikilink_target(written, opening + 2)
+        if found_wiki is None:
+            return None
+        first, last = found_wiki
+        if _normalize(written[first:last]) != _normalize(link.path):
+            return None
+        replacement = new_target
+        if link.kind is LinkKind.PROPERTY:
+            quote_char = written[:1]
+            if (quote_char in "\"'" and quote_char in new_target) or "\\" in new_target:
+                return None  # would need YAML escaping: leave it to the user
+    line, column = link.span.line, link.span.column
+    return Edit(Span(line, column + first, line, column + last), replacement)
+
+
+def former_index(paths: tuple[str, ...], moved: dict[str, str | None]) -> VaultIndex:
+    """The vault as it was before the files in ``moved`` were renamed or deleted."""
+    new_paths = {new for new in moved.values() if new is not None}
+    return VaultIndex([*(p for p in paths if p not in new_paths), *moved])
