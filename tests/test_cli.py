@@ -137,7 +137,7 @@ def test_color_always_and_no_color(capsys, demo, monkeypatch):
 def test_rule_explains_by_code_and_name(capsys):
     code, out, _ = run_cli(capsys, "rule", "LK001")
     assert code == 0
-    assert out.startswith("LK001 unresolved-link (default: error)\n")
+    assert out.startswith("LK001 unresolved-link (default: error, fixable with --fix)\n")  # renamed targets
     assert "How to fix: " in out and "**" not in out
     assert run_cli(capsys, "rule", "missing-embed")[1].startswith("LK002 missing-embed")
 
