@@ -65,9 +65,13 @@ class NestingTooDeep(ValueError):
 _EXCALIDRAW_DRAWING = re.compile(r"#{1,6} Drawing\s*$")
 
 
-@functools.lru_cache(maxsize=2)
 def markdown_parser(fast: bool = True) -> MarkdownIt:
     """The parser with our plugins; ``fast=False`` keeps markdown-it-py's own rule loops."""
+    return _parser(bool(fast))  # one cache key per kind, however it is asked for
+
+
+@functools.lru_cache(maxsize=2)
+def _parser(fast: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
