@@ -126,6 +126,39 @@ class _Discarded(list):  # type: ignore[type-arg]
         pass
 
 
+#: What the fast inline state hands out instead of a new token: rules set fields
+#: on the token they pushed and nothing reads them back.
+_SCRATCH_TOKEN = Token("text", "", 0)
+
+
+class _TokenlessState(StateInline):
+    """An inline state that builds no tokens (the fast path; see :mod:`.dispatch`).
+
+    It keeps everything the inline rules read while tokenizing: the pending text
+    (flushed as before, so ``may_start_here`` of tags and block ids is unchanged),
+    the nesting level and the emphasis delimiter stacks.  Only the token objects,
+    read by renderers and by the post-processing rules the fast path skips, are
+    left out.
+    """
+
+    def pushPending(self) -> Token:
+        self.pending = ""
+        return _SCRATCH_TOKEN
+
+    def push(self, ttype: str, tag: str, nesting: Any) -> Token:
+        if self.pending:
+            self.pending = ""
+        if nesting < 0:
+            self.level -= 1
+            self.delimiters = self._prev_delimiters.pop()
+        elif nesting > 0:
+            self.level += 1
+            self._prev_delimiters.append(self.delimiters)
+            self.delimiters = []
+        self.pendingLevel = self.level
+        return _SCRATCH_TOKEN
+
+
 def normalize_text(text: str) -> str:
     """Drop a BOM (D8) and turn CRLF and CR into LF, as markdown-it and Obsidian do."""
     if text.startswith("\ufeff"):
@@ -211,7 +244,7 @@ def _check_nesting(tokens: list[Token]) -> None:
 
 def _parse_inline(content: str, md: MarkdownIt, env: dict, fast: bool) -> None:
     if fast:  # tokens only, no post-processing, none kept (see .dispatch)
-        md.inline.tokenize(StateInline(content, md, env, _Discarded()))
+        md.inline.tokenize(_TokenlessState(content, md, env, _Discarded()))
     else:
         md.inline.parse(content, md, env, [])
 
