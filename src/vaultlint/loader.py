@@ -20,8 +20,12 @@ from .vault import UnreadableFile, Vault, decode_note, read_note_bytes
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
-#: The smallest piece of work sent to a pool worker.
+#: The smallest and largest piece of work sent to a pool worker.  Large enough
+#: that sending it costs little; small enough that a worker does not hold many
+#: parsed notes (and their pickle) at once: chunks of 2,500 notes made the peak
+#: memory of a 20,000-note run 10 % higher.
 MIN_CHUNK = 8
+MAX_CHUNK = 250
 
 #: Up to this many changed notes, the cached vault aggregate is updated rather than rebuilt.
 INCREMENTAL_LIMIT = 500
@@ -76,15 +80,13 @@ def _parse_batch(batch: Sequence[tuple[str, str]]) -> list[tuple[str, FileState 
 
 
 def _chunks(items: Sequence[tuple[str, str]], jobs: int) -> list[Sequence[tuple[str, str]]]:
-    """Work for the pool, big chunks first and small ones at the end (guided scheduling).
-
-    Big chunks keep the cost of sending work low; small ones at the end let the
-    workers finish together instead of one of them parsing a last large chunk alone.
-    """
+    """Work for the pool, in chunks that shrink towards the end (guided scheduling):
+    small ones at the end let the workers finish together instead of one of them
+    parsing a last large chunk alone."""
     chunks = []
     start = 0
     while start < len(items):
-        size = max(MIN_CHUNK, (len(items) - start) // (jobs * 4))
+        size = min(MAX_CHUNK, max(MIN_CHUNK, (len(items) - start) // (jobs * 4)))
         chunks.append(items[start : start + size])
         start += size
     return chunks
