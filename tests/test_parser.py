@@ -330,3 +330,10 @@ def test_too_deep_nesting_is_reported_as_vl001(tmp_path):
     assert [(d.path, d.code) for d in report.diagnostics] == [("deep.md", "VL001"), ("ok.md", "LK001")]
     (deep,) = [d for d in report.diagnostics if d.code == "VL001"]
     assert "nested more than" in deep.message
+
+
+def test_a_canvas_text_node_nested_too_deep_is_no_internal_error(tmp_path):
+    canvas = '{"nodes": [{"id": "1", "type": "text", "text": "' + ">" * 300 + ' ![[pic.png]]"}]}'
+    root = write_vault(tmp_path / "v", {"board.canvas": canvas, "pic.png": b"\x89PNG", "a.md": "text\n"})
+    report = run(root, select=["OR002"])
+    assert [(d.path, d.code) for d in report.diagnostics] == [("pic.png", "OR002")]

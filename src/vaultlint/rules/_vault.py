@@ -39,7 +39,7 @@ class VaultView:
 
     def _canvas_references(self) -> Iterator[tuple[str, str]]:
         """``file`` nodes (vault paths) and ``[[links]]`` in text nodes of every ``.canvas`` (OBSIDIAN.md §8.4)."""
-        from ..syntax.note import parse_note
+        from ..syntax.note import NestingTooDeep, parse_note
 
         vault = self.context.vault
         for file in vault.files:
@@ -59,7 +59,11 @@ class VaultView:
                     if target is not None:
                         yield file.path, target
                 elif node.get("type") == "text" and isinstance(node.get("text"), str):
-                    for link in parse_note(file.path, node["text"]).links:
+                    try:
+                        links = parse_note(file.path, node["text"]).links
+                    except NestingTooDeep:
+                        continue  # its links are not known; nothing counts as referenced by it
+                    for link in links:
                         target = vault.index.resolve(link.path.strip(), file.path).target
                         if target is not None:
                             yield file.path, target
