@@ -93,6 +93,11 @@ def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Cal
     table, anywhere = _table(rules, INLINE_TRIGGERS, "")
     # At a character that does not stop plain text, the text rule matches first.
     plain = (text,)
+    # markdown-it-py 4.3 buffers pending text (appending to a str attribute copies it,
+    # quadratic on a long line); older 4.x versions only have the attribute.
+    from markdown_it.rules_inline import StateInline
+
+    buffered = hasattr(StateInline, "append_pending")
 
     def dispatch(state: Any, silent: bool) -> bool:
         char = state.src[state.pos]
@@ -121,7 +126,10 @@ def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Cal
                         # the text rule: up to the next terminator (as markdown-it, unbounded by posMax)
                         found = terminators.search(src, pos)
                         stop = found.start() if found else end
-                        state.append_pending(src[pos:stop])
+                        if buffered:
+                            state.append_pending(src[pos:stop])
+                        else:  # pragma: no cover - markdown-it-py < 4.3
+                            state.pending += src[pos:stop]
                         state.pos = stop
                         if stop >= end:
                             break
@@ -137,7 +145,10 @@ def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Cal
                 if state.pos >= end:
                     break
                 continue
-            state.append_pending(src[pos])
+            if buffered:
+                state.append_pending(src[pos])
+            else:  # pragma: no cover - markdown-it-py < 4.3
+                state.pending += src[pos]
             state.pos += 1
         if state.pending:
             state.pushPending()
