@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in linearity([(v.notes, s.peak_mb) for v, s in ok], "MB"):
         print("  " + line)
     print("Correctness (diagnostics of the last run vs the planted broken links):")
-    for v, s in measured:
+    for v, _s in measured:
         diags = v.diagnostics.get(f"scaling-{args.scenario}")
         print(
             f"  {v.key}: "

@@ -12,11 +12,18 @@ For each vault it times five vaultlint scenarios (issue 5, part 1b):
   1 changed file, cache warm  append a line to one note, check just that note (pre-commit case)
   1 changed file, no cache    the same with --no-cache
 
-and, in the same invocation and on the same folders, two reference points:
-markdownlint-cli2 (npm, default config, ``"**/*.md"``) and obsidiantools (PyPI,
+and, in the same invocation and on the same folders, three reference points:
+markdownlint-cli2 (npm, default config, ``"**/*.md"``), rumdl (PyPI, a Rust
+Markdown linter, ``rumdl check --no-cache .``) and obsidiantools (PyPI,
 ``Vault(path).connect().gather()``). Peers are installed into bench/.scratch/,
-never into the project. It prints the median (min-max) of each, every ratio
-vaultlint/peer, vaultlint's peak memory, and the issue's targets as PASS/FAIL.
+never into the project. It prints the median (min-max) of each, the median CPU
+time, every ratio vaultlint/peer, vaultlint's peak memory, and the issues'
+targets as PASS/FAIL.
+
+``--baseline-vaultlint CMD`` times a second vaultlint (say, a checkout of the
+code before a change) in the same run, so "twice as fast as before" is a
+same-run ratio.  ``--profile`` prints, per vault, where one single-process cold
+run's time goes: per stage and per parser rule (issue 12).
 
 Everything written (vault copies, caches, peers, results) goes to
 bench/.scratch/ (git-ignored). The corpora in ../shared/corpora/ are read-only:
@@ -50,7 +57,13 @@ SCENARIOS: list[tuple[str, str]] = [
     ("changed_nocache", "1 changed file, no cache"),
 ]
 FULL_CHECKS = ("cold_nocache", "cold_build", "warm")
-PEERS: list[tuple[str, str]] = [("markdownlint", "markdownlint-cli2"), ("obsidiantools", "obsidiantools")]
+PEERS: list[tuple[str, str]] = [
+    ("markdownlint", "markdownlint-cli2"),
+    ("rumdl", "rumdl"),
+    ("obsidiantools", "obsidiantools"),
+]
+#: Rows for the vaultlint given with --baseline-vaultlint ("before" a change).
+BASELINE_PREFIX = "before:"
 CORPORA = {"yoshi": "yoshi-zettelkasten", "hub": "obsidian-hub"}
 
 # Timed in the peers' venv: the whole process, imports included, as for
@@ -64,6 +77,10 @@ TARGET_COLD_VS_MARKDOWNLINT = 1 / 3  # yoshi: cold full offline check <= 1/3 of 
 TARGET_WARM_S = 1.5  # 20,000-note vault, warm full check
 TARGET_CHANGED_WARM_S = 0.5  # 20,000-note vault, one changed file, cache warm
 TARGET_PEAK_MB = 400.0  # 20,000-note vault
+# Issue 12's targets (same run, medians).
+TARGET_COLD_VS_MARKDOWNLINT_12 = 1 / 5  # yoshi cold <= 1/5 of markdownlint-cli2
+TARGET_COLD_VS_RUMDL = 2.5  # yoshi cold <= 2.5x rumdl
+TARGET_COLD_VS_BEFORE = 0.5  # generated vault cold <= half of the --baseline-vaultlint's
 
 
 @dataclass
@@ -155,7 +172,11 @@ class VaultlintRunner:
         runs: int,
         timeout: float,
         respect_gitignore: bool = False,
+        scenarios: tuple[str, ...] = tuple(key for key, _ in SCENARIOS),
+        prefix: str = "",
     ) -> None:
+        self.scenarios = scenarios
+        self.prefix = prefix  # result keys of a --baseline-vaultlint runner start with it
         self.cmd = cmd
         self.env = env
         self.work = work
@@ -188,7 +209,8 @@ class VaultlintRunner:
 
     def series(self, vault: Vault, scenario: str, argv: list[str], before_each=None) -> bl.Series:
         s = bl.Series()
-        out = self.work / "out" / f"{vault.key}-{scenario}.json"
+        key = self.prefix + scenario
+        out = self.work / "out" / f"{vault.key}-{key.replace(':', '-')}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         for i in range(self.runs):
             if before_each:
@@ -199,30 +221,39 @@ class VaultlintRunner:
                 r.error = f"exit {r.returncode}, no JSON report on stdout: {bl.failure_line(r.stderr)}"
             s.runs.append(r)
             log(
-                f"  {vault.key} {scenario} run {i + 1}/{self.runs}: "
-                + (f"{r.wall:.3f} s, rc {r.returncode}, {r.peak_mb:.0f} MB" if r.ok else r.error or "")
+                f"  {vault.key} {key} run {i + 1}/{self.runs}: "
+                + (
+                    f"{r.wall:.3f} s, cpu {r.cpu:.2f} s, rc {r.returncode}, {r.peak_mb:.0f} MB"
+                    if r.ok
+                    else r.error or ""
+                )
             )
             if not r.ok:
                 break  # the next runs would fail the same way; do not waste minutes
-        vault.diagnostics[scenario] = bl.parse_diagnostics(out) if s.ok_runs and not s.error else None
+        vault.diagnostics[key] = bl.parse_diagnostics(out) if s.ok_runs and not s.error else None
+        vault.results[key] = s
         return s
 
     def run_all(self, vault: Vault) -> None:
-        cache = self.work / "cache" / vault.key
+        cache = self.work / "cache" / (self.prefix.rstrip(":") + vault.key)
+        wanted = self.scenarios
 
         def empty_cache(_: int) -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
-        log(f"vaultlint on {vault.key} ({vault.notes} notes)")
-        vault.results["cold_nocache"] = self.series(vault, "cold_nocache", self.check(vault, None))
-        vault.results["cold_build"] = self.series(vault, "cold_build", self.check(vault, cache), empty_cache)
-        # One untimed priming run, so "warm" never depends on the previous
-        # scenario having succeeded.
-        bl.run_timed(self.check(vault, cache), cwd=vault.path, env=self.env, timeout=self.timeout)
-        vault.results["warm"] = self.series(vault, "warm", self.check(vault, cache))
+        log(f"vaultlint {self.prefix}on {vault.key} ({vault.notes} notes)")
+        if "cold_nocache" in wanted:
+            self.series(vault, "cold_nocache", self.check(vault, None))
+        if "cold_build" in wanted:
+            self.series(vault, "cold_build", self.check(vault, cache), empty_cache)
+        if "warm" in wanted:
+            # One untimed priming run, so "warm" never depends on the previous
+            # scenario having succeeded.
+            bl.run_timed(self.check(vault, cache), cwd=vault.path, env=self.env, timeout=self.timeout)
+            self.series(vault, "warm", self.check(vault, cache))
 
         note = vault.changed_note
-        if note is None:
+        if note is None or not {"changed_warm", "changed_nocache"} & set(wanted):
             return
         original = note.read_bytes()
 
@@ -232,12 +263,136 @@ class VaultlintRunner:
             note.write_bytes(original + f"\nbench edit {i} {time.time_ns()}\n".encode())
 
         try:
-            vault.results["changed_warm"] = self.series(vault, "changed_warm", self.check(vault, cache, note), touch)
-            vault.results["changed_nocache"] = self.series(
-                vault, "changed_nocache", self.check(vault, None, note), touch
-            )
+            if "changed_warm" in wanted:
+                if not cache.exists():
+                    bl.run_timed(self.check(vault, cache), cwd=vault.path, env=self.env, timeout=self.timeout)
+                self.series(vault, "changed_warm", self.check(vault, cache, note), touch)
+            if "changed_nocache" in wanted:
+                self.series(vault, "changed_nocache", self.check(vault, None, note), touch)
         finally:
             note.write_bytes(original)
+
+
+# --------------------------------------------------------------------------
+# Profile mode (issue 12): where one cold run's time goes
+# --------------------------------------------------------------------------
+
+# Runs inside the vaultlint under test (its interpreter, its sys.path), as
+# ``python -c PROFILE_CHILD VAULT``: a single-process cold run (--jobs 1
+# --no-cache), with CPU timers (so other load on the machine barely matters)
+# around the stages and around every markdown-it rule.  Times are exclusive (a
+# rule's time does not include the rules it calls, such as the link rule
+# parsing its label), so they add up.  The fast parser's inline loop runs the
+# text rule inline: there, plain text is part of "inline tokenize loop".
+PROFILE_CHILD = r"""
+import sys, time
+from collections import defaultdict
+
+vault = sys.argv[1]
+clock = time.process_time
+own = defaultdict(float)
+calls = defaultdict(int)
+stack = [0.0]
+
+def timed(name, fn):
+    def wrapper(*args, **kwargs):
+        stack.append(0.0)
+        started = clock()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            elapsed = clock() - started
+            nested = stack.pop()
+            own[name] += elapsed - nested
+            calls[name] += 1
+            stack[-1] += elapsed
+    return wrapper
+
+import vaultlint.syntax.note as note
+import vaultlint.loader as loader
+import vaultlint.engine as engine
+
+def instrument(md):
+    for kind, ruler in (("inline", md.inline.ruler), ("block", md.block.ruler), ("inline-post", md.inline.ruler2)):
+        for rule in ruler.__rules__:
+            rule.fn = timed(f"rule {kind}: {rule.name}", rule.fn)
+        ruler.__cache__ = None
+
+if hasattr(note, "install_dispatchers"):  # the fast path builds its tables from the rules
+    real_install = note.install_dispatchers
+    def install(md):
+        instrument(md)
+        real_install(md)
+    note.install_dispatchers = install
+    md = note.markdown_parser()
+else:
+    md = note.markdown_parser()
+    instrument(md)
+md.parse = timed("stage: block parse (markdown-it, incl. block rules)", md.parse)
+md.inline.tokenize = timed("stage: inline tokenize loop", md.inline.tokenize)
+note.parse_frontmatter = timed("stage: frontmatter (YAML)", note.parse_frontmatter)
+note._walk = timed("stage: walk tokens, offset maps", note._walk)
+note.parse_note = timed("stage: parse_note (rest: split, Note)", note.parse_note)
+loader.parse_file = timed("stage: read, hash, decode", loader.parse_file)
+for name in ("_check_note", "_vault_rules", "_check_urls", "_suppress"):
+    if hasattr(engine, name):
+        setattr(engine, name, timed(f"stage: engine.{name}", getattr(engine, name)))
+
+from vaultlint.cli import main
+started = time.perf_counter()
+cpu = clock()
+main(["check", "--jobs", "1", "--no-cache", "--offline", "--no-gitignore", "--output-format", "json",
+      "--vault-root", vault, "-o", "/dev/null", vault])
+wall = time.perf_counter() - started
+total = clock() - cpu
+own["stage: everything else (discovery, vault rules, output, ...)"] = total - sum(own.values())
+print(f"TOTAL\t{total:.3f}\t{wall:.3f}")
+for name, seconds in sorted(own.items(), key=lambda item: -item[1]):
+    print(f"{name}	{seconds:.3f}	{calls.get(name, 1)}")
+"""
+
+
+def python_of(cmd: list[str]) -> list[str] | None:
+    """The interpreter command of a vaultlint command (``... python -m vaultlint`` or a venv script)."""
+    if "-m" in cmd and cmd[cmd.index("-m") + 1 : cmd.index("-m") + 2] == ["vaultlint"]:
+        return cmd[: cmd.index("-m")]
+    sibling = Path(cmd[0]).with_name("python")
+    return [str(sibling)] if len(cmd) == 1 and sibling.exists() else None
+
+
+def profile(cmd: list[str], env: dict[str, str], vault: Vault, timeout: float) -> list[tuple[str, float, str]] | str:
+    """Rows (name, seconds, calls) of one profiled cold run, or why it could not run."""
+    python = python_of(cmd)
+    if python is None:
+        return f"cannot tell the Python of {' '.join(cmd)}"
+    try:
+        done = subprocess.run(
+            [*python, "-c", PROFILE_CHILD, str(vault.path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=vault.path,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return f"timed out after {timeout:.0f} s"
+    rows = [line.split("\t") for line in done.stdout.splitlines() if "\t" in line]
+    if done.returncode != 0 or not rows or rows[0][0] != "TOTAL":
+        return f"exit {done.returncode}: {bl.failure_line(done.stderr)}"
+    return [(name, float(seconds), extra) for name, seconds, extra in rows]
+
+
+def print_profile(title: str, rows: list[tuple[str, float, str]] | str, top: int) -> None:
+    print(f"\nProfile, {title}:")
+    if isinstance(rows, str):
+        print(f"  failed: {rows}")
+        return
+    (_, total, wall), *rest = rows
+    print(f"  one process, cold, no cache: {total:.2f} s CPU, {float(wall):.2f} s wall; the timers add to both")
+    table = []
+    for name, seconds, calls in rest[:top]:
+        table.append([name, f"{seconds:.3f}", f"{100 * seconds / total:.1f} %", calls])
+    bl.print_table(["where", "CPU s", "share", "calls"], table, max_width=70)
 
 
 # --------------------------------------------------------------------------
@@ -292,6 +447,25 @@ def ensure_obsidiantools(work: Path) -> tuple[list[str] | None, str]:
     return [str(py), "-c", OBSIDIANTOOLS_SNIPPET], f"obsidiantools {r.stdout.strip()}"
 
 
+def ensure_rumdl(work: Path) -> tuple[list[str] | None, str]:
+    venv = work / "venv-peers"
+    exe = venv / "bin" / "rumdl"
+    if not exe.exists():
+        if not (venv / "bin" / "python").exists():
+            r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
+            if r.returncode != 0:
+                return None, "venv failed: " + bl.failure_line(r.stderr)
+        log("installing rumdl into the peers' venv ...")
+        inst = subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "rumdl"], capture_output=True, text=True
+        )
+        if inst.returncode != 0 or not exe.exists():
+            return None, "pip install failed: " + bl.failure_line(inst.stderr)
+    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip() or "rumdl ?"
+    # Its default rules, no cache (a cold run, as for vaultlint), the vault as working directory.
+    return [str(exe), "check", "--no-cache", "."], version
+
+
 def run_peer(name: str, cmd: list[str], vault: Vault, runs: int, timeout: float) -> bl.Series:
     s = bl.Series()
     # obsidiantools takes the folder as an argument; markdownlint-cli2 globs from cwd.
@@ -314,6 +488,14 @@ def run_peer(name: str, cmd: list[str], vault: Vault, runs: int, timeout: float)
 # --------------------------------------------------------------------------
 
 
+def _rows(vaults: list[Vault]) -> list[tuple[str, str]]:
+    """The vaultlint rows: scenarios, then those of --baseline-vaultlint when it ran."""
+    rows = list(SCENARIOS)
+    if any(BASELINE_PREFIX + key in v.results for v in vaults for key, _ in SCENARIOS):
+        rows += [(BASELINE_PREFIX + key, f"{BASELINE_PREFIX} {label}") for key, label in SCENARIOS]
+    return rows
+
+
 def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}" if a is not None and b else "-"
 
@@ -327,7 +509,7 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
     cols = [f"{v.key} ({v.notes} notes, {v.md_bytes / 1e6:.1f} MB)" for v in vaults]
 
     print("Median wall time, seconds (min-max over runs):")
-    rows = [[label] + [bl.fmt_cell(v.results.get(key, bl.Series())) for v in vaults] for key, label in SCENARIOS]
+    rows = [[label] + [bl.fmt_cell(v.results.get(key, bl.Series())) for v in vaults] for key, label in _rows(vaults)]
     for key, label in PEERS:
         if any(key in v.results for v in vaults):
             rows.append(
@@ -335,9 +517,17 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
             )
     bl.print_table(["scenario"] + cols, rows)
 
+    print("\nMedian CPU time (user + system, workers included), seconds: robust to other load on the machine:")
+    rows = []
+    for key, label in _rows(vaults) + PEERS:
+        if any(key in v.results for v in vaults):
+            cells = [bl.fmt_s(v.results[key].cpu_median) if key in v.results else "-" for v in vaults]
+            rows.append([peer_versions.get(key, label)] + cells)
+    bl.print_table(["command"] + cols, rows)
+
     print("\nPeak memory, MB (max over runs; largest process, or summed PSS when a worker pool runs):")
     rows = []
-    for key, label in SCENARIOS + PEERS:
+    for key, label in _rows(vaults) + PEERS:
         if not any(key in v.results for v in vaults):
             continue
         cells = []
@@ -354,8 +544,10 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
     if any(p in v.results for v in vaults for p, _ in PEERS):
         print("\nRatios vaultlint / peer (medians from this run; < 1 means vaultlint is faster):")
         rows = []
-        for key, label in SCENARIOS:
+        for key, label in _rows(vaults):
             for pkey, plabel in PEERS:
+                if not any(key in v.results and pkey in v.results for v in vaults):
+                    continue
                 rows.append(
                     [f"{label} / {plabel}"]
                     + [
@@ -366,6 +558,19 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
                         for v in vaults
                     ]
                 )
+        bl.print_table(["ratio"] + [v.key for v in vaults], rows)
+
+    if any(BASELINE_PREFIX + key in v.results for v in vaults for key, _ in SCENARIOS):
+        print("\nRatios after / before (--baseline-vaultlint; medians from this run; < 1 means faster now):")
+        rows = []
+        for key, label in SCENARIOS:
+            for what, get in (("wall", lambda s: s.median), ("cpu", lambda s: s.cpu_median)):
+                cells = []
+                for v in vaults:
+                    now, before = v.results.get(key), v.results.get(BASELINE_PREFIX + key)
+                    cells.append(ratio(get(now), get(before)) if now and before else "-")
+                if any(c != "-" for c in cells):
+                    rows.append([f"{label} ({what})"] + cells)
         bl.print_table(["ratio"] + [v.key for v in vaults], rows)
 
     print("\nDiagnostics reported by vaultlint (full check, last run):")
@@ -385,6 +590,11 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
         canon = {json.dumps(o, sort_keys=True) for o in outs}
         if len(outs) > 1:
             notes.append("same output with/without cache: " + ("yes" if len(canon) == 1 else "NO"))
+        before = [v.diagnostics.get(BASELINE_PREFIX + k) for k in FULL_CHECKS]
+        before = [o for o in before if o is not None]
+        if before and outs:
+            same = {json.dumps(o, sort_keys=True) for o in before} == canon
+            notes.append("same output as before: " + ("yes" if same else "NO"))
         if not diags:
             notes.append("0 diagnostics: was the vault ignored (e.g. by a .gitignore above it)?")
         top = ", ".join(f"{c} {n}" for c, n in sorted(by_code.items(), key=lambda x: -x[1])[:8])
@@ -392,7 +602,7 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
     bl.print_table(["vault", "total", "by code"], rows, max_width=160)
 
     verdicts = targets(vaults)
-    print("\nTargets (issue 5):")
+    print("\nTargets (issues 5 and 12):")
     for line in verdicts:
         print("  " + line)
     return verdicts
@@ -434,8 +644,27 @@ def targets(vaults: list[Vault]) -> list[str]:
             f"{verdict(ok)} yoshi cold full check <= 1/3 of markdownlint-cli2: "
             f"ratio {ratio(a.median if a else None, b.median if b else None)}"
         )
+    if yoshi:
+        a = yoshi.results.get("cold_nocache")
+        for key, name, bound in (
+            ("markdownlint", "markdownlint-cli2", TARGET_COLD_VS_MARKDOWNLINT_12),
+            ("rumdl", "rumdl", TARGET_COLD_VS_RUMDL),
+        ):
+            b = yoshi.results.get(key)
+            ok = None if not (a and b and a.median and b.median) else a.median / b.median <= bound
+            out.append(
+                f"{verdict(ok)} yoshi cold full check <= {bound:.2f} x {name} (issue 12): "
+                f"ratio {ratio(a.median if a else None, b.median if b else None)}"
+            )
     gen = next((v for v in vaults if v.truth), None)
     if gen:
+        now, before = gen.results.get("cold_nocache"), gen.results.get(BASELINE_PREFIX + "cold_nocache")
+        if now and before and now.median and before.median:
+            ok = now.median / before.median <= TARGET_COLD_VS_BEFORE
+            out.append(
+                f"{verdict(ok)} {gen.key} cold <= {TARGET_COLD_VS_BEFORE} x before (issue 12): "
+                f"ratio {ratio(now.median, before.median)} (CPU {ratio(now.cpu_median, before.cpu_median)})"
+            )
         # The time and memory targets are set for 20,000 notes: on another
         # size, show the number but give no verdict.
         full_size = gen.notes == 20000
@@ -489,7 +718,28 @@ def main(argv: list[str] | None = None) -> int:
         help="timed runs per peer (default: --runs); the peers are "
         "slow, and their spread matters less than vaultlint's",
     )
-    ap.add_argument("--skip-peers", action="store_true", help="do not run markdownlint-cli2 and obsidiantools")
+    ap.add_argument("--skip-peers", action="store_true", help="do not run the peers")
+    ap.add_argument(
+        "--peers",
+        default=",".join(key for key, _ in PEERS),
+        help="comma-separated peers to time (default: markdownlint,rumdl,obsidiantools)",
+    )
+    ap.add_argument(
+        "--scenarios",
+        default=",".join(key for key, _ in SCENARIOS),
+        help="comma-separated vaultlint scenarios (default: all): " + ", ".join(key for key, _ in SCENARIOS),
+    )
+    ap.add_argument(
+        "--baseline-vaultlint",
+        metavar="CMD",
+        help="also time this vaultlint (e.g. the code before a change) in the same run, for after/before ratios",
+    )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where one single-process cold run's time goes, per stage and per parser rule",
+    )
+    ap.add_argument("--profile-top", type=int, default=25, help="rows of the profile table (default 25)")
     ap.add_argument("--skip-vaultlint", action="store_true", help="only time the peers")
     ap.add_argument(
         "--vaultlint", metavar="CMD", help="vaultlint command (default: vaultlint on PATH, else python -m vaultlint)"
@@ -510,6 +760,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the results here (always written to WORKDIR/results/)")
     args = ap.parse_args(argv)
     args.vaults = [v.strip() for v in args.vaults.split(",") if v.strip()]
+    args.scenarios = tuple(v.strip() for v in args.scenarios.split(",") if v.strip())
+    if set(args.scenarios) - {key for key, _ in SCENARIOS}:
+        ap.error(f"unknown scenario in --scenarios: {', '.join(sorted(set(args.scenarios) - dict(SCENARIOS).keys()))}")
+    args.peers = [v.strip() for v in args.peers.split(",") if v.strip()]
+    if set(args.peers) - dict(PEERS).keys():
+        ap.error(f"unknown peer in --peers: {', '.join(sorted(set(args.peers) - dict(PEERS).keys()))}")
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     work: Path = args.workdir.resolve()
@@ -529,7 +785,8 @@ def main(argv: list[str] | None = None) -> int:
     peers: dict[str, list[str]] = {}
     peer_versions: dict[str, str] = {}
     if not args.skip_peers:
-        for key, ensure in (("markdownlint", ensure_markdownlint), ("obsidiantools", ensure_obsidiantools)):
+        ensurers = {"markdownlint": ensure_markdownlint, "rumdl": ensure_rumdl, "obsidiantools": ensure_obsidiantools}
+        for key, ensure in ((key, ensurers[key]) for key in args.peers):
             peer_cmd, info = ensure(work)
             peer_versions[key] = info if peer_cmd else f"{dict(PEERS)[key]} (unavailable)"
             if peer_cmd:
@@ -539,11 +796,27 @@ def main(argv: list[str] | None = None) -> int:
                 for v in vaults:  # show the reason in the table instead of a silent gap
                     v.results[key] = bl.Series([bl.RunResult(error=info)])
 
-    runner = VaultlintRunner(cmd, env, work, args.runs, args.timeout, args.respect_gitignore)
+    runner = VaultlintRunner(cmd, env, work, args.runs, args.timeout, args.respect_gitignore, args.scenarios)
+    baseline = None
+    if args.baseline_vaultlint:
+        base_cmd, base_env = bl.vaultlint_command(args.baseline_vaultlint)
+        baseline = VaultlintRunner(
+            base_cmd, base_env, work, args.runs, args.timeout, args.respect_gitignore, args.scenarios, BASELINE_PREFIX
+        )
+    profiles: list[tuple[str, list[tuple[str, float, str]] | str]] = []
     for v in vaults:
         bl.warm_page_cache(v.path)
         if not args.skip_vaultlint:
+            # Alternate the two vaultlints run by run would be fairer still; one after the
+            # other, on the same warmed folder, keeps the code simple.
             runner.run_all(v)
+            if baseline is not None:
+                baseline.run_all(v)
+            if args.profile:
+                log(f"profiling a cold run on {v.key}")
+                profiles.append((f"{v.key}, this vaultlint", profile(cmd, env, v, args.timeout)))
+                if baseline is not None:
+                    profiles.append((f"{v.key}, before", profile(base_cmd, base_env, v, args.timeout)))
         for key, peer_cmd in peers.items():
             log(f"{key} on {v.key}")
             v.results[key] = run_peer(key, peer_cmd, v, args.peer_runs or args.runs, args.timeout)
@@ -553,9 +826,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.peer_runs or args.runs} per peer",
         f"machine: {bl.machine_summary()}",
         f"vaultlint: {' '.join(cmd)} -> {vaultlint_version}",
+        *([f"before: {args.baseline_vaultlint}"] if args.baseline_vaultlint else []),
         "peers: " + (", ".join(peer_versions.values()) if peer_versions else "skipped"),
     ] + [f"changed note in {v.key}: {v.changed_note.relative_to(v.path) if v.changed_note else '-'}" for v in vaults]
     verdicts = report(vaults, peer_versions, header)
+    for title, rows in profiles:
+        print_profile(title, rows, args.profile_top)
     print(f"\ntotal benchmark time: {time.time() - started:.0f} s")
 
     result = {

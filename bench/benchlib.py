@@ -44,6 +44,9 @@ OK_EXIT_CODES = (0, 1)
 @dataclass
 class RunResult:
     wall: float = 0.0  # seconds, perf_counter around start..reap
+    #: user + system CPU seconds of the process and the workers it reaped (wait4's
+    #: rusage): unlike wall time, barely moved by other jobs on a shared machine.
+    cpu: float = 0.0
     returncode: int | None = None
     max_rss_mb: float = 0.0  # largest single process (kernel's ru_maxrss via wait4)
     tree_peak_mb: float = 0.0  # sampled peak of the summed PSS of all processes in the tree
@@ -187,6 +190,7 @@ def run_timed(
             proc.wait()
             raise
         res.wall = time.perf_counter() - t0
+        res.cpu = usage.ru_utime + usage.ru_stime
         proc.returncode = res.returncode = os.waitstatus_to_exitcode(status)
         sampler.done.set()
         sampler.join()
@@ -378,16 +382,23 @@ class Series:
     def peak_mb(self) -> float | None:
         return max(r.peak_mb for r in self.ok_runs) if self.ok_runs else None
 
+    @property
+    def cpu_median(self) -> float | None:
+        ok = self.ok_runs
+        return statistics.median(r.cpu for r in ok) if ok and not self.error else None
+
     def to_json(self) -> dict:
         return {
             "median_s": self.median,
             "min_s": self.min,
             "max_s": self.max,
             "peak_mb": self.peak_mb,
+            "cpu_median_s": self.cpu_median,
             "error": self.error,
             "runs": [
                 {
                     "wall_s": round(r.wall, 4),
+                    "cpu_s": round(r.cpu, 4),
                     "returncode": r.returncode,
                     "max_rss_mb": round(r.max_rss_mb, 1),
                     "tree_peak_mb": round(r.tree_peak_mb, 1),
@@ -432,7 +443,7 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], max_width:
 
 def machine_summary() -> str:
     try:
-        load = ", load %.1f %.1f %.1f" % os.getloadavg()
+        load = ", load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     except OSError:
         load = ""
     return f"{os.cpu_count()} cores{load}, Python {sys.version.split()[0]}, {sys.platform}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from helpers import run, write_vault
 
 from vaultlint.model import LinkKind, UrlOrigin
-from vaultlint.syntax.note import parse_note
+from vaultlint.syntax.note import NestingTooDeep, parse_note
 
 
 def links(text: str) -> list[tuple[str, int, int, bool]]:
@@ -247,3 +250,90 @@ def test_excalidraw_drawing_data_is_skipped_but_text_elements_count():
     note = parse_note("d.excalidraw.md", text)
     assert [(l.path, l.span.line) for l in note.links] == [("Real", 5), ("Tail", 13)]
     assert [b.id for b in note.block_ids] == ["AbC1"]
+
+
+# -- hostile input: linear time, nesting of any depth (issue 8) ---------------------------
+
+
+def _cpu_seconds(text: str) -> float:
+    """CPU time of one parse: steadier than wall time on a machine other jobs share."""
+    started = time.process_time()
+    parse_note("n.md", text)
+    return time.process_time() - started
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        # Each took 4 to 51 s while a look-ahead rescanned the rest of the line at
+        # every "[" / "^" / "%%" / ":"; now each is about a second or less of CPU.
+        ("[" * 30_000, 3.0),
+        ("![" * 15_000, 3.0),
+        ("[[a " * 10_000, 3.0),
+        ("a ^b " * 40_000, 2.0),
+        ("%%" + "a %" * 20_000, 2.0),
+        ("[http: " * 6_000, 3.0),
+        ("see http://a.b/" + ")" * 40_000, 2.0),
+    ],
+    ids=["brackets", "image-openers", "wikilink-openers", "carets", "percent", "schemes", "url-parens"],
+)
+def test_pathological_lines_parse_in_linear_time(text, bound):
+    assert _cpu_seconds(text) < bound
+
+
+@pytest.mark.parametrize("line", ["[[abcde]] ", "[[abcde]]\n", "- [a](b.md) #t ^x\n"])
+def test_time_grows_linearly_with_the_number_of_links(line):
+    """The 9 MB note with 858k links took 359 s; an 8x larger note must cost about 8x, not 64x."""
+    small = min(_cpu_seconds(line * 2_000) for _ in range(2))
+    large = _cpu_seconds(line * 16_000)
+    assert large < 30 * max(small, 0.005)
+
+
+def test_a_bare_url_is_found_after_a_long_run_of_text():
+    note = parse_note("n.md", "x" * 50_000 + " https://example.invalid/page done\n")
+    assert [(u.url, u.span.column, u.span.end_column) for u in note.urls] == [
+        ("https://example.invalid/page", 50_002, 50_030)
+    ]
+
+
+def test_a_bare_url_longer_than_the_limit_is_cut_there():
+    from vaultlint.syntax.mdlinks import MAX_BARE_URL
+
+    url = "https://example.invalid/" + "a" * (2 * MAX_BARE_URL)
+    (found,) = parse_note("n.md", url + "\n").urls
+    assert found.url == url[:MAX_BARE_URL]
+
+
+@pytest.mark.parametrize("depth", [10, 12, 30, 59])
+def test_links_in_deeply_nested_lists_are_found(depth):
+    text = "".join("  " * level + f"- item [[L{level}]]\n" for level in range(depth))
+    assert [link.path for link in parse_note("n.md", text).links] == [f"L{level}" for level in range(depth)]
+
+
+@pytest.mark.parametrize("depth", [20, 25, 100, 118])
+def test_links_in_deeply_nested_quotes_are_found(depth):
+    (link,) = parse_note("n.md", ">" * depth + " deep [[Q]]\n").links
+    assert (link.path, link.span.column) == ("Q", depth + len(" deep ") + 1)
+
+
+@pytest.mark.parametrize(
+    "text", ["- " * 70 + "[[X]]\n", ">" * 5_000 + " [[X]]\n", "".join("  " * i + "- a\n" for i in range(300))]
+)
+def test_nesting_deeper_than_the_parser_checks_is_an_error_not_a_silent_skip(text):
+    with pytest.raises(NestingTooDeep, match="nested more than"):
+        parse_note("n.md", text)
+
+
+def test_too_deep_nesting_is_reported_as_vl001(tmp_path):
+    root = write_vault(tmp_path / "v", {"deep.md": ">" * 500 + " [[Missing]]\n", "ok.md": "[[Gone]]\n"})
+    report = run(root)
+    assert [(d.path, d.code) for d in report.diagnostics] == [("deep.md", "VL001"), ("ok.md", "LK001")]
+    (deep,) = [d for d in report.diagnostics if d.code == "VL001"]
+    assert "nested more than" in deep.message
+
+
+def test_a_canvas_text_node_nested_too_deep_is_no_internal_error(tmp_path):
+    canvas = '{"nodes": [{"id": "1", "type": "text", "text": "' + ">" * 300 + ' ![[pic.png]]"}]}'
+    root = write_vault(tmp_path / "v", {"board.canvas": canvas, "pic.png": b"\x89PNG", "a.md": "text\n"})
+    report = run(root, select=["OR002"])
+    assert [(d.path, d.code) for d in report.diagnostics] == [("pic.png", "OR002")]

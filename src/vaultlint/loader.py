@@ -19,6 +19,13 @@ from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_byte
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
+#: The smallest and largest piece of work sent to a pool worker.  Large enough
+#: that sending it costs little; small enough that a worker does not hold many
+#: parsed notes (and their pickle) at once: chunks of 2,500 notes made the peak
+#: memory of a 20,000-note run 10 % higher.
+MIN_CHUNK = 8
+MAX_CHUNK = 250
+
 #: Up to this many changed notes, the cached vault aggregate is updated rather than rebuilt.
 INCREMENTAL_LIMIT = 500
 
@@ -45,6 +52,8 @@ def _parser(path: str) -> Callable[[str, str], Note]:
 
 def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loaded]:
     """Read, hash and parse one note, canvas or base (module level: it runs in worker processes too)."""
+    from .syntax.note import NestingTooDeep  # canvases hold Markdown too: the parser is loaded for every source
+
     parse = _parser(path)
     try:
         state = file_state(os.stat(fs_path))
@@ -62,11 +71,33 @@ def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loa
         return path, state, digest, str(error)
     except RecursionError:
         return path, state, digest, "too deeply nested to parse"
+    except NestingTooDeep as error:
+        return path, state, digest, str(error)
+
+
+def _start_worker() -> None:
+    """Once per pool worker: build the parser up front; collection only costs time here."""
+    from .syntax.note import markdown_parser
+
+    gc.disable()  # parsing allocates millions of acyclic objects
+    markdown_parser()
 
 
 def _parse_batch(batch: Sequence[tuple[str, str]]) -> list[tuple[str, FileState | None, str, Loaded]]:
-    gc.disable()  # parsing allocates millions of acyclic objects; collection only costs time
     return [parse_file(path, fs_path) for path, fs_path in batch]
+
+
+def _chunks(items: Sequence[tuple[str, str]], jobs: int) -> list[Sequence[tuple[str, str]]]:
+    """Work for the pool, in chunks that shrink towards the end (guided scheduling):
+    small ones at the end let the workers finish together instead of one of them
+    parsing a last large chunk alone."""
+    chunks = []
+    start = 0
+    while start < len(items):
+        size = min(MAX_CHUNK, max(MIN_CHUNK, (len(items) - start) // (jobs * 4)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
 
 
 def _summary(loaded: Loaded) -> NoteSummary:
@@ -124,18 +155,24 @@ class NoteLoader:
         if not missing:
             return
         batch = [(path, self.vault.by_path[path].fs_path) for path in missing]
-        if self.jobs > 1 and len(batch) >= PARALLEL_THRESHOLD:
-            from concurrent.futures import ProcessPoolExecutor
+        # The notes parsed here live to the end of the run and hold no cycles: a
+        # collection while they pile up only walks them again and again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            if self.jobs > 1 and len(batch) >= PARALLEL_THRESHOLD:
+                from concurrent.futures import ProcessPoolExecutor
 
-            size = max(16, len(batch) // (self.jobs * 8))
-            chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                for results in pool.map(_parse_batch, chunks):
-                    for result in results:
-                        self._accept(*result)
-        else:
-            for path, fs_path in batch:
-                self._accept(*parse_file(path, fs_path))
+                with ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker) as pool:
+                    for results in pool.map(_parse_batch, _chunks(batch, self.jobs)):
+                        for result in results:
+                            self._accept(*result)
+            else:
+                for path, fs_path in batch:
+                    self._accept(*parse_file(path, fs_path))
+        finally:
+            if collecting:
+                gc.enable()
 
     def load(self, path: str) -> Loaded:
         if path not in self.loaded and not self._from_cache(path):

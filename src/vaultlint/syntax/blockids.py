@@ -27,13 +27,14 @@ from .collect import collector_of
 from .tags import may_start_here
 
 BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*(?:\n|$)")
+_NON_SPACE = re.compile(r"\S")
 
 
 def block_id_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if src[start] != "^" or not may_start_here(state):
         return False
-    match = BLOCK_ID.match(src[start : state.posMax])
+    match = BLOCK_ID.match(src, start, state.posMax)  # no slice: linear on a line of "^"
     if match is None:
         return False
     end = start + 1 + len(match.group(1))
@@ -42,7 +43,7 @@ def block_id_rule(state: StateInline, silent: bool) -> bool:
         token.content = match.group(1)
         collector = collector_of(state.env)
         if collector is not None:
-            at_block_end = not state.src[end : state.posMax].strip()
+            at_block_end = _NON_SPACE.search(src, end, state.posMax) is None
             collector.add_block_id(match.group(1), start, end, at_block_end)
     state.pos = end
     return True

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
 import re
 
 from .collect import collector_of
+from .scan import next_index
 
 _BLOCK_OPENING = re.compile(r"^ {0,3}(%{2,})([^%]*)$")
 
@@ -33,9 +34,9 @@ def inline_comment_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("%%", start):
         return False
-    line_end = src.find("\n", start, state.posMax)
-    close = src.find("%%", start + 3, state.posMax if line_end < 0 else line_end)
-    if close < 0:
+    # Remembered look-ahead (see .scan): a long line of "%%" stays linear.
+    close = next_index(state, "%%", start + 3, state.posMax)
+    if close < 0 or 0 <= next_index(state, "\n", start, close):
         return False
     end = close + 2
     if silent:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from ..model import LinkKind, UrlOrigin
 from .collect import Collector, collector_of
+from .scan import next_match
 from .wikilinks import normalize_target
 
 InlineRule = Callable[["StateInline", bool], bool]
@@ -174,20 +175,55 @@ def _wrap_autolink(original: InlineRule) -> InlineRule:
 
 
 _SCHEME_AT_END = re.compile(r"https?\Z", re.IGNORECASE)
+#: The protocols the GFM rule back-scans ``pending`` for (at most 6 letters and the
+#: character before them), so the last 7 characters of ``pending`` decide.
+_PROTOCOL_AT_END = re.compile(r"(?:https?|mailto|xmpp)$")  # "$" as in the plugin
+_PROTOCOL_TAIL = 7
+#: What ends a GFM autolink literal (mdit-py-plugins' ``_SPACE_CHARS``).
+_URL_END = re.compile(r"[ \t\r\n\x00\x0b\x0c]")
+#: The longest bare URL read; longer ones are cut here.  It bounds the plugin's
+#: trailing-parenthesis trimming, which is quadratic in the URL's length.
+MAX_BARE_URL = 16384
 
 
 def _wrap_bare_url(original: InlineRule) -> InlineRule:
-    """GFM autolink literals: the rule fires at ``:`` with the scheme already in ``pending``."""
+    """GFM autolink literals: the rule fires at ``:`` with the scheme already in ``pending``.
+
+    The plugin slices the rest of the block and back-scans all of ``pending`` on
+    every call, which is quadratic on a long line (issue 8).  So it is called only
+    where ``pending`` ends in a protocol name, with ``pending`` cut to its last
+    characters and the block cut at the end of the URL (the first space: a URL
+    never spans one).
+    """
 
     def rule(state: StateInline, silent: bool) -> bool:
         position = state.pos
-        scheme = _SCHEME_AT_END.search(state.pending)
-        matched = original(state, silent)
+        if state.src[position] != ":":
+            return False
+        pending = state.pending
+        tail = pending[-_PROTOCOL_TAIL:]
+        if _PROTOCOL_AT_END.search(tail) is None:
+            return False
+        scheme = _SCHEME_AT_END.search(tail)
+        old_max = state.posMax
+        url_end = next_match(state, _URL_END, position, old_max)
+        longest = MAX_BARE_URL - (len(scheme.group()) if scheme is not None else 0)
+        state.posMax = min(old_max if url_end < 0 else url_end, position + longest)
+        state.pending = tail
+        try:
+            matched = original(state, silent)
+        finally:
+            state.posMax = old_max
+        if not matched:
+            state.pending = pending
+            return False
+        # On a match the plugin flushed the (cut) pending text into a text token that
+        # nothing reads; what our rules read of ``pending`` afterwards is empty either way.
         collector = None if silent else collector_of(state.env)
-        if matched and collector is not None and scheme is not None:
+        if collector is not None and scheme is not None:
             start = position - len(scheme.group())
             collector.add_url(state.src[start : state.pos], UrlOrigin.BARE, start, state.pos)
-        return matched
+        return True
 
     return rule
 

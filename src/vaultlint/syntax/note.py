@@ -6,14 +6,22 @@ step is switched off: the walker below parses each inline block itself, so it
 can hand the inline rules an offset map for that block and say whether the
 block is a comment, and so it can skip blocks that cannot hold anything we
 look for.
+
+Two parsers give the same notes (``tests/test_differential.py`` checks it):
+the fast one (the default) tries only the rules that can match at each
+position (:mod:`.dispatch`), skips inline blocks without anything we look
+for, and keeps no inline tokens; the plain one runs markdown-it-py's own
+loops on every inline block, as a reference.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -23,6 +31,7 @@ from ..model import Comment, Frontmatter, Heading, Note, Span
 from .blockids import blockids_plugin
 from .collect import ENV_KEY, Collector
 from .comments import comments_plugin
+from .dispatch import install_dispatchers
 from .frontmatter import FrontmatterBlock, find_frontmatter, parse_frontmatter
 from .mdlinks import mdlinks_plugin
 from .positions import (
@@ -38,12 +47,31 @@ from .wikilinks import wikilinks_plugin
 #: URL or comment, so it is not parsed at all.
 _INTERESTING = re.compile(r"[\[#^%]|://|<!--")
 
+#: How deep blocks may nest (a list level counts two: list and item).  markdown-it's
+#: CommonMark preset stops at 20 and silently drops what is deeper; this is as deep
+#: as the block parser's recursion safely goes.  Deeper notes are reported (VL001).
+MAX_BLOCK_NESTING = 120
+
+#: Inline nesting (links in link labels) keeps markdown-it's limit: the label scan
+#: recurses once per level.
+MAX_INLINE_NESTING = 20
+
+
+class NestingTooDeep(ValueError):
+    """The note nests blocks deeper than :data:`MAX_BLOCK_NESTING`: not checked, and said so."""
+
+
 #: The start of the drawing data of an Excalidraw note (OBSIDIAN.md §9.2).
 _EXCALIDRAW_DRAWING = re.compile(r"#{1,6} Drawing\s*$")
 
 
-@functools.lru_cache(maxsize=1)
-def markdown_parser() -> MarkdownIt:
+def markdown_parser(fast: bool = True) -> MarkdownIt:
+    """The parser with our plugins; ``fast=False`` keeps markdown-it-py's own rule loops."""
+    return _parser(bool(fast))  # one cache key per kind, however it is asked for
+
+
+@functools.lru_cache(maxsize=2)
+def _parser(fast: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
@@ -63,7 +91,72 @@ def markdown_parser() -> MarkdownIt:
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda text: text  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    if fast:
+        _drop_idle_terminators(md)
+        install_dispatchers(md)
     return md
+
+
+#: Characters markdown-it stops plain text at although no rule of ours starts there:
+#: ``w`` (the GFM ``www.`` rule, switched off), ``@`` (bare e-mails, off), and markers
+#: of plugins we do not use.  ``[`` and ``]`` stay: the link label scan relies on them.
+_IDLE_TERMINATORS = "w@-+={}>"
+
+
+def _drop_idle_terminators(md: MarkdownIt) -> None:
+    """Let plain text run over characters where no rule can match (the same ``pending`` text)."""
+    from .dispatch import INLINE_TRIGGERS
+
+    enabled = {rule.name for rule in md.inline.ruler.__rules__ if rule.enabled}
+    triggers = set("".join(INLINE_TRIGGERS.values()))
+    if not enabled <= set(INLINE_TRIGGERS) | {"text"} or triggers & set(_IDLE_TERMINATORS):
+        return  # pragma: no cover - a rule we do not know might start at one of them
+    current = md.inline.terminator_re
+    # Every character of the class appears literally in its pattern (escaped or not).
+    kept = sorted(c for c in set(current.pattern) if current.fullmatch(c) and c not in _IDLE_TERMINATORS)
+    md.inline.terminator_re = re.compile("[" + "".join(re.escape(c) for c in kept) + "]")
+
+
+class _Discarded(list):  # type: ignore[type-arg]
+    """A token list that keeps nothing: the fast path reads no inline token."""
+
+    __slots__ = ()
+
+    def append(self, token: Any) -> None:
+        pass
+
+
+#: What the fast inline state hands out instead of a new token: rules set fields
+#: on the token they pushed and nothing reads them back.
+_SCRATCH_TOKEN = Token("text", "", 0)
+
+
+class _TokenlessState(StateInline):
+    """An inline state that builds no tokens (the fast path; see :mod:`.dispatch`).
+
+    It keeps everything the inline rules read while tokenizing: the pending text
+    (flushed as before, so ``may_start_here`` of tags and block ids is unchanged),
+    the nesting level and the emphasis delimiter stacks.  Only the token objects,
+    read by renderers and by the post-processing rules the fast path skips, are
+    left out.
+    """
+
+    def pushPending(self) -> Token:
+        self.pending = ""
+        return _SCRATCH_TOKEN
+
+    def push(self, ttype: str, tag: str, nesting: Any) -> Token:
+        if self.pending:
+            self.pending = ""
+        if nesting < 0:
+            self.level -= 1
+            self.delimiters = self._prev_delimiters.pop()
+        elif nesting > 0:
+            self.level += 1
+            self._prev_delimiters.append(self.delimiters)
+            self.delimiters = []
+        self.pendingLevel = self.level
+        return _SCRATCH_TOKEN
 
 
 def normalize_text(text: str) -> str:
@@ -75,7 +168,11 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def parse_note(path: str, text: str) -> Note:
+def parse_note(path: str, text: str, *, fast: bool = True) -> Note:
+    """The note in ``text``; ``fast=False`` parses with plain markdown-it-py loops (same result).
+
+    Raises :class:`NestingTooDeep` for blocks nested deeper than the parser checks.
+    """
     text = normalize_text(text)
     lines = text.split("\n")
     collector = Collector()
@@ -99,10 +196,13 @@ def parse_note(path: str, text: str) -> Note:
     body = "\n".join(body_lines)
     headings: list[Heading] = []
     if body.strip():
-        md = markdown_parser()
+        md = markdown_parser(fast)
         env = {ENV_KEY: collector}
+        md.options["maxNesting"] = MAX_BLOCK_NESTING
         tokens = md.parse(body, env)
-        _walk(tokens, md, env, collector, lines, headings)
+        _check_nesting(tokens)
+        md.options["maxNesting"] = MAX_INLINE_NESTING
+        _walk(tokens, md, env, collector, lines, headings, fast)
 
     return Note(
         path=path,
@@ -132,6 +232,23 @@ def _without_drawing_data(lines: list[str]) -> list[str]:
     return lines
 
 
+def _check_nesting(tokens: list[Token]) -> None:
+    """markdown-it skips, without a word, what a container opened at its limit holds."""
+    for token in tokens:
+        if token.nesting == 1 and token.level >= MAX_BLOCK_NESTING - 1:
+            line = token.map[0] + 1 if token.map else 1
+            raise NestingTooDeep(
+                f"blocks nested more than {MAX_BLOCK_NESTING} levels deep (line {line}); the note is not checked"
+            )
+
+
+def _parse_inline(content: str, md: MarkdownIt, env: dict, fast: bool) -> None:
+    if fast:  # tokens only, no post-processing, none kept (see .dispatch)
+        md.inline.tokenize(_TokenlessState(content, md, env, _Discarded()))
+    else:
+        md.inline.parse(content, md, env, [])
+
+
 def _walk(
     tokens: list[Token],
     md: MarkdownIt,
@@ -139,6 +256,7 @@ def _walk(
     collector: Collector,
     lines: list[str],
     headings: list[Heading],
+    fast: bool = True,
 ) -> None:
     heading_level = 0
     row_cells: list[tuple[str, OffsetMap]] = []
@@ -160,14 +278,15 @@ def _walk(
                     Heading(heading_level, content.strip(), Span(first_line + 1, 1, last_line, len(end_text) + 1))
                 )
                 heading_level = 0
+            cell_map = None
             if row_cells and cell_index < len(row_cells) and row_cells[cell_index][0] == content:
-                offset_map = row_cells[cell_index][1]
+                cell_map = row_cells[cell_index][1]
                 cell_index += 1
-            else:
-                offset_map = block_offset_map(content, first_line, lines)
-            if _INTERESTING.search(content):
-                collector.start_block(offset_map)
-                md.inline.parse(content, md, env, [])
+            if not fast or _INTERESTING.search(content):
+                collector.start_block(
+                    cell_map if cell_map is not None else block_offset_map(content, first_line, lines)
+                )
+                _parse_inline(content, md, env, fast)
         elif kind == "tr_close":
             row_cells = []
         elif kind == "obsidian_comment":
@@ -175,8 +294,8 @@ def _walk(
             collector.start_block(offset_map)
             collector.add_comment(token.content, 0, len(token.content))
             collector.start_block(offset_map, in_comment=True)
-            if _INTERESTING.search(token.content):
-                md.inline.parse(token.content, md, env, [])
+            if not fast or _INTERESTING.search(token.content):
+                _parse_inline(token.content, md, env, fast)
         elif kind == "html_block" and token.map and token.content.lstrip().startswith("<!--"):
             start, end = token.map
             collector.comments.append(

@@ -9,7 +9,7 @@ whichever construct starts first wins (a code span that starts earlier wins,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
     from markdown_it import MarkdownIt
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..model import LinkKind
 from .collect import collector_of
+from .scan import next_index
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,21 @@ def parse_wikilink_inner(inner: str) -> WikiTarget:
     return WikiTarget(target, path, hash_sign + rest, alias)
 
 
-def find_wikilink(src: str, start: int, limit: int) -> tuple[int, str] | None:
-    """If a wikilink opens with ``[[`` at ``start``: (index of its ``]]``, inner text)."""
-    line_end = src.find("\n", start, limit)
-    end = limit if line_end < 0 else line_end
-    close = src.find("]]", start + 2, end)
-    if close < 0:
-        return None
+def find_wikilink(src: str, start: int, limit: int, state: Any = None) -> tuple[int, str] | None:
+    """If a wikilink opens with ``[[`` at ``start``: (index of its ``]]``, inner text).
+
+    With the inline ``state`` the look-ahead is remembered between calls, so a
+    line of thousands of ``[[`` stays linear (see :mod:`.scan`).
+    """
+    if state is not None:
+        close = next_index(state, "]]", start + 2, limit)
+        if close < 0 or 0 <= next_index(state, "\n", start, close):
+            return None
+    else:
+        line_end = src.find("\n", start, limit)
+        close = src.find("]]", start + 2, limit if line_end < 0 else line_end)
+        if close < 0:
+            return None
     inner = src[start + 2 : close]
     if not inner or "[[" in inner.strip():
         return None
@@ -75,7 +84,7 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
     opening = start + 1 if embed else start
     if src[opening : opening + 2] != "[[":
         return False
-    found = find_wikilink(src, opening, state.posMax)
+    found = find_wikilink(src, opening, state.posMax, state)
     if found is None:
         return False
     close, inner = found

@@ -1,0 +1,183 @@
+"""Try only the parser rules that can match at a position (the fast path, issue 12).
+
+markdown-it-py tries every inline rule, in order, at every position where plain
+text stops, and every block rule at every line (and again at each paragraph
+line, to see whether it ends the paragraph).  Almost every rule returns False
+at once unless the character under it is its own marker: ``link`` needs ``[``,
+``heading`` needs ``#`` and so on.  A dispatcher looks that character up and
+tries only the rules that can match there, in markdown-it's own order, so the
+first rule that matches is the same one and the parse is the same.
+
+Each rule named in the tables below was read in the installed markdown-it-py
+and mdit-py-plugins: it returns False, with no side effect, when the character
+at its position is not one of those listed.  A rule missing from the tables
+(a new plugin) is tried everywhere, so forgetting one costs speed, never
+answers.  ``tests/test_differential.py`` checks the result against
+markdown-it-py's own loops on every fixture, corpus and generated note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # markdown-it is imported only when a note is parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.ruler import Ruler
+
+#: Inline rule name -> the characters at ``state.pos`` where it can match.
+INLINE_TRIGGERS: dict[str, str] = {
+    "newline": "\n",
+    "math_inline": "$",
+    "escape": "\\",
+    "backticks": "`",
+    "strikethrough": "~",
+    "emphasis": "*_",
+    "wikilink": "[!",
+    "obsidian_comment": "%",
+    "obsidian_tag": "#",
+    "obsidian_block_id": "^",
+    "link": "[",
+    "image": "!",
+    "raw_space_link": "[!",
+    "footnote_inline": "^",
+    "footnote_ref": "[",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+    "gfm_autolink_protocol": ":",
+}
+
+#: Block rule name -> the first non-blank characters of a line where it can match.
+BLOCK_TRIGGERS: dict[str, str] = {
+    "math_block": "$",
+    "obsidian_comment": "%",
+    "fence": "`~",
+    "blockquote": ">",
+    "hr": "*-_",
+    "list": "*-+0123456789",
+    "footnote_def": "[",
+    "reference": "[",
+    "html_block": "<",
+    "heading": "#",
+}
+
+
+def _enabled(ruler: Ruler, chain: str) -> list[tuple[str, Callable[..., bool]]]:
+    """(name, function) of the rules of a chain, in markdown-it's order."""
+    rules = [(rule.name, rule.fn) for rule in ruler.__rules__ if rule.enabled and (not chain or chain in rule.alt)]
+    if [fn for _, fn in rules] != list(ruler.getRules(chain)):  # pragma: no cover - markdown-it changed
+        raise RuntimeError(f"cannot reproduce markdown-it's rule chain {chain!r}")
+    return rules
+
+
+def _table(
+    rules: Sequence[tuple[str, Callable[..., bool]]], triggers: dict[str, str], keys: str
+) -> tuple[dict[str, tuple[Callable[..., bool], ...]], tuple[Callable[..., bool], ...]]:
+    """Per character, the rules to try there; and the rules for any other character."""
+    anywhere = tuple(fn for name, fn in rules if name not in triggers)
+    table = {
+        char: tuple(fn for name, fn in rules if name not in triggers or char in triggers[name])
+        for char in keys + "".join(triggers.values())
+    }
+    return table, anywhere
+
+
+def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Callable[[Any], None]]:
+    """A dispatching rule (for ``skipToken``) and a ``tokenize`` with the dispatch inlined."""
+    rules = _enabled(md.inline.ruler, "")
+    if not rules or rules[0][0] != "text":  # pragma: no cover - markdown-it changed
+        raise RuntimeError("markdown-it's first inline rule is no longer 'text'")
+    text = rules[0][1]
+    terminators = md.inline.terminator_re
+    table, anywhere = _table(rules, INLINE_TRIGGERS, "")
+    # At a character that does not stop plain text, the text rule matches first.
+    plain = (text,)
+    # markdown-it-py 4.3 buffers pending text (appending to a str attribute copies it,
+    # quadratic on a long line); older 4.x versions only have the attribute.
+    from markdown_it.rules_inline import StateInline
+
+    buffered = hasattr(StateInline, "append_pending")
+
+    def dispatch(state: Any, silent: bool) -> bool:
+        char = state.src[state.pos]
+        candidates = table.get(char)
+        if candidates is None:
+            candidates = anywhere if terminators.match(char) else plain
+        for rule in candidates:
+            if rule(state, silent):
+                return True
+        return False
+
+    def tokenize(state: Any) -> None:
+        """markdown-it-py's ``ParserInline.tokenize``, with the rule lookup and the
+        text rule (a run of characters that are not terminators) written inline."""
+        src = state.src
+        end = state.posMax
+        max_nesting = state.md.options["maxNesting"]
+        while state.pos < end:
+            pos = state.pos
+            ok = False
+            if state.level < max_nesting:
+                char = src[pos]
+                candidates = table.get(char)
+                if candidates is None:
+                    if not terminators.match(char):
+                        # the text rule: up to the next terminator (as markdown-it, unbounded by posMax)
+                        found = terminators.search(src, pos)
+                        stop = found.start() if found else end
+                        if buffered:
+                            state.append_pending(src[pos:stop])
+                        else:  # pragma: no cover - markdown-it-py < 4.3
+                            state.pending += src[pos:stop]
+                        state.pos = stop
+                        if stop >= end:
+                            break
+                        continue
+                    candidates = anywhere
+                for rule in candidates:
+                    ok = rule(state, False)
+                    if ok:
+                        if state.pos <= pos:  # pragma: no cover - as markdown-it checks
+                            raise RuntimeError("inline rule didn't increment state.pos")
+                        break
+            if ok:
+                if state.pos >= end:
+                    break
+                continue
+            if buffered:
+                state.append_pending(src[pos])
+            else:  # pragma: no cover - markdown-it-py < 4.3
+                state.pending += src[pos]
+            state.pos += 1
+        if state.pending:
+            state.pushPending()
+
+    return dispatch, tokenize
+
+
+def _block_dispatcher(md: MarkdownIt, chain: str) -> Callable[[Any, int, int, bool], bool]:
+    rules = _enabled(md.block.ruler, chain)
+    table, anywhere = _table(rules, BLOCK_TRIGGERS, "")
+
+    def dispatch(state: Any, line: int, end_line: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        candidates = table.get(state.src[pos], anywhere) if pos < state.eMarks[line] else anywhere
+        for rule in candidates:
+            if rule(state, line, end_line, silent):
+                return True
+        return False
+
+    return dispatch
+
+
+def install_dispatchers(md: MarkdownIt) -> None:
+    """Replace each compiled rule chain of ``md`` by one dispatcher (after all plugins are in)."""
+    inline, tokenize = _inline_dispatcher(md)
+    md.inline.ruler.__cache__ = {"": [inline]}
+    md.inline.tokenize = tokenize  # type: ignore[method-assign]
+    block_chains = {""} | {alt for rule in md.block.ruler.__rules__ for alt in rule.alt}
+    md.block.ruler.__cache__ = {chain: [_block_dispatcher(md, chain)] for chain in block_chains}
+    # Tokens are not rendered: the post-processing of inline tokens (emphasis pairs,
+    # text joins) builds nothing that is read.
+    md.inline.ruler2.__cache__ = {"": []}
