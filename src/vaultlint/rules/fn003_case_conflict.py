@@ -41,8 +41,13 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
                 yield path, Violation(Span(1, 1, 1, 1), f'path differs only by {what} from "{paths[0]}"')
     # Folders: the first file of each spelling of a folder that is spelled more than one way.
     folders: dict[str, dict[str, str]] = {}
+    seen: set[str] = set()
     for file in vault.files:
-        parts = file.path.split("/")[:-1]
+        parent = file.path.rpartition("/")[0]
+        if parent in seen:
+            continue  # an earlier file already was the first in this folder and in each above it
+        seen.add(parent)
+        parts = parent.split("/") if parent else []
         for depth in range(len(parts)):
             folder = "/".join(parts[: depth + 1])
             folders.setdefault(folder.lower(), {}).setdefault(folder, file.path)
