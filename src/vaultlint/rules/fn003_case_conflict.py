@@ -29,9 +29,13 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
     vault = view.context.vault
     in_scope = set(view.files)
     # Files: every spelling of a lower-cased path; the same NFC path twice is a normalization clash.
+    # Only the spellings of paths in scope can be reported (one note, in the pre-commit case).
+    wanted = {path.lower() for path in in_scope}
     spellings: dict[str, list[str]] = {}
     for file in vault.files:
-        spellings.setdefault(file.path.lower(), []).append(file.path)
+        lower = file.path.lower()
+        if lower in wanted:
+            spellings.setdefault(lower, []).append(file.path)
     reported: set[str] = set()
     for paths in spellings.values():
         for path in paths[1:]:
