@@ -190,7 +190,8 @@ def main() -> int:
     print_table(["scenario", "wall: median (min-max)", "CPU median", "target", "wall"], rows)
     print(f"the refused rename named {broken} broken link(s) with the new name")
     if args.json:
-        args.json.write_text(json.dumps({name: s.to_json() for name, s in results.items()}, indent=2))
+        found = {name: {**s.to_json(), "cpu_s": CPU[name]} for name, s in results.items()}
+        args.json.write_text(json.dumps(found, indent=2))
     git(repo, "reset", "-q", "--hard", "HEAD")
     return 0
 

@@ -20,11 +20,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CONFIG_NAMES = (".vaultlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info", "off")
 PROPERTY_TYPES = ("text", "multitext", "number", "checkbox", "date", "datetime", "aliases", "tags")
@@ -259,6 +254,12 @@ MAX_CONFIG_DEPTH = 50
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Imported here: most runs (every pre-commit run of a vault without a config file) read no TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         with open(path, "rb") as handle:
             raw = handle.read()

@@ -171,12 +171,11 @@ class LintContext:
 
         if not wanted:
             return None
-        buckets = self._name_buckets(attachments)
         slack = max(2, len(wanted) // 4)
         best: tuple[float, str] | None = None
         for length in range(len(wanted) - slack, len(wanted) + slack + 1):
-            for key in (("first", length, wanted[0]), ("last", length, wanted[-1])):
-                names = buckets.get(key)
+            for end, char in ((0, wanted[0]), (-1, wanted[-1])):
+                names = self._name_bucket(attachments, length, end, char)
                 if not names:
                     continue
                 found = process.extractOne(wanted, names, scorer=fuzz.ratio, score_cutoff=80)
@@ -189,21 +188,31 @@ class LintContext:
         """Lower-cased name -> name as written: note stems, and attachments with their extension."""
         names: dict[str, str] = {}
         for lower, paths in self.vault.index.by_name.items():
+            first = paths[0]
+            name = first[first.rfind("/") + 1 :]  # the file name (vault paths use "/"; no call per file)
             if lower.endswith(".md"):
-                names.setdefault(lower[:-3], posixpath.basename(paths[0])[:-3])
+                names.setdefault(lower[:-3], name[:-3])
             elif attachments:
-                names.setdefault(lower, posixpath.basename(paths[0]))
+                names.setdefault(lower, name)
         return names
 
     @functools.cache  # noqa: B019
-    def _name_buckets(self, attachments: bool) -> dict[tuple[str, int, str], list[str]]:
-        """Lower-cased names by (length, first character) and by (length, last character)."""
-        buckets: dict[tuple[str, int, str], list[str]] = {}
+    def _names_by_length(self, attachments: bool) -> dict[int, list[str]]:
+        """Lower-cased names by length, in vault order."""
+        by_length: dict[int, list[str]] = {}
         for name in self._display_names(attachments):
             if name:
-                buckets.setdefault(("first", len(name), name[0]), []).append(name)
-                buckets.setdefault(("last", len(name), name[-1]), []).append(name)
-        return buckets
+                by_length.setdefault(len(name), []).append(name)
+        return by_length
+
+    @functools.cache  # noqa: B019
+    def _name_bucket(self, attachments: bool, length: int, end: int, char: str) -> list[str]:
+        """The names of ``length`` whose first (``end`` 0) or last (-1) character is ``char``, in vault order.
+
+        Made when a hint first asks for it: a run with one broken link (a pre-commit
+        run) sorts a few hundred names into buckets, not every name of the vault.
+        """
+        return [name for name in self._names_by_length(attachments).get(length, ()) if name[end] == char]
 
     def alias_owner(self, name: str) -> str | None:
         return self._aliases().get(name.lower())

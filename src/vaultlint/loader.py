@@ -126,7 +126,7 @@ class NoteLoader:
     _flushed: bool = False
 
     def __post_init__(self) -> None:
-        notes = [file for file in self.vault.files if is_source(file.path)]
+        notes = [file for file in self.vault.files if file.is_note or is_source(file.path)]
         if self.cache is None:
             self.states = dict.fromkeys(file.path for file in notes)
             return

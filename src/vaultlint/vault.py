@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import operator
 import os
 import posixpath
 import re
@@ -74,10 +75,18 @@ class VaultIndex:
         self._by_lower_path: dict[str, str] = {}
         #: Lower-cased file name (with extension) -> every vault path with that name.
         self.by_name: dict[str, list[str]] = {}
+        # Once per file of the vault on every run (a pre-commit run too): plain dict calls, no helpers.
+        by_lower_path, by_name = self._by_lower_path, self.by_name
         for path in self.paths:
             lower = path.lower()
-            self._by_lower_path.setdefault(lower, path)
-            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+            if lower not in by_lower_path:
+                by_lower_path[lower] = path
+            name = lower[lower.rfind("/") + 1 :]
+            same_name = by_name.get(name)
+            if same_name is None:
+                by_name[name] = [path]
+            else:
+                same_name.append(path)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
 
     def __contains__(self, path: str) -> bool:
@@ -332,6 +341,9 @@ def find_vault_root(start: Path, obsidian_dir: str) -> Path | None:
     return None
 
 
+_by_vault_path = operator.itemgetter(0)  # VaultFile.path, as a sort key without a Python call per file
+
+
 def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
     """Walk the vault once.  Dot-entries are not part of it; folder symlinks are never followed.
 
@@ -356,16 +368,20 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
                 raise VaultError(f"cannot read the vault root {root}: {error.strerror or error}") from None
             unreadable.append((nfc(relative), _walk_problem(error, "folder")))
             continue
+        prefix = relative + "/" if relative else ""
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if name[0] == ".":
                 if name == ".gitignore" and relative:
                     gitignore_folders.append(relative)
                 elif name == obsidian_dir and relative and entry.is_dir(follow_symlinks=False):
                     nested_vaults.append(nfc(f"{relative}/{name}"))
                 continue
-            child = f"{relative}/{name}" if relative else name
+            child = prefix + name
             try:
+                if entry.is_file(follow_symlinks=False):  # most entries: one call (d_type, no stat)
+                    files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
+                    continue
                 if entry.is_symlink():
                     if not _symlink_stays_inside(entry.path, real_root):
                         continue
@@ -378,15 +394,16 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
                 unreadable.append((nfc(child), _walk_problem(error, "entry")))
                 continue
             files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
-    files.sort(key=lambda f: f.path)
+    files.sort(key=_by_vault_path)
+    paths = [f.path for f in files]
     obsidian = read_obsidian_settings(root, obsidian_dir)
     return Vault(
         root=root,
         files=tuple(files),
-        index=VaultIndex(f.path for f in files),
+        index=VaultIndex(paths),
         obsidian=obsidian,
         gitignore=GitIgnore.load(root, gitignore_folders),
-        by_path={f.path: f for f in files},
+        by_path=dict(zip(paths, files)),
         nested_vaults=tuple(sorted(nested_vaults)),
         unreadable=tuple(sorted(unreadable)),
     )

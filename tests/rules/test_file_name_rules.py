@@ -80,6 +80,23 @@ def test_fn003_flags_files_and_folders_that_differ_only_by_case(vault):
     ]
 
 
+def test_fn003_reports_a_folder_spelling_on_its_first_file_even_in_a_subfolder(vault):
+    files = {
+        "Projects/a.md": "",
+        "Projects/b.md": "",
+        "projects/x/c.md": "",
+        "projects/x/d.md": "",
+        "projects/y.md": "",
+    }
+    root = vault(files)
+    expected = [("projects/x/c.md", 'folder "projects" differs only by case from "Projects"')]
+    assert [(d.path, d.message) for d in run(root, select=["FN003"]).diagnostics] == expected
+    # One note in scope (the pre-commit case) is told the same as in a whole-vault check, or nothing.
+    one = run(root, paths=[root / "projects/x/c.md"], select=["FN003"])
+    assert [(d.path, d.message) for d in one.diagnostics] == expected
+    assert run(root, paths=[root / "projects/y.md"], select=["FN003"]).diagnostics == ()
+
+
 def test_fn003_flags_two_encodings_of_the_same_name(vault):
     nfc = unicodedata.normalize("NFC", "Café.md")
     nfd = unicodedata.normalize("NFD", "Café.md")

@@ -13,8 +13,8 @@ ones.  Text from the vault is escaped (:mod:`vaultlint.report.escape`).
 
 from __future__ import annotations
 
+import functools
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..model import Diagnostic
@@ -23,15 +23,24 @@ from .escape import escape
 from .github import repository_path
 from .statistics import statistics
 
-#: Characters XML 1.0 cannot hold at all, escaped or not (a safety net: escape() leaves none).
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    """Characters XML 1.0 cannot hold at all, escaped or not (a safety net: escape() leaves none).
+
+    Compiled on first use: the class spans most of Unicode and takes 8 ms to compile,
+    which every run that imports the formatters (every check) would pay.
+    """
+    return re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return _not_xml().sub("\ufffd", text)
 
 
 def format_junit(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    import xml.etree.ElementTree as ET  # only for this format
+
     counts = {"tests": str(max(1, len(diagnostics))), "failures": str(len(diagnostics)), "errors": "0"}
     root = ET.Element("testsuites", {"name": "vaultlint", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "vaultlint", **counts, "skipped": "0"})

@@ -29,9 +29,13 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
     vault = view.context.vault
     in_scope = set(view.files)
     # Files: every spelling of a lower-cased path; the same NFC path twice is a normalization clash.
+    # Only the spellings of paths in scope can be reported (one note, in the pre-commit case).
+    wanted = {path.lower() for path in in_scope}
     spellings: dict[str, list[str]] = {}
     for file in vault.files:
-        spellings.setdefault(file.path.lower(), []).append(file.path)
+        lower = file.path.lower()
+        if lower in wanted:
+            spellings.setdefault(lower, []).append(file.path)
     reported: set[str] = set()
     for paths in spellings.values():
         for path in paths[1:]:
@@ -41,8 +45,13 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
                 yield path, Violation(Span(1, 1, 1, 1), f'path differs only by {what} from "{paths[0]}"')
     # Folders: the first file of each spelling of a folder that is spelled more than one way.
     folders: dict[str, dict[str, str]] = {}
+    seen: set[str] = set()
     for file in vault.files:
-        parts = file.path.split("/")[:-1]
+        parent = file.path.rpartition("/")[0]
+        if parent in seen:
+            continue  # an earlier file already was the first in this folder and in each above it
+        seen.add(parent)
+        parts = parent.split("/") if parent else []
         for depth in range(len(parts)):
             folder = "/".join(parts[: depth + 1])
             folders.setdefault(folder.lower(), {}).setdefault(folder, file.path)
