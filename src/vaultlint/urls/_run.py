@@ -17,9 +17,10 @@ from ..model import ExternalUrl, Violation
 from . import UrlFinding, UrlReport, UrlSummary
 from .cache import CachedResult, UrlCache
 from .classify import Kind, Verdict
+from .fragments import fragment_of, names_an_anchor
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
-from .scheduler import Scheduler
+from .scheduler import Scheduler, slow_host_reason
 from .settings import UrlSettings
 
 
@@ -56,19 +57,32 @@ async def run(
         result.occurrences.append((path, occ, target.key))
 
     policies = {key: _policy(settings, t) for key, t in targets.items()}
+    # With check-fragments, a page some note links into with a #fragment is read
+    # for its anchors: the cache knows only that the page was fine, not its anchors.
+    anchors_for = (
+        frozenset(key for _, occ, key in result.occurrences if isinstance(key, str) and fragment_of(occ.url))
+        if settings.check_fragments
+        else frozenset()
+    )
     cache = UrlCache.open(cache_dir) if cache_dir is not None else None
+    fresh: dict[str, Verdict] = {}
     try:
         if cache is not None:
-            for key, hit in cache.lookup(targets, policies, time.time()).items():
+            cachable = {k: t for k, t in targets.items() if k not in anchors_for}
+            for key, hit in cache.lookup(cachable, policies, time.time()).items():
                 result.verdicts[key] = (
                     Verdict(Kind.REDIRECTED, final_url=hit.final_url) if hit.kind == "redirected" else Verdict(Kind.OK)
                 )
                 result.from_cache.add(key)
         todo = {k: t for k, t in targets.items() if k not in result.verdicts}
         bar = Progress(len(todo), enabled=progress)
+        scheduler = Scheduler(settings, bar)
         try:
-            scheduler = Scheduler(settings, bar)
-            fresh = await scheduler.run(todo) if todo else {}
+            # The scheduler fills ``results`` as it goes, so a run cancelled by
+            # Ctrl-C still hands what it learnt to the cache below.
+            fresh = scheduler.results
+            if todo:
+                await scheduler.run(todo, anchors_for=anchors_for)
         finally:
             bar.close()
 
@@ -82,20 +96,28 @@ async def run(
                     fresh[k] = Verdict(Kind.SKIPPED, skipped_because="network unavailable")
                 n = len(lost)
                 result.warnings.append(f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked")
+        for host, n in sorted(scheduler.stats.gave_up_on.items()):
+            result.warnings.append(f"{slow_host_reason(host)}: {n} URL{'s' if n != 1 else ''} given up on (UR002)")
+        if scheduler.stats.out_of_time:
+            result.warnings.append(
+                f"the URL check stopped at its time limit (max-run-time = {settings.max_run_time:g} s); "
+                "URLs not checked by then are UR002"
+            )
         result.verdicts.update(fresh)
-
+    finally:
         if cache is not None:
+            # Also on the way out of a cancelled run: keep what was learnt.
             good = {
                 k: CachedResult("redirected" if v.kind is Kind.REDIRECTED else "ok", v.final_url)
                 for k, v in fresh.items()
                 if v.kind in (Kind.OK, Kind.REDIRECTED)
             }
-            cache.store(good, policies, settings.cache_max_age, time.time())
-            cache.forget(k for k, v in fresh.items() if v.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
-    finally:
-        if cache is not None:
-            cache.close()
-            result.warnings[:0] = cache.warnings
+            try:
+                cache.store(good, policies, settings.cache_max_age, time.time())
+                cache.forget(k for k, v in fresh.items() if v.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
+            finally:
+                cache.close()
+                result.warnings[:0] = cache.warnings
 
     private = sum(1 for v in result.verdicts.values() if v.skipped_because == "private address")
     if private:
@@ -140,6 +162,16 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
             )
         elif verdict.kind is Kind.MALFORMED:
             findings.append(_finding(path, occ, "UR004", f'malformed URL "{occ.url}": {verdict.reason}'))
+        fragment = fragment_of(occ.url)
+        if verdict.anchors is not None and fragment is not None and not names_an_anchor(fragment, verdict.anchors):
+            findings.append(
+                _finding(
+                    path,
+                    occ,
+                    "UR005",
+                    f'missing URL fragment "#{fragment}" in "{occ.url}": the page has no element with that id or name',
+                )
+            )
     findings.sort(key=lambda f: (f.path, f.violation.span, f.code, f.violation.message))
 
     counted = [v for v in result.verdicts.values() if v.kind in _COUNTED]

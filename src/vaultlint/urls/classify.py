@@ -44,8 +44,15 @@ class Verdict:
     #: refused or unreachable connection).  When no connection at all succeeded
     #: in a run, such verdicts become "not checked" instead of dead.
     network_level: bool = False
+    #: Narrower: what a machine with no network at all sees first (temporary DNS
+    #: failure, timeouts, unreachable).  A refused connection or an unknown name
+    #: needs someone to answer, so they are network-level but not this.
+    no_network: bool = False
     #: For SKIPPED: why, for the warning.
     skipped_because: str = ""
+    #: For OK with ``check-fragments``: the page's anchors (ids and names), or
+    #: None when the page gives no verdict (not HTML, built by script, too big).
+    anchors: frozenset[str] | None = None
 
 
 OK = Verdict(Kind.OK)
@@ -197,10 +204,15 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
     if isinstance(exc, DnsLookupFailed):
         if exc.definitive:
             return Done(Verdict(Kind.DEAD, f'unknown host "{exc.host}"', network_level=True))
-        return Retry(Verdict(Kind.UNVERIFIABLE, f"DNS lookup failed ({exc})", network_level=True))
+        return Retry(Verdict(Kind.UNVERIFIABLE, f"DNS lookup failed ({exc})", network_level=True, no_network=True))
     if isinstance(exc, httpx.ConnectTimeout):
         return Retry(
-            Verdict(Kind.UNVERIFIABLE, f"connection timed out after {connect_timeout:g} s", network_level=True),
+            Verdict(
+                Kind.UNVERIFIABLE,
+                f"connection timed out after {connect_timeout:g} s",
+                network_level=True,
+                no_network=True,
+            ),
             timeout=True,
         )
     if isinstance(exc, (asyncio.TimeoutError, httpx.TimeoutException)):
@@ -215,8 +227,10 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
             return Retry(Verdict(Kind.DEAD, "connection refused", network_level=True))
         if code in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             what = "network unreachable" if code == errno.ENETUNREACH else "host unreachable"
-            return Retry(Verdict(Kind.UNVERIFIABLE, what, network_level=True))
-        return Retry(Verdict(Kind.UNVERIFIABLE, f"connection failed ({_short(exc)})", network_level=True))
+            return Retry(Verdict(Kind.UNVERIFIABLE, what, network_level=True, no_network=True))
+        return Retry(
+            Verdict(Kind.UNVERIFIABLE, f"connection failed ({_short(exc)})", network_level=True, no_network=True)
+        )
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
         code = _errno(exc)
         if code == errno.ECONNRESET or isinstance(exc, httpx.ReadError):
@@ -227,7 +241,7 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
     if isinstance(exc, httpx.HTTPError):
         return Retry(Verdict(Kind.UNVERIFIABLE, f"request failed ({_short(exc)})"))
     if isinstance(exc, OSError):
-        return Retry(Verdict(Kind.UNVERIFIABLE, f"request failed ({_short(exc)})", network_level=True))
+        return Retry(Verdict(Kind.UNVERIFIABLE, f"request failed ({_short(exc)})", network_level=True, no_network=True))
     raise exc  # a bug, not a verdict: let it surface
 
 
