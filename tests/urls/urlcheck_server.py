@@ -435,3 +435,34 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+class Blackhole:
+    """A loopback address and port where connecting times out, as with no network.
+
+    A listening socket that never accepts, its one-slot accept queue already
+    full: the kernel drops every further SYN, so ``connect`` hangs until the
+    client's connect timeout, exactly like a route into nowhere.
+    """
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self._listener = socket.socket()
+        self._listener.bind((host, 0))
+        self._listener.listen(0)
+        self.port = self._listener.getsockname()[1]
+        self._fillers = []
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect((host, self.port))
+            self._fillers.append(filler)
+        time.sleep(0.05)  # let the handshakes of the fillers complete
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def close(self) -> None:
+        for s in [*self._fillers, self._listener]:
+            s.close()

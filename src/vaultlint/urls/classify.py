@@ -119,7 +119,16 @@ def classify_reply(reply: Reply, *, method: str, accept: frozenset[int], now: fl
         if location:
             return Follow(location, status in _PERMANENT, status)
         return Done(Verdict(Kind.UNVERIFIABLE, f"redirect without a Location ({describe(status)})"))
+    retry_after = parse_retry_after(headers.get("retry-after"), now)
     if method == "HEAD":
+        if status == 429 or (status == 503 and retry_after is not None):
+            # A push-back, whatever the method: asking again at once with GET
+            # would be exactly what the server asked us not to do.
+            return Retry(
+                Verdict(Kind.UNVERIFIABLE, f"rate limited ({status})" if status == 429 else "server error (503)"),
+                retry_after=retry_after,
+                rate_limited=True,
+            )
         # Plenty of servers answer HEAD with 404, 405, 501 or a wall while GET works.
         return HeadFailed(status)
     wall = bot_wall(status, headers, reply.body)
@@ -127,7 +136,6 @@ def classify_reply(reply: Reply, *, method: str, accept: frozenset[int], now: fl
         return Done(Verdict(Kind.UNVERIFIABLE, f"bot wall ({status}, {wall})"))
     if status in (404, 410):
         return Done(Verdict(Kind.DEAD, describe(status, reply.reason)))
-    retry_after = parse_retry_after(headers.get("retry-after"), now)
     if status == 429:
         return Retry(
             Verdict(Kind.UNVERIFIABLE, "rate limited (429)"),

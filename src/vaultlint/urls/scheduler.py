@@ -19,8 +19,8 @@ longer than ``host_slowdown_budget`` is given up on.
 Rate control (see :class:`Host`): a push-back is either about one URL or about
 the host.  The URL that got it always waits what the server asked
 (``Retry-After``, at most ``max_retry_after``) before it is asked again.  Only
-when the host pushes back on everything (its first answer is a push-back, or
-three answers in a row are) does the host as a whole pause and slow down, and
+when the host pushes back on everything (three answers in a row, or a lone
+first request) does the host as a whole pause and slow down, and
 then it speeds up again as answers come back: additive increase,
 multiplicative decrease, as TCP does with its congestion window.
 
@@ -428,7 +428,7 @@ class Scheduler:
         return None if wake is None else max(0.0, wake - now)
 
     def _choose_method(self, host: Host, job: Job) -> str:
-        if job.force_get or job.failures or job.want_anchors:
+        if job.force_get or job.failures or job.rate_limits or job.want_anchors:
             # A URL that already failed once needs a definitive answer, and a
             # HEAD can only ever confirm success: go straight to GET.  Anchors
             # are in the page, so those need a GET as well.
@@ -576,10 +576,14 @@ class Scheduler:
     def _rate_limited(self, host: Host, job: Job, step: Retry, now: float) -> None:
         """A push-back (429, or 503 with Retry-After): this URL waits; the host too if it is the host's."""
         s = self.settings
-        # The host's, not the URL's, when the host has never answered otherwise,
-        # or when its last answers, from whichever URLs, were all push-backs.
+        # The host's, not the URL's, when its last answers, from whichever URLs,
+        # were all push-backs, or when it has never answered otherwise and has
+        # nothing else in flight that could (a lone first request, as with
+        # per-host-concurrency = 1).  Otherwise the answers still in flight or
+        # still to come decide: one path that keeps answering 429 among paths
+        # that answer 200 never slows the host.
         host.pushback_streak += 1
-        host_wide = host.answers == 0 or host.pushback_streak >= _HOST_WIDE_STREAK
+        host_wide = host.pushback_streak >= _HOST_WIDE_STREAK or (host.answers == 0 and host.in_flight == 0)
         if step.retry_after is not None and step.retry_after > s.max_retry_after:
             # Not worth waiting for: say so, and leave the URL (or the host) alone.
             verdict = Verdict(
