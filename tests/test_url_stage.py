@@ -112,3 +112,64 @@ def test_private_addresses_are_not_fetched_unless_allowed(vault, capsys):
     assert data == [] and code == 0
     assert sum(Handler.seen.values()) == 0
     assert "warning:" in err
+
+
+# --------------------------------------------------------------------------
+# Every URL a note holds: reference definitions, HTML, frontmatter; never code
+
+EXTRA = """---
+source: https://fm.example/x
+---
+> [quoted]: <https://a.example/c> "title"
+
+- [listed]:
+  https://b.example/r
+
+<div><a href="https://c.example/?a=1&amp;b=2">x</a>
+<img src='https://d.example/i.png'></div>
+
+Text <a href="https://e.example/e">e</a> and `<a href="https://code.example/">` <!-- <a href="https://cmt.example/"> -->
+
+| a | <img src="https://f.example/t.png"> |
+|---|---|
+| `<img src="https://g.example/">` | [quoted] [listed] |
+
+```
+[fenced]: https://fence.example/
+<a href="https://fence2.example/">
+```
+
+    [indented]: https://indented.example/
+"""
+
+
+def test_reference_definitions_html_and_frontmatter_urls_are_found_with_their_positions():
+    from vaultlint.syntax.note import parse_note
+
+    found = {(u.url, u.span.line, u.span.column, u.origin.value) for u in parse_note("n.md", EXTRA).urls}
+    assert found == {
+        ("https://fm.example/x", 2, 9, "frontmatter"),
+        ("https://a.example/c", 4, 14, "reference"),
+        ("https://b.example/r", 7, 3, "reference"),
+        ("https://c.example/?a=1&b=2", 9, 15, "html"),
+        ("https://d.example/i.png", 10, 11, "html"),
+        ("https://e.example/e", 12, 15, "html"),
+        ("https://f.example/t.png", 14, 17, "html"),
+    }
+
+
+def test_a_dead_url_in_a_reference_definition_is_reported_where_it_is_written(tmp_path, server, capsys):
+    vault = write_vault(
+        tmp_path / "r",
+        {
+            "a.md": f"See [the page][gone] and [fine].\n\n[gone]: {server}/gone\n> [fine]: <{server}/ok> 'ok'\n",
+            "b.md": f'<p><a href="{server}/gone2">x</a> <img src="{server}/ok"></p>\n',
+        },
+    )
+    code, data, _ = check(capsys, "--allow-private-urls", "--no-cache", str(vault))
+    assert [(d["path"], d["line"], d["column"], d["code"]) for d in data] == [
+        ("a.md", 3, 9, "UR001"),
+        ("b.md", 1, 13, "UR001"),
+    ]
+    assert code == 1
+    assert Handler.seen["/gone"] >= 1 and Handler.seen["/gone2"] >= 1 and Handler.seen["/ok"] == 1

@@ -112,6 +112,8 @@ class UrlOrigin(enum.Enum):
     AUTOLINK = "autolink"  # <https://...>
     BARE = "bare"  # GFM autolink literal
     FRONTMATTER = "frontmatter"
+    REFERENCE = "reference"  # [label]: https://... (a reference definition)
+    HTML = "html"  # <a href>, <img src>
 
 
 @dataclass(frozen=True)

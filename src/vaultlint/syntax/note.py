@@ -32,6 +32,7 @@ from .positions import (
     table_row_cell_maps,
 )
 from .tags import tags_plugin
+from .urls_extra import extra_urls
 from .wikilinks import wikilinks_plugin
 
 #: An inline block without any of these cannot hold a link, embed, tag, block id,
@@ -103,6 +104,7 @@ def parse_note(path: str, text: str) -> Note:
         env = {ENV_KEY: collector}
         tokens = md.parse(body, env)
         _walk(tokens, md, env, collector, lines, headings)
+        collector.urls.extend(extra_urls(tokens, env, lines))
 
     return Note(
         path=path,
