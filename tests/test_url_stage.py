@@ -173,3 +173,52 @@ def test_a_dead_url_in_a_reference_definition_is_reported_where_it_is_written(tm
     ]
     assert code == 1
     assert Handler.seen["/gone"] >= 1 and Handler.seen["/gone2"] >= 1 and Handler.seen["/ok"] == 1
+
+
+# --------------------------------------------------------------------------
+# No network at all (issue 8.9): a network namespace with nothing in it
+
+
+def _can_unshare_network() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return False
+    try:
+        return subprocess.run(["unshare", "-n", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _can_unshare_network(), reason="needs `unshare -n` (root or user namespaces)")
+def test_without_a_network_the_url_check_costs_under_a_second_and_prints_one_line(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    notes = {
+        f"n{n}.md": "".join(f"See https://host{(n * 7 + j) % 50}.example.org/page/{n}/{j} ok\n" for j in range(5))
+        for n in range(60)
+    }
+    vault = write_vault(tmp_path / "offline", notes)
+
+    def vaultlint(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            ["unshare", "-n", sys.executable, "-m", "vaultlint", "check", "--no-cache", *args, str(vault)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return time.monotonic() - t0, proc
+
+    offline_seconds, offline = vaultlint("--offline")
+    seconds, proc = vaultlint()
+    assert offline.returncode == 0 and proc.returncode == 0, proc.stderr
+    assert seconds - offline_seconds < 1.0, (seconds, offline_seconds)  # took 10 s before the early stop
+    lines = proc.stderr.splitlines()
+    assert [line for line in lines if line.startswith("warning:")] == [
+        "warning: network unavailable: 300 URLs not checked"
+    ]
+    assert "Traceback" not in proc.stderr and "never retrieved" not in proc.stderr

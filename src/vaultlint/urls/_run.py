@@ -169,7 +169,7 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
                     path,
                     occ,
                     "UR005",
-                    f'missing URL fragment "#{fragment}" in "{occ.url}": the page has no element with that id or name',
+                    f'missing fragment in URL "{occ.url}": the page has no element with id or name "{fragment}"',
                 )
             )
     findings.sort(key=lambda f: (f.path, f.violation.span, f.code, f.violation.message))
