@@ -24,6 +24,9 @@ class Handler(BaseHTTPRequestHandler):
         Handler.seen[self.path] += 1
         if self.path == "/ok":
             self.send_response(200)
+        elif self.path.startswith("/busy"):
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
         elif self.path == "/moved":
             self.send_response(301)
             self.send_header("Location", "/ok")
@@ -222,3 +225,26 @@ def test_without_a_network_the_url_check_costs_under_a_second_and_prints_one_lin
         "warning: network unavailable: 300 URLs not checked"
     ]
     assert "Traceback" not in proc.stderr and "never retrieved" not in proc.stderr
+
+
+def test_urls_of_a_host_that_kept_pushing_back_are_one_line_in_human_formats(tmp_path, server, capsys):
+    vault = write_vault(
+        tmp_path / "busy",
+        {
+            ".vaultlint.toml": "[urls]\nhost-slowdown-budget = 0.2\nper-host-concurrency = 1\n",
+            **{f"n{i}.md": "".join(f"{server}/busy/{i}/{j}\n\n" for j in range(5)) for i in range(4)},
+        },
+    )
+    code, data, err = check(capsys, "--allow-private-urls", "--no-cache", str(vault))
+    assert len(data) == 20 and {d["code"] for d in data} == {"UR002"}  # machine formats: every URL
+    assert code == 0  # UR002 is a warning
+    host = server.split("//")[1].split(":")[0]
+    assert f"warning: not checked: {host} kept asking us to slow down: 20 URLs given up on (UR002)" in err
+    for fmt in ("full", "concise"):
+        main(["check", "--output-format", fmt, "--select", "UR", "--allow-private-urls", "--no-cache", str(vault)])
+        out = capsys.readouterr().out
+        lines = [line for line in out.splitlines() if "UR002" in line]
+        assert len(lines) == 1, out
+        assert lines[0].endswith(
+            f"kept asking us to slow down (and 19 more URLs of {host}, not listed) [unverifiable-url]"
+        ) or (fmt == "concise" and lines[0].endswith(f"(and 19 more URLs of {host}, not listed)"))
