@@ -6,7 +6,7 @@
 
 **How to fix**: Open the page, find the section, and copy its link again (or drop the fragment).
 
-Nothing is reported when the page cannot tell: pages that are not HTML, pages cut off by the size limit, and pages built by script in the browser (their anchors do not exist until a script runs). Line anchors such as `#L10` or `#L10-L20` on code hosting sites, `#top`, and text fragments (`#:~:text=`) are never reported. On GitHub, `#install` finds the heading whose id is `user-content-install`.
+Nothing is reported when the page cannot tell: pages that are not HTML, pages cut off by the size limit, and pages built by script in the browser (their anchors do not exist until a script runs). Line anchors such as `#L10` or `#L10-L20` on code hosting sites, `#top`, and text fragments (`#:~:text=`) are never reported. On GitHub, `#install` finds the heading whose id is `user-content-install`. Pages linked with a fragment are read on every run: the URL cache remembers that a page exists, not what is in it.
 
 Reported by the external URL checker stage (``vaultlint.urls``), which needs
 the network; ``--offline`` turns it off.

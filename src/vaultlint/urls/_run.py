@@ -6,17 +6,23 @@ settings and the result types) does not import httpx.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpcore
+import httpx
 
 from ..model import ExternalUrl, Violation
 from . import UrlFinding, UrlReport, UrlSummary
 from .cache import CachedResult, UrlCache
 from .classify import Kind, Verdict
+from .fetch import DnsLookupFailed
 from .fragments import fragment_of, names_an_anchor
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
@@ -42,6 +48,7 @@ async def run(
     progress: bool,
 ) -> RunResult:
     result = RunResult()
+    asyncio.get_running_loop().set_exception_handler(_quiet_network_noise)
     excludes = [re.compile(p) for p in settings.exclude]
     targets: dict[str, Target] = {}
     for path, occ in occurrences:
@@ -126,6 +133,16 @@ async def run(
             "link-local address (allow private URLs to check them)"
         )
     return result
+
+
+def _quiet_network_noise(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Network failures nobody waits for any more (a lookup or connection that failed
+    after the run moved on) are not the user's business: asyncio would print each
+    with a traceback.  Anything else still goes to asyncio's default handler."""
+    exc = context.get("exception")
+    if isinstance(exc, (OSError, DnsLookupFailed, httpx.HTTPError, httpcore.NetworkError, asyncio.CancelledError)):
+        return
+    loop.default_exception_handler(context)
 
 
 def _policy(settings: UrlSettings, target: Target) -> str:

@@ -159,6 +159,10 @@ def _interleave(addresses: list[str]) -> list[str]:
     return out
 
 
+#: Seconds the private-address check of a proxied request waits for the local DNS.
+_PROXY_DNS_WAIT = 1.0
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend: our resolver, the address check, connection counting."""
 
@@ -225,7 +229,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return
         host = host.strip("[]")
         try:
-            addresses = await self._resolver.resolve(host, port, timeout)
+            # Briefly: behind a proxy the local resolver may not answer for outside names at all.
+            addresses = await self._resolver.resolve(host, port, min(timeout or _PROXY_DNS_WAIT, _PROXY_DNS_WAIT))
         except (DnsLookupFailed, httpcore.ConnectTimeout):
             return
         if addresses and not any(is_public_address(a) for a in addresses):
