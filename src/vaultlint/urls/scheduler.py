@@ -11,16 +11,16 @@ request, redirect hops included, exactly as the server counts them.
 The dispatcher is a single coroutine: start whatever may start now, then wait
 for the first request to finish or the next moment a host becomes ready,
 whichever comes first.  Every loop is bounded: each job ends after at most
-``1 + retries`` transient failures (timeouts: 2), ``1 + retries`` rate-limit
-answers, ``max_redirects`` hops and one HEAD-to-GET fallback per hop; the run
+``1 + retries`` transient failures (timeouts: 2), ``1 + retries`` push-backs
+(plus at most 10 to requests sent before the host's last slow-down), ``max_redirects`` hops and one HEAD-to-GET fallback per hop; the run
 as a whole ends by ``max_run_time``, and a host that keeps us slowed down for
 longer than ``host_slowdown_budget`` is given up on.
 
 Rate control (see :class:`Host`): a push-back is either about one URL or about
 the host.  The URL that got it always waits what the server asked
 (``Retry-After``, at most ``max_retry_after``) before it is asked again.  Only
-when the host pushes back on everything (three answers in a row, or a lone
-first request) does the host as a whole pause and slow down, and
+when the host pushes back on much of everything (half of its last answers,
+or a lone first request) does the host as a whole pause and slow down, and
 then it speeds up again as answers come back: additive increase,
 multiplicative decrease, as TCP does with its congestion window.
 
@@ -69,8 +69,16 @@ _MAX_TIMEOUT_RETRIES = 1
 #: flight, doubled on every further push-back up to the maximum.
 _RATE_LIMITED_INTERVAL = 0.25
 _MAX_INTERVAL = 5.0
-#: Push-backs in a row (from any of its URLs) that make it the host's, not one URL's.
-_HOST_WIDE_STREAK = 3
+#: Requests a second added per round of answers while the host is spaced out.
+_RATE_STEP = 1.0
+#: Spacing below this is dropped: one request in flight at a time is slower anyway.
+_NO_SPACING = 0.05
+#: Push-backs to requests sent before the host's last slow-down one URL may
+#: meet before it is given up on (see ``_rate_limited``).
+_MAX_HOST_PUSHBACKS = 10
+#: How many of a host's last answers tell a rate limit (half of them push-backs)
+#: from a few paths that push back.
+_RECENT_ANSWERS = 8
 #: Distinct hosts failing like a missing network, with no connection at all,
 #: before the run concludes there is no network (fewer if the run has fewer hosts).
 _NO_NETWORK_HOSTS = 3
@@ -101,6 +109,7 @@ class Job:
     failures: int = 0
     timeouts: int = 0
     rate_limits: int = 0
+    host_pushbacks: int = 0
     #: GET after a HEAD on this hop gave no usable answer.
     force_get: bool = False
     head_failed: bool = False
@@ -125,8 +134,12 @@ class Host:
       5 s).  Once per round trip: answers to requests sent before the last
       decrease say nothing about the new rate and do not decrease again.
     * additive increase, after every round of answers without a push-back (a
-      round is as many answers as the window allows in flight): first halve
-      the extra spacing (below 10 ms it is gone), then grow the window by one.
+      round is as many answers as the window allows in flight): first one
+      more request a second (the spacing is gone below 50 ms), then one more
+      request in flight.
+
+    Seen as a rate (requests in flight, or requests a second at one in
+    flight), a push-back halves it and a round without one adds a constant.
 
     So a host that asks once recovers within a few round trips, a host that
     keeps asking settles near what it allows, and neither ever goes past the
@@ -149,9 +162,9 @@ class Host:
     #: Rate control: see the class docstring.
     last_decrease: float = float("-inf")
     round_answers: int = 0
-    #: Answers that were not push-backs, and push-backs since the last one.
+    #: Answers that were not push-backs, and which of the last answers were push-backs.
     answers: int = 0
-    pushback_streak: int = 0
+    recent: deque[bool] = field(default_factory=lambda: deque(maxlen=_RECENT_ANSWERS))
     #: Seconds spent slowed down (paused, fewer in flight, wider spacing) with work waiting.
     slowed_for: float = 0.0
     last_tick: float | None = None
@@ -194,7 +207,7 @@ class Host:
     def answered(self, sent: float) -> None:
         """An answer that was not a push-back: additive increase, a round at a time."""
         self.answers += 1
-        self.pushback_streak = 0
+        self.recent.append(False)
         if sent < self.last_decrease:
             return
         self.round_answers += 1
@@ -202,8 +215,9 @@ class Host:
             return
         self.round_answers = 0
         if self.interval > self.base_interval:
-            extra = (self.interval - self.base_interval) / 2
-            self.interval = self.base_interval + (extra if extra >= 0.01 else 0.0)
+            # Additive in the rate: one more request a second per round.
+            interval = 1 / (1 / self.interval + _RATE_STEP)
+            self.interval = interval if interval > max(self.base_interval, _NO_SPACING) else self.base_interval
         elif self.window < self.limit:
             self.window = min(float(self.limit), self.window + 1)
 
@@ -428,7 +442,7 @@ class Scheduler:
         return None if wake is None else max(0.0, wake - now)
 
     def _choose_method(self, host: Host, job: Job) -> str:
-        if job.force_get or job.failures or job.rate_limits or job.want_anchors:
+        if job.force_get or job.failures or job.rate_limits or job.host_pushbacks or job.want_anchors:
             # A URL that already failed once needs a definitive answer, and a
             # HEAD can only ever confirm success: go straight to GET.  Anchors
             # are in the page, so those need a GET as well.
@@ -576,14 +590,18 @@ class Scheduler:
     def _rate_limited(self, host: Host, job: Job, step: Retry, now: float) -> None:
         """A push-back (429, or 503 with Retry-After): this URL waits; the host too if it is the host's."""
         s = self.settings
-        # The host's, not the URL's, when its last answers, from whichever URLs,
-        # were all push-backs, or when it has never answered otherwise and has
-        # nothing else in flight that could (a lone first request, as with
-        # per-host-concurrency = 1).  Otherwise the answers still in flight or
-        # still to come decide: one path that keeps answering 429 among paths
-        # that answer 200 never slows the host.
-        host.pushback_streak += 1
-        host_wide = host.pushback_streak >= _HOST_WIDE_STREAK or (host.answers == 0 and host.in_flight == 0)
+        # The host's, not the URL's, when at least half of its last answers,
+        # from whichever URLs, were push-backs (a rate limiter: a token bucket
+        # lets some through and pushes back on the rest), or when it has never
+        # answered otherwise and has nothing else in flight that could (a lone
+        # first request, as with per-host-concurrency = 1).  Otherwise the
+        # answers still in flight or still to come decide: a few paths that
+        # keep answering 429 among paths that answer 200 never slow the host.
+        host.recent.append(True)
+        pushed = sum(host.recent)
+        host_wide = (len(host.recent) >= 4 and 2 * pushed >= len(host.recent)) or (
+            host.answers == 0 and host.in_flight == 0
+        )
         if step.retry_after is not None and step.retry_after > s.max_retry_after:
             # Not worth waiting for: say so, and leave the URL (or the host) alone.
             verdict = Verdict(
@@ -593,12 +611,20 @@ class Scheduler:
                 host.gave_up = verdict
             self._finish(job, verdict)
             return
-        job.rate_limits += 1
-        wait = step.retry_after if step.retry_after is not None else self._backoff(job.rate_limits)
+        # A request sent before the host was last slowed down was sent at a rate
+        # the host had already refused: its push-back is the host's congestion,
+        # not this URL's, and costs the URL nothing but the wait (bounded by a
+        # larger allowance and the host's slow-down budget).
+        if host_wide and job.sent < host.last_decrease:
+            job.host_pushbacks += 1
+        else:
+            job.rate_limits += 1
+        tries = job.rate_limits + job.host_pushbacks
+        wait = step.retry_after if step.retry_after is not None else self._backoff(min(tries, 4))
         if host_wide:
             host.slow_down(now, job.sent)
             host.paused_until = max(host.paused_until, now + wait)
-        if job.rate_limits > s.retries:
+        if job.rate_limits > s.retries or job.host_pushbacks > _MAX_HOST_PUSHBACKS:
             self._done(job, step.verdict)
         else:
             # Retry-After is honoured for the URL that got it, whatever the host does meanwhile.
