@@ -19,7 +19,7 @@ import httpcore
 import httpx
 
 from ..model import ExternalUrl, Violation
-from . import UrlFinding, UrlReport, UrlSummary
+from . import UrlFinding, UrlReport, UrlSummary, malformed_message
 from .cache import CachedResult, UrlCache
 from .classify import Kind, Verdict
 from .fetch import DnsLookupFailed
@@ -157,7 +157,7 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
     findings: list[UrlFinding] = []
     for path, occ, key in result.occurrences:
         if isinstance(key, Malformed):
-            findings.append(_finding(path, occ, "UR004", f'malformed URL "{occ.url}": {key.reason}'))
+            findings.append(_finding(path, occ, "UR004", malformed_message(occ.url, key.reason)))
             continue
         verdict = result.verdicts.get(key)
         if verdict is None:
