@@ -200,7 +200,9 @@ class Host:
         if self.window > 1:
             self.window = max(1.0, self.window / 2)
         else:
-            self.interval = min(max(self.interval * 2, _RATE_LIMITED_INTERVAL), _MAX_INTERVAL)
+            # Never below the configured spacing, even one above the usual maximum.
+            ceiling = max(_MAX_INTERVAL, self.base_interval)
+            self.interval = min(max(self.interval * 2, _RATE_LIMITED_INTERVAL), ceiling)
         self.last_decrease = now
         self.round_answers = 0
 
