@@ -12,7 +12,10 @@ from .summary import summary_line
 
 
 def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
-    lines = [f"{display_path(d, context)}:{d.span.line}:{d.span.column}: {d.code} {d.message}" for d in group_not_checked(diagnostics)]
+    lines = [
+        f"{display_path(d, context)}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
+        for d in group_not_checked(diagnostics)
+    ]
     if context.show_summary:
         lines.append(summary_line(diagnostics, context.files_checked))
     return "\n".join(lines) + "\n" if lines else ""
