@@ -12,7 +12,7 @@ The dispatcher is a single coroutine: start whatever may start now, then wait
 for the first request to finish or the next moment a host becomes ready,
 whichever comes first.  Every loop is bounded: each job ends after at most
 ``1 + retries`` transient failures (timeouts: 2), ``1 + retries`` push-backs
-(plus at most 10 to requests sent before the host's last slow-down), ``max_redirects`` hops and one HEAD-to-GET fallback per hop; the run
+(plus at most 10 while its whole host is slowed down), ``max_redirects`` hops and one HEAD-to-GET fallback per hop; the run
 as a whole ends by ``max_run_time``, and a host that keeps us slowed down for
 longer than ``host_slowdown_budget`` is given up on.
 
@@ -73,12 +73,15 @@ _MAX_INTERVAL = 5.0
 _RATE_STEP = 1.0
 #: Spacing below this is dropped: one request in flight at a time is slower anyway.
 _NO_SPACING = 0.05
-#: Push-backs to requests sent before the host's last slow-down one URL may
-#: meet before it is given up on (see ``_rate_limited``).
+#: Push-backs while its whole host is slowed down one URL may meet before it
+#: is given up on (see ``_rate_limited``).
 _MAX_HOST_PUSHBACKS = 10
 #: How many of a host's last answers tell a rate limit (half of them push-backs)
-#: from a few paths that push back.
-_RECENT_ANSWERS = 8
+#: from a few paths that push back: with one path in ten pushing back, half of
+#: 16 answers are push-backs by chance about once in 20,000 answers (half of 8:
+#: once in 200, which stalled a benchmark host for a second).
+_RECENT_ANSWERS = 16
+_MIN_RECENT = 6
 #: Distinct hosts failing like a missing network, with no connection at all,
 #: before the run concludes there is no network (fewer if the run has fewer hosts).
 _NO_NETWORK_HOSTS = 3
@@ -599,9 +602,13 @@ class Scheduler:
         # first request, as with per-host-concurrency = 1).  Otherwise the
         # answers still in flight or still to come decide: a few paths that
         # keep answering 429 among paths that answer 200 never slow the host.
-        host.recent.append(True)
+        if not (job.rate_limits or job.host_pushbacks):
+            # Only a URL's first push-back says something about the host: a path
+            # that keeps answering 429 would otherwise, once the host's other
+            # URLs are done, look like a host that pushes back on everything.
+            host.recent.append(True)
         pushed = sum(host.recent)
-        host_wide = (len(host.recent) >= 4 and 2 * pushed >= len(host.recent)) or (
+        host_wide = (len(host.recent) >= _MIN_RECENT and 2 * pushed >= len(host.recent)) or (
             host.answers == 0 and host.in_flight == 0
         )
         if step.retry_after is not None and step.retry_after > s.max_retry_after:
@@ -613,11 +620,12 @@ class Scheduler:
                 host.gave_up = verdict
             self._finish(job, verdict)
             return
-        # A request sent before the host was last slowed down was sent at a rate
-        # the host had already refused: its push-back is the host's congestion,
-        # not this URL's, and costs the URL nothing but the wait (bounded by a
-        # larger allowance and the host's slow-down budget).
-        if host_wide and job.sent < host.last_decrease:
+        # While the host as a whole is being slowed down, a push-back is the
+        # host's congestion, not this URL's fault: it costs the URL the wait,
+        # against a larger allowance (and the host's slow-down budget).  A host
+        # that never answered anything else gets no such benefit of the doubt.
+        congested = host_wide or host.window < host.limit or host.interval > host.base_interval
+        if host.answers and congested:
             job.host_pushbacks += 1
         else:
             job.rate_limits += 1
