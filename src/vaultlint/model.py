@@ -114,6 +114,8 @@ class UrlOrigin(enum.Enum):
     BARE = "bare"  # GFM autolink literal
     FRONTMATTER = "frontmatter"
     CANVAS = "canvas"  # the "url" of a canvas link node
+    REFERENCE = "reference"  # [label]: https://... (a reference definition)
+    HTML = "html"  # <a href>, <img src>
 
 
 @dataclass(frozen=True)

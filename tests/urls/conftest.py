@@ -16,6 +16,17 @@ except ImportError:  # running from a source tree that is not installed
 
 import urlcheck_server  # noqa: E402  (beside this file)
 
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checker honours proxy variables; a proxy set where the tests run must not
+    carry requests meant for the loopback servers (tests that want one set it)."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
 
 @pytest.fixture
 def serve() -> Iterator[Any]:

@@ -88,9 +88,16 @@ def test_redirects() -> None:
     assert isinstance(step, Done) and step.verdict.kind is Kind.UNVERIFIABLE
 
 
-@pytest.mark.parametrize("status", [404, 405, 501, 403, 500, 429])
+@pytest.mark.parametrize("status", [404, 405, 501, 403, 500, 503])
 def test_head_never_decides_a_failure(status: int) -> None:
     assert verdict(status, method="HEAD") == HeadFailed(status)
+
+
+def test_a_push_back_to_a_head_is_a_push_back_not_a_reason_to_get_at_once() -> None:
+    step = verdict(429, {"Retry-After": "3"}, method="HEAD")
+    assert isinstance(step, Retry) and step.rate_limited and step.retry_after == 3.0
+    step = verdict(503, {"Retry-After": "2"}, method="HEAD")
+    assert isinstance(step, Retry) and step.rate_limited
 
 
 def test_accept_statuses_override() -> None:

@@ -377,26 +377,32 @@ def endless(chunk: int = 65536, limit: int = 512 * 1024 * 1024) -> Handler:
     return handler
 
 
-_BOMB: bytes | None = None
+_BOMBS: dict[int, bytes] = {}
 
 
-def bomb_bytes() -> bytes:
-    """~256 MB of zeros, gzip-compressed to ~250 KB (built once)."""
-    global _BOMB
-    if _BOMB is None:
+def bomb_bytes(mib: int = 64) -> bytes:
+    """``mib`` MiB of zeros, gzip-compressed about 1000:1 (built once per size).
+
+    Building it takes a noticeable fraction of a second (more on a loaded
+    machine), so callers build it *before* the client starts: built inside a
+    handler, it would stall the server's loop within the client's timeout.
+    64 MiB is still a thousand times the checker's body cap.
+    """
+    if mib not in _BOMBS:
         z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
         block = b"\0" * (1 << 20)
-        parts = [z.compress(block) for _ in range(256)]
+        parts = [z.compress(block) for _ in range(mib)]
         parts.append(z.flush())
-        _BOMB = b"".join(parts)
-    return _BOMB
+        _BOMBS[mib] = b"".join(parts)
+    return _BOMBS[mib]
 
 
-def gzip_bomb(code: int = 200) -> Handler:
+def gzip_bomb(code: int = 200, mib: int = 64) -> Handler:
+    """A gzip bomb answer; the bomb is built here, when the route is made, never in a request."""
+    bomb = bomb_bytes(mib)
+
     async def handler(req: Request, conn: Conn) -> None:
-        await conn.send(
-            code, {"Content-Encoding": "gzip", "Content-Type": "text/html"}, bomb_bytes(), method=req.method
-        )
+        await conn.send(code, {"Content-Encoding": "gzip", "Content-Type": "text/html"}, bomb, method=req.method)
 
     return handler
 
@@ -429,3 +435,34 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+class Blackhole:
+    """A loopback address and port where connecting times out, as with no network.
+
+    A listening socket that never accepts, its one-slot accept queue already
+    full: the kernel drops every further SYN, so ``connect`` hangs until the
+    client's connect timeout, exactly like a route into nowhere.
+    """
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self._listener = socket.socket()
+        self._listener.bind((host, 0))
+        self._listener.listen(0)
+        self.port = self._listener.getsockname()[1]
+        self._fillers = []
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect((host, self.port))
+            self._fillers.append(filler)
+        time.sleep(0.05)  # let the handshakes of the fillers complete
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def close(self) -> None:
+        for s in [*self._fillers, self._listener]:
+            s.close()

@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from ..model import Diagnostic
 from .base import ReportContext
 from .escape import escape
+from .grouping import group_not_checked
 from .paths import display_path
 from .summary import summary_line
 
 
 def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     lines = [
-        f"{display_path(d, context)}:{d.span.line}:{d.span.column}: {d.code} {escape(d.message)}" for d in diagnostics
+        f"{display_path(d, context)}:{d.span.line}:{d.span.column}: {d.code} {escape(d.message)}"
+        for d in group_not_checked(diagnostics)
     ]
     if context.show_summary:
         lines.append(summary_line(diagnostics, context.files_checked))

@@ -9,6 +9,7 @@ import click
 from ..model import Diagnostic, Severity
 from .base import ReportContext
 from .escape import escape
+from .grouping import group_not_checked
 from .paths import display_path
 from .summary import summary_line
 
@@ -20,7 +21,7 @@ def format_full(diagnostics: Sequence[Diagnostic], context: ReportContext) -> st
         return click.style(text, **kwargs) if context.color else text  # type: ignore[arg-type]
 
     lines: list[str] = []
-    for d in diagnostics:
+    for d in group_not_checked(diagnostics):
         where = style(f"{display_path(d, context)}:{d.span.line}:{d.span.column}:", bold=True)
         code = style(d.code, fg=_COLOURS[d.severity], bold=True)
         lines.append(

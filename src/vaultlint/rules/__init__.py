@@ -45,6 +45,7 @@ MODULES: tuple[str, ...] = (
     "ur002_unverifiable_url",
     "ur003_redirected_url",
     "ur004_malformed_url",
+    "ur005_missing_url_fragment",
     "vl001_unreadable_file",
     "vl002_unused_suppression",
     "vl003_unknown_rule",

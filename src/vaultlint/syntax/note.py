@@ -41,6 +41,7 @@ from .positions import (
     table_row_cell_maps,
 )
 from .tags import tags_plugin
+from .urls_extra import extra_urls
 from .wikilinks import wikilinks_plugin
 
 #: An inline block without any of these cannot hold a link, embed, tag, block id,
@@ -203,6 +204,7 @@ def parse_note(path: str, text: str, *, fast: bool = True) -> Note:
         _check_nesting(tokens)
         md.options["maxNesting"] = MAX_INLINE_NESTING
         _walk(tokens, md, env, collector, lines, headings, fast)
+        collector.urls.extend(extra_urls(tokens, env, lines))
 
     return Note(
         path=path,

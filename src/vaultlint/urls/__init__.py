@@ -16,6 +16,8 @@ What happens, in order:
 2. Fresh successes come from the cache (:mod:`.cache`).
 3. The rest are checked by :mod:`.scheduler` on one asyncio loop with one
    httpx client, under global and per-host limits.
+0. A machine with no route to anywhere (no proxy either) is seen before httpx
+   is imported: every URL is "not checked", one warning (:mod:`.offline`).
 4. If not a single connection succeeded, the network is considered down:
    failures that look like "no network" (DNS, refused, unreachable) become
    "not checked" with one warning instead of UR001s.
@@ -120,11 +122,37 @@ def check_urls(
     thread already runs one).  ``cache_dir=None`` disables the cache;
     ``progress=True`` draws a progress line on stderr (pass it only on a TTY).
     """
+    started = time.monotonic()
+    offline = _without_a_network(occurrences, settings, started)
+    if offline is not None:
+        return offline
+
     from . import _run  # httpx is imported only from here on
 
-    started = time.monotonic()
     result = _run_sync(_run.run(occurrences, settings, cache_dir=cache_dir, progress=progress))
     return _run.build_report(result, seconds=time.monotonic() - started)
+
+
+def _without_a_network(
+    occurrences: Sequence[tuple[str, ExternalUrl]], settings: UrlSettings, started: float
+) -> UrlReport | None:
+    """The report of a machine with no route anywhere (see :mod:`.offline`), or None."""
+    from .offline import count_checkable, may_be_local, no_route_to_the_internet
+
+    if not occurrences or not no_route_to_the_internet() or may_be_local(occurrences, settings):
+        return None
+    n, malformed = count_checkable(occurrences, settings)
+    findings = tuple(
+        UrlFinding(path, "UR004", Violation(occ.span, malformed_message(occ.url, m.reason), in_comment=occ.in_comment))
+        for path, occ, m in malformed
+    )
+    summary = UrlSummary(0, 0, 0, 0, 0, 0, round(time.monotonic() - started, 3), network_unavailable=bool(n))
+    warnings = (f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked",) if n else ()
+    return UrlReport(findings, summary, warnings)
+
+
+def malformed_message(url: str, reason: str) -> str:
+    return f'malformed URL "{url}": {reason}'
 
 
 def clear_url_cache(cache_dir: Path) -> None:

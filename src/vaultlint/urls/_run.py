@@ -13,14 +13,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpcore
+import httpx
 
 from ..model import ExternalUrl, Violation
-from . import UrlFinding, UrlReport, UrlSummary
+from . import UrlFinding, UrlReport, UrlSummary, malformed_message
 from .cache import CachedResult, UrlCache
 from .classify import Kind, Verdict
+from .fetch import DnsLookupFailed
+from .fragments import fragment_of, names_an_anchor
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
-from .scheduler import Scheduler
+from .scheduler import Scheduler, slow_host_reason
 from .settings import UrlSettings
 
 
@@ -42,6 +48,7 @@ async def run(
     progress: bool,
 ) -> RunResult:
     result = RunResult()
+    asyncio.get_running_loop().set_exception_handler(_quiet_network_noise)
     excludes = [re.compile(p) for p in settings.exclude]
     targets: dict[str, Target] = {}
     for path, occ in occurrences:
@@ -57,10 +64,19 @@ async def run(
         result.occurrences.append((path, occ, target.key))
 
     policies = {key: _policy(settings, t) for key, t in targets.items()}
+    # With check-fragments, a page some note links into with a #fragment is read
+    # for its anchors: the cache knows only that the page was fine, not its anchors.
+    anchors_for = (
+        frozenset(key for _, occ, key in result.occurrences if isinstance(key, str) and fragment_of(occ.url))
+        if settings.check_fragments
+        else frozenset()
+    )
     cache = UrlCache.open(cache_dir) if cache_dir is not None else None
+    fresh: dict[str, Verdict] = {}
     try:
         if cache is not None:
-            for key, hit in cache.lookup(targets, policies, time.time(), settings.cache_max_age).items():
+            cachable = {k: t for k, t in targets.items() if k not in anchors_for}
+            for key, hit in cache.lookup(cachable, policies, time.time(), settings.cache_max_age).items():
                 result.verdicts[key] = (
                     Verdict(Kind.REDIRECTED, final_url=hit.final_url) if hit.kind == "redirected" else Verdict(Kind.OK)
                 )
@@ -69,12 +85,11 @@ async def run(
         bar = Progress(len(todo), enabled=progress)
         scheduler = Scheduler(settings, bar)
         try:
-            fresh = await scheduler.run(todo) if todo else {}
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            # Ctrl-C (asyncio.run cancels this task): keep the verdicts learnt so far.
-            if cache is not None:
-                _store(cache, scheduler.results, policies, settings)
-            raise
+            # The scheduler fills ``results`` as it goes, so a run cancelled by
+            # Ctrl-C still hands what it learnt to the cache below.
+            fresh = scheduler.results
+            if todo:
+                await scheduler.run(todo, anchors_for=anchors_for)
         finally:
             bar.close()
 
@@ -88,14 +103,22 @@ async def run(
                     fresh[k] = Verdict(Kind.SKIPPED, skipped_because="network unavailable")
                 n = len(lost)
                 result.warnings.append(f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked")
+        for host, n in sorted(scheduler.stats.gave_up_on.items()):
+            result.warnings.append(f"{slow_host_reason(host)}: {n} URL{'s' if n != 1 else ''} given up on (UR002)")
+        if scheduler.stats.out_of_time:
+            result.warnings.append(
+                f"the URL check stopped at its time limit (max-run-time = {settings.max_run_time:g} s); "
+                "URLs not checked by then are UR002"
+            )
         result.verdicts.update(fresh)
-
-        if cache is not None:
-            _store(cache, fresh, policies, settings)
     finally:
         if cache is not None:
-            cache.close()
-            result.warnings[:0] = cache.warnings
+            # Also on the way out of a cancelled run: keep what was learnt.
+            try:
+                _store(cache, fresh, policies, settings)
+            finally:
+                cache.close()
+                result.warnings[:0] = cache.warnings
 
     private = sum(1 for v in result.verdicts.values() if v.skipped_because == "private address")
     if private:
@@ -117,6 +140,16 @@ def _store(cache: UrlCache, fresh: dict[str, Verdict], policies: dict[str, str],
     cache.forget(k for k, v in fresh.items() if v.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
 
 
+def _quiet_network_noise(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Network failures nobody waits for any more (a lookup or connection that failed
+    after the run moved on) are not the user's business: asyncio would print each
+    with a traceback.  Anything else still goes to asyncio's default handler."""
+    exc = context.get("exception")
+    if isinstance(exc, (OSError, DnsLookupFailed, httpx.HTTPError, httpcore.NetworkError, asyncio.CancelledError)):
+        return
+    loop.default_exception_handler(context)
+
+
 def _policy(settings: UrlSettings, target: Target) -> str:
     """What a cached success depends on besides the URL: change it and the entry is stale."""
     host = settings.host(target.host)
@@ -129,7 +162,7 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
     findings: list[UrlFinding] = []
     for path, occ, key in result.occurrences:
         if isinstance(key, Malformed):
-            findings.append(_finding(path, occ, "UR004", f'malformed URL "{occ.url}": {key.reason}'))
+            findings.append(_finding(path, occ, "UR004", malformed_message(occ.url, key.reason)))
             continue
         verdict = result.verdicts.get(key)
         if verdict is None:
@@ -151,6 +184,16 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
             )
         elif verdict.kind is Kind.MALFORMED:
             findings.append(_finding(path, occ, "UR004", f'malformed URL "{occ.url}": {verdict.reason}'))
+        fragment = fragment_of(occ.url)
+        if verdict.anchors is not None and fragment is not None and not names_an_anchor(fragment, verdict.anchors):
+            findings.append(
+                _finding(
+                    path,
+                    occ,
+                    "UR005",
+                    f'missing fragment in URL "{occ.url}": the page has no element with id or name "{fragment}"',
+                )
+            )
     findings.sort(key=lambda f: (f.path, f.violation.span, f.code, f.violation.message))
 
     counted = [v for v in result.verdicts.values() if v.kind in _COUNTED]

@@ -44,8 +44,15 @@ class Verdict:
     #: refused or unreachable connection).  When no connection at all succeeded
     #: in a run, such verdicts become "not checked" instead of dead.
     network_level: bool = False
+    #: Narrower: what a machine with no network at all sees first (temporary DNS
+    #: failure, timeouts, unreachable).  A refused connection or an unknown name
+    #: needs someone to answer, so they are network-level but not this.
+    no_network: bool = False
     #: For SKIPPED: why, for the warning.
     skipped_because: str = ""
+    #: For OK with ``check-fragments``: the page's anchors (ids and names), or
+    #: None when the page gives no verdict (not HTML, built by script, too big).
+    anchors: frozenset[str] | None = None
 
 
 OK = Verdict(Kind.OK)
@@ -112,7 +119,16 @@ def classify_reply(reply: Reply, *, method: str, accept: frozenset[int], now: fl
         if location:
             return Follow(location, status in _PERMANENT, status)
         return Done(Verdict(Kind.UNVERIFIABLE, f"redirect without a Location ({describe(status)})"))
+    retry_after = parse_retry_after(headers.get("retry-after"), now)
     if method == "HEAD":
+        if status == 429 or (status == 503 and retry_after is not None):
+            # A push-back, whatever the method: asking again at once with GET
+            # would be exactly what the server asked us not to do.
+            return Retry(
+                Verdict(Kind.UNVERIFIABLE, f"rate limited ({status})" if status == 429 else "server error (503)"),
+                retry_after=retry_after,
+                rate_limited=True,
+            )
         # Plenty of servers answer HEAD with 404, 405, 501 or a wall while GET works.
         return HeadFailed(status)
     wall = bot_wall(status, headers, reply.body)
@@ -120,7 +136,6 @@ def classify_reply(reply: Reply, *, method: str, accept: frozenset[int], now: fl
         return Done(Verdict(Kind.UNVERIFIABLE, f"bot wall ({status}, {wall})"))
     if status in (404, 410):
         return Done(Verdict(Kind.DEAD, describe(status, reply.reason)))
-    retry_after = parse_retry_after(headers.get("retry-after"), now)
     if status == 429:
         return Retry(
             Verdict(Kind.UNVERIFIABLE, "rate limited (429)"),
@@ -197,10 +212,15 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
     if isinstance(exc, DnsLookupFailed):
         if exc.definitive:
             return Done(Verdict(Kind.DEAD, f'unknown host "{exc.host}"', network_level=True))
-        return Retry(Verdict(Kind.UNVERIFIABLE, f"DNS lookup failed ({exc})", network_level=True))
+        return Retry(Verdict(Kind.UNVERIFIABLE, f"DNS lookup failed ({exc})", network_level=True, no_network=True))
     if isinstance(exc, httpx.ConnectTimeout):
         return Retry(
-            Verdict(Kind.UNVERIFIABLE, f"connection timed out after {connect_timeout:g} s", network_level=True),
+            Verdict(
+                Kind.UNVERIFIABLE,
+                f"connection timed out after {connect_timeout:g} s",
+                network_level=True,
+                no_network=True,
+            ),
             timeout=True,
         )
     if isinstance(exc, (asyncio.TimeoutError, httpx.TimeoutException)):
@@ -215,8 +235,10 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
             return Retry(Verdict(Kind.DEAD, "connection refused", network_level=True))
         if code in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             what = "network unreachable" if code == errno.ENETUNREACH else "host unreachable"
-            return Retry(Verdict(Kind.UNVERIFIABLE, what, network_level=True))
-        return Retry(Verdict(Kind.UNVERIFIABLE, f"connection failed ({_short(exc)})", network_level=True))
+            return Retry(Verdict(Kind.UNVERIFIABLE, what, network_level=True, no_network=True))
+        return Retry(
+            Verdict(Kind.UNVERIFIABLE, f"connection failed ({_short(exc)})", network_level=True, no_network=True)
+        )
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
         code = _errno(exc)
         if code == errno.ECONNRESET or isinstance(exc, httpx.ReadError):
@@ -227,7 +249,7 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
     if isinstance(exc, httpx.HTTPError):
         return Retry(Verdict(Kind.UNVERIFIABLE, f"request failed ({_short(exc)})"))
     if isinstance(exc, OSError):
-        return Retry(Verdict(Kind.UNVERIFIABLE, f"request failed ({_short(exc)})", network_level=True))
+        return Retry(Verdict(Kind.UNVERIFIABLE, f"request failed ({_short(exc)})", network_level=True, no_network=True))
     raise exc  # a bug, not a verdict: let it surface
 
 

@@ -67,6 +67,10 @@ class Resolver:
         task = self._lookups.get(key)
         if task is None:
             task = asyncio.ensure_future(self._lookup(host, port))
+            # A caller that timed out no longer waits for the lookup: retrieve its
+            # outcome here, or asyncio prints "Task exception was never retrieved"
+            # with a traceback for every lookup that fails late (no network).
+            task.add_done_callback(_retrieve)
             self._lookups[key] = task
         try:
             # shield: a caller that times out must not cancel the shared lookup.
@@ -78,6 +82,12 @@ class Resolver:
                 del self._lookups[key]  # a temporary failure is worth a fresh lookup on retry
             raise
 
+    def close(self) -> None:
+        """Stop waiting for lookups still running (their threads are abandoned)."""
+        for task in self._lookups.values():
+            task.cancel()
+        self._lookups.clear()
+
     async def _lookup(self, host: str, port: int) -> list[str]:
         if self._threads is None:
             self._threads = asyncio.Semaphore(16)  # lookups at once, each a thread
@@ -86,6 +96,11 @@ class Resolver:
         except socket.gaierror as exc:
             raise DnsLookupFailed(host, exc) from exc
         return _interleave([str(info[4][0]) for info in infos])
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 async def _getaddrinfo_daemon(host: str, port: int, limit: asyncio.Semaphore) -> list[Any]:
@@ -144,14 +159,23 @@ def _interleave(addresses: list[str]) -> list[str]:
     return out
 
 
+#: Seconds the private-address check of a proxied request waits for the local DNS.
+_PROXY_DNS_WAIT = 1.0
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend: our resolver, the address check, connection counting."""
 
     def __init__(self, resolver: Resolver, *, allow_private: bool, on_connect: Callable[[str], None]) -> None:
+        self.resolver = resolver
         self._resolver = resolver
         self._allow_private = allow_private
         self._on_connect = on_connect
         self._inner = httpcore.AnyIOBackend()
+
+    @property
+    def on_connect(self) -> Callable[[str], None]:
+        return self._on_connect
 
     async def connect_tcp(
         self,
@@ -188,6 +212,29 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return _Stream(stream)
         assert last is not None
         raise last
+
+    def close(self) -> None:
+        self._resolver.close()
+
+    async def check_behind_proxy(self, host: str, port: int, timeout: float | None) -> None:
+        """The private-address guard for a request a proxy will make.
+
+        The proxy resolves and connects by itself, so the check is on what *this*
+        machine's DNS says: an IP literal, or a name that resolves here to
+        non-public addresses only, is refused.  A name that does not resolve
+        here is left to the proxy (behind a proxy, the local DNS often knows
+        only the local network).
+        """
+        if self._allow_private:
+            return
+        host = host.strip("[]")
+        try:
+            # Briefly: behind a proxy the local resolver may not answer for outside names at all.
+            addresses = await self._resolver.resolve(host, port, min(timeout or _PROXY_DNS_WAIT, _PROXY_DNS_WAIT))
+        except (DnsLookupFailed, httpcore.ConnectTimeout):
+            return
+        if addresses and not any(is_public_address(a) for a in addresses):
+            raise PrivateAddressRefused(host, addresses[0])
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -260,6 +307,7 @@ class _Stream(httpcore.AsyncNetworkStream):
 def _exception_map() -> list[tuple[type[Exception], type[httpx.HTTPError]]]:
     # Most specific first: the first isinstance match wins.
     return [
+        (httpcore.ProxyError, httpx.ProxyError),
         (httpcore.ConnectTimeout, httpx.ConnectTimeout),
         (httpcore.ReadTimeout, httpx.ReadTimeout),
         (httpcore.WriteTimeout, httpx.WriteTimeout),
@@ -305,8 +353,71 @@ class _ResponseStream(httpx.AsyncByteStream):
                 await self._stream.aclose()
 
 
+class _CountingBackend(httpcore.AsyncNetworkBackend):
+    """The network backend for connections to a proxy: no address check (a proxy is
+    usually on the local network), but connections are counted like any other."""
+
+    def __init__(self, on_connect: Callable[[str], None]) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._on_connect = on_connect
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+            keep_cause(exc)
+            raise
+        self._on_connect(host)
+        return _Stream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used for URLs
+        raise httpcore.ConnectError("unix sockets are not used by the URL checker")
+
+    async def sleep(self, seconds: float) -> None:  # pragma: no cover - pool retries are off
+        await asyncio.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    """``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY`` as the standard library reads them."""
+
+    proxies: Mapping[str, str]
+
+    @classmethod
+    def from_environment(cls) -> ProxyConfig:
+        import urllib.request
+
+        found = urllib.request.getproxies_environment()
+        return cls({scheme: url for scheme, url in found.items() if scheme in ("http", "https") and url})
+
+    def for_url(self, scheme: str, host: str) -> str | None:
+        import urllib.request
+
+        proxy = self.proxies.get(scheme)
+        if proxy is None or urllib.request.proxy_bypass_environment(host):
+            return None
+        return proxy if "://" in proxy else f"http://{proxy}"
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
-    def __init__(self, backend: GuardedBackend, *, ssl_context: ssl.SSLContext, connections: int) -> None:
+    def __init__(
+        self,
+        backend: GuardedBackend,
+        *,
+        ssl_context: ssl.SSLContext,
+        connections: int,
+        proxies: ProxyConfig | None = None,
+    ) -> None:
+        self._backend = backend
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=connections,
@@ -314,6 +425,27 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             keepalive_expiry=5.0,
             network_backend=backend,
         )
+        self._ssl_context = ssl_context
+        self._connections = connections
+        self._proxies = proxies or ProxyConfig({})
+        self._proxy_pools: dict[str, httpcore.AsyncHTTPProxy] = {}
+
+    def _proxy_pool(self, proxy_url: str) -> httpcore.AsyncHTTPProxy:
+        pool = self._proxy_pools.get(proxy_url)
+        if pool is None:
+            url = httpx.URL(proxy_url)
+            auth = (url.username, url.password) if url.username else None
+            pool = httpcore.AsyncHTTPProxy(
+                proxy_url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=b"/"),
+                proxy_auth=auth,
+                ssl_context=self._ssl_context,
+                max_connections=self._connections,
+                max_keepalive_connections=self._connections,
+                keepalive_expiry=5.0,
+                network_backend=_CountingBackend(self._backend.on_connect),
+            )
+            self._proxy_pools[proxy_url] = pool
+        return pool
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
@@ -329,8 +461,15 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
+        pool: httpcore.AsyncConnectionPool | httpcore.AsyncHTTPProxy = self._pool
+        proxy = self._proxies.for_url(request.url.scheme, request.url.host)
+        if proxy is not None:
+            port = request.url.port or (443 if request.url.scheme == "https" else 80)
+            timeout = request.extensions.get("timeout", {}).get("connect")
+            await self._backend.check_behind_proxy(request.url.host, port, timeout)
+            pool = self._proxy_pool(proxy)
         with _mapped():
-            response = await self._pool.handle_async_request(core_request)
+            response = await pool.handle_async_request(core_request)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
@@ -340,6 +479,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._pool.aclose()
+        for pool in self._proxy_pools.values():
+            await pool.aclose()
 
 
 def _no_cookies() -> httpx.Cookies:
@@ -351,11 +492,17 @@ def _no_cookies() -> httpx.Cookies:
 
 def make_client(settings: UrlSettings, backend: GuardedBackend) -> httpx.AsyncClient:
     connections = max(settings.max_concurrency, 1) + 8
+    transport = GuardedTransport(
+        backend,
+        ssl_context=httpx.create_ssl_context(),
+        connections=connections,
+        proxies=ProxyConfig.from_environment(),
+    )
     return httpx.AsyncClient(
-        transport=GuardedTransport(backend, ssl_context=httpx.create_ssl_context(), connections=connections),
+        transport=transport,
         follow_redirects=False,
         cookies=_no_cookies(),
-        trust_env=False,
+        trust_env=False,  # proxies are the transport's business (ProxyConfig); no .netrc
         timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=settings.timeout),
         headers={
             "User-Agent": settings.user_agent,
@@ -378,10 +525,13 @@ class Reply:
     reason: str
     headers: httpx.Headers
     #: Decoded body prefix (at most ``body_cap`` bytes), only for statuses whose
-    #: body tells a bot wall from a real answer; else empty.
+    #: body tells a bot wall from a real answer, or an HTML page read for its
+    #: anchors (at most ``page_cap`` bytes); else empty.
     body: bytes
     #: Set-Cookie handling for the redirect chain needs the response itself.
     response: httpx.Response
+    #: The whole body was read (not cut by a cap or the deadline).
+    complete: bool = False
 
 
 #: Statuses whose body is read to spot a bot-wall challenge page.
@@ -396,6 +546,7 @@ async def request_once(
     *,
     timeout: float,
     body_cap: int,
+    page_cap: int = 0,
 ) -> Reply:
     """One request, bounded as a whole by ``timeout`` seconds.
 
@@ -409,27 +560,39 @@ async def request_once(
     response = await asyncio.wait_for(client.send(request, stream=True), timeout)
     try:
         body = b""
+        complete = False
         remaining = deadline - loop.time()
         if method == "GET" and remaining > 0:
             if response.status_code in _INSPECT:
-                body = await _read_body(response, body_cap, remaining, decode=True)
+                body, _ = await _read_body(response, body_cap, remaining, decode=True)
+            elif 200 <= response.status_code < 300 and page_cap and _is_html(response):
+                body, complete = await _read_body(response, page_cap, remaining, decode=True)
             elif 200 <= response.status_code < 300:
                 # The status already answers the question; draining a small
                 # body only lets the connection be reused, so bound it tighter.
                 await _read_body(response, body_cap, min(remaining, 1.0), decode=False)
-        return Reply(response.status_code, response.reason_phrase, response.headers, body, response)
+        return Reply(response.status_code, response.reason_phrase, response.headers, body, response, complete)
     finally:
         with contextlib.suppress(Exception, asyncio.TimeoutError):
             await asyncio.wait_for(response.aclose(), 1.0)
 
 
-async def _read_body(response: httpx.Response, cap: int, timeout: float, *, decode: bool) -> bytes:
-    """Up to ``cap`` bytes of the body; whatever arrived if time or bytes run out."""
+def _is_html(response: httpx.Response) -> bool:
+    kind = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml")
+
+
+async def _read_body(response: httpx.Response, cap: int, timeout: float, *, decode: bool) -> tuple[bytes, bool]:
+    """Up to ``cap`` bytes of the body, and whether that was all of it.
+
+    Whatever arrived if time or bytes run out.
+    """
     decoder = _BoundedDecoder(response.headers.get("content-encoding", ""), cap) if decode else None
     raw_seen = 0
+    complete = False
 
     async def pump() -> None:
-        nonlocal raw_seen
+        nonlocal raw_seen, complete
         async for chunk in response.aiter_raw():
             raw_seen += len(chunk)
             if decoder is not None:
@@ -438,10 +601,11 @@ async def _read_body(response: httpx.Response, cap: int, timeout: float, *, deco
                     return
             if raw_seen >= cap:
                 return  # an endless or huge body: we have seen enough
+        complete = True
 
     with contextlib.suppress(asyncio.TimeoutError, httpx.HTTPError, OSError, zlib.error):
         await asyncio.wait_for(pump(), timeout)
-    return decoder.output() if decoder is not None else b""
+    return (decoder.output() if decoder is not None else b""), complete
 
 
 class _BoundedDecoder:

@@ -83,6 +83,17 @@ class UrlSettings:
     cache_max_age: float = 7 * _DAY
     #: Bytes of a response body read at most (raw and decompressed alike).
     body_cap: int = 64 * 1024
+    #: The whole URL check ends after this many seconds, whatever is left: what
+    #: was not checked by then is reported "not checked" (UR002).
+    max_run_time: float = 600.0
+    #: Seconds one host may keep the check slowed down (paused by Retry-After,
+    #: fewer requests in flight, wider spacing) before its URLs not checked yet
+    #: are given up on with one "kept asking us to slow down" verdict each.
+    host_slowdown_budget: float = 120.0
+    #: Check ``#fragment``s of http(s) URLs against the page's anchors (UR005).
+    check_fragments: bool = False
+    #: Bytes of an HTML page read at most to find its anchors.
+    page_cap: int = 2 * 1024 * 1024
 
     def __post_init__(self) -> None:
         # Host keys are matched against lower-case ASCII host names, and the
@@ -244,8 +255,35 @@ def _headers(v: _Validator, key: str, value: Any) -> Mapping[str, str]:
             raise v.expected(key, "a valid header name", name)
         if not isinstance(text, str) or _has_ctl(text):
             raise v.expected(f"{key}.{name}", "a header value on one line", text)
-        headers[name] = text
+        headers[name] = _expand_env(v, f"{key}.{name}", text)
     return MappingProxyType(headers)
+
+
+_ENV_REF = re.compile(r"\$\{([^}]*)\}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _expand_env(v: _Validator, key: str, text: str) -> str:
+    """``${NAME}`` in a header value is the environment variable NAME, so a token
+    (``Authorization = "Bearer ${GITHUB_TOKEN}"``) never has to be written into
+    the vault.  A variable that is not set is an error, not an empty header:
+    sending ``Bearer `` would turn a missing secret into a wall of UR002s.
+    ``$${`` writes a literal ``${``."""
+    import os
+
+    def replace(match: re.Match[str]) -> str:
+        name = match[1]
+        if not _ENV_NAME.match(name):
+            raise v.error(key, f"invalid environment variable name ${{{name}}}")
+        value = os.environ.get(name)
+        if value is None:
+            raise v.error(key, f"environment variable {name} is not set")
+        if _has_ctl(value):
+            raise v.error(key, f"environment variable {name} holds a line break or control character")
+        return value
+
+    parts = text.split("$${")
+    return "${".join(_ENV_REF.sub(replace, part) for part in parts)
 
 
 def _host_name(v: _Validator, name: Any) -> str:
@@ -302,4 +340,7 @@ _TOP_LEVEL: dict[str, tuple[str, Any]] = {
     "allow-private": ("allow_private", _bool),
     "cache-max-age-days": ("cache_max_age", _days),
     "hosts": ("hosts", _hosts),
+    "max-run-time": ("max_run_time", _positive_float),
+    "host-slowdown-budget": ("host_slowdown_budget", _positive_float),
+    "check-fragments": ("check_fragments", _bool),
 }
