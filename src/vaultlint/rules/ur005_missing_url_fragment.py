@@ -4,12 +4,18 @@
 
 **Why it matters**: A browser opens the page at its top when the fragment names nothing, usually because the section was renamed or removed. The link still "works", so nobody notices that it no longer goes where the note said.
 
+**Example**::
+
+    See [installing](https://example.com/guide#instal).
+
+where the page has ``<h2 id="install">`` but nothing named ``instal``.
+
 **How to fix**: Open the page, find the section, and copy its link again (or drop the fragment).
 
 Nothing is reported when the page cannot tell: pages that are not HTML, pages cut off by the size limit, and pages built by script in the browser (their anchors do not exist until a script runs). Line anchors such as `#L10` or `#L10-L20` on code hosting sites, `#top`, and text fragments (`#:~:text=`) are never reported. On GitHub, `#install` finds the heading whose id is `user-content-install`. Pages linked with a fragment are read on every run: the URL cache remembers that a page exists, not what is in it.
 
-Reported by the external URL checker stage (``vaultlint.urls``), which needs
-the network; ``--offline`` turns it off.
+External links are only checked when the network may be used: ``--offline``
+turns the check off.
 """
 
 from __future__ import annotations
