@@ -2,7 +2,8 @@
 
 **What it does**: reports Markdown files that are not valid UTF-8, contain NUL
 bytes (binary), cannot be opened, are not regular files, or are larger than the
-size limit (10 MB).  The file still exists as a link target.
+size limit of 10 MiB (10485760 bytes), which is fixed.  The file still exists as
+a link target.
 
 **Why it matters**: vaultlint cannot check what it cannot read, and Obsidian
 shows such files garbled or not at all.
@@ -10,7 +11,8 @@ shows such files garbled or not at all.
 **Example**: a ``.md`` file saved in Latin-1 by another editor.
 
 **How to fix**: re-save the file as UTF-8, or rename a non-note file so it does
-not end in ``.md``.
+not end in ``.md``.  Split a note that is too large, or ``exclude`` it if it is
+generated data.
 """
 
 from __future__ import annotations

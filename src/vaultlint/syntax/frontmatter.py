@@ -5,7 +5,9 @@ Obsidian reads the block with the ``yaml`` npm package in YAML 1.2 mode, so
 :class:`Yaml12Loader` below swaps in the 1.2 core-schema resolvers.  The
 document is *composed* first (a node tree with positions) so that duplicate
 keys, unquoted ``[[links]]`` and property links can be found with their lines,
-and the tree is walked with a visited set so an alias bomb stays linear.
+and the tree is walked with a visited set so an alias bomb stays linear; a
+block whose aliases expand too far is refused before its values are built
+(``yaml_aliases``).  Every step is linear in the size of the block.
 """
 
 from __future__ import annotations
@@ -32,13 +34,20 @@ from ..model import (
     UrlOrigin,
 )
 from .wikilinks import parse_wikilink_inner
-
-#: Guard against pathological frontmatter (a YAML bomb is linear in nodes, but not free).
-MAX_NODES = 100_000
+from .yaml_aliases import alias_problem
 
 
 class Yaml12Loader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 core-schema implicit typing."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        # YAML 1.2 lets an anchor name be used again: an alias means the most
+        # recent node with that anchor.  PyYAML calls the repeat an error.
+        if not self.check_event(yaml.AliasEvent):
+            anchor = self.peek_event().anchor
+            if anchor is not None:
+                self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
 
 
 #: The same with libyaml's C scanner and parser when PyYAML was built with it:
@@ -68,13 +77,23 @@ for _tag, _pattern, _first in (
         _loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
-def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
+#: Python converts an int from or to decimal text of at most 4300 digits (beyond,
+#: the conversion is quadratic), so a longer number could be neither read nor shown.
+#: Obsidian holds every number as a JavaScript double, for which such a number is
+#: Infinity: so is it here.
+_MAX_INT_DIGITS = 4000
+_MAX_INT_BITS = _MAX_INT_DIGITS * 3  # 2**12000 has about 3600 decimal digits
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> int | float:
     text = loader.construct_scalar(node)
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text, 10)
+    if text.startswith(("0o", "0x")):  # power-of-two bases convert in linear time
+        value = int(text[2:], 8 if text[1] == "o" else 16)
+        return value if value.bit_length() <= _MAX_INT_BITS else float("inf")
+    digits = text.lstrip("+-").lstrip("0")  # leading zeros count against Python's limit too
+    if len(digits) > _MAX_INT_DIGITS:
+        return float("-inf") if text.startswith("-") else float("inf")
+    return -int(digits or "0") if text.startswith("-") else int(digits or "0")
 
 
 def _construct_float(loader: yaml.SafeLoader, node: ScalarNode) -> float:
@@ -119,6 +138,18 @@ def _key_text(node: Node) -> str:
     return node.value if isinstance(node, ScalarNode) else "<complex key>"
 
 
+#: Key paths are for messages; a longer one is cut short, so that deep nesting
+#: under long keys does not make the walk quadratic.
+MAX_KEY_PATH = 200
+
+
+def _child_path(path: str, key: str) -> str:
+    if len(path) > MAX_KEY_PATH:  # already cut short
+        return path
+    joined = f"{path}.{key}" if path else key
+    return joined if len(joined) <= MAX_KEY_PATH else joined[:MAX_KEY_PATH] + "…"
+
+
 def _walk(root: Node) -> Iterator[tuple[str, Node]]:
     """Every node below ``root`` with its dotted key path, each node once."""
     seen: set[int] = set()
@@ -128,15 +159,13 @@ def _walk(root: Node) -> Iterator[tuple[str, Node]]:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            raise RecursionError("frontmatter has too many nodes")
         yield path, node
         if isinstance(node, MappingNode):
             for key, value in reversed(node.value):
-                stack.append((f"{path}.{_key_text(key)}" if path else _key_text(key), value))
+                stack.append((_child_path(path, _key_text(key)), value))
         elif isinstance(node, SequenceNode):
             for index in reversed(range(len(node.value))):
-                stack.append((f"{path}.{index}" if path else str(index), node.value[index]))
+                stack.append((_child_path(path, str(index)), node.value[index]))
 
 
 _URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
@@ -149,16 +178,22 @@ class ParsedFrontmatter:
     urls: tuple[ExternalUrl, ...]
 
 
+#: Up to this size, a block libyaml rejects is read again by PyYAML's own scanner,
+#: ten times slower: libyaml often reports an error where it gave up (the end of
+#: the block), PyYAML at the line that holds the mistake.
+REPARSE_LIMIT = 64 * 1024
+
+
 def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
     parsed = _parse_frontmatter(block, Yaml12FastLoader)
-    if (
-        parsed.frontmatter.problems
-        and parsed.frontmatter.problems[0].code == "FM001"
-        and Yaml12FastLoader is not Yaml12Loader
-    ):
-        # libyaml often reports an error where it gave up (the end of the block);
-        # PyYAML's own scanner points at the line that holds the mistake.
-        parsed = _parse_frontmatter(block, Yaml12Loader)
+    if Yaml12FastLoader is not Yaml12Loader and parsed.frontmatter.problems:
+        message = parsed.frontmatter.problems[0].message
+        if message.startswith("invalid YAML:") and (
+            len(block.yaml_text) <= REPARSE_LIMIT
+            # libyaml refuses a repeated anchor name, which YAML 1.2 (and Yaml12Loader) allows.
+            or message == "invalid YAML: second occurrence"
+        ):
+            parsed = _parse_frontmatter(block, Yaml12Loader)
     return parsed
 
 
@@ -171,6 +206,16 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
         root = loader.get_single_node()
         if root is None:
             return ParsedFrontmatter(Frontmatter(whole, block.yaml_text), (), ())
+        # No alias without an anchor (&) and a star (*): most blocks skip the check.
+        refused = alias_problem(root, offset + 1) if "&" in block.yaml_text and "*" in block.yaml_text else None
+        if refused is not None:
+            problem = FrontmatterProblem(
+                "FM001",
+                refused.message,
+                Span.point(refused.node.start_mark.line + offset + 1, refused.node.start_mark.column + 1),
+                hint="write the values out, or repeat each anchor less often" if refused.is_bomb else None,
+            )
+            return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=(problem,)), (), ())
         nodes = list(_walk(root))
         if isinstance(root, MappingNode):
             # Each value on its own, so a duplicated key keeps both of its values.
