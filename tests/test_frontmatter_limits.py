@@ -209,3 +209,28 @@ def test_long_keys_nested_deep_stay_linear():
     assert len(note.links) == 20_000
     assert all(len(link.property_key) <= 201 for link in note.links)
     assert seconds < 10.0
+
+
+# -- found by the fuzzing harness ------------------------------------------------------
+
+
+def test_nel_and_line_separators_do_not_shift_positions():
+    # YAML parsers count NEL, U+2028 and U+2029 as line breaks; the file's lines break at LF only.
+    note = parse_note("n.md", '---\na: "x\x85y\u2028z\u2029"\nb: 1\nb: "[[N]]"\nc: [[M]]\n---\n')
+    assert [(p.code, p.span.line, p.span.column) for p in note.frontmatter.problems] == [("FM003", 4, 1), ("FM006", 5, 4)]
+    assert [(link.path, link.span.line, link.span.column) for link in note.links] == [("N", 4, 4)]
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\x7f", "\x00", "\ufffe"])
+def test_a_control_character_is_fm001_not_a_crash(character):
+    # PyYAML's reader raised ReaderError outside the error handling: an internal error.
+    note = parse_note("n.md", f"---\ntitle: ok\nd: a{character}b\n---\n")
+    assert fm001(note) == [(3, f"invalid YAML: the character U+{ord(character):04X} is not allowed in YAML")]
+    assert note.frontmatter.problems[0].span.column == 5
+
+
+def test_an_error_at_the_end_of_a_line_stays_inside_the_line():
+    note = parse_note("n.md", "---\na: >-\n  folded\nb: 'open\n---\n")
+    [problem] = note.frontmatter.problems
+    lines = "---\na: >-\n  folded\nb: 'open\n".split("\n")
+    assert problem.span.end_column <= len(lines[problem.span.end_line - 1]) + 1

@@ -13,8 +13,10 @@ block whose aliases expand too far is refused before its values are built
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -129,9 +131,33 @@ def find_frontmatter(lines: list[str]) -> FrontmatterBlock | None | int:
     return 0
 
 
-def _span(node: Node, line_offset: int) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + line_offset + 1, start.column + 1, end.line + line_offset + 1, end.column + 1)
+class _Positions:
+    """File positions of places in the YAML text, from their character index.
+
+    PyYAML's and libyaml's own line numbers count NEL, U+2028 and U+2029 as
+    line breaks, but the file's lines (as every editor shows them) break at LF
+    only; the character index of a mark is the same for both parsers.
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.lines = text.split("\n")
+        self.starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
+        self.first_line = first_line  # the file's 1-based line number of the text's first line
+
+    def at(self, index: int) -> tuple[int, int]:
+        """1-based file line and column of the character at ``index``."""
+        row = bisect_right(self.starts, index) - 1
+        return row + self.first_line, index - self.starts[row] + 1
+
+    def span(self, node: Node) -> Span:
+        return Span(*self.at(node.start_mark.index), *self.at(node.end_mark.index))
+
+    def point(self, index: int) -> Span:
+        """One character at ``index``; nothing where that is the end of its line."""
+        line, column = self.at(index)
+        length = len(self.lines[line - self.first_line])
+        column = min(column, length + 1)
+        return Span(line, column, line, min(column + 1, length + 1))
 
 
 def _key_text(node: Node) -> str:
@@ -198,21 +224,26 @@ def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
 
 
 def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFrontmatter:
-    offset = block.first_yaml_line
+    positions = _Positions(block.yaml_text, block.first_yaml_line + 1)
     whole = Span(1, 1, block.closing_line + 1, 4)
     problems: list[FrontmatterProblem] = []
-    loader = loader_class(block.yaml_text)
+    loader = None
     try:
+        loader = loader_class(block.yaml_text)  # PyYAML's reader refuses control characters here
         root = loader.get_single_node()
         if root is None:
             return ParsedFrontmatter(Frontmatter(whole, block.yaml_text), (), ())
         # No alias without an anchor (&) and a star (*): most blocks skip the check.
-        refused = alias_problem(root, offset + 1) if "&" in block.yaml_text and "*" in block.yaml_text else None
+        refused = (
+            alias_problem(root, lambda node: positions.at(node.start_mark.index)[0])
+            if "&" in block.yaml_text and "*" in block.yaml_text
+            else None
+        )
         if refused is not None:
             problem = FrontmatterProblem(
                 "FM001",
                 refused.message,
-                Span.point(refused.node.start_mark.line + offset + 1, refused.node.start_mark.column + 1),
+                positions.point(refused.node.start_mark.index),
                 hint="write the values out, or repeat each anchor less often" if refused.is_bomb else None,
             )
             return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=(problem,)), (), ())
@@ -225,28 +256,34 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
             values = []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = (mark.line if mark else 0) + offset + 1
-        column = (mark.column if mark else 0) + 1
         problem = error.problem or error.context or "syntax error"
-        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {problem}", Span.point(line, column)))
+        problems.append(
+            FrontmatterProblem("FM001", f"invalid YAML: {problem}", positions.point(mark.index if mark else 0))
+        )
+        return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
+    except yaml.reader.ReaderError as error:
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        message = f"invalid YAML: the character {character} is not allowed in YAML"
+        problems.append(FrontmatterProblem("FM001", message, positions.point(error.position)))
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
         message = "too deeply nested" if isinstance(error, RecursionError) else str(error).splitlines()[0]
-        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {message}", Span.point(offset + 1, 1)))
+        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {message}", positions.point(0)))
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     links: list[Link] = []
     urls: list[ExternalUrl] = []
     source = block.yaml_text
     for path, node in nodes:
         if isinstance(node, MappingNode):
-            problems.extend(_duplicate_keys(node, offset))
+            problems.extend(_duplicate_keys(node, positions))
         elif isinstance(node, SequenceNode) and node.flow_style:
             if source.startswith("[[", node.start_mark.index) and path:
                 written = source[node.start_mark.index : node.end_mark.index]
-                span = _span(node, offset)
+                span = positions.span(node)
                 problems.append(
                     FrontmatterProblem(
                         "FM006",
@@ -266,12 +303,12 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
                         target.target,
                         target.path,
                         target.subpath,
-                        _span(node, offset),
+                        positions.span(node),
                         property_key=path,
                     )
                 )
             elif _URL.match(text.strip()):
-                urls.append(ExternalUrl(text.strip(), _span(node, offset), UrlOrigin.FRONTMATTER))
+                urls.append(ExternalUrl(text.strip(), positions.span(node), UrlOrigin.FRONTMATTER))
 
     if not isinstance(root, MappingNode):
         problems.append(
@@ -279,12 +316,12 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
                 "FM002",
                 f"frontmatter is a {'list' if isinstance(root, SequenceNode) else 'single value'}, "
                 "not a set of properties, so Obsidian ignores it",
-                _span(root, offset),
+                positions.span(root),
             )
         )
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
 
-    properties = tuple(_properties(root, values, offset))
+    properties = tuple(_properties(root, values, positions))
     return ParsedFrontmatter(
         Frontmatter(whole, block.yaml_text, properties, is_mapping=True, problems=tuple(problems)),
         tuple(links),
@@ -302,17 +339,17 @@ def _quote_fix(span: Span, written: str) -> Fix | None:
     return Fix(f"quote {written}", (Edit(start, quote), Edit(end, quote)))
 
 
-def _duplicate_keys(node: MappingNode, offset: int) -> Iterator[FrontmatterProblem]:
+def _duplicate_keys(node: MappingNode, positions: _Positions) -> Iterator[FrontmatterProblem]:
     seen: set[str] = set()
     for key, _ in node.value:
         if not isinstance(key, ScalarNode):
             continue
         if key.value in seen:
-            yield FrontmatterProblem("FM003", f'duplicate property "{key.value}"', _span(key, offset))
+            yield FrontmatterProblem("FM003", f'duplicate property "{key.value}"', positions.span(key))
         seen.add(key.value)
 
 
-def _properties(root: MappingNode, values: list[Any], offset: int) -> Iterator[Property]:
+def _properties(root: MappingNode, values: list[Any], positions: _Positions) -> Iterator[Property]:
     for (key_node, value_node), prop_value in zip(root.value, values):
         if not isinstance(key_node, ScalarNode):
             continue
@@ -320,14 +357,14 @@ def _properties(root: MappingNode, values: list[Any], offset: int) -> Iterator[P
         items: tuple[PropertyItem, ...] = ()
         if isinstance(value_node, SequenceNode) and isinstance(prop_value, list):
             items = tuple(
-                PropertyItem(item_value, _span(item, offset), _plain_text(item))
+                PropertyItem(item_value, positions.span(item), _plain_text(item))
                 for item, item_value in zip(value_node.value, prop_value)
             )
         yield Property(
             key=key,
-            key_span=_span(key_node, offset),
+            key_span=positions.span(key_node),
             value=prop_value,
-            value_span=_span(value_node, offset),
+            value_span=positions.span(value_node),
             items=items,
             plain_text=_plain_text(value_node),
         )

@@ -20,6 +20,7 @@ time linear in its size, and says whether the block must be refused:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -109,10 +110,10 @@ class _ObsidianAliasCount:
         return best
 
 
-def alias_problem(root: Node, first_line: int = 1) -> AliasProblem | None:
+def alias_problem(root: Node, line_of: Callable[[Node], int]) -> AliasProblem | None:
     """Why the composed frontmatter ``root`` must be refused for its aliases, or ``None``.
 
-    ``first_line`` is the file's line number of the block's first line (for messages).
+    ``line_of`` gives the file's line number of a node (for messages).
 
     One depth-first pass in document order.  The first time a node is reached is
     where it is written (its anchor); every later time is an alias to it.  The
@@ -141,7 +142,7 @@ def alias_problem(root: Node, first_line: int = 1) -> AliasProblem | None:
             continue
         # An alias.
         if child_id not in expanded:
-            line = child.start_mark.line + first_line
+            line = line_of(child)
             return AliasProblem(
                 f"an alias inside the value at line {line} repeats that value (an endless structure)",
                 child,
@@ -152,7 +153,7 @@ def alias_problem(root: Node, first_line: int = 1) -> AliasProblem | None:
         if accepted is None:
             return AliasProblem("alias bomb: aliases nest too intricately to check", child)
         if not accepted:
-            line = child.start_mark.line + first_line
+            line = line_of(child)
             return AliasProblem(
                 f"alias bomb: aliases repeat the value at line {line} too often; Obsidian refuses "
                 'such frontmatter ("excessive alias count") and reads no properties',
