@@ -29,6 +29,7 @@ UTF-8 (surrogate-escaped, as ``os.fsdecode`` reads them).
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
@@ -519,11 +520,16 @@ ATTACHMENT_BYTES = {".png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ".pdf": b"%P
 
 def make_vault(src: Source, most_notes: int = 6, most_blocks: int = 8) -> dict[str, str | bytes]:
     """A small vault: vault path -> content.  Always holds ``Note.md`` and ``sub/Deep.md``,
-    so that some links resolve; ``.obsidian/`` is added by the caller."""
+    so that some links resolve; sometimes ``.obsidian/types.json``; the ``.obsidian/``
+    folder itself is the caller's."""
     files: dict[str, str | bytes] = {
         "Note.md": make_note(src, most_blocks),
         "sub/Deep.md": make_note(src, most_blocks),
     }
+    if chance(src, 50):  # property types, so that FM007 has something to check
+        kinds = ("text", "multitext", "number", "checkbox", "date", "datetime", "tags", "aliases", "unknown")
+        types = {key: pick(src, kinds) for key in ("title", "date", "count", "done", "up", "related", "tags")}
+        files[".obsidian/types.json"] = json.dumps({"types": types})
     taken = {name.lower() for name in files}
     for index in range(src.integer(0, most_notes)):
         folder = pick(src, ("", "", "sub/", "Folder With Space/", "日本/", "a/b/c/"))
