@@ -143,6 +143,8 @@ class _Positions:
         self.lines = text.split("\n")
         self.starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
         self.first_line = first_line  # the file's 1-based line number of the text's first line
+        # Without those characters the parsers' own lines and columns are right (and faster).
+        self.marks_agree = not any(c in text for c in "\x85\u2028\u2029")
 
     def at(self, index: int) -> tuple[int, int]:
         """1-based file line and column of the character at ``index``."""
@@ -150,7 +152,11 @@ class _Positions:
         return row + self.first_line, index - self.starts[row] + 1
 
     def span(self, node: Node) -> Span:
-        return Span(*self.at(node.start_mark.index), *self.at(node.end_mark.index))
+        start, end = node.start_mark, node.end_mark
+        if self.marks_agree:
+            first = self.first_line
+            return Span(start.line + first, start.column + 1, end.line + first, end.column + 1)
+        return Span(*self.at(start.index), *self.at(end.index))
 
     def point(self, index: int) -> Span:
         """One character at ``index``; nothing where that is the end of its line."""
