@@ -101,7 +101,7 @@ def test_a_20_megabyte_note_is_vl001_and_still_a_link_target(vault):
         handle.write(("word " * 200 + "\n") * 21000)
     report = run(root)
     assert found(report) == [("huge.md", 1, 1, "VL001")]
-    assert messages(report)[0].message.startswith("file is too large to check (20.")
+    assert messages(report)[0].message == "file is too large to check: 21021000 bytes, limit 10485760"
 
 
 @pytest.mark.parametrize(
@@ -121,20 +121,6 @@ def test_pathological_markdown_finishes(vault, text):
     result = cli("check", "--offline", "--output-format", "json", str(root), timeout=120)
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_yaml_alias_bomb_is_cheap_and_reported_or_accepted(vault):
-    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    for level in range(1, 12):
-        previous, current = chr(ord("a") + level - 1), chr(ord("a") + level)
-        bomb.append(
-            f"{current}: &{current} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]"
-        )
-    bomb.append('up: "[[Parent]]"')
-    root = vault({"bomb.md": "---\n" + "\n".join(bomb) + "\n---\n# Body\n"})
-    result = cli("check", "--offline", "--output-format", "concise", str(root), timeout=60)
-    assert result.returncode == 1, result.stderr
-    assert 'LK001 unresolved link "Parent" in property "up"' in result.stdout
 
 
 def test_deeply_nested_yaml_is_fm001(vault):

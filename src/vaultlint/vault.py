@@ -425,6 +425,9 @@ def _symlink_stays_inside(path: str, real_root: str) -> bool:
     return target.startswith(real_root + os.sep)
 
 
+#: Notes larger than this are VL001, not parsed: hand-written notes are far smaller (the
+#: largest in the corpora is 0.5 MB), and parsing time and memory grow with the size.
+#: Fixed, not configurable: the cache and the parse workers need not know a setting.
 MAX_NOTE_BYTES = 10 * 1024 * 1024
 
 
@@ -441,14 +444,15 @@ def read_note_bytes(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise UnreadableFile("not a regular file")
     if info.st_size > max_bytes:
-        raise UnreadableFile(
-            f"file is too large to check ({info.st_size / 1048576:.1f} MB, limit {max_bytes / 1048576:.0f} MB)"
-        )
+        raise UnreadableFile(f"file is too large to check: {info.st_size} bytes, limit {max_bytes}")
     try:
         with open(fs_path, "rb") as handle:
-            return handle.read(max_bytes + 1)
+            data = handle.read(max_bytes + 1)
     except OSError as error:
         raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
+    if len(data) > max_bytes:  # it grew after the stat
+        raise UnreadableFile(f"file is too large to check: more than {max_bytes} bytes, limit {max_bytes}")
+    return data
 
 
 #: A file with more NUL bytes than this share is binary (UTF-16 text is about half NULs),

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import Note, Property, Severity, Span, Violation
+from ._frontmatter import shown
 from .base import Rule, Scope
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -104,8 +105,8 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
 
 
 def _violation(key: str, kind: str, value: Any, span: Span) -> Violation:
-    shown = value if not isinstance(value, (list, dict)) else type(value).__name__
-    return Violation(span, f'property "{key}" should be {_EXPECTED.get(kind, kind)}, not {shown!r}')
+    written = shown(value, quoted=True) if not isinstance(value, (list, dict)) else repr(type(value).__name__)
+    return Violation(span, f'property "{key}" should be {_EXPECTED.get(kind, kind)}, not {written}')
 
 
 RULE = Rule(

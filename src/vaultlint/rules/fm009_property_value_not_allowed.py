@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import Note, Severity, Violation
+from ._frontmatter import shown
 from .base import Rule, Scope
 
 
@@ -34,11 +35,11 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
         values = allowed.get(prop.key.lower())
         if values is None or prop.value is None:
             continue
-        shown = ", ".join(repr(v) for v in values)
+        choices = ", ".join(repr(v) for v in values)
         pairs = [(i.value, i.span) for i in prop.items] if prop.items else [(prop.value, prop.value_span)]
         for value, span in pairs:
             if value not in values:
-                yield Violation(span, f'"{prop.key}" is {value!r}, which is not one of {shown}')
+                yield Violation(span, f'"{prop.key}" is {shown(value, quoted=True)}, which is not one of {choices}')
 
 
 RULE = Rule(

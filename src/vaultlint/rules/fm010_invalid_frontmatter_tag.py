@@ -28,6 +28,7 @@ from typing import Any
 
 from ..model import Edit, Fix, Note, Property, Severity, Span, Violation
 from ..syntax.tags import TAG_FORBIDDEN_CHAR
+from ._frontmatter import shown
 from .base import Rule, Scope
 
 
@@ -76,17 +77,17 @@ def _tags(prop: Property, raw_lines: list[str], first_line: int) -> Iterator[Vio
             return
         problem = _tag_problem(prop.value)
         if problem:
-            yield Violation(prop.value_span, f'tag "{prop.value}" {problem}')
+            yield Violation(prop.value_span, f'tag "{shown(prop.value)}" {problem}')
         return
     if not isinstance(prop.value, list):  # a number, true/false, or a mapping
         problem = _tag_problem(prop.value)
         if problem:
-            yield Violation(prop.value_span, f'tag "{prop.value}" {problem}')
+            yield Violation(prop.value_span, f'tag "{shown(prop.plain_text or prop.value)}" {problem}')
         return
     for item in prop.items:
         problem = _tag_problem(item.value)
         if problem:
-            yield Violation(item.span, f'tag "{item.value}" {problem}')
+            yield Violation(item.span, f'tag "{shown(item.plain_text or item.value)}" {problem}')
 
 
 def check(note: Note, ctx: object) -> Iterator[Violation]:

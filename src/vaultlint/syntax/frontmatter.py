@@ -5,14 +5,18 @@ Obsidian reads the block with the ``yaml`` npm package in YAML 1.2 mode, so
 :class:`Yaml12Loader` below swaps in the 1.2 core-schema resolvers.  The
 document is *composed* first (a node tree with positions) so that duplicate
 keys, unquoted ``[[links]]`` and property links can be found with their lines,
-and the tree is walked with a visited set so an alias bomb stays linear.
+and the tree is walked with a visited set so an alias bomb stays linear; a
+block whose aliases expand too far is refused before its values are built
+(``yaml_aliases``).  Every step is linear in the size of the block.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import yaml
@@ -32,13 +36,20 @@ from ..model import (
     UrlOrigin,
 )
 from .wikilinks import parse_wikilink_inner
-
-#: Guard against pathological frontmatter (a YAML bomb is linear in nodes, but not free).
-MAX_NODES = 100_000
+from .yaml_aliases import alias_problem
 
 
 class Yaml12Loader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 core-schema implicit typing."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        # YAML 1.2 lets an anchor name be used again: an alias means the most
+        # recent node with that anchor.  PyYAML calls the repeat an error.
+        if not self.check_event(yaml.AliasEvent):
+            anchor = self.peek_event().anchor
+            if anchor is not None:
+                self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
 
 
 #: The same with libyaml's C scanner and parser when PyYAML was built with it:
@@ -68,13 +79,23 @@ for _tag, _pattern, _first in (
         _loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
-def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
+#: Python converts an int from or to decimal text of at most 4300 digits (beyond,
+#: the conversion is quadratic), so a longer number could be neither read nor shown.
+#: Obsidian holds every number as a JavaScript double, for which such a number is
+#: Infinity: so is it here.
+_MAX_INT_DIGITS = 4000
+_MAX_INT_BITS = _MAX_INT_DIGITS * 3  # 2**12000 has about 3600 decimal digits
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> int | float:
     text = loader.construct_scalar(node)
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text, 10)
+    if text.startswith(("0o", "0x")):  # power-of-two bases convert in linear time
+        value = int(text[2:], 8 if text[1] == "o" else 16)
+        return value if value.bit_length() <= _MAX_INT_BITS else float("inf")
+    digits = text.lstrip("+-").lstrip("0")  # leading zeros count against Python's limit too
+    if len(digits) > _MAX_INT_DIGITS:
+        return float("-inf") if text.startswith("-") else float("inf")
+    return -int(digits or "0") if text.startswith("-") else int(digits or "0")
 
 
 def _construct_float(loader: yaml.SafeLoader, node: ScalarNode) -> float:
@@ -110,13 +131,55 @@ def find_frontmatter(lines: list[str]) -> FrontmatterBlock | None | int:
     return 0
 
 
-def _span(node: Node, line_offset: int) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + line_offset + 1, start.column + 1, end.line + line_offset + 1, end.column + 1)
+class _Positions:
+    """File positions of places in the YAML text, from their character index.
+
+    PyYAML's and libyaml's own line numbers count NEL, U+2028 and U+2029 as
+    line breaks, but the file's lines (as every editor shows them) break at LF
+    only; the character index of a mark is the same for both parsers.
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.lines = text.split("\n")
+        self.starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
+        self.first_line = first_line  # the file's 1-based line number of the text's first line
+        # Without those characters the parsers' own lines and columns are right (and faster).
+        self.marks_agree = not any(c in text for c in "\x85\u2028\u2029")
+
+    def at(self, index: int) -> tuple[int, int]:
+        """1-based file line and column of the character at ``index``."""
+        row = bisect_right(self.starts, index) - 1
+        return row + self.first_line, index - self.starts[row] + 1
+
+    def span(self, node: Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        if self.marks_agree:
+            first = self.first_line
+            return Span(start.line + first, start.column + 1, end.line + first, end.column + 1)
+        return Span(*self.at(start.index), *self.at(end.index))
+
+    def point(self, index: int) -> Span:
+        """One character at ``index``; nothing where that is the end of its line."""
+        line, column = self.at(index)
+        length = len(self.lines[line - self.first_line])
+        column = min(column, length + 1)
+        return Span(line, column, line, min(column + 1, length + 1))
 
 
 def _key_text(node: Node) -> str:
     return node.value if isinstance(node, ScalarNode) else "<complex key>"
+
+
+#: Key paths are for messages; a longer one is cut short, so that deep nesting
+#: under long keys does not make the walk quadratic.
+MAX_KEY_PATH = 200
+
+
+def _child_path(path: str, key: str) -> str:
+    if len(path) > MAX_KEY_PATH:  # already cut short
+        return path
+    joined = f"{path}.{key}" if path else key
+    return joined if len(joined) <= MAX_KEY_PATH else joined[:MAX_KEY_PATH] + "…"
 
 
 def _walk(root: Node) -> Iterator[tuple[str, Node]]:
@@ -128,15 +191,13 @@ def _walk(root: Node) -> Iterator[tuple[str, Node]]:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            raise RecursionError("frontmatter has too many nodes")
         yield path, node
         if isinstance(node, MappingNode):
             for key, value in reversed(node.value):
-                stack.append((f"{path}.{_key_text(key)}" if path else _key_text(key), value))
+                stack.append((_child_path(path, _key_text(key)), value))
         elif isinstance(node, SequenceNode):
             for index in reversed(range(len(node.value))):
-                stack.append((f"{path}.{index}" if path else str(index), node.value[index]))
+                stack.append((_child_path(path, str(index)), node.value[index]))
 
 
 _URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
@@ -149,28 +210,49 @@ class ParsedFrontmatter:
     urls: tuple[ExternalUrl, ...]
 
 
+#: Up to this size, a block libyaml rejects is read again by PyYAML's own scanner,
+#: ten times slower: libyaml often reports an error where it gave up (the end of
+#: the block), PyYAML at the line that holds the mistake.
+REPARSE_LIMIT = 64 * 1024
+
+
 def parse_frontmatter(block: FrontmatterBlock) -> ParsedFrontmatter:
     parsed = _parse_frontmatter(block, Yaml12FastLoader)
-    if (
-        parsed.frontmatter.problems
-        and parsed.frontmatter.problems[0].code == "FM001"
-        and Yaml12FastLoader is not Yaml12Loader
-    ):
-        # libyaml often reports an error where it gave up (the end of the block);
-        # PyYAML's own scanner points at the line that holds the mistake.
-        parsed = _parse_frontmatter(block, Yaml12Loader)
+    if Yaml12FastLoader is not Yaml12Loader and parsed.frontmatter.problems:
+        message = parsed.frontmatter.problems[0].message
+        if message.startswith("invalid YAML:") and (
+            len(block.yaml_text) <= REPARSE_LIMIT
+            # libyaml refuses a repeated anchor name, which YAML 1.2 (and Yaml12Loader) allows.
+            or message == "invalid YAML: second occurrence"
+        ):
+            parsed = _parse_frontmatter(block, Yaml12Loader)
     return parsed
 
 
 def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFrontmatter:
-    offset = block.first_yaml_line
+    positions = _Positions(block.yaml_text, block.first_yaml_line + 1)
     whole = Span(1, 1, block.closing_line + 1, 4)
     problems: list[FrontmatterProblem] = []
-    loader = loader_class(block.yaml_text)
+    loader = None
     try:
+        loader = loader_class(block.yaml_text)  # PyYAML's reader refuses control characters here
         root = loader.get_single_node()
         if root is None:
             return ParsedFrontmatter(Frontmatter(whole, block.yaml_text), (), ())
+        # No alias without an anchor (&) and a star (*): most blocks skip the check.
+        refused = (
+            alias_problem(root, lambda node: positions.at(node.start_mark.index)[0])
+            if "&" in block.yaml_text and "*" in block.yaml_text
+            else None
+        )
+        if refused is not None:
+            problem = FrontmatterProblem(
+                "FM001",
+                refused.message,
+                positions.point(refused.node.start_mark.index),
+                hint="write the values out, or repeat each anchor less often" if refused.is_bomb else None,
+            )
+            return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=(problem,)), (), ())
         nodes = list(_walk(root))
         if isinstance(root, MappingNode):
             # Each value on its own, so a duplicated key keeps both of its values.
@@ -180,28 +262,34 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
             values = []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = (mark.line if mark else 0) + offset + 1
-        column = (mark.column if mark else 0) + 1
         problem = error.problem or error.context or "syntax error"
-        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {problem}", Span.point(line, column)))
+        problems.append(
+            FrontmatterProblem("FM001", f"invalid YAML: {problem}", positions.point(mark.index if mark else 0))
+        )
+        return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
+    except yaml.reader.ReaderError as error:
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        message = f"invalid YAML: the character {character} is not allowed in YAML"
+        problems.append(FrontmatterProblem("FM001", message, positions.point(error.position)))
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
         message = "too deeply nested" if isinstance(error, RecursionError) else str(error).splitlines()[0]
-        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {message}", Span.point(offset + 1, 1)))
+        problems.append(FrontmatterProblem("FM001", f"invalid YAML: {message}", positions.point(0)))
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     links: list[Link] = []
     urls: list[ExternalUrl] = []
     source = block.yaml_text
     for path, node in nodes:
         if isinstance(node, MappingNode):
-            problems.extend(_duplicate_keys(node, offset))
+            problems.extend(_duplicate_keys(node, positions))
         elif isinstance(node, SequenceNode) and node.flow_style:
             if source.startswith("[[", node.start_mark.index) and path:
                 written = source[node.start_mark.index : node.end_mark.index]
-                span = _span(node, offset)
+                span = positions.span(node)
                 problems.append(
                     FrontmatterProblem(
                         "FM006",
@@ -221,12 +309,12 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
                         target.target,
                         target.path,
                         target.subpath,
-                        _span(node, offset),
+                        positions.span(node),
                         property_key=path,
                     )
                 )
             elif _URL.match(text.strip()):
-                urls.append(ExternalUrl(text.strip(), _span(node, offset), UrlOrigin.FRONTMATTER))
+                urls.append(ExternalUrl(text.strip(), positions.span(node), UrlOrigin.FRONTMATTER))
 
     if not isinstance(root, MappingNode):
         problems.append(
@@ -234,12 +322,12 @@ def _parse_frontmatter(block: FrontmatterBlock, loader_class: type) -> ParsedFro
                 "FM002",
                 f"frontmatter is a {'list' if isinstance(root, SequenceNode) else 'single value'}, "
                 "not a set of properties, so Obsidian ignores it",
-                _span(root, offset),
+                positions.span(root),
             )
         )
         return ParsedFrontmatter(Frontmatter(whole, block.yaml_text, problems=tuple(problems)), (), ())
 
-    properties = tuple(_properties(root, values, offset))
+    properties = tuple(_properties(root, values, positions))
     return ParsedFrontmatter(
         Frontmatter(whole, block.yaml_text, properties, is_mapping=True, problems=tuple(problems)),
         tuple(links),
@@ -257,17 +345,17 @@ def _quote_fix(span: Span, written: str) -> Fix | None:
     return Fix(f"quote {written}", (Edit(start, quote), Edit(end, quote)))
 
 
-def _duplicate_keys(node: MappingNode, offset: int) -> Iterator[FrontmatterProblem]:
+def _duplicate_keys(node: MappingNode, positions: _Positions) -> Iterator[FrontmatterProblem]:
     seen: set[str] = set()
     for key, _ in node.value:
         if not isinstance(key, ScalarNode):
             continue
         if key.value in seen:
-            yield FrontmatterProblem("FM003", f'duplicate property "{key.value}"', _span(key, offset))
+            yield FrontmatterProblem("FM003", f'duplicate property "{key.value}"', positions.span(key))
         seen.add(key.value)
 
 
-def _properties(root: MappingNode, values: list[Any], offset: int) -> Iterator[Property]:
+def _properties(root: MappingNode, values: list[Any], positions: _Positions) -> Iterator[Property]:
     for (key_node, value_node), prop_value in zip(root.value, values):
         if not isinstance(key_node, ScalarNode):
             continue
@@ -275,14 +363,14 @@ def _properties(root: MappingNode, values: list[Any], offset: int) -> Iterator[P
         items: tuple[PropertyItem, ...] = ()
         if isinstance(value_node, SequenceNode) and isinstance(prop_value, list):
             items = tuple(
-                PropertyItem(item_value, _span(item, offset), _plain_text(item))
+                PropertyItem(item_value, positions.span(item), _plain_text(item))
                 for item, item_value in zip(value_node.value, prop_value)
             )
         yield Property(
             key=key,
-            key_span=_span(key_node, offset),
+            key_span=positions.span(key_node),
             value=prop_value,
-            value_span=_span(value_node, offset),
+            value_span=positions.span(value_node),
             items=items,
             plain_text=_plain_text(value_node),
         )
