@@ -64,7 +64,9 @@ def span_problem(diagnostic: Diagnostic, contents: Sequence[str | bytes]) -> str
     reasons = []
     for content in contents:
         lines = note_lines(content)
-        if lines is None or not diagnostic.path.lower().endswith(".md"):
+        # Notes, canvases and bases are text whose problems have places (a canvas's JSON error, a
+        # base's key); any other file is reported as a whole, at 1:1.
+        if lines is None or not diagnostic.path.lower().endswith((".md", ".canvas", ".base")):
             if (span.line, span.column) == (1, 1) and span.end_line == 1:
                 return None
             reasons.append("a file that is not a note must be reported at 1:1")
