@@ -63,6 +63,13 @@ def test_cv001_points_at_the_json_error_and_at_the_node(vault):
     assert check(vault, files, "CV001") == [("A.canvas", 3, 16, "CV001"), ("B.canvas", 4, 3, "CV001")]
 
 
+def test_cv001_counts_lone_cr_and_crlf_as_line_ends(vault):
+    """Found by the long fuzzing run: ``json`` counts only LF, so an old-Mac canvas was
+    reported on line 1 at a column past the end of that line."""
+    files = {"A.canvas": '{\r  "nodes": [\r    {"id": "a",,}\r  ]\r}', "B.canvas": '{\r\n"nodes": [\r\n,]}'}
+    assert check(vault, files, "CV001") == [("A.canvas", 3, 16, "CV001"), ("B.canvas", 3, 1, "CV001")]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -117,7 +117,7 @@ class _CanvasBuilder:
             )
             return
         except ValueError as error:
-            self.problems.append(_json_error(error))
+            self.problems.append(_json_error(error, self.lines))
             return
         if not isinstance(data, dict):
             self.problem("CV001", "canvas is not a JSON object with nodes and edges", ())
@@ -272,9 +272,9 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _json_error(error: ValueError) -> ParseProblem:
-    """CV001 at the place ``json`` stopped reading."""
-    line = getattr(error, "lineno", 1)
-    column = getattr(error, "colno", 1)
+def _json_error(error: ValueError, lines: LineIndex) -> ParseProblem:
+    """CV001 at the place ``json`` stopped reading (lines counted as everywhere else: a lone
+    CR ends a line too, which ``json``'s own ``lineno`` does not count)."""
+    line, column = lines.position(getattr(error, "pos", 0))
     message = getattr(error, "msg", str(error))
     return ParseProblem("CV001", f"canvas is not valid JSON: {message}", Span(line, column, line, column + 1))

@@ -125,10 +125,13 @@ def string_char_offsets(text: str, start: int) -> list[int]:
 
 
 class LineIndex:
-    """Offsets of a text to 1-based lines and columns (columns count characters)."""
+    """Offsets of a text to 1-based lines and columns (columns count characters).
+
+    A line ends at LF, CRLF or a lone CR, as in Markdown notes, so that a canvas saved
+    with old Mac line endings is reported at the lines an editor shows."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = [0] + [m.end() for m in re.finditer("\r\n|\r|\n", text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1
