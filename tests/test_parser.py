@@ -252,6 +252,27 @@ def test_excalidraw_drawing_data_is_skipped_but_text_elements_count():
     assert [b.id for b in note.block_ids] == ["AbC1"]
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\xa0\nab [[U]]\n", [("U", 2, 4)]),
+        ("\x0c\n\u3000\nab [[U]] #t [m](m.md)\n", [("U", 3, 4), ("m.md", 3, 13)]),
+        ("> \u2028\n> ab [[U]]\n", [("U", 2, 6)]),
+        ("- \x0b\n  ab [[U]]\n", [("U", 2, 6)]),
+        ("x\n\n\xa0\n  ab [[U]]\n\xa0\n", [("U", 4, 6)]),
+        ("\xa0\nab [[U]]\n===\n", [("U", 2, 4)]),
+        ("\xa0 ab [[U]]\ncd [[V]]\n", [("U", 1, 6), ("V", 2, 4)]),
+    ],
+    ids=["nbsp", "two-lines", "quote", "list", "trailing-too", "setext", "same-line"],
+)
+def test_a_first_line_of_unicode_whitespace_does_not_shift_the_positions(text, expected, fast):
+    # markdown-it trims a paragraph as JavaScript's trim does: a first line of NBSP, form
+    # feed, U+2028, U+3000 ... goes with its newline, and the links below were put on it.
+    found = [(link.path, link.span.line, link.span.column) for link in parse_note("n.md", text, fast=fast).links]
+    assert found == expected
+
+
 # -- hostile input: linear time, nesting of any depth (issue 8) ---------------------------
 
 
