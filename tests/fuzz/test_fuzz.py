@@ -91,7 +91,6 @@ def test_a_file_name_that_is_not_utf8_is_shown_in_every_format():
     assert _check({"Note.md": "[[x]]\n", "caf\udce9.md": "[[y]]\n"}, known=True) == []
 
 
-@pytest.mark.xfail(strict=False, reason="syntax/positions: a paragraph's leading Unicode whitespace line")
 @pytest.mark.parametrize("space", ["\x0c", "\x0b", "\xa0", "\u2028", "\u3000"])
 def test_a_link_after_a_line_of_unicode_whitespace_keeps_its_line(space):
     # markdown-it trims the paragraph's content (JavaScript's trim: NBSP, form feed ...),

@@ -286,7 +286,9 @@ def _walk(
                 cell_index += 1
             if not fast or _INTERESTING.search(content):
                 collector.start_block(
-                    cell_map if cell_map is not None else block_offset_map(content, first_line, lines)
+                    cell_map
+                    if cell_map is not None
+                    else block_offset_map(content, first_line, lines, token.map[1] if token.map else None)
                 )
                 _parse_inline(content, md, env, fast)
         elif kind == "tr_close":

@@ -58,16 +58,44 @@ def _column_of(content_line: str, source_line: str) -> int:
     return found if found >= 0 else 0
 
 
-def block_offset_map(content: str, first_line: int, source_lines: Sequence[str]) -> OffsetMap:
+def _dropped_leading_lines(first_content_line: str, first_line: int, spare: int, source_lines: Sequence[str]) -> int:
+    """How many of the block's first source lines markdown-it's trim removed.
+
+    markdown-it trims a paragraph's content as JavaScript's ``trim`` does, so a
+    first line of only NBSP, form feed, U+2028, U+3000 ... vanishes with its
+    newline.  The content then has ``spare`` lines fewer than the block (some may
+    be trimmed trailing lines); its first line is the first source line, of the
+    ``spare + 1`` first, that ends with it.
+    """
+    key = first_content_line.rstrip()
+    for dropped in range(spare + 1):
+        line_no = first_line + dropped
+        if line_no >= len(source_lines):
+            break
+        source_line = source_lines[line_no]
+        if source_line.endswith(first_content_line) or (key and source_line.rstrip().endswith(key)):
+            return dropped
+    return 0
+
+
+def block_offset_map(
+    content: str, first_line: int, source_lines: Sequence[str], end_line: int | None = None
+) -> OffsetMap:
     """Offset map for the inline content of a paragraph, heading or comment block.
 
-    ``first_line`` is the 0-based source line of the content's first line; each
+    ``first_line`` is the 0-based source line of the block's first line; each
     following content line is the next source line (markdown-it keeps that
-    one-to-one for paragraphs and headings).
+    one-to-one for paragraphs and headings).  With the block's ``end_line``
+    (exclusive, as in ``token.map``), leading lines that markdown-it trimmed
+    away are skipped.
     """
+    content_lines = content.split("\n")
+    if end_line is not None and end_line - first_line > len(content_lines):
+        spare = end_line - first_line - len(content_lines)
+        first_line += _dropped_leading_lines(content_lines[0], first_line, spare, source_lines)
     segments: list[tuple[int, int, int]] = []
     offset = 0
-    for index, content_line in enumerate(content.split("\n")):
+    for index, content_line in enumerate(content_lines):
         line_no = first_line + index
         stripped = content_line.lstrip(" \t")
         lead = len(content_line) - len(stripped)
