@@ -169,6 +169,19 @@ def test_the_vault_aggregate_is_updated_for_a_changed_note(tmp_path, monkeypatch
     assert codes() == [("a.md", "TG001")]
 
 
+def test_a_note_the_cache_cannot_store_is_counted_once_in_the_aggregate(tmp_path):
+    """Found by the long fuzzing run: a note whose frontmatter holds a ``!!binary`` value gets no
+    cache row, yet the stored aggregate counted its tags, so every warm run added them again
+    ("written #Tag (1 times)", then 2, then 3)."""
+    root = write_vault(tmp_path / "v", {"a.md": "---\nblob: !!binary aGVsbG8=\n---\n#Tag\n", "b.md": "#tag\n"})
+    cache = tmp_path / "cache"
+    messages = [
+        [d.message for d in run(root, use_cache=True, cache_dir=cache, select=["TG001"]).diagnostics]
+        for _ in range(3)
+    ]
+    assert messages == [['tag "#tag" is also written "#Tag" (1 times); Obsidian treats them as one tag']] * 3
+
+
 def test_a_stat_taken_moments_after_a_change_is_not_trusted_next_time(linked, monkeypatch):
     """git's "racily clean" case: a change in the same clock tick as the stat would keep the stat."""
     root, cache = linked

@@ -608,6 +608,10 @@ class NoteCache:
         for path, (state, digest, loaded, summary) in parsed.items():
             text = _encode_loaded(loaded)
             if text is None or not _encodable(path):
+                # No row for this note (a ``!!binary`` value, a name that is not UTF-8), while
+                # the aggregate counts it: stored, it would no longer match the rows, and the
+                # next run would add the note's tags a second time.
+                aggregate = None
                 continue
             notes.append((path, *stat_columns(state), digest, data_dumps(NoteSummary, summary)))
             stored.append((path, digest, text))
