@@ -176,8 +176,7 @@ def test_a_note_the_cache_cannot_store_is_counted_once_in_the_aggregate(tmp_path
     root = write_vault(tmp_path / "v", {"a.md": "---\nblob: !!binary aGVsbG8=\n---\n#Tag\n", "b.md": "#tag\n"})
     cache = tmp_path / "cache"
     messages = [
-        [d.message for d in run(root, use_cache=True, cache_dir=cache, select=["TG001"]).diagnostics]
-        for _ in range(3)
+        [d.message for d in run(root, use_cache=True, cache_dir=cache, select=["TG001"]).diagnostics] for _ in range(3)
     ]
     assert messages == [['tag "#tag" is also written "#Tag" (1 times); Obsidian treats them as one tag']] * 3
 
