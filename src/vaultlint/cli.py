@@ -339,28 +339,24 @@ def _git_root(folder: Path) -> Path | None:
 def placeholders(path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool) -> int:
     """List the placeholders of the vault around PATH: bare [[links]] to notes not written yet,
     with how many notes link each, most first.  Near misses of existing notes are typos, not listed."""
-    from .config import ConfigError, load_settings
-    from .engine import LintOptions, lint
+    import dataclasses
+
+    from .api import Overrides, build_options
+    from .config import ConfigError
+    from .engine import lint
     from .placeholders import format_listing
     from .selection import build_selection
     from .vault import VaultError
 
-    start = path or Path(".")
     try:
-        settings = load_settings(start, config_file)
-        options = LintOptions(
-            paths=(start,),
-            vault_root=vault_root,
-            obsidian_dir=settings.obsidian_dir,
+        # The same options as `vaultlint check` (config, vault root, exclusions), then only what
+        # a listing needs: every LK001, placeholders allowed and counted, no git.
+        options, _ = build_options(
+            (path or Path("."),), config_file, Overrides(vault_root=vault_root, offline=True, no_cache=no_cache)
+        )
+        options = dataclasses.replace(
+            options,
             selection=build_selection(select=["LK001"]),
-            respect_gitignore=settings.respect_gitignore,
-            respect_obsidian_excluded=settings.respect_obsidian_excluded,
-            lint_templates=settings.lint_templates,
-            exclude=settings.exclude,
-            offline=True,
-            config_folder=settings.source.parent if settings.source else None,
-            use_cache=not no_cache,
-            jobs=os.cpu_count() or 1,
             use_git=False,
             allow_placeholders=True,
             list_placeholders=True,
