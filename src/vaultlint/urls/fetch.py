@@ -167,7 +167,6 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend: our resolver, the address check, connection counting."""
 
     def __init__(self, resolver: Resolver, *, allow_private: bool, on_connect: Callable[[str], None]) -> None:
-        self.resolver = resolver
         self._resolver = resolver
         self._allow_private = allow_private
         self._on_connect = on_connect
