@@ -302,7 +302,7 @@ def _check_note(
 ) -> list[Diagnostic]:
     """Every diagnostic of one note, selected, at its configured severity, placeholders and suppressions applied."""
     selection = options.selection
-    rules = [r for r in selection.enabled_rules() if not selection.ignored_in(r.code, path)]
+    rules = selection.rules_for(path)
     if not isinstance(loaded, Note):
         unreadable = RULES_BY_CODE["VL001"]
         if unreadable not in rules:
@@ -451,10 +451,12 @@ def _check_urls(
     return _apply_directives(by_path, loader), report.summary.line()
 
 
-def _suppress(found: list[Diagnostic], note: Note, rules: list[Rule]) -> list[Diagnostic]:
+def _suppress(found: list[Diagnostic], note: Note, rules: Sequence[Rule]) -> list[Diagnostic]:
     """Apply the note's suppression directives, and report unused (VL002) and unknown (VL003) ones."""
     outcome = suppress.apply(found, note)
     kept = outcome.kept
+    if not outcome.unused and not outcome.unknown:
+        return kept  # the usual note: nothing more to say
     enabled = {rule.code for rule in rules}
     later = [rule.code for rule in rules if rule.scope in (Scope.VAULT, Scope.URL)]
     if "VL002" in enabled:

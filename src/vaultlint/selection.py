@@ -94,7 +94,19 @@ class Selection:
         return chosen >= 0 and chosen > ignored
 
     def enabled_rules(self) -> tuple[Rule, ...]:
+        return self._enabled_rules
+
+    @cached_property
+    def _enabled_rules(self) -> tuple[Rule, ...]:
+        # Decided once per run: asked for every note, and the answer never changes.
         return tuple(rule for rule in ALL_RULES if self.enabled(rule))
+
+    def rules_for(self, path: str) -> tuple[Rule, ...]:
+        """The enabled rules that ``per-file-ignores`` leaves on for ``path``."""
+        rules = self._enabled_rules
+        if not self.per_file_ignores:
+            return rules
+        return tuple(rule for rule in rules if not self.ignored_in(rule.code, path))
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severity.get(rule.code, rule.severity)

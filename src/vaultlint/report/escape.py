@@ -31,8 +31,9 @@ import re
 #: make a line read differently from what it is), lone surrogates (undecodable bytes of a
 #: file name), and the CI log command prefixes ``##[`` and ``##vso[``.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|##(?:vso)?\\[",
-    re.IGNORECASE,
+    # Case spelled out rather than re.IGNORECASE: with that flag every character is case-folded
+    # against the class, which made escaping 20,000 strings cost a second.
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|##(?:[vV][sS][oO])?\\[",
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
