@@ -195,8 +195,9 @@ class NoteLoader:
         self.loaded[path] = loaded
         if digest:
             self.hashes[path] = digest
-        if state is not None and digest:
-            self.parsed[path] = (state, digest, loaded, _summary(loaded))
+        summary = self.summaries[path] = _summary(loaded)  # made once: the aggregate and vault rules read it
+        if state is not None and digest and self.cache is not None:
+            self.parsed[path] = (state, digest, loaded, summary)
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:

@@ -87,7 +87,9 @@ class VaultIndex:
                 by_name[name] = [path]
             else:
                 same_name.append(path)
-        self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
+        # A link's target depends on the source note's folder only, so one answer serves every
+        # note of that folder (a flat vault of 13,000 notes asks for the same names over and over).
+        self._resolve_from = functools.lru_cache(maxsize=None)(self._resolve_from_folder)
 
     def __contains__(self, path: str) -> bool:
         return nfc(path).lower() in self._by_lower_path
@@ -96,12 +98,17 @@ class VaultIndex:
         """The vault path equal to ``path`` ignoring case."""
         return self._by_lower_path.get(nfc(path).lower())
 
-    def _resolve(self, link_path: str, source_path: str) -> Resolution:
+    def resolve(self, link_path: str, source_path: str) -> Resolution:
+        """The vault path ``link_path`` leads to from the note ``source_path`` (OBSIDIAN.md §2)."""
         # Step 1: an empty path is the note itself.
         if not link_path:
             return Resolution(source_path)
+        cut = source_path.rfind("/")  # posixpath.dirname, for vault paths (no "//", no trailing "/")
+        return self._resolve_from(link_path, source_path[:cut] if cut > 0 else source_path[: cut + 1])
+
+    def _resolve_from_folder(self, link_path: str, folder: str) -> Resolution:
         path = nfc(link_path).lower()
-        source_folder = posixpath.dirname(source_path).lower()
+        source_folder = folder.lower()
         absolute = path.startswith("/")
         bare = "/" not in path
         relative = path.startswith(("./", "../"))
