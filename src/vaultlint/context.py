@@ -18,7 +18,6 @@ from .loader import NoteLoader
 from .model import Link, Note, summarize
 from .vault import Resolution, UnreadableFile, Vault, VaultIndex, decode_note, nfc, read_note_bytes
 
-
 #: How far below the best score so far the later searches cut off.  Not closer: rapidfuzz
 #: (3.14) turns a cutoff into a whole edit distance and can drop a name that ties when the
 #: cutoff sits a hair below its score; a lower score that gets through only loses the comparison.

@@ -7,7 +7,7 @@ import gc
 import hashlib
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from .config import PropertySchema
 from .context import LintContext
 from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
 from .globs import GlobSet
-from .loader import NoteLoader
+from .loader import NoteLoader, NotYetParsed
 from .model import Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
@@ -244,35 +244,30 @@ def lint(options: LintOptions) -> Report:
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
     loader: NoteLoader | None = None
-    fresh_results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {}
+    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    world: _World | None = None
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
-        loader.preload(scope)
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema, moved=moved)
         screen = Placeholders(context) if options.allow_placeholders else None
-        world = None
         if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
-            world = _world_key(options, vault, loader, moved)
+            world = _World(options, vault, loader, moved)
+        found_in = _check_while_parsing(
+            loader.preload_stepwise(scope),
+            lambda path: _check_in_scope(path, context, options, screen, world, fresh_results),
+        )
         diagnostics: list[Diagnostic] = _unreadable_in_scope(vault, targets, options)
         for path in scope:
-            cached = _cached_results(loader, path, world)
-            if cached is not None:
-                diagnostics.extend(cached)
-                continue
-            context.consulted = set()
-            found = _check_note(path, loader.load(path), context, options, screen)
-            diagnostics.extend(found)
-            stored = encode_results(found) if world is not None and path in loader.hashes else None
-            if stored is not None:
-                # The note's own content hash first: results belong to that text only.
-                deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
-                fresh_results[path] = (world, stored, ((path, loader.hashes[path]), *deps))
+            in_note = found_in.get(path)
+            if in_note is None:
+                in_note = _check_in_scope(path, context, options, screen, world, fresh_results)
+            diagnostics.extend(in_note)
         dependents: list[str] = []
         if options.staged:
             diagnostics.extend(_check_dependents(scope, staged, context, options, screen, dependents))
         diagnostics.extend(_check_vault(scope, targets, context, options))
-        loader.flush(fresh_results, warnings)
+        loader.flush(_keyed(fresh_results, world), warnings)
         url_summary = None
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
@@ -288,13 +283,94 @@ def lint(options: LintOptions) -> Report:
         return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
     except KeyboardInterrupt:
         if loader is not None:
-            loader.flush(fresh_results, warnings)  # Ctrl-C: keep what was learnt (once; cli.py exits 130)
+            # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
+            loader.flush(_keyed(fresh_results, world, interrupted=True), warnings)
         raise
     finally:
         if cache is not None:
             cache.close()
         if collecting:
             gc.enable()
+
+
+def _check_while_parsing(
+    steps: Iterator[list[str]], check: Callable[[str], list[Diagnostic]]
+) -> dict[str, list[Diagnostic]]:
+    """Check notes as soon as the pool has parsed them, on the core that would otherwise wait for it.
+
+    A check that needs a note still being parsed (its headings, for a heading
+    link) is tried again when that note arrives; one that needs the whole vault
+    (its aliases, for a hint) is left for after the parse.  Checks are pure, so a
+    check stopped half-way and tried again gives what one run to the end gives.
+    """
+    found: dict[str, list[Diagnostic]] = {}
+    waiting: dict[str, list[str]] = {}  # note being parsed -> notes whose check needs it
+    try:
+        for parsed in steps:
+            ready = list(parsed)
+            for path in parsed:
+                ready.extend(waiting.pop(path, ()))
+            for path in ready:
+                try:
+                    found[path] = check(path)
+                except NotYetParsed as missing:
+                    if missing.path is not None:
+                        waiting.setdefault(missing.path, []).append(path)
+    finally:
+        if isinstance(steps, Generator):
+            steps.close()  # Ctrl-C during a check: stop the pool now
+    return found
+
+
+def _check_in_scope(
+    path: str,
+    context: LintContext,
+    options: LintOptions,
+    screen: Placeholders | None,
+    world: _World | None,
+    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+) -> list[Diagnostic]:
+    """The diagnostics of a note in scope: stored ones while still valid, else checked (and kept to store)."""
+    loader = context.loader
+    if world is not None and loader.has_fresh_row(path):  # only an unchanged note has stored results
+        cached = _cached_results(loader, path, world())
+        if cached is not None:
+            return cached
+    context.consulted = set()
+    found = _check_note(path, loader.load(path), context, options, screen)
+    stored = encode_results(found) if world is not None and path in loader.hashes else None
+    if stored is not None:
+        # The note's own content hash first: results belong to that text only.
+        deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
+        fresh_results[path] = (stored, ((path, loader.hashes[path]), *deps))
+    return found
+
+
+@dataclass
+class _World:
+    """The key of stored results (:func:`_world_key`), made on first use: it needs every note's aliases."""
+
+    options: LintOptions
+    vault: Vault
+    loader: NoteLoader
+    moved: Mapping[str, str | None]
+    key: str | None = None
+
+    def __call__(self) -> str:
+        if self.key is None:
+            self.key = _world_key(self.options, self.vault, self.loader, self.moved)
+        return self.key
+
+
+def _keyed(
+    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]], world: _World | None, interrupted: bool = False
+) -> dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """Fresh results with their key, to store; none when interrupted before the key was made
+    (making it then would parse every note first)."""
+    if world is None or not fresh_results or (interrupted and world.key is None):
+        return {}
+    key = world()
+    return {path: (key, stored, deps) for path, (stored, deps) in fresh_results.items()}
 
 
 def _check_note(

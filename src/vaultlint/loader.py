@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .cache import FileState, NoteCache, Row, StoredResults, content_hash, file_state
@@ -32,6 +33,19 @@ INCREMENTAL_LIMIT = 500
 
 #: What loading a note gives: the note, or why it cannot be read (VL001).
 Loaded = Note | str
+
+
+class NotYetParsed(Exception):
+    """A note, or the whole vault's aggregate, asked for while a pool is still parsing it.
+
+    Raised only between the steps of :meth:`NoteLoader.preload_stepwise`; the
+    engine checks the note that asked again later.  ``path`` is the note asked for,
+    ``None`` for the aggregate (which waits for every note).
+    """
+
+    def __init__(self, path: str | None) -> None:
+        super().__init__(path or "the vault's tags and aliases")
+        self.path = path
 
 
 def _parser(path: str) -> Callable[[str, str], Note]:
@@ -124,6 +138,8 @@ class NoteLoader:
     parsed: dict[str, tuple[FileState, str, Loaded, NoteSummary]] = field(default_factory=dict)
     touched: dict[str, FileState] = field(default_factory=dict)
     _flushed: bool = False
+    #: Notes a pool is parsing right now (:meth:`preload_stepwise`).
+    pending: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         notes = [file for file in self.vault.files if file.is_note or is_source(file.path)]
@@ -151,6 +167,18 @@ class NoteLoader:
         Cached notes are not loaded here: a warm run mostly needs their stored
         results and summaries, not the notes themselves (see :meth:`load`).
         """
+        for _ in self.preload_stepwise(paths):
+            pass
+
+    def preload_stepwise(self, paths: Iterable[str]) -> Iterator[list[str]]:
+        """:meth:`preload`, yielding the paths parsed so far whenever a pool parses in the background.
+
+        Between two steps the caller may check the notes already parsed, on the core
+        that would otherwise wait for the pool.  Until the last step, asking for a note
+        still being parsed, or for the vault's aggregate, raises :class:`NotYetParsed`.
+        Without a pool (few notes, one job) everything is parsed before the first step
+        and nothing is yielded.
+        """
         missing = [p for p in paths if p not in self.loaded and not self.has_fresh_row(p)]
         if not missing:
             return
@@ -161,20 +189,55 @@ class NoteLoader:
         gc.disable()
         try:
             if self.jobs > 1 and len(batch) >= PARALLEL_THRESHOLD:
-                from concurrent.futures import ProcessPoolExecutor
-
-                with ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker) as pool:
-                    for results in pool.map(_parse_batch, _chunks(batch, self.jobs)):
-                        for result in results:
-                            self._accept(*result)
+                self.pending = set(missing)
+                for parsed in self._parse_with_pool(batch):
+                    self.pending.difference_update(parsed)
+                    yield parsed
             else:
                 for path, fs_path in batch:
                     self._accept(*parse_file(path, fs_path))
         finally:
+            self.pending = set()  # interrupted: what is left is parsed here, on demand
             if collecting:
                 gc.enable()
 
+    def _parse_with_pool(self, batch: Sequence[tuple[str, str]]) -> Iterator[list[str]]:
+        """Parse ``batch`` in ``jobs`` processes: this one and ``jobs - 1`` pool workers.
+
+        This process takes chunks from the same queue instead of waiting for the
+        workers: the notes it parses need no pickling there and back, and one
+        process fewer starts.  After each of its chunks it yields what is parsed so
+        far, its own and the workers' (see :meth:`preload_stepwise`).  Each worker
+        keeps three chunks queued, so it does not idle while this process parses one
+        chunk and checks what was parsed.
+        """
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+        chunks = deque(_chunks(batch, self.jobs))
+        workers = self.jobs - 1
+        running: set[Future[list[tuple[str, FileState | None, str, Loaded]]]] = set()
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        try:
+            while chunks or running:
+                while chunks and len(running) < 3 * workers:
+                    running.add(pool.submit(_parse_batch, chunks.popleft()))
+                parsed: list[str] = []
+                if chunks:
+                    parsed.extend(self._accept(*item) for item in _parse_batch(chunks.popleft()))
+                    finished = {future for future in running if future.done()}
+                else:
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    running.discard(future)
+                    parsed.extend(self._accept(*item) for item in future.result())
+                yield parsed
+        finally:
+            # Normally nothing is left to wait for; on Ctrl-C, do not parse the queued chunks first.
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def load(self, path: str) -> Loaded:
+        if path in self.pending:
+            raise NotYetParsed(path)
         if path not in self.loaded and not self._from_cache(path):
             file = self.vault.by_path.get(path)
             if file is None:
@@ -191,13 +254,14 @@ class NoteLoader:
         self.loaded[path] = stored
         return True
 
-    def _accept(self, path: str, state: FileState | None, digest: str, loaded: Loaded) -> None:
+    def _accept(self, path: str, state: FileState | None, digest: str, loaded: Loaded) -> str:
         self.loaded[path] = loaded
         if digest:
             self.hashes[path] = digest
         summary = self.summaries[path] = _summary(loaded)  # made once: the aggregate and vault rules read it
         if state is not None and digest and self.cache is not None:
             self.parsed[path] = (state, digest, loaded, summary)
+        return path
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:
@@ -251,6 +315,8 @@ class NoteLoader:
         """
         if self._aggregate is not None:
             return self._aggregate
+        if self.pending:
+            raise NotYetParsed(None)
         if self.cache is None:
             self.preload_summaries()
             self._aggregate = aggregate((path, self.summary(path)) for path in self.states)

@@ -1,0 +1,94 @@
+"""Notes checked while the pool still parses (engine._check_while_parsing): the same answers
+as checking after the parse, whatever arrives first.
+
+A check that needs a note not parsed yet (a heading or block link to it) or the whole
+vault (the aliases behind a hint) is stopped and tried again later.  These vaults are
+built so that such checks happen many times: every note links forward to headings and
+blocks of notes parsed later, and the alias that makes a hint is declared by the last
+note.  Tiny chunks make the pool hand back one or two notes per step.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import run, write_vault
+
+import vaultlint.engine
+import vaultlint.loader
+from vaultlint.loader import NotYetParsed
+
+NOTES = 60
+
+
+def _vault_files() -> dict[str, str]:
+    files: dict[str, str] = {}
+    for index in range(NOTES):
+        later = (index + 7) % NOTES
+        files[f"n{index:03}.md"] = (
+            f"# Title {index}\n\n"
+            f"Forward [[n{later:03}#Title {later}]] and [[n{later:03}#^b{later}]].\n"
+            f"Broken heading [[n{later:03}#No such heading]] and block [[n{later:03}#^nope]].\n"
+            f"Block here ^b{index}\n"
+        )
+        if index % 5 == 0:  # a hint needs every note's aliases: these wait for the whole parse
+            files[f"n{index:03}.md"] += f"A missing note [[Nickname {index % 3}]] and a typo [[n{later:03}x]].\n"
+    # Declared by the note parsed last: a hint made before it is parsed would miss it.
+    files["zz-last.md"] = "---\naliases: [Nickname 0, Nickname 1]\n---\n"
+    return files
+
+
+def _signature(report):
+    return [(d.path, d.span, d.code, d.message, d.hint) for d in report.diagnostics]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MIN_CHUNK", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 2)
+
+
+def _count_stops(monkeypatch) -> dict[str, int]:
+    """How often a check was stopped for a note (``note``) or for the whole vault (``vault``)."""
+    stops = {"note": 0, "vault": 0}
+    original = vaultlint.engine._check_in_scope
+
+    def counting(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except NotYetParsed as missing:
+            stops["note" if missing.path else "vault"] += 1
+            raise
+
+    monkeypatch.setattr(vaultlint.engine, "_check_in_scope", counting)
+    return stops
+
+
+def test_checks_during_the_parse_give_the_sequential_answers(tmp_path, small_chunks, monkeypatch):
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1))
+    assert {d[2] for d in reference} >= {"LK001", "LK003", "LK004"}
+    assert any(hint and "alias" in hint for *_, hint in reference)  # the last note's alias made a hint
+    stops = _count_stops(monkeypatch)
+    assert _signature(run(root, jobs=2)) == reference
+    # The pipeline really ran: checks were stopped for both reasons and tried again.
+    assert stops["note"] > 0 and stops["vault"] > 0
+
+
+def test_with_the_results_cache_cold_and_warm(tmp_path, small_chunks, monkeypatch):
+    monkeypatch.setattr(vaultlint.engine, "RESULTS_CACHE_MIN", 1)
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1))
+    cache = tmp_path / "cache"
+    assert _signature(run(root, jobs=2, use_cache=True, cache_dir=cache)) == reference
+    # Stored results were keyed when the run ended, so the warm run answers from them.
+    assert _signature(run(root, jobs=2, use_cache=True, cache_dir=cache)) == reference
+    (root / "n010.md").write_text("# Title 10\n\nNow [[n011#Gone]]\n", encoding="utf-8")
+    changed = _signature(run(root, jobs=2, use_cache=True, cache_dir=cache))
+    assert changed == _signature(run(root, jobs=1))
+
+
+def test_with_placeholders_allowed(tmp_path, small_chunks):
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1, allow_placeholders=True))
+    assert _signature(run(root, jobs=2, allow_placeholders=True)) == reference
