@@ -215,21 +215,21 @@ class VaultlintRunner:
         for i in range(self.runs):
             if before_each:
                 before_each(i)
-            r = bl.run_timed(argv, cwd=vault.path, env=self.env, stdout_path=out, timeout=self.timeout)
+            r = bl.run_timed(
+                argv, cwd=vault.path, env=self.env, stdout_path=out, timeout=self.timeout, sample_memory=False
+            )
             if r.ok and bl.parse_diagnostics(out) is None:
                 # Exit 0/1 but no JSON report: not a run that checked the vault.
                 r.error = f"exit {r.returncode}, no JSON report on stdout: {bl.failure_line(r.stderr)}"
             s.runs.append(r)
             log(
                 f"  {vault.key} {key} run {i + 1}/{self.runs}: "
-                + (
-                    f"{r.wall:.3f} s, cpu {r.cpu:.2f} s, rc {r.returncode}, {r.peak_mb:.0f} MB"
-                    if r.ok
-                    else r.error or ""
-                )
+                + (f"{r.wall:.3f} s, cpu {r.cpu:.2f} s, rc {r.returncode}" if r.ok else r.error or "")
             )
             if not r.ok:
                 break  # the next runs would fail the same way; do not waste minutes
+        if s.ok_runs and not s.error:
+            s.memory = _memory_run(argv, vault, self.env, self.timeout, before_each, f"{vault.key} {key}")
         vault.diagnostics[key] = bl.parse_diagnostics(out) if s.ok_runs and not s.error else None
         vault.results[key] = s
         return s
@@ -472,15 +472,27 @@ def run_peer(name: str, cmd: list[str], vault: Vault, runs: int, timeout: float)
     argv = cmd + [str(vault.path)] if name == "obsidiantools" else cmd
     env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0")
     for i in range(runs):
-        r = bl.run_timed(argv, cwd=vault.path, env=env, timeout=timeout)
+        r = bl.run_timed(argv, cwd=vault.path, env=env, timeout=timeout, sample_memory=False)
         s.runs.append(r)
         log(
             f"  {vault.key} {name} run {i + 1}/{runs}: "
-            + (f"{r.wall:.3f} s, rc {r.returncode}, {r.peak_mb:.0f} MB" if r.ok else r.error or "")
+            + (f"{r.wall:.3f} s, rc {r.returncode}" if r.ok else r.error or "")
         )
         if not r.ok:
             break
+    if s.ok_runs and not s.error:
+        s.memory = _memory_run(argv, vault, env, timeout, None, f"{vault.key} {name}")
     return s
+
+
+def _memory_run(argv: list[str], vault: Vault, env, timeout: float, before_each, label: str) -> bl.RunResult:
+    """One more run, with the memory sampler on, for the memory column (the timed runs go without it:
+    see ``benchlib.run_timed``)."""
+    if before_each:
+        before_each(0)
+    r = bl.run_timed(argv, cwd=vault.path, env=env, timeout=timeout, stdout_path=None)
+    log(f"  {label} memory run: " + (f"{r.peak_mb:.0f} MB ({r.max_procs} procs)" if r.ok else r.error or ""))
+    return r
 
 
 # --------------------------------------------------------------------------
@@ -525,7 +537,7 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
             rows.append([peer_versions.get(key, label)] + cells)
     bl.print_table(["command"] + cols, rows)
 
-    print("\nPeak memory, MB (max over runs; largest process, or summed PSS when a worker pool runs):")
+    print("\nPeak memory, MB (one extra run with the sampler; largest process, or summed PSS of a worker pool):")
     rows = []
     for key, label in _rows(vaults) + PEERS:
         if not any(key in v.results for v in vaults):
@@ -536,7 +548,7 @@ def report(vaults: list[Vault], peer_versions: dict[str, str], header_lines: lis
             if s is None or s.peak_mb is None or s.error:
                 cells.append("-")
             else:
-                procs = max(r.max_procs for r in s.ok_runs)
+                procs = s.max_procs
                 cells.append(f"{s.peak_mb:.0f}" + (f" ({procs} procs)" if procs > 1 else ""))
         rows.append([peer_versions.get(key, label)] + cells)
     bl.print_table(["command"] + cols, rows)

@@ -51,6 +51,8 @@ class RunResult:
     max_rss_mb: float = 0.0  # largest single process (kernel's ru_maxrss via wait4)
     tree_peak_mb: float = 0.0  # sampled peak of the summed PSS of all processes in the tree
     max_procs: int = 1  # most processes seen at once (1 = no worker pool)
+    #: False for a run timed without the memory sampler (see ``run_timed``): its memory is unknown.
+    memory_sampled: bool = True
     stderr: str = ""
     error: str | None = None  # set when the run failed; a one-line reason
 
@@ -154,12 +156,20 @@ def run_timed(
     env: dict[str, str] | None = None,
     stdout_path: Path | None = None,
     timeout: float | None = None,
+    sample_memory: bool = True,
 ) -> RunResult:
     """Run ``cmd`` once; return wall time, exit code, peak memory and stderr.
 
     stdout goes to ``stdout_path`` (or /dev/null), never to a pipe: a linter
     printing thousands of problems into a pipe we do not drain would block,
     and draining it would add our own work to the measured time.
+
+    ``sample_memory=False`` times the command alone.  The sampler reads every
+    process's ``smaps_rollup`` 50 times a second when there are several: a page-table
+    walk that costs CPU on a two-core machine and holds the process's memory lock,
+    stalling its page faults.  It slowed a two-process vaultlint by 10-25 % while a
+    one-process, multi-threaded peer (rumdl) was never sampled that way, so timed runs
+    and memory runs are kept apart (``Series.memory``).
     """
     res = RunResult()
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
@@ -177,6 +187,7 @@ def run_timed(
             res.error = f"cannot start {cmd[0]}: {e.strerror or e}"
             return res
         sampler = _TreeMemorySampler(proc.pid)
+        sampler.enabled = sampler.enabled and sample_memory
         sampler.start()
         if timeout:
             timer = threading.Timer(timeout, _kill_group, args=(proc.pid,))
@@ -196,9 +207,11 @@ def run_timed(
         sampler.join()
         # The sampled VmHWM when there is one (see _TreeMemorySampler.hwm_kb); a run
         # too short to be sampled falls back to the kernel's number.
-        res.max_rss_mb = (sampler.hwm_kb or usage.ru_maxrss) / 1024
-        res.tree_peak_mb = sampler.peak_kb / 1024
-        res.max_procs = sampler.max_procs
+        res.memory_sampled = sample_memory
+        if sample_memory:
+            res.max_rss_mb = (sampler.hwm_kb or usage.ru_maxrss) / 1024
+            res.tree_peak_mb = sampler.peak_kb / 1024
+            res.max_procs = sampler.max_procs
         err.seek(0)
         res.stderr = err.read().decode("utf-8", "replace")
         if res.returncode == 1 and "Traceback (most recent call last)" in res.stderr:
@@ -355,6 +368,14 @@ class Series:
     """All runs of one command on one vault."""
 
     runs: list[RunResult] = field(default_factory=list)
+    #: One more run with the memory sampler, when the timed runs went without it.
+    memory: RunResult | None = None
+
+    @property
+    def memory_runs(self) -> list[RunResult]:
+        """The runs whose memory was sampled."""
+        runs = [*self.ok_runs, *([self.memory] if self.memory is not None and self.memory.ok else [])]
+        return [r for r in runs if r.memory_sampled]
 
     @property
     def ok_runs(self) -> list[RunResult]:
@@ -380,7 +401,12 @@ class Series:
 
     @property
     def peak_mb(self) -> float | None:
-        return max(r.peak_mb for r in self.ok_runs) if self.ok_runs else None
+        sampled = self.memory_runs
+        return max(r.peak_mb for r in sampled) if sampled else None
+
+    @property
+    def max_procs(self) -> int:
+        return max((r.max_procs for r in self.memory_runs), default=1)
 
     @property
     def cpu_median(self) -> float | None:
@@ -395,6 +421,9 @@ class Series:
             "peak_mb": self.peak_mb,
             "cpu_median_s": self.cpu_median,
             "error": self.error,
+            "memory_run": None
+            if self.memory is None
+            else {"wall_s": round(self.memory.wall, 4), "peak_mb": round(self.memory.peak_mb, 1)},
             "runs": [
                 {
                     "wall_s": round(r.wall, 4),
@@ -403,6 +432,7 @@ class Series:
                     "max_rss_mb": round(r.max_rss_mb, 1),
                     "tree_peak_mb": round(r.tree_peak_mb, 1),
                     "max_procs": r.max_procs,
+                    "memory_sampled": r.memory_sampled,
                     "error": r.error,
                 }
                 for r in self.runs
