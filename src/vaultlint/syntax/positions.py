@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from itertools import accumulate
 
 from ..model import Span
 
@@ -89,23 +90,61 @@ def block_offset_map(
     (exclusive, as in ``token.map``), leading lines that markdown-it trimmed
     away are skipped.
     """
-    content_lines = content.split("\n")
-    if end_line is not None and end_line - first_line > len(content_lines):
-        spare = end_line - first_line - len(content_lines)
-        first_line += _dropped_leading_lines(content_lines[0], first_line, spare, source_lines)
-    segments: list[tuple[int, int, int]] = []
-    offset = 0
-    for index, content_line in enumerate(content_lines):
-        line_no = first_line + index
-        stripped = content_line.lstrip(" \t")
-        lead = len(content_line) - len(stripped)
-        if line_no < len(source_lines):
-            column = _column_of(stripped, source_lines[line_no])
-        else:  # pragma: no cover - defensive: content longer than the file
-            column = 0
-        segments.append((offset + lead, line_no + 1, column + 1))
-        offset += len(content_line) + 1
-    return OffsetMap(segments)
+    if end_line is not None:
+        line_count = content.count("\n") + 1
+        if end_line - first_line > line_count:
+            first_content_line = content[: content.find("\n")] if line_count > 1 else content
+            spare = end_line - first_line - line_count
+            first_line += _dropped_leading_lines(first_content_line, first_line, spare, source_lines)
+    return BlockOffsetMap(content, first_line, source_lines)
+
+
+class BlockOffsetMap(OffsetMap):
+    """The offset map of a block whose content lines are consecutive source lines, worked out per
+    line as positions are asked for.
+
+    It answers exactly as an :class:`OffsetMap` with one segment per content line
+    would: ``(start of the line + its leading blanks, line, column)``.  Built eagerly,
+    that cost a Python loop per line even where nothing was looked up: a ``%%``
+    comment around an Excalidraw drawing (30,000 lines) needs only its two ends.
+    """
+
+    __slots__ = ("_content", "_first_line", "_source_lines", "_line_starts", "_lines")
+
+    def __init__(self, content: str, first_line: int, source_lines: Sequence[str]) -> None:
+        self._content = content
+        self._first_line = first_line
+        self._source_lines = source_lines
+        self._line_starts: list[int] | None = None
+        self._lines: dict[int, tuple[int, int, int]] = {}
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        starts = self._line_starts
+        if starts is None:
+            # Where each content line starts, in C (no Python step per line): a note with
+            # 10,000 links on one line asks this 10,000 times.
+            lengths = map((1).__add__, map(len, self._content.split("\n")))
+            starts = self._line_starts = list(accumulate(lengths, initial=0))
+        at = max(offset, 0)
+        index = min(bisect.bisect_right(starts, at), len(starts) - 1) - 1
+        start, line, column = self._segment(index, starts[index])
+        if at < start and index > 0:
+            # Inside the line's leading blanks: a segment map's search lands on the line before.
+            start, line, column = self._segment(index - 1, starts[index - 1])
+        return line, column + max(offset - start, 0)
+
+    def _segment(self, index: int, line_start: int) -> tuple[int, int, int]:
+        found = self._lines.get(index)
+        if found is None:
+            content = self._content
+            line_end = content.find("\n", line_start)
+            content_line = content[line_start : line_end if line_end >= 0 else len(content)]
+            stripped = content_line.lstrip(" \t")
+            line_no = self._first_line + index
+            source_lines = self._source_lines
+            column = _column_of(stripped, source_lines[line_no]) if line_no < len(source_lines) else 0
+            found = self._lines[index] = (line_start + len(content_line) - len(stripped), line_no + 1, column + 1)
+        return found
 
 
 def container_prefix_starts(source_line: str) -> list[int]:
