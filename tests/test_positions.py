@@ -59,7 +59,9 @@ def test_blank_leading_blanks_and_content_past_the_file():
 
 NOTES = [
     # A comment around a long drawing (what made per-line maps costly), then a link after it.
-    "before\n\n%%\n# Drawing\n```json\n" + "\n".join(f'  "line {i}": {i},' for i in range(3000)) + "\n```\n%%\nafter [[Link]]\n",
+    "before\n\n%%\n# Drawing\n```json\n"
+    + "\n".join(f'  "line {i}": {i},' for i in range(3000))
+    + "\n```\n%%\nafter [[Link]]\n",
     "> quote [[a]]\n>   more [[b#c]] ^id\n\n- item\n  cont [x](y.md)\n\t\ttabbed %%c [[d]]%%\n",
     "\u3000\npara [[x]]\n  next [[y]]\n\n| a | [[t]] |\n|---|---|\n| %%c%% | #tag |\n",
 ]
