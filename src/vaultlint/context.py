@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,11 +155,14 @@ class LintContext:
         if "\\" in link_path:
             return 'use "/" to separate folders in links, not "\\"'
         name = nfc(link_path).rsplit("/", 1)[-1]
+        # The close name first, though an alias wins: it needs only file names, so it is
+        # worked out (and cached) while the pool still parses; the alias needs every note,
+        # and is looked up when the check is tried again after the parse.
+        close = self._close_name(name.lower().removesuffix(".md"), attachments)
         owner = self.alias_owner(name)
         if owner is not None:
             stem = posixpath.basename(owner)[:-3]
             return f'"{name}" is an alias of "{stem}": link it as [[{stem}|{name}]]'
-        close = self._close_name(name.lower().removesuffix(".md"), attachments)
         return f'did you mean "{close}"?' if close else None
 
     @functools.cache  # noqa: B019 - one context per run
@@ -218,14 +221,22 @@ class LintContext:
                 by_length.setdefault(len(name), []).append(name)
         return by_length
 
-    @functools.cache  # noqa: B019
-    def _name_bucket(self, attachments: bool, length: int, end: int, char: str) -> list[str]:
-        """The names of ``length`` whose first (``end`` 0) or last (-1) character is ``char``, in vault order.
+    def _name_bucket(self, attachments: bool, length: int, end: int, char: str) -> Sequence[str]:
+        """The names of ``length`` whose first (``end`` 0) or last (-1) character is ``char``, in vault order."""
+        return self._buckets_of_length(attachments, length).get((end, char), ())
 
-        Made when a hint first asks for it: a run with one broken link (a pre-commit
-        run) sorts a few hundred names into buckets, not every name of the vault.
+    @functools.cache  # noqa: B019
+    def _buckets_of_length(self, attachments: bool, length: int) -> dict[tuple[int, str], list[str]]:
+        """The names of ``length`` by first and by last character, sorted in one pass over them.
+
+        Made when a hint first asks for that length: a run with one broken link (a
+        pre-commit run) sorts a few hundred names into buckets, not every name of the vault.
         """
-        return [name for name in self._names_by_length(attachments).get(length, ()) if name[end] == char]
+        buckets: dict[tuple[int, str], list[str]] = {}
+        for name in self._names_by_length(attachments).get(length, ()):
+            buckets.setdefault((0, name[0]), []).append(name)
+            buckets.setdefault((-1, name[-1]), []).append(name)
+        return buckets
 
     def alias_owner(self, name: str) -> str | None:
         return self._aliases().get(name.lower())
