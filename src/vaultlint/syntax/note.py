@@ -33,6 +33,7 @@ from .collect import ENV_KEY, Collector
 from .comments import comments_plugin
 from .dispatch import install_dispatchers
 from .frontmatter import FrontmatterBlock, find_frontmatter, parse_frontmatter
+from .lines import install_fast_lines
 from .mdlinks import mdlinks_plugin
 from .positions import (
     OffsetMap,
@@ -95,6 +96,7 @@ def _parser(fast: bool) -> MarkdownIt:
     if fast:
         _drop_idle_terminators(md)
         install_dispatchers(md)
+        install_fast_lines(md)
     return md
 
 
