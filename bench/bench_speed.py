@@ -485,6 +485,52 @@ def run_peer(name: str, cmd: list[str], vault: Vault, runs: int, timeout: float)
     return s
 
 
+def run_interleaved(
+    vault: Vault,
+    runners: list[VaultlintRunner],
+    peers: dict[str, list[str]],
+    runs: int,
+    peer_runs: int,
+    timeout: float,
+    work: Path,
+) -> None:
+    """Cold (no cache) runs of each vaultlint and each peer, round by round (``--interleave``).
+
+    The shared machine's speed drifts by a quarter over minutes; timed cell by cell,
+    a ratio compares one command's good minutes with another's bad ones.  Round by
+    round, each round meets the same machine.  Then one memory run per command.
+    """
+    cells: list[tuple[str, list[str], dict[str, str] | None, Path | None, int]] = []
+    for each in runners:
+        out = work / "out" / f"{vault.key}-{(each.prefix + 'cold_nocache').replace(':', '-')}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        cells.append((each.prefix + "cold_nocache", each.check(vault, None), each.env, out, runs))
+    peer_env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0")
+    for key, cmd in peers.items():
+        # obsidiantools takes the folder as an argument; markdownlint-cli2 globs from cwd.
+        cells.append((key, cmd + [str(vault.path)] if key == "obsidiantools" else cmd, peer_env, None, peer_runs))
+    log(f"interleaved cold runs on {vault.key}: {', '.join(key for key, *_ in cells)}")
+    series = {key: bl.Series() for key, *_ in cells}
+    for round_ in range(max(count for *_, count in cells)):
+        for key, argv, env, out, count in cells:
+            s = series[key]
+            if round_ >= count or s.error:
+                continue
+            r = bl.run_timed(argv, cwd=vault.path, env=env, stdout_path=out, timeout=timeout, sample_memory=False)
+            if out is not None and r.ok and bl.parse_diagnostics(out) is None:
+                r.error = f"exit {r.returncode}, no JSON report on stdout: {bl.failure_line(r.stderr)}"
+            s.runs.append(r)
+            shown = f"{r.wall:.3f} s, cpu {r.cpu:.2f} s, rc {r.returncode}" if r.ok else r.error or ""
+            log(f"  {vault.key} {key} round {round_ + 1}/{count}: {shown}")
+    for key, argv, env, out, _ in cells:
+        s = series[key]
+        if s.ok_runs and not s.error:
+            s.memory = _memory_run(argv, vault, env, timeout, None, f"{vault.key} {key}")
+        vault.results[key] = s
+        if out is not None:
+            vault.diagnostics[key] = bl.parse_diagnostics(out) if s.ok_runs and not s.error else None
+
+
 def _memory_run(argv: list[str], vault: Vault, env, timeout: float, before_each, label: str) -> bl.RunResult:
     """One more run, with the memory sampler on, for the memory column (the timed runs go without it:
     see ``benchlib.run_timed``)."""
@@ -747,6 +793,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also time this vaultlint (e.g. the code before a change) in the same run, for after/before ratios",
     )
     ap.add_argument(
+        "--interleave",
+        action="store_true",
+        help="time the cold (no cache) runs of vaultlint, the --baseline-vaultlint and every peer round by round "
+        "(A B C, A B C, ...) instead of cell by cell, so that a machine that speeds up or slows down during the "
+        "benchmark shifts every command alike and the ratios hold",
+    )
+    ap.add_argument(
         "--profile",
         action="store_true",
         help="print where one single-process cold run's time goes, per stage and per parser rule",
@@ -818,20 +871,25 @@ def main(argv: list[str] | None = None) -> int:
     profiles: list[tuple[str, list[tuple[str, float, str]] | str]] = []
     for v in vaults:
         bl.warm_page_cache(v.path)
+        if args.interleave and "cold_nocache" in args.scenarios:
+            runners = [] if args.skip_vaultlint else [r for r in (runner, baseline) if r is not None]
+            run_interleaved(v, runners, peers, args.runs, args.peer_runs or args.runs, args.timeout, work)
         if not args.skip_vaultlint:
-            # Alternate the two vaultlints run by run would be fairer still; one after the
-            # other, on the same warmed folder, keeps the code simple.
-            runner.run_all(v)
-            if baseline is not None:
-                baseline.run_all(v)
+            for each in (runner, baseline):
+                if each is None:
+                    continue
+                if args.interleave:  # cold_nocache is done
+                    each.scenarios = tuple(key for key in args.scenarios if key != "cold_nocache")
+                each.run_all(v)
             if args.profile:
                 log(f"profiling a cold run on {v.key}")
                 profiles.append((f"{v.key}, this vaultlint", profile(cmd, env, v, args.timeout)))
                 if baseline is not None:
                     profiles.append((f"{v.key}, before", profile(base_cmd, base_env, v, args.timeout)))
         for key, peer_cmd in peers.items():
-            log(f"{key} on {v.key}")
-            v.results[key] = run_peer(key, peer_cmd, v, args.peer_runs or args.runs, args.timeout)
+            if not args.interleave:
+                log(f"{key} on {v.key}")
+                v.results[key] = run_peer(key, peer_cmd, v, args.peer_runs or args.runs, args.timeout)
 
     header = [
         f"vaultlint speed benchmark - {time.strftime('%Y-%m-%d %H:%M')}, {args.runs} run(s) per vaultlint cell, "
