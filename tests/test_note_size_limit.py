@@ -19,3 +19,25 @@ def test_a_note_at_the_limit_is_read_and_one_byte_more_is_not(tmp_path):
     with pytest.raises(UnreadableFile) as raised:
         read_note_bytes(str(above), max_bytes=1000)
     assert str(raised.value) == "file is too large to check: 1001 bytes, limit 1000"
+
+
+def test_a_note_that_grows_after_the_stat_is_read_whole_or_refused(tmp_path, monkeypatch):
+    """The read asks for the stat's size plus one byte; a note that grew since is read to its end."""
+    import os
+
+    import vaultlint.vault
+
+    real_stat = os.stat
+
+    def stale_stat(path, *args, **kwargs):  # what the stat saw before the note grew
+        info = real_stat(path, *args, **kwargs)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+
+    grown = tmp_path / "grown.md"
+    grown.write_bytes(b"y" * 1500)
+    huge = tmp_path / "huge.md"
+    huge.write_bytes(b"z" * 3000)
+    monkeypatch.setattr(vaultlint.vault.os, "stat", stale_stat)
+    assert read_note_bytes(str(grown), max_bytes=2000) == b"y" * 1500
+    with pytest.raises(UnreadableFile, match="more than 2000 bytes"):
+        read_note_bytes(str(huge), max_bytes=2000)
