@@ -157,7 +157,7 @@ def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Cal
 
 
 def _block_dispatcher(md: MarkdownIt, chain: str) -> Callable[[Any, int, int, bool], bool]:
-    rules = _enabled(md.block.ruler, chain)
+    rules = [(name, _underline_first(fn) if name == "lheading" else fn) for name, fn in _enabled(md.block.ruler, chain)]
     table, anywhere = _table(rules, BLOCK_TRIGGERS, "")
 
     def dispatch(state: Any, line: int, end_line: int, silent: bool) -> bool:
@@ -169,6 +169,35 @@ def _block_dispatcher(md: MarkdownIt, chain: str) -> Callable[[Any, int, int, bo
         return False
 
     return dispatch
+
+
+def _underline_first(lheading: Callable[..., bool]) -> Callable[..., bool]:
+    """markdown-it's setext heading rule, tried only when the paragraph has a line that could underline it.
+
+    ``lheading`` runs before ``paragraph`` at every paragraph and walks its lines,
+    trying every rule that could end a paragraph at each: the same walk ``paragraph``
+    then does again.  A setext heading needs a following line, before the first empty
+    one, that starts with ``-`` or ``=``; without one the rule fails whatever else it
+    finds, so it is not called.  What it leaves behind when it fails is kept:
+    ``state.parentType`` is ``"paragraph"`` (markdown-it-py does not restore it).
+    """
+
+    def rule(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        if state.is_code_block(start_line):
+            return False
+        src, begins, shifts, ends = state.src, state.bMarks, state.tShift, state.eMarks
+        line = start_line + 1
+        while line < end_line:
+            pos = begins[line] + shifts[line]
+            if pos >= ends[line]:  # an empty line: the paragraph ends here
+                break
+            if src[pos] in "-=":
+                return lheading(state, start_line, end_line, silent)
+            line += 1
+        state.parentType = "paragraph"
+        return False
+
+    return rule
 
 
 def install_dispatchers(md: MarkdownIt) -> None:
