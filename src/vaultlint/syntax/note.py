@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from operator import attrgetter
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -198,7 +199,8 @@ def parse_note(path: str, text: str, *, fast: bool = True) -> Note:
         body_lines = _without_drawing_data(body_lines)
     body = "\n".join(body_lines)
     headings: list[Heading] = []
-    if body.strip():
+    has_text = bool(body) and not body.isspace()  # body.strip(), without copying the body
+    if has_text:
         md = markdown_parser(fast)
         env = {ENV_KEY: collector}
         md.options["maxNesting"] = MAX_BLOCK_NESTING
@@ -220,7 +222,7 @@ def parse_note(path: str, text: str, *, fast: bool = True) -> Note:
         raw_space_links=tuple(collector.raw_space_links),
         empty_links=tuple(collector.empty_links),
         comments=tuple(collector.comments),
-        body_is_empty=not body.strip(),
+        body_is_empty=not has_text,
         line_count=len(lines),
     )
 
@@ -236,8 +238,13 @@ def _without_drawing_data(lines: list[str]) -> list[str]:
     return lines
 
 
+_LEVEL = attrgetter("level")
+
+
 def _check_nesting(tokens: list[Token]) -> None:
     """markdown-it skips, without a word, what a container opened at its limit holds."""
+    if not tokens or max(map(_LEVEL, tokens)) < MAX_BLOCK_NESTING - 1:
+        return  # the usual note: one pass in C instead of a Python step per token
     for token in tokens:
         if token.nesting == 1 and token.level >= MAX_BLOCK_NESTING - 1:
             line = token.map[0] + 1 if token.map else 1
