@@ -7,7 +7,7 @@ import gc
 import hashlib
 import os
 import posixpath
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,7 +294,7 @@ def lint(options: LintOptions) -> Report:
 
 
 def _check_while_parsing(
-    steps: Iterator[list[str]], check: Callable[[str], list[Diagnostic]]
+    steps: Generator[list[str], None, None], check: Callable[[str], list[Diagnostic]]
 ) -> dict[str, list[Diagnostic]]:
     """Check notes as soon as the pool has parsed them, on the core that would otherwise wait for it.
 
@@ -317,8 +317,7 @@ def _check_while_parsing(
                     if missing.path is not None:
                         waiting.setdefault(missing.path, []).append(path)
     finally:
-        if isinstance(steps, Generator):
-            steps.close()  # Ctrl-C during a check: stop the pool now
+        steps.close()  # Ctrl-C during a check: stop the pool now
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .cache import FileState, NoteCache, Row, StoredResults, content_hash, file_state
@@ -70,11 +70,12 @@ def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loa
 
     parse = _parser(path)
     try:
-        state = file_state(os.stat(fs_path))
+        info: os.stat_result | None = os.stat(fs_path)
     except OSError:
-        state = None
+        info = None  # read_note_bytes says why
+    state = file_state(info) if info is not None else None
     try:
-        data = read_note_bytes(fs_path)
+        data = read_note_bytes(fs_path, info=info)
     except UnreadableFile as error:
         return path, state, "", str(error)
     digest = content_hash(data)
@@ -170,7 +171,7 @@ class NoteLoader:
         for _ in self.preload_stepwise(paths):
             pass
 
-    def preload_stepwise(self, paths: Iterable[str]) -> Iterator[list[str]]:
+    def preload_stepwise(self, paths: Iterable[str]) -> Generator[list[str], None, None]:
         """:meth:`preload`, yielding the paths parsed so far whenever a pool parses in the background.
 
         Between two steps the caller may check the notes already parsed, on the core
@@ -201,7 +202,7 @@ class NoteLoader:
             if collecting:
                 gc.enable()
 
-    def _parse_with_pool(self, batch: Sequence[tuple[str, str]]) -> Iterator[list[str]]:
+    def _parse_with_pool(self, batch: Sequence[tuple[str, str]]) -> Generator[list[str], None, None]:
         """Parse ``batch`` in ``jobs`` processes: this one and ``jobs - 1`` pool workers.
 
         This process takes chunks from the same queue instead of waiting for the

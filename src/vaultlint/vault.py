@@ -442,12 +442,16 @@ class UnreadableFile(Exception):
     """Why a note could not be read (VL001); the message is shown to the user."""
 
 
-def read_note_bytes(fs_path: str, max_bytes: int = MAX_NOTE_BYTES) -> bytes:
-    """The bytes of a note, or :class:`UnreadableFile` saying why not.  Never blocks on a FIFO."""
-    try:
-        info = os.stat(fs_path)
-    except OSError as error:
-        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
+def read_note_bytes(fs_path: str, max_bytes: int = MAX_NOTE_BYTES, info: os.stat_result | None = None) -> bytes:
+    """The bytes of a note, or :class:`UnreadableFile` saying why not.  Never blocks on a FIFO.
+
+    ``info``: the file's stat when the caller has just made it (not made again).
+    """
+    if info is None:
+        try:
+            info = os.stat(fs_path)
+        except OSError as error:
+            raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
     if not stat.S_ISREG(info.st_mode):
         raise UnreadableFile("not a regular file")
     if info.st_size > max_bytes:

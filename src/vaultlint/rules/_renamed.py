@@ -1,6 +1,5 @@
-"""Links broken by a rename git knows about: the hint that names the new file, and the fix.
-
-Shared by LK001 and LK002.  Which files moved is decided by the engine (from
+"""Links whose target is missing (LK001, LK002): the hint that names a file git renamed, and the
+fix, or else a close name; one place for both rules.  Which files moved is decided by the engine (from
 git) and handed over in :attr:`LintContext.moved`; nothing here guesses a new
 name from similarity.
 """
@@ -11,7 +10,7 @@ import posixpath
 
 from ..context import LintContext
 from ..linkrepair import link_text, target_edit
-from ..model import Fix, Link, LinkKind, Note
+from ..model import Fix, Link, LinkKind, Note, Violation
 
 
 def renamed_link(link: Link, note: Note, ctx: LintContext) -> tuple[str, Fix | None] | None:
@@ -32,3 +31,17 @@ def renamed_link(link: Link, note: Note, ctx: LintContext) -> tuple[str, Fix | N
     if edit is None:
         return hint, None
     return f"{hint} (vaultlint check --fix updates the link)", Fix(f'link to the renamed "{new}"', (edit,))
+
+
+def missing_target(
+    link: Link, note: Note, ctx: LintContext, message: str, *, attachments: bool, hint: str | None = None
+) -> Violation:
+    """The violation of a link whose target is not in the vault: naming the new file (with a fix)
+    when git renamed it, else ``hint``, else a close file name or alias."""
+    renamed = renamed_link(link, note, ctx)
+    if renamed is not None:
+        hint, fix = renamed
+        return Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
+    if hint is None:
+        hint = ctx.suggest_file(link.path.strip(), attachments=attachments)
+    return Violation(link.span, message, hint, in_comment=link.in_comment, link=link)

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 
 from ..context import LintContext
 from ..model import LinkKind, Note, Severity, Violation
-from ._renamed import renamed_link
+from ._renamed import missing_target
 from .base import Rule, Scope
 
 KINDS = (LinkKind.WIKILINK, LinkKind.MARKDOWN, LinkKind.PROPERTY)
@@ -51,15 +51,15 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
             continue
         where = f' in property "{link.property_key}"' if link.property_key else ""
         message = f'unresolved link "{link.path.strip()}"{where}'
-        renamed = renamed_link(link, note, ctx)
-        if renamed is not None:
-            hint, fix = renamed
-            yield Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
-            continue
-        hint = ctx.suggest_file(link.path.strip(), attachments="." in link.path.rsplit("/", 1)[-1])
-        if link.kind is LinkKind.PROPERTY and "]], [[" in link.raw:
-            hint = "one link per property value: write a YAML list of quoted links"
-        yield Violation(link.span, message, hint, in_comment=link.in_comment, link=link)
+        several = link.kind is LinkKind.PROPERTY and "]], [[" in link.raw
+        yield missing_target(
+            link,
+            note,
+            ctx,
+            message,
+            attachments="." in link.path.rsplit("/", 1)[-1],
+            hint="one link per property value: write a YAML list of quoted links" if several else None,
+        )
 
 
 RULE = Rule(

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from ..context import LintContext
 from ..model import Note, Severity, Violation
-from ._renamed import renamed_link
+from ._renamed import missing_target
 from .base import Rule, Scope
 
 
@@ -35,14 +35,7 @@ def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
             continue
         if ctx.resolve(link, note.path).target is not None:
             continue
-        message = f'missing embed "{link.path.strip()}"'
-        renamed = renamed_link(link, note, ctx)
-        if renamed is not None:
-            hint, fix = renamed
-            yield Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
-            continue
-        hint = ctx.suggest_file(link.path.strip(), attachments=True)
-        yield Violation(link.span, message, hint, in_comment=link.in_comment, link=link)
+        yield missing_target(link, note, ctx, f'missing embed "{link.path.strip()}"', attachments=True)
 
 
 RULE = Rule(
