@@ -5,19 +5,27 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from rules_helpers import check, messages, run
+from rules_helpers import check, check_all, messages, run
 
 
-@pytest.mark.parametrize("name", ["C# notes.md", "Pasted [1].png", "x^2.md", "a|b.pdf", "Board ].canvas"])
+@pytest.mark.parametrize("name", ["C# notes.md", "x^2.md", "a|b.pdf", "Draft [[old]].md", "a]]b.png", "x [[y.canvas"])
 def test_fn001_flags_link_breaking_characters(vault, name):
     assert check(vault, {name: ""}, "FN001") == [(name, 1, 1, "FN001")]
 
 
+@pytest.mark.parametrize("name", ["Pasted [1].png", "Board ].canvas", "Sq]uare.md", "a]b.md", "[x.md", "a[b]c.pdf"])
+def test_fn001_does_not_flag_a_single_square_bracket(vault, name):
+    # Only "]]" ends a wikilink (OBSIDIAN.md §12a: [[Sq]uare]] reaches Sq]uare.md); the links reach these.
+    link = name if not name.endswith(".md") else name[:-3]
+    files = {name: "", "x.md": f"[[{link}]] ![[{link}]]"}
+    assert check_all(vault, files) == []
+
+
 def test_fn001_names_the_characters_and_ignores_folders_and_other_punctuation(vault):
-    files = {"Ideas#1/plain.md": "", "What? (draft) & more, 50% off!.md": "", "[x]#.md": ""}
+    files = {"Ideas#1/plain.md": "", "What? (draft) & more, 50% off!.md": "", "[[x]]#.md": ""}
     report = run(vault(files), select=["FN001"])
     assert [(d.path, d.message) for d in report.diagnostics] == [
-        ("[x]#.md", 'file name contains "[" "]" "#": Obsidian says links do not work with it'),
+        ("[[x]]#.md", 'file name contains "#" "[[" "]]": Obsidian says links do not work with it'),
     ]
 
 
