@@ -122,3 +122,50 @@ def test_a_page_any_tied_pdf_has_is_not_reported(vault):
     assert [(d.span.line, d.message, d.hint) for d in messages(report)] == [
         (2, 'no page 13 in "aa/Manual.pdf" (3 pages) or "bb/Manual.pdf" (12 pages)', "the longest has 12 pages"),
     ]
+
+
+# -- Template syntax in Markdown links -----------------------------------------
+# The note: a template kept outside a template folder.  Every raw-space
+# destination is LK007 whatever else it holds; a placeholder gets the hint that
+# names where template folders are set, not advice to encode it.
+
+TEMPLATE_NOTE = (
+    "[b](UE{{n m}}.md)\n"
+    "[d](Angaben/UE<% nr %>.pdf)\n"
+    "![e](Bilder/<% tp.file.title %>.png)\n"
+    "[[<% tp.file.title %>|Titel]]\n"
+    "[f](My Note.md)\n"
+)
+
+
+def template_findings(report):
+    return [(d.span.line, d.code, d.message, d.hint) for d in messages(report)]
+
+
+def test_template_syntax_in_a_markdown_link_is_lk007_with_the_templates_hint(vault):
+    report = run(vault({"Kurs/Blatt.md": TEMPLATE_NOTE, "My Note.md": ""}))
+    findings = template_findings(report)
+    assert [(line, code) for line, code, _, _ in findings] == [
+        (1, "LK007"),
+        (2, "LK007"),
+        (3, "LK007"),
+        (4, "LK001"),
+        (5, "LK007"),
+    ]
+    assert findings[1][2] == 'link destination "Angaben/UE<% nr %>.pdf" contains spaces, so it is not a link'
+    for _, _, _, hint in findings[:3]:
+        assert hint is not None and hint.startswith("this note holds template syntax ({{...}} or <% ... %>)")
+        assert "template-folders" in hint and "%20" not in hint
+    assert findings[4][3] == 'write (My%20Note.md) or (<My Note.md>); it would link to "My Note.md"'
+
+
+def test_template_syntax_in_a_template_folder(vault):
+    files = {".obsidian/templates.json": '{"folder": "Vorlagen"}', "Vorlagen/Blatt.md": TEMPLATE_NOTE}
+    assert messages(run(vault(files))) == []
+    report = run(vault(files), lint_templates=True)
+    assert [(line, code, hint) for line, code, _, hint in template_findings(report) if code == "LK007"] == [
+        (1, "LK007", None),
+        (2, "LK007", None),
+        (3, "LK007", None),
+        (5, "LK007", "write (My%20Note.md) or (<My Note.md>)"),
+    ]
