@@ -64,9 +64,8 @@ def _report(root: Path):
 # one language to headings (or ids) that the translation renamed; their TG001 are
 # the Tags page's own examples (#tag, #TAG, #Tag), real tags.  pkmer-docs' FN003:
 # the folders "css 片段" and "CSS 片段" both exist (one folder on macOS and Windows).
-# yoshi-zettelkasten's FN001: "Proving e^itheta = 1.md" and two "R^n" images; its
-# note with a PDF dump (NUL bytes in a code block) is read: [[Hex Editor]] and
-# [[qpdf]] in it are unresolved.
+# yoshi-zettelkasten's note with a PDF dump (NUL bytes in a code block) is read:
+# [[Hex Editor]] and [[qpdf]] in it are unresolved.
 CORPUS_ROOTS = (
     "kepano-vault",
     "obsidian-help/Sandbox",

@@ -1,18 +1,19 @@
 """FN001 link-breaking-file-name: a file name with characters that end or split a link.
 
 **What it does**: reports notes, canvases, bases and attachments whose file
-name contains ``#``, ``^``, ``|``, ``[[`` or ``]]``.
+name contains ``#``, ``|``, ``[[`` or ``]]``.
 
-**Why it matters**: inside a link, ``#`` starts a heading, ``^`` a block and
-``|`` the display text; a wikilink ends at the first ``]]`` and is no link
-at all when ``[[`` appears inside it.  ``[[C# notes]]`` looks for a heading
+**Why it matters**: inside a link, ``#`` starts a heading (or, as ``#^``, a
+block) and ``|`` the display text; a wikilink ends at the first ``]]`` and is
+no link at all when ``[[`` appears inside it.  ``[[C# notes]]`` looks for a heading
 " notes" in a note called "C", and a Markdown link cannot reach the file
 either.  Obsidian warns that "links will not work" with such names when you
 rename a file, so they usually arrive from other apps, downloads or sync.
-A single ``[`` or ``]`` does no harm: ``[[Pasted [1].png]]`` and
-``[[Sq]uare]]`` reach their files, so such names are not reported.
+A single ``[`` or ``]``, or a ``^`` without ``#``, does no harm:
+``[[Pasted [1].png]]``, ``[[Sq]uare]]`` and ``[[x^2]]`` reach their files, so
+such names are not reported.
 
-**Example**: ``Ideas/C# notes.md``, ``x^2.md``, ``Draft [[old]].md``.
+**Example**: ``Ideas/C# notes.md``, ``a|b.pdf``, ``Draft [[old]].md``.
 
 **How to fix**: rename the file (Obsidian updates the links that still work
 when you rename it inside Obsidian), for example ``C-sharp notes.md``.
@@ -28,8 +29,8 @@ from ._vault import VaultView
 from .base import Rule, Scope
 
 #: What ends or splits a wikilink (OBSIDIAN.md §1.1, §1.2): a single "[" or "]" does not
-#: (the app resolves [[Sq]uare]] to "Sq]uare.md", §12a).
-BREAKING = ("#", "^", "|", "[[", "]]")
+#: (the app resolves [[Sq]uare]] to "Sq]uare.md", §12a), nor "^": only "#^" starts a block.
+BREAKING = ("#", "|", "[[", "]]")
 
 
 def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
@@ -48,7 +49,7 @@ RULE = Rule(
     "FN001",
     "link-breaking-file-name",
     Severity.WARNING,
-    "file name contains # ^ | [[ or ]], so links cannot reach it",
+    "file name contains # | [[ or ]], so links cannot reach it",
     __doc__,
     Scope.VAULT,
     check,
