@@ -143,3 +143,9 @@ def test_fn004_follows_the_configured_config_folder_name(vault):
     root = vault({"Inner/.obsidian-work/app.json": "{}", "Inner/Note.md": "", ".obsidian-work/app.json": "{}"})
     report = run(root, select=["FN004"], obsidian_dir=".obsidian-work")
     assert [d.path for d in report.diagnostics] == ["Inner/.obsidian-work"]
+
+
+def test_fn001_page_says_how_to_reach_a_note_whose_name_ends_in_a_bracket(vault):
+    # The documented forms work; the bare form ends at the first "]]" (LK001), as the page says.
+    files = {"Note [1].md": "", "x.md": "[[Note [1].md]] [[Note [1]|1]]\n[[Note [1]]]\n"}
+    assert check_all(vault, files) == [("x.md", 2, 1, "LK001")]

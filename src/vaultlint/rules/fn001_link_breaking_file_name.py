@@ -11,7 +11,9 @@ either.  Obsidian warns that "links will not work" with such names when you
 rename a file, so they usually arrive from other apps, downloads or sync.
 A single ``[`` or ``]``, or a ``^`` without ``#``, does no harm:
 ``[[Pasted [1].png]]``, ``[[Sq]uare]]`` and ``[[x^2]]`` reach their files, so
-such names are not reported.
+such names are not reported.  (A note whose name ends in ``]`` is reached with
+its extension or display text, ``[[Note [1].md]]`` or ``[[Note [1]|1]]``:
+in ``[[Note [1]]]`` the link ends at the first ``]]``.)
 
 **Example**: ``Ideas/C# notes.md``, ``a|b.pdf``, ``Draft [[old]].md``.
 
