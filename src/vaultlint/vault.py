@@ -113,10 +113,9 @@ class VaultIndex:
         bare = "/" not in path
         relative = path.startswith(("./", "../"))
         if relative:
-            joined = posixpath.normpath(posixpath.join(source_folder, path))
-            if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-                return Resolution(None)  # climbs above the vault root
-            path = joined
+            # D13: a "../" above the vault root stops at the root, as POSIX path arithmetic
+            # stops at "/" ("/.." is "/"), and the rest of the path is resolved from there.
+            path = posixpath.normpath("/" + posixpath.join(source_folder, path))[1:]
         # Step 2: candidates by file name, with ".md" implied when needed.
         name = path.rsplit("/", 1)[-1]
         candidates = self.by_name.get(name, []) if "." in name else []

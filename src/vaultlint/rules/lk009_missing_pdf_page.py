@@ -5,7 +5,8 @@
 with ``#page=12``), reads the PDF's page count and reports a page number that
 is not a whole number from 1 to that count.  The count is read from the
 file's page tree without opening the whole PDF; when it cannot be read
-(a damaged or encrypted file), nothing is reported.
+(a damaged or encrypted file), nothing is reported.  When PDFs tie for the
+link (LK005), a page that any of them has is accepted.
 
 **Why it matters**: Obsidian opens the PDF at its first page instead of the
 page you meant, usually because the PDF was replaced by a shorter version or
@@ -23,11 +24,14 @@ that has that page.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from ..model import Note, Severity, Violation
+from ._subpaths import some_candidate_has
 from .base import Rule, Scope
 
 _PAGE = re.compile(r"(?:^|&)page=([^&]*)")
@@ -38,7 +42,8 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
         match = _PAGE.search(link.subpath.lstrip("#"))
         if match is None or not link.path.strip():
             continue
-        target = ctx.resolve(link, note.path).target
+        resolution = ctx.resolve(link, note.path)
+        target = resolution.target
         if target is None or not target.lower().endswith(".pdf"):
             continue
         written = match.group(1).strip()
@@ -46,15 +51,19 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
         if page is None or page < 1:
             yield Violation(link.span, f'"page={written}" is not a page number', in_comment=link.in_comment)
             continue
-        count = ctx.pdf_page_count(target)
-        if count is not None and page > count:
-            pages = "1 page" if count == 1 else f"{count} pages"
-            yield Violation(
-                link.span,
-                f'no page {page} in "{target}" ({pages})',
-                f"the last page is {count}",
-                in_comment=link.in_comment,
-            )
+        candidates = (target, *resolution.tied)
+        # On a tie the app may open any of the PDFs (D3 amended): a page one of them has is fine.
+        if some_candidate_has(candidates, ctx.pdf_page_count, functools.partial(operator.le, page)):
+            continue
+        # Every count is known here: an unknown one counts as having the page.
+        counts = [cast(int, ctx.pdf_page_count(path)) for path in candidates]
+        pages = " or ".join(f'"{path}" ({_pages(count)})' for path, count in zip(candidates, counts, strict=True))
+        hint = f"the last page is {counts[0]}" if len(counts) == 1 else f"the longest has {_pages(max(counts))}"
+        yield Violation(link.span, f"no page {page} in {pages}", hint, in_comment=link.in_comment)
+
+
+def _pages(count: int) -> str:
+    return "1 page" if count == 1 else f"{count} pages"
 
 
 RULE = Rule(

@@ -258,7 +258,9 @@ def _wrap_nested(original: InlineRule, offset: int) -> InlineRule:
     return rule
 
 
-_RAW_SPACE_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(([^()<>\n]*[ \t][^()<>\n]*)\)")
+#: ``[a](b c)``.  The destination may hold ``<`` and ``>`` (Templater's ``UE<% nr %>.pdf``)
+#: but not start with ``<``: ``(<b c>)`` is a real link, which the link rule has taken.
+_RAW_SPACE_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(((?![ \t]*<)[^()\n]*[ \t][^()\n]*)\)")
 
 
 def raw_space_link_rule(state: StateInline, silent: bool) -> bool:
