@@ -141,6 +141,7 @@ def check(
     from .api import Overrides, build_options
     from .config import ConfigError
     from .engine import lint
+    from .fixcommand import fix_command, naming
     from .model import Severity
     from .report import MACHINE_FORMATS, ReportContext, render
     from .report.escape import escape
@@ -188,8 +189,11 @@ def check(
         for warning in report.warnings:
             click.echo(f"warning: {escape(warning)}", err=True)
 
+    # Under pre-commit, `vaultlint` is not on the PATH: hints name the hook that fixes.
+    command = fix_command(os.environ)
+    diagnostics = naming(report.diagnostics, command)
     # Only the rules that have a result are described (SARIF): rendering every rule's docs costs 8 ms.
-    found_codes = {d.code for d in report.diagnostics}
+    found_codes = {d.code for d in diagnostics}
     context = ReportContext(
         rules=rule_infos(rule for rule in ALL_RULES if rule.code in found_codes),
         vault_root=report.vault_root,
@@ -200,8 +204,9 @@ def check(
         files_checked=report.files_checked,
         show_summary=not quiet,
         statistics=statistics,
+        fix_command=command,
     )
-    text = render(output_format, report.diagnostics, context)
+    text = render(output_format, diagnostics, context)
     if output_file is not None:
         try:
             output_file.write_text(text, encoding="utf-8")
@@ -216,7 +221,7 @@ def check(
         click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
-    failed = any(d.severity.rank >= threshold for d in report.diagnostics)
+    failed = any(d.severity.rank >= threshold for d in diagnostics)
     return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
 
 

@@ -35,7 +35,7 @@ def render(output_format: str, diagnostics: Sequence[Diagnostic], context: Repor
         from .statistics import statistics, statistics_table
 
         if output_format in ("full", "concise", "github"):
-            return statistics_table(diagnostics, context.files_checked, context.show_summary)
+            return statistics_table(diagnostics, context)
         if output_format == "json":
             return json.dumps(statistics(diagnostics, context.files_checked), indent=2) + "\n"
     return FORMATTERS[output_format](diagnostics, context)

@@ -18,5 +18,5 @@ def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) ->
         for d in group_not_checked(diagnostics)
     ]
     if context.show_summary:
-        lines.append(summary_line(diagnostics, context.files_checked))
+        lines.append(summary_line(diagnostics, context.files_checked, context.fix_command))
     return "\n".join(lines) + "\n" if lines else ""

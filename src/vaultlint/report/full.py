@@ -32,5 +32,5 @@ def format_full(diagnostics: Sequence[Diagnostic], context: ReportContext) -> st
     if context.show_summary:
         if lines:
             lines.append("")
-        lines.append(summary_line(diagnostics, context.files_checked))
+        lines.append(summary_line(diagnostics, context.files_checked, context.fix_command))
     return "\n".join(lines) + "\n" if lines else ""
