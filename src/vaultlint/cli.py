@@ -62,7 +62,7 @@ def cli() -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option(
     "--output-format",
-    type=click.Choice(["full", "concise", "json", "github", "sarif", "junit", "gitlab"]),
+    type=click.Choice(["full", "concise", "json", "github", "sarif", "junit", "gitlab", "markdown"]),
     default="full",
     show_default=True,
     help="How to print diagnostics.",

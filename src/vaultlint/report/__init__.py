@@ -13,6 +13,7 @@ from .github import format_github
 from .gitlab import format_gitlab
 from .json_format import format_json
 from .junit import format_junit
+from .markdown import format_markdown
 from .sarif import format_sarif
 
 FORMATTERS: dict[str, Formatter] = {
@@ -23,10 +24,11 @@ FORMATTERS: dict[str, Formatter] = {
     "sarif": format_sarif,
     "junit": format_junit,
     "gitlab": format_gitlab,
+    "markdown": format_markdown,
 }
 
 #: Formats meant for programs: no summary, colour or progress around them.
-MACHINE_FORMATS = frozenset({"json", "github", "sarif", "junit", "gitlab"})
+MACHINE_FORMATS = frozenset({"json", "github", "sarif", "junit", "gitlab", "markdown"})
 
 
 def render(output_format: str, diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
