@@ -150,3 +150,31 @@ def test_documented_ci_jobs_have_timeouts():
     ]
     gitlab_jobs = [job for job in gitlab_jobs if "script" in job]
     assert gitlab_jobs and all("timeout" in job for job in gitlab_jobs)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("where", ["above", "inside"])
+def test_diff_paths_with_spaces_and_non_ascii_apply_with_git(tmp_path, where):
+    """Issue 17.8: ``vaultlint check demo --diff > d.patch && git apply --check d.patch`` failed
+    (``Reading list.md: No such file or directory``): the relabelling missed headers with a tab."""
+    names = ["Reading list.md", "Café.md", "Notes/Über uns.md", "plain.md"]
+    demo = write_vault(tmp_path / "demo", {name: "---\ntag: x\n---\n" for name in names})
+    cwd, target = (tmp_path, "demo") if where == "above" else (demo, ".")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", target, "--diff", "--offline", "--no-cache"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    prefix = "demo/" if where == "above" else ""
+    assert f"--- a/{prefix}Reading list.md\t\n+++ b/{prefix}Reading list.md\t\n" in done.stdout
+    (cwd / "d.patch").write_text(done.stdout, encoding="utf-8")
+    checked = subprocess.run(
+        ["git", "apply", "--check", "d.patch"], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stderr
+    subprocess.run(["git", "apply", "d.patch"], cwd=cwd, check=True, timeout=60)
+    assert all((demo / name).read_text(encoding="utf-8") == "---\ntags: x\n---\n" for name in names)
