@@ -178,3 +178,22 @@ def test_diff_paths_with_spaces_and_non_ascii_apply_with_git(tmp_path, where):
     assert checked.returncode == 0, checked.stderr
     subprocess.run(["git", "apply", "d.patch"], cwd=cwd, check=True, timeout=60)
     assert all((demo / name).read_text(encoding="utf-8") == "---\ntags: x\n---\n" for name in names)
+
+
+def test_statistics_mark_a_rule_fixable_only_when_all_are_and_count_the_rest(tmp_path, capsys):
+    """Issue 17.8: ``FM010 [*] 26`` when 1 of them was fixable (pkmer-docs)."""
+    vault = write_vault(
+        tmp_path / "v", {"a.md": "---\ntags: a, b\n---\n", "b.md": "---\ntags:\n  - with space\n  - 123\n---\n"}
+    )
+    code, out, _ = check(capsys, vault, "--statistics")
+    assert out.splitlines()[0] == "     3  FM010      invalid-frontmatter-tag (1 of 3 fixable)"
+    code, out, _ = run_cli(capsys, "check", "--offline", "--no-cache", "--statistics", str(vault / "a.md"))
+    assert out.splitlines()[0] == "     1  FM010  [*] invalid-frontmatter-tag"
+
+
+def test_under_pre_commit_the_summary_names_the_fix_hook(vault, capsys, monkeypatch):
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    code, out, _ = check(capsys, vault)
+    assert out.splitlines()[-1].endswith("2 fixable with `pre-commit run --hook-stage manual vaultlint-fix`.")
+    code, out, _ = check(capsys, vault, "--statistics")
+    assert out.splitlines()[-1].endswith("2 fixable with `pre-commit run --hook-stage manual vaultlint-fix`.")
