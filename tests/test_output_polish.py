@@ -197,3 +197,31 @@ def test_under_pre_commit_the_summary_names_the_fix_hook(vault, capsys, monkeypa
     assert out.splitlines()[-1].endswith("2 fixable with `pre-commit run --hook-stage manual vaultlint-fix`.")
     code, out, _ = check(capsys, vault, "--statistics")
     assert out.splitlines()[-1].endswith("2 fixable with `pre-commit run --hook-stage manual vaultlint-fix`.")
+
+
+def test_config_shows_what_a_check_finds(tmp_path, capsys):
+    """Issue 17.8: ``select = []`` instead of the rules in effect; no vault root, templates or attachments."""
+    vault = write_vault(tmp_path / "v", {"Notes/a.md": "", "Templates/Daily.md": ""})
+    (vault / ".obsidian" / "app.json").write_text('{"attachmentFolderPath": "assets"}', encoding="utf-8")
+    (vault / ".vaultlint.toml").write_text(
+        'select = ["LK"]\nignore = ["LK005"]\nseverity = { LK007 = "error" }\ntemplate-folders = ["Templates"]\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(capsys, "config", str(vault / "Notes"))
+    assert code == 0
+    found = out.split("# Found for ", 1)[1].splitlines()
+    assert found[1:4] == [
+        f"# vault root: {vault.resolve()}",
+        "# template folders: Templates (from template-folders)",
+        "# attachment folder: assets",
+    ]
+    rules = [line.split() for line in found[5:]]
+    assert ["#", "LK007", "unencoded-link-destination", "error"] in rules  # its configured severity
+    assert all(rule[1].startswith("LK") for rule in rules) and "LK005" not in {rule[1] for rule in rules}
+    assert found[4].startswith(f"# rules in effect ({len(rules)} of ")
+    import tomllib
+
+    assert tomllib.loads(out)["template-folders"] == ["Templates"]  # still a config file
+    (vault / ".obsidian" / "templates.json").write_text('{"folder": "Tpl/"}', encoding="utf-8")
+    code, out, _ = run_cli(capsys, "config", str(vault))
+    assert "# template folders: Tpl (from .obsidian/)" in out

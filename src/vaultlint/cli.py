@@ -20,6 +20,7 @@ from . import __version__
 # them: ``vaultlint --version`` (run by every pre-commit and CI job) then loads click only.
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .config import Settings
     from .engine import LintOptions, Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -383,13 +384,51 @@ def show_config(path: Path | None, config_file: Path | None) -> int:
     from .config import ConfigError, describe, load_settings
     from .report.escape import escape
 
+    from .selection import SelectorError
+    from .vault import VaultError
+
     try:
         settings = load_settings(path or Path("."), config_file)
-    except ConfigError as error:
+        found = _found_section(path or Path("."), settings)
+    except (ConfigError, SelectorError, VaultError) as error:
         raise UsageError(str(error)) from error
-    text = describe(dataclasses.replace(settings, urls={})) + _urls_section(settings.urls)
+    text = describe(dataclasses.replace(settings, urls={})) + _urls_section(settings.urls) + found
     click.echo("\n".join(escape(line) for line in text.split("\n")), nl=False)  # the file's text, inert
     return EXIT_OK
+
+
+def _found_section(path: Path, settings: Settings) -> str:
+    """What a check of ``path`` would find besides the settings: the vault root, the template and
+    attachment folders, and the rules in effect with their severity.  TOML comments, so that the
+    output stays a config file."""
+    from .engine import locate_vault
+    from .rules import ALL_RULES
+    from .selection import selection_from_settings
+    from .vault import read_obsidian_settings
+
+    config_folder = settings.source.parent if settings.source else None
+    root = locate_vault([path], settings.vault_root, settings.obsidian_dir, config_folder)
+    own = read_obsidian_settings(root, settings.obsidian_dir)
+    effective = read_obsidian_settings(root, settings.obsidian_dir, settings.template_folders)
+    if own.template_folders:
+        templates = f"{', '.join(own.template_folders)} (from {settings.obsidian_dir}/)"
+    elif effective.template_folders:
+        templates = f"{', '.join(effective.template_folders)} (from template-folders)"
+    else:
+        templates = f"none ({settings.obsidian_dir}/ names none; set template-folders to name them)"
+    attachments = own.attachment_folder or f"not set in {settings.obsidian_dir}/app.json"
+    selection = selection_from_settings(settings, [], [], [])
+    rules = selection.enabled_rules()
+    lines = [
+        "",
+        f"# Found for {os.path.abspath(path)}:",
+        f"# vault root: {root}",
+        f"# template folders: {templates}",
+        f"# attachment folder: {attachments}",
+        f"# rules in effect ({len(rules)} of {len(ALL_RULES)}; per-file-ignores aside):",
+    ]
+    lines += [f"#   {rule.code}  {rule.name:<28} {selection.severity_of(rule).value}" for rule in rules]
+    return "\n".join(lines) + "\n"
 
 
 def _urls_section(configured: object) -> str:
