@@ -383,7 +383,6 @@ def show_config(path: Path | None, config_file: Path | None) -> int:
 
     from .config import ConfigError, describe, load_settings
     from .report.escape import escape
-
     from .selection import SelectorError
     from .vault import VaultError
 
