@@ -342,7 +342,16 @@ def _git_root(folder: Path) -> Path | None:
 @click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-def placeholders(path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool) -> int:
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='json: a list of {"name", "notes"} objects, most linked first.',
+)
+def placeholders(
+    path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool, output_format: str
+) -> int:
     """List the placeholders of the vault around PATH: bare [[links]] to notes not written yet,
     with how many notes link each, most first.  Near misses of existing notes are typos, not listed."""
     import dataclasses
@@ -370,7 +379,7 @@ def placeholders(path: Path | None, vault_root: Path | None, config_file: Path |
         report = lint(options)
     except (VaultError, ConfigError) as error:
         raise UsageError(str(error)) from error
-    click.echo(format_listing(report.placeholders), nl=False)
+    click.echo(format_listing(report.placeholders, output_format), nl=False)
     return EXIT_OK
 
 
