@@ -225,3 +225,35 @@ def test_config_shows_what_a_check_finds(tmp_path, capsys):
     (vault / ".obsidian" / "templates.json").write_text('{"folder": "Tpl/"}', encoding="utf-8")
     code, out, _ = run_cli(capsys, "config", str(vault))
     assert "# template folders: Tpl (from .obsidian/)" in out
+
+
+# -- issue 17.6: no green run that checked nothing -------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "json", "github", "markdown"])
+def test_a_run_with_no_note_in_scope_warns_naming_the_paths_and_fails(tmp_path, output_format):
+    (tmp_path / "empty-folder").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "empty-folder", "--offline", "--output-format", output_format],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        'warning: no note, canvas or base to check in "empty-folder"'
+        " (excluded, ignored by .gitignore, or in a template folder?)"
+    ]
+    assert "All checks passed" not in done.stdout
+    if output_format in ("full", "concise"):
+        assert done.stdout == "Nothing checked: no note, canvas or base in scope.\n"
+
+
+def test_only_excluded_notes_in_scope_is_nothing_checked_too(tmp_path, capsys):
+    vault = write_vault(tmp_path / "v", {"Templates/Daily.md": "# {{title}}\n", "Home.md": "# Home\n"})
+    (vault / ".vaultlint.toml").write_text('template-folders = ["Templates"]\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", "--offline", "--no-cache", "-q", str(vault / "Templates"))
+    assert code == 2 and 'no note, canvas or base to check in "' in err  # said even with -q
+    code, out, err = run_cli(capsys, "check", "--offline", "--no-cache", str(vault))
+    assert code == 0 and out == "All checks passed (1 note checked).\n" and err == ""

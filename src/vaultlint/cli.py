@@ -189,6 +189,16 @@ def check(
     if not quiet:
         for warning in report.warnings:
             click.echo(f"warning: {escape(warning)}", err=True)
+    # A run that checked nothing must not pass as green (a CI job pointed at the wrong folder).
+    # --staged (the hook) is exempt: a commit that stages no note is ordinary.
+    nothing_in_scope = report.files_checked == 0 and not report.diagnostics and not _changes_only(options)
+    if nothing_in_scope:  # said even with -q: it explains the exit code
+        named = ", ".join(f'"{escape(str(path))}"' for path in (paths or (Path("."),)))
+        click.echo(
+            f"warning: no note, canvas or base to check in {named}"
+            " (excluded, ignored by .gitignore, or in a template folder?)",
+            err=True,
+        )
 
     # Under pre-commit, `vaultlint` is not on the PATH: hints name the hook that fixes.
     command = fix_command(os.environ)
@@ -206,6 +216,7 @@ def check(
         show_summary=not quiet,
         statistics=statistics,
         fix_command=command,
+        nothing_in_scope=nothing_in_scope,
     )
     text = render(output_format, diagnostics, context)
     if output_file is not None:
@@ -220,6 +231,8 @@ def check(
     if baseline_file is not None and not quiet:
         verb = "wrote" if update_baseline else "hid"
         click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
+    if nothing_in_scope:
+        return EXIT_ERROR
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in diagnostics)
@@ -291,6 +304,12 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     click.echo(f"{info.code} {info.name} (default: {default}{fixable})\n")
     click.echo(f"{info.headline}\n\n{info.help_text}\n\nMore: {info.help_uri}")
     return EXIT_OK
+
+
+def _changes_only(options: LintOptions) -> bool:
+    """Whether the run checks only what git says changed (``--staged``; ``--new-since`` from the git
+    layer), where no note in scope is an ordinary outcome, not a mistake."""
+    return options.staged or getattr(options, "new_since", None) is not None
 
 
 def _print_diff(report: Report, quiet: bool = False) -> int:

@@ -37,6 +37,8 @@ class ReportContext:
     statistics: bool = False
     #: The command the summary names for applying fixes (:mod:`vaultlint.fixcommand`).
     fix_command: str = FIX_COMMAND
+    #: The PATHS held no note to check (outside ``--staged``): the summary says so, not "All checks passed".
+    nothing_in_scope: bool = False
 
 
 class Formatter(Protocol):

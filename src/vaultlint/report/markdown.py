@@ -34,14 +34,14 @@ from .base import ReportContext
 from .escape import escape, line_start_safe
 from .github import repository_path
 from .statistics import statistics
-from .summary import summary_line
+from .summary import report_summary
 
 #: GitHub's limit for one step's summary is 1 MiB; this leaves room for the rest of the page.
 MAX_BYTES = 1_000_000
 
 
 def format_markdown(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
-    head = [f"### vaultlint: {summary_line(diagnostics, context.files_checked, context.fix_command)}", ""]
+    head = [f"### vaultlint: {report_summary(diagnostics, context)}", ""]
     if diagnostics:
         head += ["| Rule | Name | Severity | Count | Fixable |", "| --- | --- | --- | ---: | ---: |"]
         for entry in statistics(diagnostics, context.files_checked)["rules"]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..model import Diagnostic
 from .base import ReportContext
-from .summary import summary_line
+from .summary import report_summary
 
 
 def statistics(diagnostics: Sequence[Diagnostic], files_checked: int) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def statistics_table(diagnostics: Sequence[Diagnostic], context: ReportContext) 
     stats = statistics(diagnostics, context.files_checked)
     lines = [_table_row(entry) for entry in stats["rules"]]
     if context.show_summary:
-        lines.append(summary_line(diagnostics, context.files_checked, context.fix_command))
+        lines.append(report_summary(diagnostics, context))
     return "\n".join(lines) + "\n" if lines else ""
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..fixcommand import DEFAULT as FIX_COMMAND
 from ..model import Diagnostic
+from .base import ReportContext
 
 #: "info" is a mass noun: "3 info", like "3 errors, 2 warnings".
 _PLURAL = {"error": "errors", "warning": "warnings", "info": "info"}
@@ -26,3 +27,14 @@ def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int, fix_comm
     if fixable:
         line += f" {fixable} fixable with `{fix_command}`."
     return line
+
+
+#: The closing line of a run whose PATHS held no note to check (the command line warns and fails).
+NOTHING_CHECKED = "Nothing checked: no note, canvas or base in scope."
+
+
+def report_summary(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """The summary line for a formatter: never "All checks passed" when nothing was checked."""
+    if context.nothing_in_scope and not diagnostics:
+        return NOTHING_CHECKED
+    return summary_line(diagnostics, context.files_checked, context.fix_command)
