@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -265,16 +266,17 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
     return EXIT_OK
 
 
+def _text_or_json(json_help: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """The ``--output-format text|json`` option of the listing commands."""
+    return click.option(
+        "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True, help=json_help
+    )
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Show every rule.")
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one object for a rule, a list with --all.",
-)
+@_text_or_json("json: one object for a rule, a list with --all.")
 def rule(code: str | None, show_all: bool, output_format: str) -> int:
     """Explain a rule (by code or name), or list them all."""
     import json
@@ -361,13 +363,7 @@ def _git_root(folder: Path) -> Path | None:
 @click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help='json: a list of {"name", "notes"} objects, most linked first.',
-)
+@_text_or_json('json: a list of {"name", "notes"} objects, most linked first.')
 def placeholders(
     path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool, output_format: str
 ) -> int:
