@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import suppress
+from . import suppress, templates
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
@@ -55,6 +55,8 @@ class LintOptions:
     respect_obsidian_excluded: bool = False
     #: Report on notes in template folders (D12).
     lint_templates: bool = False
+    #: The config's template folders, used when the Obsidian config folder names none.
+    template_folders: tuple[str, ...] = ()
     #: Glob patterns (vault-relative) of notes not to report on.
     exclude: tuple[str, ...] = ()
     offline: bool = False
@@ -232,7 +234,7 @@ RESULTS_CACHE_MIN = 50
 def lint(options: LintOptions) -> Report:
     location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     root = location.root
-    vault = scan_vault(root, options.obsidian_dir)
+    vault = scan_vault(root, options.obsidian_dir, options.template_folders)
     targets = [argument.target for argument in location.arguments]
     staged = staged_changes(root).within(vault.by_path) if options.staged and options.use_git else NO_CHANGES
     moved = _moved(root, vault, options, staged)
@@ -396,6 +398,8 @@ def _check_note(
                     continue
                 violation = screened
             found.append(_diagnostic(rule, selection, violation.path or path, violation))
+    if any(d.code in templates.CODES for d in found):  # a template outside a known template folder?
+        found = templates.with_template_hint(found, context.source_text(path))
     return _suppress(found, loaded, rules)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .vault import nfc
+from .vault import is_source, nfc
 
 #: No git call may hold a commit up for long; a slow one just means "no changes".
 GIT_TIMEOUT = 20.0
@@ -37,7 +37,7 @@ class GitChanges:
     renamed: Mapping[str, str] = field(default_factory=dict)
     #: Former paths of files deleted, or moved out of the vault.
     deleted: frozenset[str] = frozenset()
-    #: Notes added, modified or renamed to (what a commit or the work tree changes).
+    #: Notes, canvases and bases added, modified or renamed to (what a commit or the work tree changes).
     changed: frozenset[str] = frozenset()
 
     @property
@@ -139,7 +139,7 @@ def _parse_name_status(output: str) -> GitChanges:
             renamed[old] = new
         elif old is not None and status in ("R", "D"):
             deleted.add(old)
-        if new is not None and new.lower().endswith(".md"):
+        if new is not None and is_source(new):  # canvases and bases are checked like notes
             changed.add(new)
     return GitChanges(renamed, frozenset(deleted), frozenset(changed))
 

@@ -176,7 +176,11 @@ def _read_json(path: Path, warnings: list[str]) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def read_obsidian_settings(root: Path, obsidian_dir: str) -> ObsidianSettings:
+def read_obsidian_settings(
+    root: Path, obsidian_dir: str, configured_templates: tuple[str, ...] = ()
+) -> ObsidianSettings:
+    """The config folder's settings; ``configured_templates`` (the config's ``template-folders``)
+    are the template folders when the config folder names none (it is often not committed)."""
     config = root / obsidian_dir
     warnings: list[str] = []
     app = _read_json(config / "app.json", warnings)
@@ -189,14 +193,17 @@ def read_obsidian_settings(root: Path, obsidian_dir: str) -> ObsidianSettings:
     return ObsidianSettings(
         user_ignore_filters=tuple(f.strip() for f in filters if isinstance(f, str) and f.strip()),
         property_types={k: v for k, v in types.items() if isinstance(k, str) and isinstance(v, str)},
-        template_folders=tuple(
-            nfc(f.strip().strip("/")) for f in folders if isinstance(f, str) and f.strip().strip("/")
-        ),
+        template_folders=_folders(folders) or _folders(configured_templates),
         warnings=tuple(warnings),
         attachment_folder=nfc(attachments) if isinstance(attachments := app.get("attachmentFolderPath"), str) else None,
         new_link_format=app["newLinkFormat"] if app.get("newLinkFormat") in ("relative", "absolute") else "shortest",
         use_markdown_links=app.get("useMarkdownLinks") is True,
     )
+
+
+def _folders(folders: Iterable[object]) -> tuple[str, ...]:
+    """Folder names as written in a setting, as vault paths (no leading or trailing slash)."""
+    return tuple(nfc(f.strip().strip("/")) for f in folders if isinstance(f, str) and f.strip().strip("/"))
 
 
 def is_user_ignored(path: str, filters: Iterable[str]) -> bool:
@@ -350,8 +357,9 @@ def find_vault_root(start: Path, obsidian_dir: str) -> Path | None:
 _by_vault_path = operator.itemgetter(0)  # VaultFile.path, as a sort key without a Python call per file
 
 
-def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
+def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates: tuple[str, ...] = ()) -> Vault:
     """Walk the vault once.  Dot-entries are not part of it; folder symlinks are never followed.
+    ``configured_templates``: see :func:`read_obsidian_settings`.
 
     A file symlink counts only when it points at a file inside the vault
     (OBSIDIAN.md §8.2): resolution never leaves the vault.
@@ -402,7 +410,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
             files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
     files.sort(key=_by_vault_path)
     paths = [f.path for f in files]
-    obsidian = read_obsidian_settings(root, obsidian_dir)
+    obsidian = read_obsidian_settings(root, obsidian_dir, configured_templates)
     return Vault(
         root=root,
         files=tuple(files),
