@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from ..context import LintContext
 from ..model import Link, LinkKind, Note, RawSpaceLink, Severity, Violation
 from ..syntax.mdlinks import split_internal_destination, unquote_for_hint
-from ._templates import TEMPLATE_HINT, holds_template_syntax
+from ..templates import HINT as TEMPLATE_HINT
+from ..templates import holds_template_syntax
 from .base import Rule, Scope
 
 
