@@ -19,7 +19,7 @@ from .context import LintContext
 from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
-from .model import Diagnostic, Note, Span, Violation
+from .model import CheckedFile, Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection, closest_rule
@@ -104,6 +104,8 @@ class Report:
     placeholders: tuple[tuple[str, int], ...] = ()
     #: Problems hidden by the baseline.
     baselined: int = 0
+    #: The files that have a fix, as they were checked (``--fix`` writes only into these bytes).
+    fixable: Mapping[str, CheckedFile] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,8 @@ def lint(options: LintOptions) -> Report:
             diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope) + len(dependents)
-        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
+        fixable = _fixable_files(diagnostics, vault, loader)
+        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden, fixable)
     except KeyboardInterrupt:
         if loader is not None:
             # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
@@ -291,6 +294,19 @@ def lint(options: LintOptions) -> Report:
             cache.close()
         if collecting:
             gc.enable()
+
+
+def _fixable_files(diagnostics: Sequence[Diagnostic], vault: Vault, loader: NoteLoader) -> dict[str, CheckedFile]:
+    """Where each file with a fix is, and the hash of the bytes its diagnostics came from."""
+    found: dict[str, CheckedFile] = {}
+    for diagnostic in diagnostics:
+        path = diagnostic.path
+        if diagnostic.fix is None or path in found:
+            continue
+        file, digest = vault.by_path.get(path), loader.hashes.get(path)
+        if file is not None and digest is not None:
+            found[path] = CheckedFile(file.fs_path, digest)
+    return found
 
 
 def _check_while_parsing(
