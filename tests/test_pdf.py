@@ -83,3 +83,22 @@ def test_a_file_built_to_waste_time_gives_no_verdict_quickly(data):
     started = time.monotonic()
     assert count_pages(data) is None
     assert time.monotonic() - started < 5
+
+
+def test_brackets_before_page_tree_markers_cost_their_length_not_length_times_reach():
+    """Reproduction (issue 16, case 9): 30 files of ``<<`` and 16,000 ``>>`` took 45-60 s.
+
+    Each backward step searched 32 KB again for the one ``<<`` far behind; 30 such
+    files took 25 s of CPU here, now about 1 s (CPU time: the machine may be busy).
+    """
+    crafted = b"%PDF-1.4\n<<" + b">>" * 16_000 + b"/Type /Pages " * 200
+    started = time.process_time()
+    assert [count_pages(crafted) for _ in range(30)] == [None] * 30
+    assert time.process_time() - started < 5
+
+
+def test_a_page_tree_after_a_run_of_brackets_is_still_found():
+    data = b"%PDF-1.4\n" + b"<< >>" * 16_000 + b"\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 4 >>\nendobj\n"
+    assert count_pages(data) == 4
+    nested = b"%PDF-1.4\n<< /Type /Pages /Count 6 /Resources << /Font << /F1 5 0 R >> >> /Kids [] >>"
+    assert count_pages(nested) == 6
