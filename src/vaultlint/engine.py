@@ -34,7 +34,6 @@ from .vault import (
     is_inside,
     is_source,
     is_user_ignored,
-    nfc,
     resolve_argument,
     scan_vault,
 )
@@ -162,7 +161,7 @@ def _in_scope(
     vault: Vault, targets: Sequence[Path], options: LintOptions, staged: frozenset[str] | None = None
 ) -> list[str]:
     """Vault paths of the notes to report on; with ``staged``, a folder stands for its staged notes."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
@@ -179,7 +178,7 @@ def _in_scope(
 
 def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
     """Vault paths of every file to report on, attachments included (the file-name rules)."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
         candidates = list(dict.fromkeys(prefixes))
     else:
@@ -189,9 +188,9 @@ def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions)
     return tuple(path for path in candidates if not _excluded(vault, path, options))
 
 
-def _prefixes(root: Path, targets: Sequence[Path]) -> list[str]:
+def _prefixes(vault: Vault, targets: Sequence[Path]) -> list[str]:
     """Each (resolved) PATH as a vault path; "" for the root itself."""
-    relatives = (nfc(os.path.relpath(target, root).replace(os.sep, "/")) for target in targets)
+    relatives = (vault.vault_path(os.path.relpath(target, vault.root).replace(os.sep, "/")) for target in targets)
     return ["" if relative == "." else relative for relative in relatives]
 
 
@@ -201,7 +200,7 @@ def _unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOpt
     selection = options.selection
     if not vault.unreadable or not selection.enabled(rule):
         return []
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     return [
         _diagnostic(rule, selection, path, Violation(Span(1, 1, 1, 1), reason))
         for path, reason in vault.unreadable
