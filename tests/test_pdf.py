@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -102,3 +103,69 @@ def test_a_page_tree_after_a_run_of_brackets_is_still_found():
     assert count_pages(data) == 4
     nested = b"%PDF-1.4\n<< /Type /Pages /Count 6 /Resources << /Font << /F1 5 0 R >> >> /Kids [] >>"
     assert count_pages(nested) == 6
+
+
+CRAFTED = b"%PDF-1.4\n<<" + b">>" * 16_000 + b"/Type /Pages " * 200
+
+
+def test_thirty_crafted_pdfs_linked_by_page_are_checked_quickly(tmp_path):
+    """Reproduction (issue 16, case 9): 30 such PDFs linked with #page=2 took 45-60 s, on every run."""
+    import resource
+    import subprocess
+    import sys
+
+    from helpers import write_vault
+
+    files: dict[str, str | bytes] = {f"p{i}.pdf": CRAFTED for i in range(30)}
+    files.update({f"n{i}.md": f"[[p{i}.pdf#page=2]] [[Missing]]\n" for i in range(30)})
+    root = write_vault(tmp_path / "v", files)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vaultlint",
+            "check",
+            "--offline",
+            "--no-cache",
+            "--output-format",
+            "concise",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode == 1 and done.stdout.count("LK001") == 30, done.stderr
+    assert "LK009" not in done.stdout  # no verdict on these files: nothing said
+    assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) < 10  # about 2 s here
+
+
+def test_page_counts_are_kept_in_the_cache_while_the_pdf_is_unchanged(tmp_path, monkeypatch):
+    from helpers import found, run, write_vault
+
+    import vaultlint.pdf as pdf_module
+    from vaultlint import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written a moment ago may be trusted by their stat
+    counted: list[str] = []
+    real_page_count = pdf_module.page_count
+
+    def counting(fs_path: str) -> int | None:
+        counted.append(os.path.basename(fs_path))
+        return real_page_count(fs_path)
+
+    monkeypatch.setattr(pdf_module, "page_count", counting)
+    files: dict[str, str | bytes] = {"Short.pdf": pdf(2), "Crafted.pdf": CRAFTED}
+    files.update({f"n{i}.md": "[[Short.pdf#page=3]] [[Crafted.pdf#page=2]]\n" for i in range(3)})
+    root = write_vault(tmp_path / "v", files)
+    first = found(run(root, select=["LK009"], use_cache=True))
+    assert sorted(counted) == ["Crafted.pdf", "Short.pdf"]  # once per run, whatever links them
+    assert first == [(f"n{i}.md", 1, 1, "LK009") for i in range(3)]
+    counted.clear()
+    assert found(run(root, select=["LK009"], use_cache=True)) == first
+    assert counted == []  # the verdict and the absence of one both came from the cache
+    (root / "Short.pdf").write_bytes(pdf(5))
+    assert found(run(root, select=["LK009"], use_cache=True)) == []
+    assert counted == ["Short.pdf"]
