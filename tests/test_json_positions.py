@@ -71,11 +71,7 @@ def test_a_deeply_nested_canvas_value_costs_its_length_not_length_times_depth(tm
     """Reproduction (issue 16, case 9): a 2 MB canvas nested 900 deep with a million numbers
     took 34 s and 7.3 GB, a full JSON path kept per number.  Run as a user runs it, in a
     process with 1 GiB of address space and 60 s of CPU, so the old cost cannot hurt the machine."""
-    import resource
-    import subprocess
-    import sys
-
-    from helpers import write_vault
+    from helpers import check_in_subprocess, write_vault
 
     numbers = ",".join(["1"] * 1_000_000)
     extra = "[" * 900 + numbers + "]" * 900
@@ -85,30 +81,7 @@ def test_a_deeply_nested_canvas_value_costs_its_length_not_length_times_depth(tm
     )
     root = write_vault(tmp_path / "v", {"Board.canvas": canvas})
 
-    def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "vaultlint",
-            "check",
-            "--offline",
-            "--no-cache",
-            "--output-format",
-            "concise",
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=limits,
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done, cpu = check_in_subprocess(root, address_space=1 << 30, cpu_seconds=60)
     assert done.returncode == 1, done.stderr
     assert 'Board.canvas:1:43: LK001 unresolved link "Missing"' in done.stdout
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     assert cpu < 10  # about 0.5 s here; 34 s before
