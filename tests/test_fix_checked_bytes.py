@@ -128,3 +128,19 @@ def test_diff_shows_nothing_for_a_note_changed_since_the_check(tmp_path, monkeyp
     assert "tagss" not in captured.out and "+tags" not in captured.out
     assert "a.md not fixed: it changed since it was checked" in captured.err
     assert code == 0
+
+
+def test_a_lock_held_too_long_is_a_one_line_error_and_writes_nothing_into_the_vault(tmp_path):
+    from vaultlint.fix import vault_lock
+    from vaultlint.vault import VaultError
+
+    root = write_vault(tmp_path / "v", {"a.md": "x\n"})
+    before = sorted(os.listdir(root))
+    with vault_lock(root):
+        started = time.monotonic()
+        with pytest.raises(VaultError, match="another vaultlint --fix run has been working on"), vault_lock(root, 0.2):
+            pass
+        assert time.monotonic() - started < 30
+    with vault_lock(root, 0.2):  # released: taken at once
+        pass
+    assert sorted(os.listdir(root)) == before

@@ -2,7 +2,10 @@
 
 Edits are line/column spans in the text the parser saw.  They are mapped back
 onto the file as it is on disk (BOM and CRLF line ends included) so that every
-other byte stays as it was; a file whose edits overlap is left alone.
+other byte stays as it was; a file whose edits overlap is left alone.  They are
+applied only while the file's bytes still hash to the bytes that were checked
+(:func:`plan_fixes`), and a ``--fix`` run holds the vault's lock from its check
+to its last write (:func:`vault_lock`), so two runs never fix each other's output.
 
 Writing is a replacement (a temporary file renamed over the note), so a note is
 never half-written.  What a replacement would break is refused instead, with a
