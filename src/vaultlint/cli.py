@@ -311,8 +311,8 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
 def _fix(options: LintOptions, quiet: bool = False) -> Report:
     """``--fix``: check, write the fixes, then check again so the report shows what is left.
 
-    The whole run holds the vault's fix lock: a second ``--fix`` on the same vault
-    waits, then checks the notes as this one left them.
+    From the check to the last write the run holds the vault's fix lock: a second
+    ``--fix`` on the same vault waits, then checks the notes as this one left them.
     """
     from .engine import lint, locate_vault
     from .fix import plan_fixes, vault_lock, write_fixes
@@ -322,14 +322,14 @@ def _fix(options: LintOptions, quiet: bool = False) -> Report:
         report = lint(options)
         plans, stale = plan_fixes(report.diagnostics, report.vault_root, report.fixable)
         written, refused = write_fixes(plans, report.vault_root)
-        _warn_not_fixed([*stale, *((plan.path, why) for plan, why in refused)])
-        count = sum(plan.count for plan in written)
-        if not quiet:
-            click.echo(
-                f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",
-                err=True,
-            )
-        return lint(options) if written else report
+    _warn_not_fixed([*stale, *((plan.path, why) for plan, why in refused)])
+    count = sum(plan.count for plan in written)
+    if not quiet:
+        click.echo(
+            f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",
+            err=True,
+        )
+    return lint(options) if written else report
 
 
 def _warn_not_fixed(refused: list[tuple[str, str]]) -> None:

@@ -126,14 +126,15 @@ def _lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
 
 
-#: How long a ``--fix`` run waits for another one on the same vault to finish.
-LOCK_WAIT_SECONDS = 120.0
+#: How long a ``--fix`` run waits for another one on the same vault to finish its check
+#: and its writes (a check of every URL of a large vault can take minutes).
+LOCK_WAIT_SECONDS = 600.0
 
 
 @contextlib.contextmanager
 def vault_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold the vault's fix lock, so that ``--fix`` runs on one vault take turns, each
-    for the whole run (check, fix, check again) and never fix what the other just wrote.
+    from its check to its last write, and never fix what the other just wrote.
 
     The lock is an advisory ``flock`` on the vault root folder itself: nothing is
     written into the vault for it, and the system drops it when the process ends,
