@@ -73,3 +73,25 @@ def test_an_unclosed_label_before_real_links_changes_nothing():
         ("wikilink", "g"),
         ("embed", "i"),
     ]
+
+
+def test_saying_no_to_a_label_without_a_closing_bracket_changes_no_parse(monkeypatch):
+    """The shortcut gives markdown-it's own answer: generated lines of brackets, parsed with it
+    and without it (markdown-it's full label scan), find the same links, embeds and problems."""
+    import random
+
+    from vaultlint.syntax import mdlinks
+
+    pieces = ["[", "]", "![", "[[", "]]", "![[", "(", ")", "a", " ", "^[", "`", "\n", "<x>", "\\]", "#t", "](b)", "|"]
+    generator = random.Random(16)
+    texts = ["".join(generator.choice(pieces) for _ in range(generator.randint(1, 60))) for _ in range(1500)]
+
+    def parsed(text: str) -> tuple[object, ...]:
+        note = parse_note("a.md", text)
+        return note.links, note.empty_links, note.raw_space_links, note.tags, note.urls
+
+    with_shortcut = [parsed(text) for text in texts]
+    monkeypatch.setattr(mdlinks, "label_can_close", lambda state, start: True)
+    without = [parsed(text) for text in texts]
+    assert with_shortcut == without
+    assert sum(bool(found[0]) for found in without) > 100  # the lines do hold links
