@@ -85,3 +85,27 @@ def test_a_deeply_nested_canvas_value_costs_its_length_not_length_times_depth(tm
     assert done.returncode == 1, done.stderr
     assert 'Board.canvas:1:43: LK001 unresolved link "Missing"' in done.stdout
     assert cpu < 10  # about 0.5 s here; 34 s before
+
+
+def test_a_depth_limit_agrees_with_the_full_walk_on_generated_documents():
+    import random
+
+    generator = random.Random(16)
+    strings = ['"]"', '"[{"', '"\\"]"', '"a\\\\"', '"\\u005d"', '"}}"']
+
+    def value(depth: int) -> object:
+        kind = generator.randrange(4 if depth < 6 else 1)
+        if kind == 0:
+            return generator.choice([1, -2.5, True, None, "x", "]}", '"[', "\\"])
+        if kind == 1:
+            return [value(depth + 1) for _ in range(generator.randrange(4))]
+        return {generator.choice(["a", "b", "[", "}"]): value(depth + 1) for _ in range(generator.randrange(4))}
+
+    for _ in range(300):
+        text = json.dumps(value(0), indent=generator.choice([None, 1]))
+        if generator.random() < 0.3:
+            text = text.replace('"x"', generator.choice(strings))
+        everything = value_offsets(text)
+        for depth in range(4):
+            limited = value_offsets(text, max_depth=depth)
+            assert limited == {path: where for path, where in everything.items() if len(path) <= depth}, text

@@ -148,3 +148,48 @@ def test_page_counts_are_kept_in_the_cache_while_the_pdf_is_unchanged(tmp_path, 
     (root / "Short.pdf").write_bytes(pdf(5))
     assert found(run(root, select=["LK009"], use_cache=True)) == []
     assert counted == ["Short.pdf"]
+
+
+def _enclosing_dict_reference(data: bytes, position: int, reach: int) -> tuple[int, int] | None:
+    """The walk as it was before issue 16: every step searches the whole reach again (slow, plain)."""
+    lowest, depth, index = max(0, position - reach), 0, position
+    while True:
+        opening, closing = data.rfind(b"<<", lowest, index), data.rfind(b">>", lowest, index)
+        if opening < 0:
+            return None
+        if closing > opening:
+            depth, index = depth + 1, closing
+        elif depth == 0:
+            start = opening
+            break
+        else:
+            depth, index = depth - 1, opening
+    highest, depth, index = min(len(data), position + reach), 1, start + 2
+    while depth:
+        opening, closing = data.find(b"<<", index, highest), data.find(b">>", index, highest)
+        if closing < 0:
+            return None
+        if 0 <= opening < closing:
+            depth, index = depth + 1, opening + 2
+        else:
+            depth, index = depth - 1, closing + 2
+    return start, index
+
+
+@pytest.mark.parametrize("reach", [8, 32, 1 << 15])
+def test_the_linear_walk_finds_the_dictionary_the_plain_walk_finds(monkeypatch, reach):
+    import random
+
+    from vaultlint import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "DICT_REACH", reach)
+    generator = random.Random(16)
+    pieces = [b"<<", b">>", b"<", b">", b" ", b"/Type /Pages", b"/Count 3", b"[1 0 R]", b"<<>>"]
+    found = 0
+    for _ in range(2000):
+        data = b"".join(generator.choice(pieces) for _ in range(generator.randint(1, 40)))
+        for position in range(0, len(data), 3):
+            walked = pdf_module._enclosing_dict(data, position, pdf_module._Work(pdf_module.WORK_LIMIT))
+            assert walked == _enclosing_dict_reference(data, position, reach), (data, position)
+            found += walked is not None
+    assert found > 1000
