@@ -180,11 +180,12 @@ def check(
     except (ConfigError, SelectorError) as error:
         raise UsageError(str(error)) from error
     try:
-        report = lint(options)
         if show_diff:
-            return _print_diff(report, quiet)
+            return _print_diff(lint(options), quiet)
         if apply_fixes:
-            report = _fix(report, options, quiet)
+            report = _fix(options, quiet)
+        else:
+            report = lint(options)
     except (VaultError, ConfigError) as error:
         raise UsageError(str(error)) from error
     if not quiet:
@@ -319,7 +320,8 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
     from .fix import plan_fixes
     from .report.diffpaths import relabel_diff
 
-    plans = plan_fixes(report.diagnostics, report.vault_root)
+    plans, stale = plan_fixes(report.diagnostics, report.vault_root, report.fixable)
+    _warn_not_fixed(stale)
     cwd = Path.cwd()
     terminal = sys.stdout.isatty()
     for plan in plans:
@@ -333,14 +335,21 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
     return EXIT_PROBLEMS if plans else EXIT_OK
 
 
-def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
-    """``--fix``: write the fixes, then check again so the report shows what is left."""
-    from .engine import lint
-    from .fix import plan_fixes, write_fixes
+def _fix(options: LintOptions, quiet: bool = False) -> Report:
+    """``--fix``: check, write the fixes, then check again so the report shows what is left.
 
-    written, refused = write_fixes(plan_fixes(report.diagnostics, report.vault_root), report.vault_root)
-    for plan, why in refused:
-        click.echo(f"warning: {plan.path} not fixed: {why}", err=True)
+    From the check to the last write the run holds the vault's fix lock: a second
+    ``--fix`` on the same vault waits, then checks the notes as this one left them.
+    """
+    from .engine import lint, locate_vault
+    from .fix import plan_fixes, vault_lock, write_fixes
+
+    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    with vault_lock(root):
+        report = lint(options)
+        plans, stale = plan_fixes(report.diagnostics, report.vault_root, report.fixable)
+        written, refused = write_fixes(plans, report.vault_root)
+    _warn_not_fixed([*stale, *((plan.path, why) for plan, why in refused)])
     count = sum(plan.count for plan in written)
     if not quiet:
         click.echo(
@@ -348,6 +357,13 @@ def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
             err=True,
         )
     return lint(options) if written else report
+
+
+def _warn_not_fixed(refused: list[tuple[str, str]]) -> None:
+    from .report.escape import escape
+
+    for path, why in refused:
+        click.echo(f"warning: {escape(path)} not fixed: {escape(why)}", err=True)
 
 
 def _git_root(folder: Path) -> Path | None:

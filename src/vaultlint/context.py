@@ -151,10 +151,7 @@ class LintContext:
 
     @_per_context
     def _pdf_page_count(self, path: str) -> int | None:
-        from .pdf import page_count
-
-        file = self.vault.by_path.get(path)
-        return page_count(file.fs_path) if file is not None else None
+        return self.loader.pdf_page_count(path)
 
     def vault_property_keys(self) -> frozenset[str]:
         """Lower-cased property names the vault knows (BS002): the frontmatter keys of

@@ -19,7 +19,7 @@ from .context import LintContext
 from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
-from .model import Diagnostic, Note, Span, Violation
+from .model import CheckedFile, Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection, closest_rule
@@ -34,7 +34,6 @@ from .vault import (
     is_inside,
     is_source,
     is_user_ignored,
-    nfc,
     resolve_argument,
     scan_vault,
 )
@@ -106,6 +105,8 @@ class Report:
     placeholders: tuple[tuple[str, int], ...] = ()
     #: Problems hidden by the baseline.
     baselined: int = 0
+    #: The files that have a fix, as they were checked (``--fix`` writes only into these bytes).
+    fixable: Mapping[str, CheckedFile] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _in_scope(
     vault: Vault, targets: Sequence[Path], options: LintOptions, staged: frozenset[str] | None = None
 ) -> list[str]:
     """Vault paths of the notes to report on; with ``staged``, a folder stands for its staged notes."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
@@ -179,7 +180,7 @@ def _in_scope(
 
 def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
     """Vault paths of every file to report on, attachments included (the file-name rules)."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
         candidates = list(dict.fromkeys(prefixes))
     else:
@@ -189,9 +190,9 @@ def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions)
     return tuple(path for path in candidates if not _excluded(vault, path, options))
 
 
-def _prefixes(root: Path, targets: Sequence[Path]) -> list[str]:
+def _prefixes(vault: Vault, targets: Sequence[Path]) -> list[str]:
     """Each (resolved) PATH as a vault path; "" for the root itself."""
-    relatives = (nfc(os.path.relpath(target, root).replace(os.sep, "/")) for target in targets)
+    relatives = (vault.vault_path(os.path.relpath(target, vault.root).replace(os.sep, "/")) for target in targets)
     return ["" if relative == "." else relative for relative in relatives]
 
 
@@ -201,7 +202,7 @@ def _unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOpt
     selection = options.selection
     if not vault.unreadable or not selection.enabled(rule):
         return []
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     return [
         _diagnostic(rule, selection, path, Violation(Span(1, 1, 1, 1), reason))
         for path, reason in vault.unreadable
@@ -282,7 +283,8 @@ def lint(options: LintOptions) -> Report:
             diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope) + len(dependents)
-        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
+        fixable = _fixable_files(diagnostics, vault, loader)
+        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden, fixable)
     except KeyboardInterrupt:
         if loader is not None:
             # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
@@ -293,6 +295,19 @@ def lint(options: LintOptions) -> Report:
             cache.close()
         if collecting:
             gc.enable()
+
+
+def _fixable_files(diagnostics: Sequence[Diagnostic], vault: Vault, loader: NoteLoader) -> dict[str, CheckedFile]:
+    """Where each file with a fix is, and the hash of the bytes its diagnostics came from."""
+    found: dict[str, CheckedFile] = {}
+    for diagnostic in diagnostics:
+        path = diagnostic.path
+        if diagnostic.fix is None or path in found:
+            continue
+        file, digest = vault.by_path.get(path), loader.hashes.get(path)
+        if file is not None and digest is not None:
+            found[path] = CheckedFile(file.fs_path, digest)
+    return found
 
 
 def _check_while_parsing(

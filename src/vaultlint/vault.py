@@ -289,6 +289,11 @@ class Vault:
     #: Folders (and entries) the walk could not enter, with why: reported as VL001, never skipped silently.
     unreadable: tuple[tuple[str, str], ...] = ()
 
+    def vault_path(self, relative: str) -> str:
+        """The vault path of a file named by its path from the root as on disk: the NFC
+        form, unless the name as written is the vault path of an NFC twin of its own."""
+        return relative if relative in self.by_path else nfc(relative)
+
     @property
     def notes(self) -> list[VaultFile]:
         return [f for f in self.files if f.is_note]
@@ -410,6 +415,9 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates
             files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
     files.sort(key=_by_vault_path)
     paths = [f.path for f in files]
+    if len(set(paths)) != len(paths):
+        files = _keep_twins_apart(files, len(real_root) + 1)
+        paths = [f.path for f in files]
     obsidian = read_obsidian_settings(root, obsidian_dir, configured_templates)
     return Vault(
         root=root,
@@ -421,6 +429,30 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates
         nested_vaults=tuple(sorted(nested_vaults)),
         unreadable=tuple(sorted(unreadable)),
     )
+
+
+def _keep_twins_apart(files: list[VaultFile], root_length: int) -> list[VaultFile]:
+    """Give each of two files whose names are the same in NFC a vault path of its own.
+
+    ``Café.md`` written precomposed (NFC) and decomposed (NFD) are two files on
+    Linux: both are notes to check, and a fix belongs to each one's own bytes.
+    The one whose name is NFC as written keeps the NFC path (links reach it, as
+    in Obsidian, which normalises every name); the other keeps its name as
+    written.  FN003 says that the two collide on macOS.  ``files`` is sorted;
+    so is the result.
+    """
+    twins: dict[str, list[int]] = {}
+    for position, file in enumerate(files):
+        twins.setdefault(file.path, []).append(position)
+    for positions in twins.values():
+        if len(positions) < 2:
+            continue
+        written = {p: files[p].fs_path[root_length:].replace(os.sep, "/") for p in positions}
+        keeper = next((p for p in positions if written[p] == files[p].path), min(positions, key=written.__getitem__))
+        for p in positions:
+            if p != keeper:
+                files[p] = files[p]._replace(path=written[p])
+    return sorted(files, key=_by_vault_path)
 
 
 def _walk_problem(error: OSError, what: str) -> str:

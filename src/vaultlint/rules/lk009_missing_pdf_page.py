@@ -35,6 +35,23 @@ from ._subpaths import some_candidate_has
 from .base import Rule, Scope
 
 _PAGE = re.compile(r"(?:^|&)page=([^&]*)")
+#: More digits than any page count a PDF can state (pdf.py reads up to 9): the page is past
+#: the end whatever the count, and ``int`` of 5,000 digits is an error in Python.
+_MAX_DIGITS = 18
+#: How much of a long page number a message shows.
+_SHOWN = 24
+
+
+def _page_number(written: str) -> int | None:
+    """The page number written, ``None`` when it is not one (only ASCII digits are)."""
+    if not (written.isascii() and written.isdigit()):
+        return None
+    digits = written.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def check(note: Note, ctx: Any) -> Iterator[Violation]:
@@ -47,9 +64,9 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
         if target is None or not target.lower().endswith(".pdf"):
             continue
         written = match.group(1).strip()
-        page = int(written) if written.isascii() and written.isdigit() else None
+        page = _page_number(written)
         if page is None or page < 1:
-            yield Violation(link.span, f'"page={written}" is not a page number', in_comment=link.in_comment)
+            yield Violation(link.span, f'"page={_shorten(written)}" is not a page number', in_comment=link.in_comment)
             continue
         candidates = (target, *resolution.tied)
         # On a tie the app may open any of the PDFs (D3 amended): a page one of them has is fine.
@@ -59,7 +76,9 @@ def check(note: Note, ctx: Any) -> Iterator[Violation]:
         counts = [cast(int, ctx.pdf_page_count(path)) for path in candidates]
         pages = " or ".join(f'"{path}" ({_pages(count)})' for path, count in zip(candidates, counts, strict=True))
         hint = f"the last page is {counts[0]}" if len(counts) == 1 else f"the longest has {_pages(max(counts))}"
-        yield Violation(link.span, f"no page {page} in {pages}", hint, in_comment=link.in_comment)
+        yield Violation(
+            link.span, f"no page {_shorten(written.lstrip('0'))} in {pages}", hint, in_comment=link.in_comment
+        )
 
 
 def _pages(count: int) -> str:
