@@ -57,7 +57,7 @@ from .classify import (
     private_refusal,
 )
 from .fetch import GuardedBackend, Resolver, make_client, request_once
-from .fragments import page_anchors
+from .fragments import page_anchors_off_the_loop
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
 from .safety import PrivateAddressRefused
@@ -256,6 +256,7 @@ class Scheduler:
         self._rotate = 0
         self._client: httpx.AsyncClient | None = None
         self._offline_hosts: set[str] = set()
+        self._deadline = float("inf")
 
     # -- public ------------------------------------------------------------
 
@@ -280,6 +281,8 @@ class Scheduler:
         backend = GuardedBackend(Resolver(), allow_private=self.settings.allow_private, on_connect=self._connected)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.max_run_time
+        # The same moment on the clock a worker thread reads (reading a page's anchors).
+        self._deadline = time.monotonic() + self.settings.max_run_time
         try:
             async with make_client(self.settings, backend) as client:
                 self._client = client
@@ -487,7 +490,7 @@ class Scheduler:
         if isinstance(step, Follow):
             job.cookies.extract_cookies(reply.response)
         elif job.want_anchors and isinstance(step, Done) and step.verdict.kind is Kind.OK:
-            step = Done(Verdict(Kind.OK, anchors=page_anchors(reply)))
+            step = Done(Verdict(Kind.OK, anchors=await page_anchors_off_the_loop(reply, self._deadline)))
         return host, job, method, step, True
 
     # -- what happened -----------------------------------------------------

@@ -203,7 +203,9 @@ def _days(v: _Validator, key: str, value: Any) -> float:
     return float(value) * _DAY
 
 
-_RANGE = re.compile(r"^\s*(\d{3})\s*(?:-|\.\.=?)\s*(\d{3})\s*$")
+#: ASCII digits only: ``\d`` and ``str.isdigit`` also take "²", which ``int`` refuses.
+_RANGE = re.compile(r"^\s*([0-9]{3})\s*(?:-|\.\.=?)\s*([0-9]{3})\s*$")
+_CODE = re.compile(r"^\s*([0-9]{3})\s*$")
 
 
 def _statuses(v: _Validator, key: str, value: Any) -> frozenset[int]:
@@ -221,8 +223,9 @@ def _statuses(v: _Validator, key: str, value: Any) -> frozenset[int]:
             if m and 100 <= int(m[1]) <= int(m[2]) <= 999:
                 codes.update(range(int(m[1]), int(m[2]) + 1))
                 continue
-            if item.strip().isdigit() and 100 <= int(item) <= 999:
-                codes.add(int(item))
+            m = _CODE.match(item)
+            if m and 100 <= int(m[1]) <= 999:
+                codes.add(int(m[1]))
                 continue
         raise v.expected(key, what, item)
     return frozenset(codes)
