@@ -74,6 +74,9 @@ class LintOptions:
     config_file: Path | None = None
     #: The config's ``[urls]`` table (validated by the URL checker).
     urls: Mapping[str, Any] = field(default_factory=dict)
+    #: That config lies inside the repository: what in it could send a secret off the
+    #: machine or lift the private-address guard is ignored (``config.inside_repository``).
+    urls_in_repository: bool = False
     #: Fetch loopback, private and link-local addresses too.
     allow_private_urls: bool = False
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
@@ -502,9 +505,20 @@ def _check_urls(
     """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6)."""
     import dataclasses
 
-    from .urls import check_urls, url_settings_from_mapping
+    from .config import ConfigError, load_user_urls
+    from .urls import UrlConfigError, check_urls
+    from .urls.settings import UrlTable, url_settings_from_tables
 
-    settings = url_settings_from_mapping(options.urls, str(options.config_file or "[urls]"))
+    tables = [UrlTable(options.urls, str(options.config_file or "[urls]"), not options.urls_in_repository)]
+    users = load_user_urls(loader.vault.root, options.vault_root)
+    if users is not None:
+        path, table, trusted = users
+        tables.append(UrlTable(table, str(path), trusted))
+    try:
+        settings, ignored = url_settings_from_tables(tables)
+    except UrlConfigError as error:  # an environment variable that is not set
+        raise ConfigError(str(error)) from error
+    warnings.extend(ignored)
     if options.allow_private_urls:
         settings = dataclasses.replace(settings, allow_private=True)
     occurrences = []

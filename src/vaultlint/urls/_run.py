@@ -26,7 +26,7 @@ from .fetch import DnsLookupFailed
 from .fragments import fragment_of, names_an_anchor
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
-from .scheduler import Scheduler, slow_host_reason
+from .scheduler import Scheduler, configured_headers, slow_host_reason
 from .settings import UrlSettings
 
 
@@ -154,7 +154,7 @@ def _policy(settings: UrlSettings, target: Target) -> str:
     """What a cached success depends on besides the URL: change it and the entry is stale."""
     host = settings.host(target.host)
     accept = host.accept_statuses if host.accept_statuses is not None else settings.accept_statuses
-    text = repr((sorted(accept), sorted(host.headers.items()), settings.allow_private))
+    text = repr((sorted(accept), sorted(configured_headers(settings, target).items()), settings.allow_private))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

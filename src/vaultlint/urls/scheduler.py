@@ -121,6 +121,9 @@ class Job:
     permanent_target: str | None = None
     all_permanent: bool = True
     cookies: httpx.Cookies = field(default_factory=httpx.Cookies)
+    #: A redirect went to another origin (scheme, host, port) than the URL's own: the
+    #: configured headers are not sent again, not even on a hop that comes back.
+    left_its_origin: bool = False
 
 
 @dataclass(eq=False)
@@ -153,7 +156,6 @@ class Host:
     limit: int
     base_interval: float
     accept: frozenset[int]
-    headers: Mapping[str, str]
     window: float = 0.0
     interval: float = 0.0
     queue: deque[Job] = field(default_factory=deque)
@@ -342,7 +344,6 @@ class Scheduler:
                 limit=max(1, o.concurrency if o.concurrency is not None else s.per_host_concurrency),
                 base_interval=o.interval if o.interval is not None else s.per_host_interval,
                 accept=o.accept_statuses if o.accept_statuses is not None else s.accept_statuses,
-                headers=o.headers,
             )
             self._hosts[name] = host
         return host
@@ -468,7 +469,7 @@ class Scheduler:
         """One request; returns what it means and whether the server answered at all."""
         assert self._client is not None
         s = self.settings
-        headers = dict(host.headers)
+        headers = {} if job.left_its_origin else dict(configured_headers(s, job.target))
         cookie = _cookie_header(job.cookies, job.target.key)
         if cookie:
             headers["Cookie"] = cookie
@@ -562,6 +563,8 @@ class Scheduler:
             self._finish(job, Verdict(Kind.UNVERIFIABLE, f"redirected to a malformed URL ({nxt.reason})"))
             return
         nxt = _carry_credentials(nxt, job.credentials_origin, job.key)
+        if (nxt.scheme, nxt.host, nxt.port) != (job.target.scheme, job.target.host, job.target.port):
+            job.left_its_origin = True
         job.hop += 1
         if job.hop > self.settings.max_redirects:
             self._finish(job, Verdict(Kind.DEAD, f"too many redirects (more than {self.settings.max_redirects})"))
@@ -646,6 +649,12 @@ class Scheduler:
     def _backoff(self, failures: int) -> float:
         # Exponential with jitter, so retries of many URLs do not arrive in lockstep.
         return self.settings.retry_backoff * (2 ** (failures - 1)) * (0.5 + random.random())
+
+
+def configured_headers(settings: UrlSettings, target: Target) -> Mapping[str, str]:
+    """The ``headers`` of the ``hosts`` entry whose origin ``target`` is on, else none."""
+    entry = settings.host(target.host)
+    return entry.headers if entry.headers and entry.is_origin(target.scheme, target.port) else {}
 
 
 def slow_host_reason(host: str) -> str:
