@@ -251,6 +251,7 @@ def test_vaultlint_config_prints_effective_settings(vault, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"# from {(vault / '.vaultlint.toml').resolve()}"
     assert 'select = ["LK"]' in out and "respect-gitignore = true" in out and 'required = ["x"]' in out
+    assert "in_repository" not in out  # where the file lies is no setting
 
 
 def test_globs_follow_gitignore_rules(tmp_path, capsys):

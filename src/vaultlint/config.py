@@ -473,7 +473,9 @@ def describe(settings: Settings) -> str:
     """The effective settings as TOML, for ``vaultlint config``."""
     lines = [f"# from {settings.source}" if settings.source else "# no config file found: defaults"]
     for item in fields(Settings):
-        if item.name in ("source", "schema", "urls") or (item.name == "vault_root" and settings.vault_root is None):
+        if item.name in ("source", "schema", "urls", "in_repository") or (
+            item.name == "vault_root" and settings.vault_root is None
+        ):
             continue
         key = next((k for k, (attribute, _, _) in _KEYS.items() if attribute == item.name), item.name)
         lines.append(f"{key} = {_toml(getattr(settings, item.name))}")

@@ -201,3 +201,31 @@ def test_an_unset_variable_is_an_error_only_when_urls_are_checked(serve, tmp_pat
     lines = checked.stderr.strip().splitlines()
     assert len(lines) == 1 and "environment variable CI_SECRET is not set" in lines[0], checked.stderr
     assert "internal error" not in checked.stderr and srv.count() == 0
+
+
+def test_the_readmes_recipe_for_a_token_writes_a_config_that_reads_it_from_the_environment(tmp_path) -> None:
+    """The README's CI step, run as written (but for vaultlint itself): the token stays out of the file."""
+    import re
+
+    from vaultlint.config import load_user_urls
+    from vaultlint.urls.settings import UrlTable, url_settings_from_tables
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    step = re.search(r"run: \|\n((?:        .*\n)+)", readme[readme.index("#### Secrets") :])
+    assert step is not None
+    script = "\n".join(line[8:] for line in step[1].splitlines() if not line.strip().startswith("vaultlint "))
+    env = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GITHUB_TOKEN": SECRET}
+    subprocess.run(["bash", "-ec", script], env=env, check=True, timeout=30, capture_output=True)
+    written = tmp_path / ".config" / "vaultlint" / "config.toml"
+    assert SECRET not in written.read_text(encoding="utf-8")
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(tmp_path))
+        patch.delenv("XDG_CONFIG_HOME", raising=False)
+        patch.setenv("GITHUB_TOKEN", SECRET)
+        found = load_user_urls(repo)
+        assert found is not None and found[0] == written and found[2]  # trusted: outside the repository
+        settings, ignored = url_settings_from_tables([UrlTable(found[1], str(found[0]), found[2])])
+    assert ignored == () and settings.host("api.github.com").headers == {"Authorization": f"Bearer {SECRET}"}
