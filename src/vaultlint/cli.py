@@ -200,6 +200,7 @@ def check(
         files_checked=report.files_checked,
         show_summary=not quiet,
         statistics=statistics,
+        notices=report.notices,
     )
     text = render(output_format, report.diagnostics, context)
     if output_file is not None:
@@ -214,6 +215,8 @@ def check(
     if baseline_file is not None and not quiet:
         verb = "wrote" if update_baseline else "hid"
         click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
+    if report.network_unavailable and _only_url_rules(options):
+        return EXIT_ERROR  # the run was asked to check URLs and could check none: not a pass
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
@@ -285,6 +288,12 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     click.echo(f"{info.code} {info.name} (default: {default}{fixable})\n")
     click.echo(f"{info.headline}\n\n{info.help_text}\n\nMore: {info.help_uri}")
     return EXIT_OK
+
+
+def _only_url_rules(options: LintOptions) -> bool:
+    from .rules import Scope
+
+    return all(rule.scope is Scope.URL for rule in options.selection.enabled_rules())
 
 
 def _print_diff(report: Report, quiet: bool = False) -> int:

@@ -107,6 +107,10 @@ class Report:
     placeholders: tuple[tuple[str, int], ...] = ()
     #: Problems hidden by the baseline.
     baselined: int = 0
+    #: What the run could not do, said in every output format: "network unavailable: N URLs not checked".
+    notices: tuple[str, ...] = ()
+    #: The URL rules ran and the network was unavailable, so no URL was checked.
+    network_unavailable: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,10 +276,12 @@ def lint(options: LintOptions) -> Report:
         diagnostics.extend(_check_vault(scope, targets, context, options))
         loader.flush(_keyed(fresh_results, world), warnings)
         url_summary = None
+        notices: tuple[str, ...] = ()
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
-            found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
+            found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache)
             diagnostics.extend(found)
+            notices = (notice,) if notice is not None else ()
         diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
         hidden = 0
@@ -283,7 +289,17 @@ def lint(options: LintOptions) -> Report:
             diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope) + len(dependents)
-        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
+        return Report(
+            tuple(diagnostics),
+            checked,
+            root,
+            tuple(warnings),
+            url_summary,
+            listing,
+            hidden,
+            notices=notices,
+            network_unavailable=bool(notices),
+        )
     except KeyboardInterrupt:
         if loader is not None:
             # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
@@ -501,8 +517,11 @@ def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) 
 
 def _check_urls(
     scope: list[str], loader: NoteLoader, options: LintOptions, warnings: list[str], cache_dir: Path | None
-) -> tuple[list[Diagnostic], str]:
-    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6)."""
+) -> tuple[list[Diagnostic], str, str | None]:
+    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6).
+
+    Returns the diagnostics, the summary line, and the notice of a network that was unavailable.
+    """
     import dataclasses
 
     from .config import ConfigError, load_user_urls
@@ -537,7 +556,7 @@ def _check_urls(
         if finding.violation.in_comment and not options.check_comments:
             continue
         by_path.setdefault(finding.path, []).append(_diagnostic(rule, selection, finding.path, finding.violation))
-    return _apply_directives(by_path, loader), report.summary.line()
+    return _apply_directives(by_path, loader), report.summary.line(), report.summary.network_notice()
 
 
 def _suppress(found: list[Diagnostic], note: Note, rules: Sequence[Rule]) -> list[Diagnostic]:

@@ -34,6 +34,9 @@ class ReportContext:
     show_summary: bool = True
     #: ``--statistics``: counts per rule (see :mod:`vaultlint.report.statistics`).
     statistics: bool = False
+    #: What the run could not do ("network unavailable: N URLs not checked"): every format
+    #: shows it, so a run that could not check its URLs never reads as a clean pass.
+    notices: tuple[str, ...] = ()
 
 
 class Formatter(Protocol):

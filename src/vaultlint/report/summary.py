@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..model import Diagnostic
+from .base import ReportContext
 
 #: "info" is a mass noun: "3 info", like "3 errors, 2 warnings".
 _PLURAL = {"error": "errors", "warning": "warnings", "info": "info"}
@@ -25,3 +26,14 @@ def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
     if fixable:
         line += f" {fixable} fixable with `vaultlint check --fix`."
     return line
+
+
+def report_summary(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """The summary line for a formatter: never "All checks passed" when part of the check could not run."""
+    if not context.notices:
+        return summary_line(diagnostics, context.files_checked)
+    said = "; ".join(context.notices)
+    if not diagnostics:
+        noun = "note" if context.files_checked == 1 else "notes"
+        return f"No problems found ({context.files_checked} {noun} checked), but {said}."
+    return f"{summary_line(diagnostics, context.files_checked)} Also: {said}."

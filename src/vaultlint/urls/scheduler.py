@@ -85,6 +85,12 @@ _MIN_RECENT = 6
 #: Distinct hosts failing like a missing network, with no connection at all,
 #: before the run concludes there is no network (fewer if the run has fewer hosts).
 _NO_NETWORK_HOSTS = 3
+#: Seconds without a single connection, requests having been sent, after which the run
+#: concludes there is no network, whatever the resolver does meanwhile (hangs, answers from
+#: its cache, fails slowly): where a route leads nowhere, connections and lookups only time
+#: out, after ``connect-timeout`` (5 s).  A network that works connects to one of the first
+#: hosts, asked at once, well within this (a lookup and a round trip).
+_NO_NETWORK_WAIT = 0.5
 
 
 class HeadState(enum.Enum):
@@ -299,6 +305,7 @@ class Scheduler:
 
     async def _loop(self, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
         hosts_in_run = len({job.target.host for job in self._unfinished.values()})
+        no_connection_by = loop.time() + _NO_NETWORK_WAIT
         while self._unfinished:
             now = loop.time()
             if now >= deadline:
@@ -309,6 +316,8 @@ class Scheduler:
                 return  # dispatch itself can finish jobs (a host we gave up on)
             wake = self._next_wake(now)
             wake = deadline - now if wake is None else min(wake, deadline - now)
+            if not self.stats.connections and now < no_connection_by:
+                wake = min(wake, no_connection_by - now)
             if not self._tasks:
                 await asyncio.sleep(wake)
             else:
@@ -316,7 +325,7 @@ class Scheduler:
                 for task in done:
                     self._tasks.pop(task)
                     self._complete(*task.result(), now=loop.time())
-            if self._no_network(hosts_in_run):
+            if self._no_network(hosts_in_run, loop.time() >= no_connection_by):
                 self._give_up_everything(Verdict(Kind.UNVERIFIABLE, "network unavailable", network_level=True))
                 self.stats.network_down = True
                 return
@@ -353,11 +362,12 @@ class Scheduler:
         self._unfinished.pop(job.key, None)
         self.progress.advance(failed=verdict.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
 
-    def _no_network(self, hosts_in_run: int) -> bool:
-        """No connection yet, and the first hosts all failed as if there were no network."""
+    def _no_network(self, hosts_in_run: int, waited: bool) -> bool:
+        """No connection yet, and the first hosts all failed as if there were no network,
+        or ``waited`` :data:`_NO_NETWORK_WAIT` with requests sent and none connected."""
         if self.stats.connections or not self._unfinished:
             return False
-        return len(self._offline_hosts) >= min(_NO_NETWORK_HOSTS, hosts_in_run)
+        return len(self._offline_hosts) >= min(_NO_NETWORK_HOSTS, hosts_in_run) or (waited and self.stats.requests > 0)
 
     def _give_up_everything(self, verdict: Verdict) -> None:
         for job in list(self._unfinished.values()):
