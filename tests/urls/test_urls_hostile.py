@@ -195,3 +195,17 @@ def test_a_retry_after_written_with_superscripts_is_no_retry_after() -> None:
 
     assert parse_retry_after("²", 0.0) is None
     assert parse_retry_after("12", 0.0) == 12.0
+
+
+def test_a_redirect_to_a_port_of_5000_digits_or_a_superscript_is_a_malformed_redirect(serve) -> None:
+    from urlcheck_util import FAST, occs
+
+    from vaultlint.urls import check_urls
+
+    huge = "9" * 5000
+    srv = serve({"/huge": S.redirect(f"http://127.0.0.1:{huge}/x"), "/odd": S.redirect("http://127.0.0.1:²/x")})
+    report = check_urls(occs(srv.url("/huge"), srv.url("/odd")), FAST, cache_dir=None, progress=False)
+    assert [f.code for f in report.findings] == ["UR002", "UR002"]
+    assert all("redirected to a malformed URL (Invalid port: " in f.violation.message for f in report.findings)
+    assert all(len(f.violation.message) < 300 for f in report.findings)
+    assert srv.count("/huge") == srv.count("/odd") == 1  # the server answered: not retried
