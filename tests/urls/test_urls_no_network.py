@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import urlcheck_server as S
 
 from vaultlint.report import render
 from vaultlint.report.base import ReportContext
@@ -162,3 +163,41 @@ def test_with_a_route_to_nowhere_and_a_resolver_that_hangs_the_verdict_comes_wit
     assert stage is not None and float(stage[1]) < 1.0, proc.stderr
     assert seconds - offline_seconds < 1.5, (seconds, offline_seconds)  # the whole process, on a busy machine
     assert "Traceback" not in proc.stderr
+
+
+def test_how_long_to_wait_for_a_first_connection_is_a_setting() -> None:
+    from vaultlint.urls import UrlConfigError, UrlSettings, url_settings_from_mapping
+
+    assert UrlSettings().offline_after == 0.5
+    assert url_settings_from_mapping({"offline-after": 2}, "t.toml").offline_after == 2.0
+    with pytest.raises(UrlConfigError, match=r"offline-after: expected a positive number of seconds"):
+        url_settings_from_mapping({"offline-after": 0}, "t.toml")
+
+
+def test_a_network_that_connects_late_is_a_network_when_offline_after_allows_it(serve) -> None:
+    """A first connection later than ``offline-after`` (a slow resolver): the URLs are checked with a longer wait."""
+    import dataclasses
+    import socket
+
+    from urlcheck_util import FAST, occs
+
+    from vaultlint.urls import check_urls
+
+    srv = serve({"/p": S.ok()})
+    real = socket.getaddrinfo
+
+    def slow(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host == "slow.localhost":
+            time.sleep(0.8)
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    url = f"http://slow.localhost:{srv.port}/p"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", slow)
+        quick = check_urls(occs(url), dataclasses.replace(FAST, connect_timeout=3.0), cache_dir=None, progress=False)
+        asked_by_then = srv.count()
+        patient = dataclasses.replace(FAST, connect_timeout=3.0, offline_after=2.0)
+        waited = check_urls(occs(url), patient, cache_dir=None, progress=False)
+    assert quick.summary.network_unavailable and asked_by_then == 0
+    assert not waited.summary.network_unavailable and waited.summary.ok == 1

@@ -85,12 +85,6 @@ _MIN_RECENT = 6
 #: Distinct hosts failing like a missing network, with no connection at all,
 #: before the run concludes there is no network (fewer if the run has fewer hosts).
 _NO_NETWORK_HOSTS = 3
-#: Seconds without a single connection, requests having been sent, after which the run
-#: concludes there is no network, whatever the resolver does meanwhile (hangs, answers from
-#: its cache, fails slowly): where a route leads nowhere, connections and lookups only time
-#: out, after ``connect-timeout`` (5 s).  A network that works connects to one of the first
-#: hosts, asked at once, well within this (a lookup and a round trip).
-_NO_NETWORK_WAIT = 0.5
 
 
 class HeadState(enum.Enum):
@@ -305,7 +299,7 @@ class Scheduler:
 
     async def _loop(self, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
         hosts_in_run = len({job.target.host for job in self._unfinished.values()})
-        no_connection_by = loop.time() + _NO_NETWORK_WAIT
+        no_connection_by = loop.time() + self.settings.offline_after
         while self._unfinished:
             now = loop.time()
             if now >= deadline:
@@ -364,7 +358,7 @@ class Scheduler:
 
     def _no_network(self, hosts_in_run: int, waited: bool) -> bool:
         """No connection yet, and the first hosts all failed as if there were no network,
-        or ``waited`` :data:`_NO_NETWORK_WAIT` with requests sent and none connected."""
+        or ``waited`` ``offline_after`` seconds with requests sent and none connected."""
         if self.stats.connections or not self._unfinished:
             return False
         return len(self._offline_hosts) >= min(_NO_NETWORK_HOSTS, hosts_in_run) or (waited and self.stats.requests > 0)

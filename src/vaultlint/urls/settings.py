@@ -105,6 +105,13 @@ class UrlSettings:
     host_slowdown_budget: float = 120.0
     #: Check ``#fragment``s of http(s) URLs against the page's anchors (UR005).
     check_fragments: bool = False
+    #: Seconds without a single connection, requests having been sent, after which the
+    #: network counts as unavailable whatever the resolver does meanwhile (it may hang,
+    #: answer from its cache, or fail slowly): where a route leads nowhere, lookups and
+    #: connections only time out.  A network that works connects to one of the first
+    #: hosts, asked at once, well within this; raise it on a link with a very long
+    #: round trip (a geostationary satellite: 2).
+    offline_after: float = 0.5
     #: Bytes of an HTML page read at most to find its anchors.
     page_cap: int = 2 * 1024 * 1024
 
@@ -454,4 +461,5 @@ _TOP_LEVEL: dict[str, tuple[str, Any]] = {
     "max-run-time": ("max_run_time", _positive_float),
     "host-slowdown-budget": ("host_slowdown_budget", _positive_float),
     "check-fragments": ("check_fragments", _bool),
+    "offline-after": ("offline_after", _positive_float),
 }
