@@ -259,6 +259,7 @@ def test_vaultlint_config_prints_effective_settings(vault, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"# from {(vault / '.vaultlint.toml').resolve()}"
     assert 'select = ["LK"]' in out and "respect-gitignore = true" in out and 'required = ["x"]' in out
+    assert "in_repository" not in out  # where the file lies is no setting
 
 
 def test_globs_follow_gitignore_rules(tmp_path, capsys):
@@ -294,3 +295,109 @@ def test_schema_folder_follows_gitignore_rules(tmp_path, capsys):
     root = write_vault(tmp_path / "v", {"World/a.md": "", "World/NPCs/Deep.md": "", "b.md": ""})
     (root / ".vaultlint.toml").write_text("select = ['FM008']\n[[schema]]\nfolder = 'World/*.md'\nrequired = ['x']\n")
     assert codes(lint_json(capsys, str(root))[1]) == [("World/a.md", "FM008")]
+
+
+# -- trust: a config inside the repository is the repository author's (issue 16) -------------
+
+
+def test_a_config_inside_the_git_work_tree_is_the_repositorys(tmp_path):
+    from vaultlint.config import inside_repository
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "vault" / "deep").mkdir(parents=True)
+    (repo / "ci.toml").write_text("")
+    (tmp_path / "own.toml").write_text("")
+    start = repo / "vault" / "deep"
+    assert inside_repository(repo / "ci.toml", start)  # above the vault, still in the work tree
+    assert inside_repository(repo / "ci.toml", start, found=True)
+    assert not inside_repository(tmp_path / "own.toml", start)
+    assert not inside_repository(tmp_path / "own.toml", start, found=True)  # git says where it ends
+
+
+def test_a_submodule_belongs_to_its_superproject(tmp_path):
+    from vaultlint.config import inside_repository
+
+    (tmp_path / "super" / ".git").mkdir(parents=True)
+    sub = tmp_path / "super" / "sub"
+    sub.mkdir()
+    (sub / ".git").write_text("gitdir: ../.git/modules/sub\n")
+    (tmp_path / "super" / "c.toml").write_text("")
+    assert inside_repository(tmp_path / "super" / "c.toml", sub)
+
+
+def test_without_git_a_config_found_upwards_is_the_repositorys_unless_the_vault_root_is_given(tmp_path):
+    from vaultlint.config import inside_repository
+
+    vault = tmp_path / "unpacked" / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    above = tmp_path / "unpacked" / ".vaultlint.toml"
+    above.write_text("")
+    assert inside_repository(above, vault, found=True)
+    assert not inside_repository(above, vault, vault_root=vault, found=True)
+    assert not inside_repository(above, vault)  # named with --config: the user chose it
+    (vault / "sub").mkdir()
+    assert inside_repository(vault / "x.toml", vault / "sub")  # in the folder holding .obsidian
+
+
+def test_symlinks_are_followed_both_ways(tmp_path):
+    from vaultlint.config import inside_repository
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    outside = tmp_path / "outside.toml"
+    outside.write_text("")
+    (repo / "link.toml").symlink_to(outside)
+    (repo / "real.toml").write_text("")
+    (tmp_path / "into.toml").symlink_to(repo / "real.toml")
+    assert inside_repository(repo / "link.toml", repo)  # written inside
+    assert inside_repository(tmp_path / "into.toml", repo)  # leads inside
+    # The checked folder reached through a link: the repository is the same.
+    (tmp_path / "alias").symlink_to(repo)
+    assert inside_repository(repo / "real.toml", tmp_path / "alias")
+    assert not inside_repository(outside, tmp_path / "alias")
+
+
+def test_load_settings_records_where_the_config_came_from(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".vaultlint.toml").write_text("[urls]\nallow-private = true\n")
+    (tmp_path / "own.toml").write_text("[urls]\nallow-private = true\n")
+    assert load_settings(repo, None).in_repository
+    assert not load_settings(repo, tmp_path / "own.toml").in_repository
+    assert not Settings().in_repository
+
+
+def test_an_unset_variable_in_a_header_is_no_error_when_the_config_is_loaded(tmp_path, monkeypatch):
+    monkeypatch.delenv("VAULTLINT_TEST_NEVER_SET", raising=False)
+    (tmp_path / ".vaultlint.toml").write_text(
+        '[urls.hosts."a.com"]\nheaders = { Authorization = "Bearer ${VAULTLINT_TEST_NEVER_SET}" }\n'
+    )
+    assert load_settings(tmp_path, None).urls["hosts"]["a.com"]["headers"]
+    (tmp_path / ".vaultlint.toml").write_text('[urls.hosts."a.com"]\nheaders = { A = "${not a name}" }\n')
+    with pytest.raises(ConfigError, match="invalid environment variable name"):
+        load_settings(tmp_path, None)
+
+
+def test_what_an_untrusted_urls_table_may_not_do_is_dropped_with_one_warning_each(monkeypatch):
+    from vaultlint.urls.settings import UrlTable, url_settings_from_tables
+
+    monkeypatch.setenv("VAULTLINT_TEST_TOKEN", "tok")
+    table = {
+        "allow-private": True,
+        "timeout": 3,
+        "hosts": {"a.com": {"headers": {"Authorization": "Bearer ${VAULTLINT_TEST_TOKEN}", "X-Lit": "v $${x}"}}},
+    }
+    settings, warnings = url_settings_from_tables([UrlTable(table, "repo.toml", trusted=False)])
+    assert not settings.allow_private and settings.timeout == 3
+    assert dict(settings.host("a.com").headers) == {"X-Lit": "v ${x}"}
+    assert [w.split(" ignored")[0] for w in warnings] == [
+        "repo.toml: [urls] allow-private",
+        'repo.toml: [urls] hosts."a.com".headers.Authorization',
+    ]
+    assert all("\n" not in w for w in warnings)
+    own = {"hosts": {"a.com": {"headers": {"Authorization": "Bearer ${VAULTLINT_TEST_TOKEN}"}}}}
+    settings, warnings = url_settings_from_tables(
+        [UrlTable(table, "repo.toml", trusted=False), UrlTable(own, "own.toml", trusted=True)]
+    )
+    assert dict(settings.host("a.com").headers) == {"Authorization": "Bearer tok"} and settings.timeout == 3

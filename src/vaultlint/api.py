@@ -77,7 +77,9 @@ def build_options(
     paths = tuple(paths) or (Path("."),)
     # The config is looked for from the folder that holds every PATH, so that it never
     # depends on which path comes first (a pre-commit hook passes staged files in any order).
-    settings = load_settings(common_folder(Path(os.path.abspath(path)) for path in paths), config_file)
+    settings = load_settings(
+        common_folder(Path(os.path.abspath(path)) for path in paths), config_file, overrides.vault_root
+    )
     selection = selection_from_settings(
         settings, list(overrides.select), list(overrides.ignore), list(overrides.extend_select)
     )
@@ -101,6 +103,7 @@ def build_options(
         schema=settings.schema,
         config_file=settings.source,
         urls=settings.urls,
+        urls_in_repository=settings.in_repository,
         allow_private_urls=overrides.allow_private_urls,
         progress=overrides.progress,
         staged=overrides.staged,

@@ -219,6 +219,7 @@ def check(
         statistics=statistics,
         fix_command=command,
         nothing_in_scope=nothing_in_scope,
+        notices=report.notices,
     )
     text = render(output_format, diagnostics, context)
     if output_file is not None:
@@ -235,6 +236,8 @@ def check(
         click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
     if nothing_in_scope:
         return EXIT_ERROR
+    if report.network_unavailable and _only_url_rules(options):
+        return EXIT_ERROR  # the run was asked to check URLs and could check none: not a pass
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in diagnostics)
@@ -313,6 +316,12 @@ def _changes_only(options: LintOptions) -> bool:
     """Whether the run checks only what git says changed (``--staged``; ``--new-since`` from the git
     layer), where no note in scope is an ordinary outcome, not a mistake."""
     return options.staged or getattr(options, "new_since", None) is not None
+
+
+def _only_url_rules(options: LintOptions) -> bool:
+    from .rules import Scope
+
+    return all(rule.scope is Scope.URL for rule in options.selection.enabled_rules())
 
 
 def _print_diff(report: Report, quiet: bool = False) -> int:

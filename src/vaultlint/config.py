@@ -12,10 +12,11 @@ codes are refused too, by :mod:`vaultlint.selection` (with a "did you mean").
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -77,6 +78,10 @@ class Settings:
     types: Mapping[str, str] = field(default_factory=dict)
     schema: tuple[PropertySchema, ...] = ()
     urls: Mapping[str, Any] = field(default_factory=dict)
+    #: ``source`` lies inside the repository being checked, so whoever can open a pull
+    #: request wrote it: its ``[urls]`` may not read the environment or lift the
+    #: private-address guard (DESIGN.md §8; decided by :func:`inside_repository`).
+    in_repository: bool = False
 
 
 # -- validation ---------------------------------------------------------------------------
@@ -274,8 +279,12 @@ def _validate_urls(table: Mapping[str, Any], source: Path) -> None:
         from .urls import UrlConfigError, url_settings_from_mapping
     except ImportError:  # pragma: no cover - the checker is part of the package
         return
+    from .urls.settings import EnvRefs
+
     try:
-        url_settings_from_mapping(table, str(source))
+        # ${VAR} only checked for syntax: it is read when a run checks URLs, so an --offline
+        # run does not need the variable set.
+        url_settings_from_mapping(table, str(source), env_refs=EnvRefs.CHECK)
     except UrlConfigError as error:
         raise ConfigError(str(error)) from error
 
@@ -379,20 +388,133 @@ def _holds_vaultlint_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "vaultlint" in tool
 
 
-def load_settings(start: Path, explicit: Path | None) -> Settings:
+def load_settings(start: Path, explicit: Path | None, vault_root: Path | None = None) -> Settings:
+    """The settings for a run from ``start`` (``vault_root``: the command line's, if any)."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"config file does not exist: {explicit}")
-        return load_config_file(explicit)
-    found = find_config_file(start)
-    return load_config_file(found) if found is not None else Settings()
+        path = explicit
+    else:
+        found = find_config_file(start)
+        if found is None:
+            return Settings()
+        path = found
+    settings = load_config_file(path)
+    return replace(settings, in_repository=inside_repository(path, start, vault_root, found=explicit is None))
+
+
+# -- trust: where a setting came from (DESIGN.md §8) -----------------------------------------
+
+
+def inside_repository(config: Path, start: Path, vault_root: Path | None = None, *, found: bool = False) -> bool:
+    """Whether ``config`` is a file of the repository checked from ``start``, not the user's own.
+
+    The repository is the git work tree that holds ``start`` (a submodule's, up to its
+    superproject: a pull request changes both), and in any case ``start``, ``vault_root``
+    (from the command line) and the nearest folder above ``start`` holding ``.obsidian``.
+    A config ``found`` by looking upwards, with neither git nor ``vault_root`` to say where
+    the vault ends, counts as the repository's: its folder would become the vault root,
+    and an unpacked archive carries its own config.  Paths are compared both as written
+    and with every symlink resolved, so neither a link in the repository pointing out nor
+    a link outside pointing in makes a repository file look like the user's.
+    """
+    start = Path(os.path.abspath(start))
+    start_folder = start if start.is_dir() else start.parent
+    work_trees = _work_trees(start_folder)
+    if found and not work_trees and vault_root is None:
+        return True
+    roots = [*work_trees, start_folder]
+    if vault_root is not None:
+        roots.append(Path(os.path.abspath(vault_root)))
+    vault = _obsidian_folder(start_folder)
+    if vault is not None:
+        roots.append(vault)
+    config_paths = _both_forms(Path(os.path.abspath(config)))
+    return any(path.is_relative_to(root) for path in config_paths for root in _expand(roots))
+
+
+def _both_forms(path: Path) -> set[Path]:
+    """``path`` as written and with every symlink on the way resolved."""
+    try:
+        return {path, path.resolve()}
+    except (OSError, RuntimeError):  # a symlink loop: the written form is all there is
+        return {path}
+
+
+def _expand(roots: list[Path]) -> set[Path]:
+    return {form for root in roots for form in _both_forms(root)}
+
+
+def _work_trees(folder: Path) -> list[Path]:
+    """The git work tree holding ``folder`` (as written and resolved), from its ``.git`` entry.
+
+    Found without running git: nothing the repository configures can run, and a missing or
+    refusing git cannot make a repository file look trusted.  A ``.git`` *file* (a submodule
+    or linked work tree) means an enclosing work tree may hold it too: the outermost counts.
+    """
+    found: list[Path] = []
+    for form in _both_forms(folder):
+        outermost = None
+        for candidate in (form, *form.parents):
+            marker = candidate / ".git"
+            if not os.path.lexists(marker):
+                continue
+            outermost = candidate
+            if not marker.is_file() or marker.is_symlink():
+                break  # a real repository: nothing above it is part of this one
+        if outermost is not None:
+            found.append(outermost)
+    return found
+
+
+def _obsidian_folder(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".obsidian").is_dir():
+            return candidate
+    return None
+
+
+#: The user's own config for the URL checker: only its ``[urls]`` table is read, over the
+#: repository's.  The place for a token header, since a config inside the repository may
+#: not read the environment.
+USER_CONFIG = Path("vaultlint") / "config.toml"
+
+
+def user_config_file() -> Path:
+    """``$XDG_CONFIG_HOME/vaultlint/config.toml`` (``~/.config`` by default; ``%APPDATA%`` on Windows)."""
+    base = os.environ.get("XDG_CONFIG_HOME")
+    if not base and sys.platform == "win32":
+        base = os.environ.get("APPDATA")
+    return Path(base or Path.home() / ".config") / USER_CONFIG
+
+
+def load_user_urls(start: Path, vault_root: Path | None = None) -> tuple[Path, Mapping[str, Any], bool] | None:
+    """``(file, [urls] table, trusted)`` of the user's config file, or None when there is none.
+
+    Read only by a run that checks URLs.  Trusted unless it lies inside the repository (a
+    vault kept in a repository of one's home folder).
+    """
+    path = user_config_file()
+    if not path.is_file():
+        return None
+    data = _read_toml(path)
+    unknown = sorted(set(data) - {"urls"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (the user's config holds only [urls])")
+    table = data.get("urls", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: urls: expected a table ([urls])")
+    _validate_urls(table, path)
+    return path, MappingProxyType(table), not inside_repository(path, start, vault_root)
 
 
 def describe(settings: Settings) -> str:
     """The effective settings as TOML, for ``vaultlint config``."""
     lines = [f"# from {settings.source}" if settings.source else "# no config file found: defaults"]
     for item in fields(Settings):
-        if item.name in ("source", "schema", "urls") or (item.name == "vault_root" and settings.vault_root is None):
+        if item.name in ("source", "schema", "urls", "in_repository") or (
+            item.name == "vault_root" and settings.vault_root is None
+        ):
             continue
         key = next((k for k, (attribute, _, _) in _KEYS.items() if attribute == item.name), item.name)
         lines.append(f"{key} = {_toml(getattr(settings, item.name))}")

@@ -75,6 +75,9 @@ class LintOptions:
     config_file: Path | None = None
     #: The config's ``[urls]`` table (validated by the URL checker).
     urls: Mapping[str, Any] = field(default_factory=dict)
+    #: That config lies inside the repository: what in it could send a secret off the
+    #: machine or lift the private-address guard is ignored (``config.inside_repository``).
+    urls_in_repository: bool = False
     #: Fetch loopback, private and link-local addresses too.
     allow_private_urls: bool = False
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
@@ -107,6 +110,10 @@ class Report:
     baselined: int = 0
     #: The files that have a fix, as they were checked (``--fix`` writes only into these bytes).
     fixable: Mapping[str, CheckedFile] = field(default_factory=dict)
+    #: What the run could not do, said in every output format: "network unavailable: N URLs not checked".
+    notices: tuple[str, ...] = ()
+    #: The URL rules ran and the network was unavailable, so no URL was checked.
+    network_unavailable: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,10 +279,12 @@ def lint(options: LintOptions) -> Report:
         diagnostics.extend(_check_vault(scope, targets, context, options))
         loader.flush(_keyed(fresh_results, world), warnings)
         url_summary = None
+        notices: tuple[str, ...] = ()
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
-            found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
+            found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache)
             diagnostics.extend(found)
+            notices = (notice,) if notice is not None else ()
         diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
         hidden = 0
@@ -284,7 +293,18 @@ def lint(options: LintOptions) -> Report:
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope) + len(dependents)
         fixable = _fixable_files(diagnostics, vault, loader)
-        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden, fixable)
+        return Report(
+            tuple(diagnostics),
+            checked,
+            root,
+            tuple(warnings),
+            url_summary,
+            listing,
+            hidden,
+            fixable,
+            notices=notices,
+            network_unavailable=bool(notices),
+        )
     except KeyboardInterrupt:
         if loader is not None:
             # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
@@ -517,13 +537,27 @@ def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) 
 
 def _check_urls(
     scope: list[str], loader: NoteLoader, options: LintOptions, warnings: list[str], cache_dir: Path | None
-) -> tuple[list[Diagnostic], str]:
-    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6)."""
+) -> tuple[list[Diagnostic], str, str | None]:
+    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6).
+
+    Returns the diagnostics, the summary line, and the notice of a network that was unavailable.
+    """
     import dataclasses
 
-    from .urls import check_urls, url_settings_from_mapping
+    from .config import ConfigError, load_user_urls
+    from .urls import UrlConfigError, check_urls
+    from .urls.settings import UrlTable, url_settings_from_tables
 
-    settings = url_settings_from_mapping(options.urls, str(options.config_file or "[urls]"))
+    tables = [UrlTable(options.urls, str(options.config_file or "[urls]"), not options.urls_in_repository)]
+    users = load_user_urls(loader.vault.root, options.vault_root)
+    if users is not None:
+        path, table, trusted = users
+        tables.append(UrlTable(table, str(path), trusted))
+    try:
+        settings, ignored = url_settings_from_tables(tables)
+    except UrlConfigError as error:  # an environment variable that is not set
+        raise ConfigError(str(error)) from error
+    warnings.extend(ignored)
     if options.allow_private_urls:
         settings = dataclasses.replace(settings, allow_private=True)
     occurrences = []
@@ -542,7 +576,7 @@ def _check_urls(
         if finding.violation.in_comment and not options.check_comments:
             continue
         by_path.setdefault(finding.path, []).append(_diagnostic(rule, selection, finding.path, finding.violation))
-    return _apply_directives(by_path, loader), report.summary.line()
+    return _apply_directives(by_path, loader), report.summary.line(), report.summary.network_notice()
 
 
 def _suppress(found: list[Diagnostic], note: Note, rules: Sequence[Rule]) -> list[Diagnostic]:

@@ -28,6 +28,13 @@ def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.lower(), raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user's own ``~/.config/vaultlint/config.toml`` is laid over every run that checks URLs:
+    the tests must not depend on what the machine running them holds (tests that want one write it)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("no-user-config")))
+
+
 @pytest.fixture
 def serve() -> Iterator[Any]:
     """``serve(routes, host=..., tls=...)`` starts a server, stopped after the test."""

@@ -201,13 +201,62 @@ def test_cookie_redirect_is_not_a_loop(serve) -> None:
 def test_credentials_never_cross_origins(serve) -> None:
     other = serve({"/landing": S.ok()}, host="127.0.0.2")
     srv = serve({"/login": S.redirect(other.url("/landing"))})
-    settings = UrlSettings(**{**FAST.__dict__, "hosts": {"127.0.0.1": _host(headers={"X-Token": "secret"})}})
+    entry = _host(headers={"X-Token": "secret"}, scheme="http", port=srv.port)
+    settings = UrlSettings(**{**FAST.__dict__, "hosts": {"127.0.0.1": entry}})
     url = f"http://user:pw@127.0.0.1:{srv.port}/login"
     assert run([url], settings).findings == ()
     sent = srv.records[0].headers
     assert sent.get("authorization", "").startswith("Basic ") and sent.get("x-token") == "secret"
     received = other.records[0].headers
     assert "authorization" not in received and "x-token" not in received
+
+
+def _headers_for(entry: str, **hosts_kw):
+    from vaultlint.urls import url_settings_from_mapping
+
+    table = {"hosts": {entry: {"headers": {"X-Token": "secret"}, **hosts_kw}}}
+    return UrlSettings(**{**FAST.__dict__, "hosts": url_settings_from_mapping(table, "t.toml").hosts})
+
+
+def test_host_headers_go_only_to_the_origin_the_entry_names(serve) -> None:
+    srv = serve({"/p": S.ok()})
+    other_port = serve({"/p": S.ok()})
+    urls = [srv.url("/p"), other_port.url("/p")]
+    # No scheme: https only, so a plain-http server on the host never sees the header.
+    for entry in ("127.0.0.1", f"127.0.0.1:{srv.port}", f"https://127.0.0.1:{srv.port}", "http://127.0.0.1"):
+        assert run(urls, _headers_for(entry)).findings == ()
+        assert not any("x-token" in r.headers for r in srv.records + other_port.records), entry
+    assert run(urls, _headers_for(f"http://127.0.0.1:{srv.port}")).findings == ()
+    assert srv.records[-1].headers.get("x-token") == "secret"
+    assert not any("x-token" in r.headers for r in other_port.records)  # same host, another port
+
+
+def test_host_headers_are_dropped_once_a_redirect_leaves_the_origin(serve) -> None:
+    home = serve({"/back": S.ok()})
+    away = serve({"/bounce": S.redirect(home.url("/back"))})
+    home_routes = {"/start": S.redirect(away.url("/bounce")), "/same": S.redirect("/back")}
+    home.routes.update(home_routes)
+    settings = _headers_for(f"http://127.0.0.1:{home.port}")
+    assert run([home.url("/same")], settings).findings == ()
+    assert [(r.path, r.headers.get("x-token")) for r in home.records] == [("/same", "secret"), ("/back", "secret")]
+    home.records.clear()
+    assert run([home.url("/start")], settings).findings == ()
+    # Out to another port and back: like curl, the header is not sent again on the way back.
+    assert [(r.path, r.headers.get("x-token")) for r in home.records] == [("/start", "secret"), ("/back", None)]
+    assert "x-token" not in away.records[0].headers
+
+
+def test_host_entries_name_an_origin() -> None:
+    from vaultlint.urls import UrlConfigError, url_settings_from_mapping
+
+    hosts = url_settings_from_mapping({"hosts": {"http://Example.com:8080/": {}, "b.org:8443": {}}}, "t").hosts
+    assert (hosts["example.com"].scheme, hosts["example.com"].port) == ("http", 8080)
+    assert (hosts["b.org"].scheme, hosts["b.org"].port) == ("https", 8443)
+    for bad in ("ftp://a.com", "a.com:0", "a.com:99999", "a.com/path", "a.com:²"):
+        with pytest.raises(UrlConfigError, match="expected host names as keys"):
+            url_settings_from_mapping({"hosts": {bad: {}}}, "t")
+    with pytest.raises(UrlConfigError, match='names the same host as "a.com"'):
+        url_settings_from_mapping({"hosts": {"a.com": {}, "http://a.com": {}}}, "t")
 
 
 def _host(**kw):

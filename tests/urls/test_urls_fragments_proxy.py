@@ -128,12 +128,11 @@ def test_behind_a_proxy_private_addresses_are_still_refused(serve, monkeypatch) 
 
 def test_header_values_may_name_environment_variables(serve, monkeypatch) -> None:
     monkeypatch.setenv("VAULTLINT_TEST_TOKEN", "s3cret")
-    table = {
-        "hosts": {"127.0.4.6": {"headers": {"Authorization": "Bearer ${VAULTLINT_TEST_TOKEN}", "X-Lit": "$${KEEP}"}}}
-    }
+    srv = serve(default=S.ok(), host="127.0.4.6")
+    headers = {"Authorization": "Bearer ${VAULTLINT_TEST_TOKEN}", "X-Lit": "$${KEEP}"}
+    table = {"hosts": {f"http://127.0.4.6:{srv.port}": {"headers": headers}}}
     s = url_settings_from_mapping(table, "vaultlint.toml")
     assert s.host("127.0.4.6").headers == {"Authorization": "Bearer s3cret", "X-Lit": "${KEEP}"}
-    srv = serve(default=S.ok(), host="127.0.4.6")
     assert run([srv.url("/p")], dataclasses.replace(FAST, hosts={"127.0.4.6": s.host("127.0.4.6")})).findings == ()
     assert srv.records[0].headers["authorization"] == "Bearer s3cret"
 

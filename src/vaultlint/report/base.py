@@ -39,6 +39,9 @@ class ReportContext:
     fix_command: str = FIX_COMMAND
     #: The PATHS held no note to check (outside ``--staged``): the summary says so, not "All checks passed".
     nothing_in_scope: bool = False
+    #: What the run could not do ("network unavailable: N URLs not checked"): every format
+    #: shows it, so a run that could not check its URLs never reads as a clean pass.
+    notices: tuple[str, ...] = ()
 
 
 class Formatter(Protocol):

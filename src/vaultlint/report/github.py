@@ -18,7 +18,9 @@ File paths are relative to the repository root when the report context knows it
 
 GitHub shows at most 10 annotations of each type per step and 50 per job; when
 there are more diagnostics than that, one ``::notice::`` line (the first) says
-how many there are and where the full list is.
+how many there are and where the full list is.  What the run could not do
+(``network unavailable: N URLs not checked``) is one ``::warning::`` line before
+everything else, so that a run without a network never looks clean.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def overflow_notice(diagnostics: Sequence[Diagnostic], files_checked: int) -> st
 
 
 def format_github(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
-    lines: list[str] = []
+    # What the run could not do comes first, where GitHub is sure to show it.
+    lines = [f"::warning title=vaultlint::{escape_data(escape(notice))}" for notice in context.notices]
     notice = overflow_notice(diagnostics, context.files_checked)
     if notice is not None:
         lines.append(notice)  # first, so it is one of the notices GitHub does show

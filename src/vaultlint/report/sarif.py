@@ -140,6 +140,10 @@ def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict
         )
     driver = {"name": "vaultlint", "version": context.version, "informationUri": INFORMATION_URI, "rules": rules}
     run: dict[str, Any] = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+    if context.notices:
+        # Not results (they belong to no file and would open alerts): notifications of the run.
+        notifications = [{"level": "warning", "message": {"text": escape(notice)}} for notice in context.notices]
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notifications}]
     if context.statistics:
         run["properties"] = {"statistics": statistics(diagnostics, context.files_checked)}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

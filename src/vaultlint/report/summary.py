@@ -34,7 +34,15 @@ NOTHING_CHECKED = "Nothing checked: no note, canvas or base in scope."
 
 
 def report_summary(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
-    """The summary line for a formatter: never "All checks passed" when nothing was checked."""
+    """The summary line for a formatter: never "All checks passed" when nothing was checked,
+    or when part of the check could not run (the notices)."""
     if context.nothing_in_scope and not diagnostics:
         return NOTHING_CHECKED
-    return summary_line(diagnostics, context.files_checked, context.fix_command)
+    line = summary_line(diagnostics, context.files_checked, context.fix_command)
+    if not context.notices:
+        return line
+    said = "; ".join(context.notices)
+    if not diagnostics:
+        noun = "note" if context.files_checked == 1 else "notes"
+        return f"No problems found ({context.files_checked} {noun} checked), but {said}."
+    return f"{line} Also: {said}."

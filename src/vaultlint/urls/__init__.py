@@ -90,6 +90,12 @@ class UrlSummary:
     from_cache: int
     seconds: float
     network_unavailable: bool
+    #: Unique URLs not checked because the network is unavailable.
+    not_checked_offline: int = 0
+
+    def network_notice(self) -> str | None:
+        """The one line that says the network was unavailable, or None: every output format shows it."""
+        return network_warning(self.not_checked_offline) if self.network_unavailable else None
 
     def line(self) -> str:
         """The one-line summary the CLI prints after the report."""
@@ -146,9 +152,14 @@ def _without_a_network(
         UrlFinding(path, "UR004", Violation(occ.span, malformed_message(occ.url, m.reason), in_comment=occ.in_comment))
         for path, occ, m in malformed
     )
-    summary = UrlSummary(0, 0, 0, 0, 0, 0, round(time.monotonic() - started, 3), network_unavailable=bool(n))
-    warnings = (f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked",) if n else ()
+    seconds = round(time.monotonic() - started, 3)
+    summary = UrlSummary(0, 0, 0, 0, 0, 0, seconds, network_unavailable=bool(n), not_checked_offline=n)
+    warnings = (network_warning(n),) if n else ()
     return UrlReport(findings, summary, warnings)
+
+
+def network_warning(n: int) -> str:
+    return f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked"
 
 
 def malformed_message(url: str, reason: str) -> str:

@@ -19,14 +19,14 @@ import httpcore
 import httpx
 
 from ..model import ExternalUrl, Violation
-from . import UrlFinding, UrlReport, UrlSummary, malformed_message
+from . import UrlFinding, UrlReport, UrlSummary, malformed_message, network_warning
 from .cache import CachedResult, UrlCache
 from .classify import Kind, Verdict
 from .fetch import DnsLookupFailed
 from .fragments import fragment_of, names_an_anchor
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
-from .scheduler import Scheduler, slow_host_reason
+from .scheduler import Scheduler, configured_headers, slow_host_reason
 from .settings import UrlSettings
 
 
@@ -38,6 +38,7 @@ class RunResult:
     from_cache: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     network_unavailable: bool = False
+    not_checked_offline: int = 0
 
 
 async def run(
@@ -101,8 +102,8 @@ async def run(
                 result.network_unavailable = True
                 for k in lost:
                     fresh[k] = Verdict(Kind.SKIPPED, skipped_because="network unavailable")
-                n = len(lost)
-                result.warnings.append(f"network unavailable: {n} URL{'s' if n != 1 else ''} not checked")
+                result.not_checked_offline = len(lost)
+                result.warnings.append(network_warning(len(lost)))
         for host, n in sorted(scheduler.stats.gave_up_on.items()):
             result.warnings.append(f"{slow_host_reason(host)}: {n} URL{'s' if n != 1 else ''} given up on (UR002)")
         if scheduler.stats.out_of_time:
@@ -154,7 +155,7 @@ def _policy(settings: UrlSettings, target: Target) -> str:
     """What a cached success depends on besides the URL: change it and the entry is stale."""
     host = settings.host(target.host)
     accept = host.accept_statuses if host.accept_statuses is not None else settings.accept_statuses
-    text = repr((sorted(accept), sorted(host.headers.items()), settings.allow_private))
+    text = repr((sorted(accept), sorted(configured_headers(settings, target).items()), settings.allow_private))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -207,6 +208,7 @@ def build_report(result: RunResult, *, seconds: float) -> UrlReport:
         from_cache=len(result.from_cache),
         seconds=round(seconds, 3),
         network_unavailable=result.network_unavailable,
+        not_checked_offline=result.not_checked_offline,
     )
     return UrlReport(tuple(findings), summary, tuple(result.warnings))
 

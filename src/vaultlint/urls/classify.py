@@ -192,7 +192,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" is a digit to isdigit, not to float
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -239,6 +239,11 @@ def classify_error(exc: BaseException, *, timeout: float, connect_timeout: float
         return Retry(
             Verdict(Kind.UNVERIFIABLE, f"connection failed ({_short(exc)})", network_level=True, no_network=True)
         )
+    if isinstance(exc, httpx.RemoteProtocolError) and str(exc).startswith(_BAD_LOCATION):
+        # httpx reads the Location of every redirect, followed or not, and refuses one it
+        # cannot parse (a port of 5,000 digits): the server answered, with a broken redirect.
+        reason = str(exc)[len(_BAD_LOCATION) :].strip(" :.")
+        return Done(Verdict(Kind.UNVERIFIABLE, f"redirected to a malformed URL ({_short_text(reason)})"))
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
         code = _errno(exc)
         if code == errno.ECONNRESET or isinstance(exc, httpx.ReadError):
@@ -292,6 +297,13 @@ def _tls_reason(exc: BaseException) -> str:
     return (str(reason) if reason else _short(exc)).replace("_", " ").lower()
 
 
+#: How httpx starts the error for a redirect whose Location is no URL.
+_BAD_LOCATION = "Invalid URL in location header"
+
+
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    return _short_text(str(exc).strip() or type(exc).__name__)
+
+
+def _short_text(text: str) -> str:
     return text if len(text) <= 120 else text[:117] + "..."

@@ -86,9 +86,10 @@ def normalize(raw: str) -> Target | Malformed | None:
         return Malformed(f'invalid host "{host_text}"' if host_text else "no host")
     port = _DEFAULT_PORTS[scheme]
     if port_text:
-        if not port_text.isdigit() or not 0 < int(port_text) <= 65535:
-            return Malformed(f'invalid port "{port_text}"')
-        port = int(port_text)
+        port_number = _port_number(port_text)
+        if port_number is None:
+            return Malformed(f'invalid port "{_shorten(port_text)}"')
+        port = port_number
 
     netloc = f"[{host}]" if ":" in host else host
     if port != _DEFAULT_PORTS[scheme]:
@@ -99,6 +100,26 @@ def normalize(raw: str) -> Target | Malformed | None:
     if qmark:
         key += "?" + _requote(query)
     return Target(key=key, scheme=scheme, host=host, port=port)
+
+
+def _port_number(text: str) -> int | None:
+    """1-65535 written in ASCII digits (leading zeros allowed, as browsers allow them), else None.
+
+    ``str.isdigit`` alone is not enough: it accepts "²", which ``int`` refuses, and
+    ``int`` refuses more than 4,300 digits: neither may end the run.
+    """
+    if not text.isascii() or not text.isdigit():
+        return None
+    digits = text.lstrip("0")
+    if len(digits) > 5:
+        return None
+    number = int(digits or "0")
+    return number if 0 < number <= 65535 else None
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """A piece of a URL quoted in a message: a 5,000-digit port must not fill the report."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _split_host_port(hostport: str) -> tuple[str, str] | Malformed:
@@ -112,7 +133,7 @@ def _split_host_port(hostport: str) -> tuple[str, str] | Malformed:
         return host, after[1:]
     host, _, port = hostport.partition(":")
     if ":" in port:
-        return Malformed(f'invalid port "{port}"')
+        return Malformed(f'invalid port "{_shorten(port)}"')
     return host, port
 
 

@@ -57,7 +57,7 @@ from .classify import (
     private_refusal,
 )
 from .fetch import GuardedBackend, Resolver, make_client, request_once
-from .fragments import page_anchors
+from .fragments import page_anchors_off_the_loop
 from .normalize import Malformed, Target, normalize
 from .progress import Progress
 from .safety import PrivateAddressRefused
@@ -121,6 +121,9 @@ class Job:
     permanent_target: str | None = None
     all_permanent: bool = True
     cookies: httpx.Cookies = field(default_factory=httpx.Cookies)
+    #: A redirect went to another origin (scheme, host, port) than the URL's own: the
+    #: configured headers are not sent again, not even on a hop that comes back.
+    left_its_origin: bool = False
 
 
 @dataclass(eq=False)
@@ -153,7 +156,6 @@ class Host:
     limit: int
     base_interval: float
     accept: frozenset[int]
-    headers: Mapping[str, str]
     window: float = 0.0
     interval: float = 0.0
     queue: deque[Job] = field(default_factory=deque)
@@ -256,6 +258,7 @@ class Scheduler:
         self._rotate = 0
         self._client: httpx.AsyncClient | None = None
         self._offline_hosts: set[str] = set()
+        self._deadline = float("inf")
 
     # -- public ------------------------------------------------------------
 
@@ -280,6 +283,8 @@ class Scheduler:
         backend = GuardedBackend(Resolver(), allow_private=self.settings.allow_private, on_connect=self._connected)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.max_run_time
+        # The same moment on the clock a worker thread reads (reading a page's anchors).
+        self._deadline = time.monotonic() + self.settings.max_run_time
         try:
             async with make_client(self.settings, backend) as client:
                 self._client = client
@@ -294,6 +299,7 @@ class Scheduler:
 
     async def _loop(self, loop: asyncio.AbstractEventLoop, deadline: float) -> None:
         hosts_in_run = len({job.target.host for job in self._unfinished.values()})
+        no_connection_by = loop.time() + self.settings.offline_after
         while self._unfinished:
             now = loop.time()
             if now >= deadline:
@@ -304,6 +310,8 @@ class Scheduler:
                 return  # dispatch itself can finish jobs (a host we gave up on)
             wake = self._next_wake(now)
             wake = deadline - now if wake is None else min(wake, deadline - now)
+            if not self.stats.connections and now < no_connection_by:
+                wake = min(wake, no_connection_by - now)
             if not self._tasks:
                 await asyncio.sleep(wake)
             else:
@@ -311,7 +319,7 @@ class Scheduler:
                 for task in done:
                     self._tasks.pop(task)
                     self._complete(*task.result(), now=loop.time())
-            if self._no_network(hosts_in_run):
+            if self._no_network(hosts_in_run, loop.time() >= no_connection_by):
                 self._give_up_everything(Verdict(Kind.UNVERIFIABLE, "network unavailable", network_level=True))
                 self.stats.network_down = True
                 return
@@ -339,7 +347,6 @@ class Scheduler:
                 limit=max(1, o.concurrency if o.concurrency is not None else s.per_host_concurrency),
                 base_interval=o.interval if o.interval is not None else s.per_host_interval,
                 accept=o.accept_statuses if o.accept_statuses is not None else s.accept_statuses,
-                headers=o.headers,
             )
             self._hosts[name] = host
         return host
@@ -349,11 +356,12 @@ class Scheduler:
         self._unfinished.pop(job.key, None)
         self.progress.advance(failed=verdict.kind in (Kind.DEAD, Kind.UNVERIFIABLE))
 
-    def _no_network(self, hosts_in_run: int) -> bool:
-        """No connection yet, and the first hosts all failed as if there were no network."""
+    def _no_network(self, hosts_in_run: int, waited: bool) -> bool:
+        """No connection yet, and the first hosts all failed as if there were no network,
+        or ``waited`` ``offline_after`` seconds with requests sent and none connected."""
         if self.stats.connections or not self._unfinished:
             return False
-        return len(self._offline_hosts) >= min(_NO_NETWORK_HOSTS, hosts_in_run)
+        return len(self._offline_hosts) >= min(_NO_NETWORK_HOSTS, hosts_in_run) or (waited and self.stats.requests > 0)
 
     def _give_up_everything(self, verdict: Verdict) -> None:
         for job in list(self._unfinished.values()):
@@ -465,7 +473,7 @@ class Scheduler:
         """One request; returns what it means and whether the server answered at all."""
         assert self._client is not None
         s = self.settings
-        headers = dict(host.headers)
+        headers = {} if job.left_its_origin else dict(configured_headers(s, job.target))
         cookie = _cookie_header(job.cookies, job.target.key)
         if cookie:
             headers["Cookie"] = cookie
@@ -487,7 +495,7 @@ class Scheduler:
         if isinstance(step, Follow):
             job.cookies.extract_cookies(reply.response)
         elif job.want_anchors and isinstance(step, Done) and step.verdict.kind is Kind.OK:
-            step = Done(Verdict(Kind.OK, anchors=page_anchors(reply)))
+            step = Done(Verdict(Kind.OK, anchors=await page_anchors_off_the_loop(reply, self._deadline)))
         return host, job, method, step, True
 
     # -- what happened -----------------------------------------------------
@@ -559,6 +567,8 @@ class Scheduler:
             self._finish(job, Verdict(Kind.UNVERIFIABLE, f"redirected to a malformed URL ({nxt.reason})"))
             return
         nxt = _carry_credentials(nxt, job.credentials_origin, job.key)
+        if (nxt.scheme, nxt.host, nxt.port) != (job.target.scheme, job.target.host, job.target.port):
+            job.left_its_origin = True
         job.hop += 1
         if job.hop > self.settings.max_redirects:
             self._finish(job, Verdict(Kind.DEAD, f"too many redirects (more than {self.settings.max_redirects})"))
@@ -643,6 +653,12 @@ class Scheduler:
     def _backoff(self, failures: int) -> float:
         # Exponential with jitter, so retries of many URLs do not arrive in lockstep.
         return self.settings.retry_backoff * (2 ** (failures - 1)) * (0.5 + random.random())
+
+
+def configured_headers(settings: UrlSettings, target: Target) -> Mapping[str, str]:
+    """The ``headers`` of the ``hosts`` entry whose origin ``target`` is on, else none."""
+    entry = settings.host(target.host)
+    return entry.headers if entry.headers and entry.is_origin(target.scheme, target.port) else {}
 
 
 def slow_host_reason(host: str) -> str:

@@ -9,15 +9,17 @@ error that names the file and the key, never a silent default.
 
 from __future__ import annotations
 
+import enum
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 #: 2xx is "the page is there"; 1xx never reaches us as a final status.
 DEFAULT_ACCEPT: frozenset[int] = frozenset(range(200, 300))
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _DAY = 86400.0
 
@@ -41,15 +43,26 @@ class UrlConfigError(ValueError):
 class HostSettings:
     """Overrides for one host name (matched exactly, case-insensitively).
 
-    ``None`` means "use the global value".  ``headers`` are sent only to this
-    host (on every hop that goes to it), which is what makes it safe to put an
-    ``Authorization`` header here: a redirect elsewhere never carries it.
+    ``None`` means "use the global value".  ``headers`` are sent only to the one
+    origin the entry names: this host, ``scheme`` (https unless the entry is
+    written ``http://...``) and ``port`` (the scheme's default unless written),
+    and only while a URL's redirects have not left that origin, as curl and
+    lychee do with credentials.  That is what makes it safe to put an
+    ``Authorization`` header here: neither plain http, another port, nor a
+    redirect elsewhere (and back) ever carries it.
     """
 
     concurrency: int | None = None
     interval: float | None = None
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     accept_statuses: frozenset[int] | None = None
+    scheme: str = "https"
+    #: None: the scheme's default port.
+    port: int | None = None
+
+    def is_origin(self, scheme: str, port: int) -> bool:
+        """Whether a request to this host with ``scheme`` and ``port`` goes to the origin the entry names."""
+        return scheme == self.scheme and port == (self.port or _DEFAULT_PORTS[self.scheme])
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,13 @@ class UrlSettings:
     host_slowdown_budget: float = 120.0
     #: Check ``#fragment``s of http(s) URLs against the page's anchors (UR005).
     check_fragments: bool = False
+    #: Seconds without a single connection, requests having been sent, after which the
+    #: network counts as unavailable whatever the resolver does meanwhile (it may hang,
+    #: answer from its cache, or fail slowly): where a route leads nowhere, lookups and
+    #: connections only time out.  A network that works connects to one of the first
+    #: hosts, asked at once, well within this; raise it on a link with a very long
+    #: round trip (a geostationary satellite: 2).
+    offline_after: float = 0.5
     #: Bytes of an HTML page read at most to find its anchors.
     page_cap: int = 2 * 1024 * 1024
 
@@ -117,15 +137,76 @@ _NO_OVERRIDES = HostSettings()
 # [urls] table validation
 
 
-def url_settings_from_mapping(table: Mapping[str, Any], source: str) -> UrlSettings:
+#: Keys of ``[urls]`` only the user may set: from a config inside the repository they would
+#: let whoever wrote it probe the CI runner's network (DESIGN.md §8).  Proxies come from the
+#: environment only (``HTTP_PROXY``...), never from a config file.
+USER_ONLY_KEYS = ("allow-private",)
+
+
+class EnvRefs(enum.Enum):
+    """What becomes of ``${NAME}`` in a header value."""
+
+    #: Checked for syntax, kept as written (validating a config; nothing is sent).
+    CHECK = "check"
+    #: Replaced by the environment variable; unset is an error (a config the user owns).
+    EXPAND = "expand"
+    #: The header is dropped with a warning (a config inside the repository).
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class UrlTable:
+    """One ``[urls]`` table and where it came from."""
+
+    table: Mapping[str, Any]
+    #: Names the file in messages.
+    source: str
+    #: Outside the repository being checked: the user's own (the user's config folder,
+    #: ``--config`` naming a file elsewhere), so it may read the environment and lift the
+    #: private-address guard.
+    trusted: bool
+
+
+def url_settings_from_mapping(
+    table: Mapping[str, Any], source: str, *, env_refs: EnvRefs = EnvRefs.EXPAND
+) -> UrlSettings:
     """Build :class:`UrlSettings` from a ``[urls]`` TOML table.
 
     ``source`` names the config file in error messages.  Raises
     :class:`UrlConfigError` for an unknown key or a wrongly typed value.
     """
+    return UrlSettings(**_fields(table, _Validator(source, env_refs)))
+
+
+def url_settings_from_tables(tables: Sequence[UrlTable]) -> tuple[UrlSettings, tuple[str, ...]]:
+    """The settings of several ``[urls]`` tables, later ones winning key by key (``hosts``
+    entry by entry), and one warning per setting ignored because its table is not trusted.
+
+    Environment variables are read here, so an unset one is an error only for a run that
+    checks URLs.
+    """
+    merged: dict[str, Any] = {}
+    warnings: list[str] = []
+    for layer in tables:
+        v = _Validator(layer.source, EnvRefs.EXPAND if layer.trusted else EnvRefs.REFUSE)
+        table = dict(layer.table)
+        if not layer.trusted:
+            for key in USER_ONLY_KEYS:
+                if key in table:
+                    del table[key]
+                    v.ignored(key, "lift the private-address guard", "pass --allow-private-urls")
+        found = _fields(table, v)
+        hosts = {**merged.get("hosts", {}), **found.pop("hosts", {})}
+        merged.update(found)
+        if hosts:
+            merged["hosts"] = hosts
+        warnings.extend(v.warnings)
+    return UrlSettings(**merged), tuple(warnings)
+
+
+def _fields(table: Mapping[str, Any], v: _Validator) -> dict[str, Any]:
     if not isinstance(table, Mapping):
-        raise UrlConfigError(f"{source}: [urls]: expected a table, got {_kind(table)}")
-    v = _Validator(source)
+        raise UrlConfigError(f"{v.source}: [urls]: expected a table, got {_kind(table)}")
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
         spec = _TOP_LEVEL.get(key)
@@ -133,18 +214,25 @@ def url_settings_from_mapping(table: Mapping[str, Any], source: str) -> UrlSetti
             raise v.error(key, f"unknown key (expected one of: {', '.join(sorted(_TOP_LEVEL))})")
         name, convert = spec
         kwargs[name] = convert(v, key, value)
-    return UrlSettings(**kwargs)
+    return kwargs
 
 
 class _Validator:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, env_refs: EnvRefs = EnvRefs.EXPAND) -> None:
         self.source = source
+        self.env_refs = env_refs
+        self.warnings: list[str] = []
 
     def error(self, key: str, what: str) -> UrlConfigError:
         return UrlConfigError(f"{self.source}: [urls] {key}: {what}")
 
     def expected(self, key: str, what: str, value: Any) -> UrlConfigError:
         return self.error(key, f"expected {what}, got {_show(value)}")
+
+    def ignored(self, key: str, what: str, instead: str) -> None:
+        self.warnings.append(
+            f"{self.source}: [urls] {key} ignored: a config inside the repository may not {what} ({instead})"
+        )
 
 
 def _kind(value: Any) -> str:
@@ -203,7 +291,9 @@ def _days(v: _Validator, key: str, value: Any) -> float:
     return float(value) * _DAY
 
 
-_RANGE = re.compile(r"^\s*(\d{3})\s*(?:-|\.\.=?)\s*(\d{3})\s*$")
+#: ASCII digits only: ``\d`` and ``str.isdigit`` also take "²", which ``int`` refuses.
+_RANGE = re.compile(r"^\s*([0-9]{3})\s*(?:-|\.\.=?)\s*([0-9]{3})\s*$")
+_CODE = re.compile(r"^\s*([0-9]{3})\s*$")
 
 
 def _statuses(v: _Validator, key: str, value: Any) -> frozenset[int]:
@@ -221,8 +311,9 @@ def _statuses(v: _Validator, key: str, value: Any) -> frozenset[int]:
             if m and 100 <= int(m[1]) <= int(m[2]) <= 999:
                 codes.update(range(int(m[1]), int(m[2]) + 1))
                 continue
-            if item.strip().isdigit() and 100 <= int(item) <= 999:
-                codes.add(int(item))
+            m = _CODE.match(item)
+            if m and 100 <= int(m[1]) <= 999:
+                codes.add(int(m[1]))
                 continue
         raise v.expected(key, what, item)
     return frozenset(codes)
@@ -255,6 +346,14 @@ def _headers(v: _Validator, key: str, value: Any) -> Mapping[str, str]:
             raise v.expected(key, "a valid header name", name)
         if not isinstance(text, str) or _has_ctl(text):
             raise v.expected(f"{key}.{name}", "a header value on one line", text)
+        refs = _ENV_REF.findall(text.replace("$${", ""))
+        if refs and v.env_refs is EnvRefs.REFUSE:
+            v.ignored(
+                f"{key}.{name}",
+                f"read environment variables (${{{refs[0]}}})",
+                "write this header in your own config outside the repository",
+            )
+            continue
         headers[name] = _expand_env(v, f"{key}.{name}", text)
     return MappingProxyType(headers)
 
@@ -275,6 +374,8 @@ def _expand_env(v: _Validator, key: str, text: str) -> str:
         name = match[1]
         if not _ENV_NAME.match(name):
             raise v.error(key, f"invalid environment variable name ${{{name}}}")
+        if v.env_refs is EnvRefs.CHECK:
+            return match[0]
         value = os.environ.get(name)
         if value is None:
             raise v.error(key, f"environment variable {name} is not set")
@@ -283,16 +384,29 @@ def _expand_env(v: _Validator, key: str, text: str) -> str:
         return value
 
     parts = text.split("$${")
+    if v.env_refs is EnvRefs.CHECK:
+        for part in parts:
+            _ENV_REF.sub(replace, part)
+        return text
     return "${".join(_ENV_REF.sub(replace, part) for part in parts)
 
 
-def _host_name(v: _Validator, name: Any) -> str:
+_HOST_ENTRY = re.compile(r"^(?:(?P<scheme>[A-Za-z]+)://)?(?P<host>\[[^\]]*\]|[^:/\[\]]+)(?::(?P<port>[0-9]{1,5}))?/?$")
+
+
+def _host_entry(v: _Validator, name: Any) -> tuple[str, str, int | None]:
+    """``(host, scheme, port)`` of a ``hosts`` key: ``example.com``, ``example.com:8443``,
+    ``http://localhost:8080``; the scheme is https unless written."""
     from .normalize import normalize_host
 
-    host = normalize_host(name) if isinstance(name, str) else None
-    if host is None:
-        raise v.expected("hosts", "host names as keys", name)
-    return host
+    what = 'host names as keys ("example.com", "example.com:8443" or "http://host:port")'
+    m = _HOST_ENTRY.match(name) if isinstance(name, str) else None
+    host = normalize_host(m["host"]) if m else None
+    scheme = (m["scheme"] or "https").lower() if m else ""
+    port = int(m["port"]) if m and m["port"] else None
+    if m is None or host is None or scheme not in _DEFAULT_PORTS or (port is not None and not 0 < port <= 65535):
+        raise v.expected("hosts", what, name)
+    return host, scheme, port
 
 
 _HOST_KEYS = ("concurrency", "interval", "headers", "accept-statuses")
@@ -302,12 +416,16 @@ def _hosts(v: _Validator, key: str, value: Any) -> Mapping[str, HostSettings]:
     if not isinstance(value, Mapping):
         raise v.expected(key, 'a table of host tables, like [urls.hosts."example.com"]', value)
     hosts: dict[str, HostSettings] = {}
+    written: dict[str, str] = {}
     for name, table in value.items():
-        host = _host_name(v, name)
+        host, scheme, port = _host_entry(v, name)
         where = f'hosts."{name}"'
+        if host in written:
+            raise v.error(where, f'names the same host as "{written[host]}" (one entry per host name)')
+        written[host] = name
         if not isinstance(table, Mapping):
             raise v.expected(where, "a table", table)
-        fields: dict[str, Any] = {}
+        fields: dict[str, Any] = {"scheme": scheme, "port": port}
         for sub, item in table.items():
             k = f"{where}.{sub}"
             if sub == "concurrency":
@@ -343,4 +461,5 @@ _TOP_LEVEL: dict[str, tuple[str, Any]] = {
     "max-run-time": ("max_run_time", _positive_float),
     "host-slowdown-budget": ("host_slowdown_budget", _positive_float),
     "check-fragments": ("check_fragments", _bool),
+    "offline-after": ("offline_after", _positive_float),
 }
