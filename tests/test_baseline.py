@@ -123,3 +123,18 @@ def test_update_baseline_needs_a_file(tmp_path, capsys):
     root = write_vault(tmp_path / "v", {"a.md": "# A\n"})
     code, _, err = check(capsys, root, "--update-baseline")
     assert code == 2 and "--update-baseline needs --baseline FILE" in err
+
+
+def test_updating_with_some_rules_keeps_the_entries_of_the_others(tmp_path, capsys):
+    """Issue 16 case 12: ``--update-baseline --select LK`` keeps the FM entries."""
+    root = write_vault(tmp_path / "v", {"a.md": "---\ntags: [a b]\n---\n[[Gone]]\n", "b.md": "---\nx: [\n---\n"})
+    baseline = tmp_path / "b.json"
+    check(capsys, root, "--baseline", str(baseline), "--update-baseline")
+    before = {(e["path"], e["code"]) for e in json.loads(baseline.read_text())["entries"]}
+    assert {("a.md", "LK001"), ("a.md", "FM010"), ("b.md", "FM001")} <= before
+    (root / "a.md").write_text("---\ntags: [a b]\n---\n[[Gone]] [[Away]]\n")
+    check(capsys, root, "--baseline", str(baseline), "--update-baseline", "--select", "LK")
+    after = {(e["path"], e["code"], e["key"]) for e in json.loads(baseline.read_text())["entries"]}
+    assert {(p, c) for p, c, _ in after} == before
+    assert ("a.md", "LK001", 'unresolved link "Away"') in after
+    assert check(capsys, root, "--baseline", str(baseline))[0] == 0  # nothing comes back

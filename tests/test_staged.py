@@ -62,10 +62,10 @@ def test_only_the_links_a_staged_rename_breaks_are_reported_in_other_notes_once(
     assert (repo / "Plan.md").read_text() == "# Project\n\n![[figure.png]]\n"
 
 
-def test_outside_git_staged_checks_nothing_and_says_so_by_exit_code(tmp_path, capsys):
+def test_outside_git_staged_is_an_error_never_a_green_run(tmp_path, capsys):
     (tmp_path / "v" / ".obsidian").mkdir(parents=True)
     (tmp_path / "v" / "a.md").write_text("[[Missing]]\n")
-    assert staged(capsys, tmp_path / "v") == (0, "All checks passed (0 notes checked).\n")
+    assert staged(capsys, tmp_path / "v") == (2, "")
 
 
 def test_a_vault_in_a_folder_of_the_repository_with_no_note_staged(tmp_path, capsys, monkeypatch):

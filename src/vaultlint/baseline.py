@@ -98,14 +98,21 @@ def subtract(diagnostics: Iterable[Diagnostic], accepted: Counter[EntryKey]) -> 
 
 
 def updated(
-    previous: Counter[EntryKey], diagnostics: Iterable[Diagnostic], checked: Sequence[str], existing: Container[str]
+    previous: Counter[EntryKey],
+    diagnostics: Iterable[Diagnostic],
+    checked: Sequence[str],
+    existing: Container[str],
+    ran: Container[str],
 ) -> Counter[EntryKey]:
-    """The new baseline: every current problem, plus the old entries of files that still
-    exist and that this run did not check."""
+    """The new baseline: every current problem, plus the old entries this run could not have
+    seen again: of files that still exist and that it did not check, or of rules it did not
+    run (``ran`` holds the codes it ran: ``--select LK`` keeps the FM entries)."""
     checked_paths = set(checked)
     result: Counter[EntryKey] = Counter(entry_key(d) for d in diagnostics)
     for key, count in previous.items():
-        if key[0] not in checked_paths and key[0] in existing and key not in result:
+        path, code, _ = key
+        unseen = path not in checked_paths or code not in ran
+        if unseen and path in existing and key not in result:
             result[key] = count
     return result
 

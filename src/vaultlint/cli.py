@@ -141,6 +141,7 @@ def check(
     from .api import Overrides, build_options
     from .config import ConfigError
     from .engine import lint
+    from .git.run import GitError
     from .model import Severity
     from .report import MACHINE_FORMATS, ReportContext, render
     from .report.escape import escape
@@ -182,7 +183,7 @@ def check(
             return _print_diff(report, quiet)
         if apply_fixes:
             report = _fix(report, options, quiet)
-    except (VaultError, ConfigError) as error:
+    except (VaultError, ConfigError, GitError) as error:
         raise UsageError(str(error)) from error
     if not quiet:
         for warning in report.warnings:

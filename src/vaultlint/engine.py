@@ -16,7 +16,8 @@ from . import suppress
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
-from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
+from .git.changes import NO_CHANGES, GitChanges, MovedLater, staged_changes
+from .git.run import GitError
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
 from .model import Diagnostic, Note, Span, Violation
@@ -79,7 +80,7 @@ class LintOptions:
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
     progress: bool = False
     #: The pre-commit case: folders stand for their staged notes, and notes that link to a
-    #: file the staged changes delete or rename are checked for those links (``gitinfo``).
+    #: file the staged changes delete or rename are checked for those links (``git.changes``).
     staged: bool = False
     #: Ask git which files were renamed, so that links to them get a hint and a fix.
     use_git: bool = True
@@ -234,7 +235,7 @@ def lint(options: LintOptions) -> Report:
     root = location.root
     vault = scan_vault(root, options.obsidian_dir)
     targets = [argument.target for argument in location.arguments]
-    staged = staged_changes(root).within(vault.by_path) if options.staged and options.use_git else NO_CHANGES
+    staged = _staged(root, vault) if options.staged and options.use_git else NO_CHANGES
     moved = _moved(root, vault, options, staged)
     scope = _in_scope(vault, targets, options, staged.changed if options.staged else None)
     warnings = list(vault.obsidian.warnings)
@@ -277,7 +278,8 @@ def lint(options: LintOptions) -> Report:
         diagnostics.sort(key=lambda d: d.sort_key)
         hidden = 0
         if options.baseline is not None:
-            diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
+            ran = _codes_run(options)
+            diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options, ran)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope) + len(dependents)
         return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
@@ -399,6 +401,15 @@ def _check_note(
     return _suppress(found, loaded, rules)
 
 
+def _staged(root: Path, vault: Vault) -> GitChanges:
+    """What the commit being made changes; a :class:`GitError` when git cannot say (a hook
+    that checked nothing must not pass the commit)."""
+    try:
+        return staged_changes(root).within(vault.by_path)
+    except GitError as error:
+        raise GitError(f"--staged: {error}") from None
+
+
 def _moved(root: Path, vault: Vault, options: LintOptions, staged: GitChanges) -> Mapping[str, str | None]:
     """Files renamed (old -> new) or deleted (old -> None): what the commit changes with
     ``staged``, else HEAD against the work tree (asked of git only if a link rule needs it)."""
@@ -451,15 +462,24 @@ def _check_dependents(
     return found
 
 
+def _codes_run(options: LintOptions) -> frozenset[str]:
+    """The rules this run checked: the enabled ones, URL rules only when the URL stage ran."""
+    return frozenset(
+        rule.code for rule in options.selection.enabled_rules() if not (options.offline and rule.scope is Scope.URL)
+    )
+
+
 def _apply_baseline(
-    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, path: Path, update: bool
+    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, options: LintOptions, ran: frozenset[str]
 ) -> tuple[list[Diagnostic], int]:
     """The one place the baseline applies: after selection and suppressions, before reporting."""
     from . import baseline
 
+    assert options.baseline is not None
+    path = options.baseline
     accepted = baseline.load(path)
-    if update:
-        accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path)
+    if options.update_baseline:
+        accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path, ran)
         baseline.write(path, accepted)
     outcome = baseline.subtract(diagnostics, accepted)
     return outcome.kept, outcome.hidden
