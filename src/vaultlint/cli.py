@@ -95,8 +95,14 @@ def cli() -> None:
 @click.option(
     "--staged",
     is_flag=True,
-    help="Check the staged notes (folders stand for their staged notes) and the links that staged "
-    "renames and deletions break in other notes: the pre-commit hook.",
+    help="The pre-commit hook: check the staged notes (folders stand for them) and the notes whose links "
+    "they change; report only the problems the commit introduces.",
+)
+@click.option(
+    "--new-since",
+    metavar="REF",
+    help="Report only the problems that the vault at git revision REF did not have: the notes changed "
+    "since REF (folders stand for them) and the notes whose links they change.",
 )
 @click.option(
     "--baseline",
@@ -131,6 +137,7 @@ def check(
     color: str,
     quiet: bool,
     staged: bool,
+    new_since: str | None,
     baseline_file: Path | None,
     update_baseline: bool,
 ) -> int:
@@ -152,6 +159,8 @@ def check(
 
     if update_baseline and baseline_file is None:
         raise UsageError("--update-baseline needs --baseline FILE")
+    if staged and new_since is not None:
+        raise UsageError("--staged and --new-since cannot be combined (--staged compares the index with HEAD)")
     # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
     paths = paths or ((vault_root,) if staged and vault_root is not None else ())
     overrides = Overrides(
@@ -170,6 +179,7 @@ def check(
         jobs=jobs,
         progress=sys.stderr.isatty() and not quiet,
         staged=staged,
+        new_since=new_since,
         baseline=baseline_file,
         update_baseline=update_baseline,
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import hashlib
 import os
-import posixpath
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,8 @@ from . import suppress
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
-from .git.changes import NO_CHANGES, GitChanges, MovedLater, staged_changes
+from .git.changes import MovedLater
+from .git.newsince import Comparison, Past, anchors, comparison_since, dependents, only_new, past_of, staged_comparison
 from .git.run import GitError
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
@@ -79,9 +80,11 @@ class LintOptions:
     allow_private_urls: bool = False
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
     progress: bool = False
-    #: The pre-commit case: folders stand for their staged notes, and notes that link to a
-    #: file the staged changes delete or rename are checked for those links (``git.changes``).
+    #: The pre-commit case: folders stand for their staged notes, and only the problems the
+    #: commit introduces are reported (``git.newsince``: the index against ``HEAD``).
     staged: bool = False
+    #: Only the problems that the vault at this git revision did not have (``git.newsince``).
+    new_since: str | None = None
     #: Ask git which files were renamed, so that links to them get a hint and a fix.
     use_git: bool = True
     #: Bare wikilinks to notes that exist nowhere are placeholders, not problems (``placeholders``).
@@ -235,9 +238,9 @@ def lint(options: LintOptions) -> Report:
     root = location.root
     vault = scan_vault(root, options.obsidian_dir)
     targets = [argument.target for argument in location.arguments]
-    staged = _staged(root, vault) if options.staged and options.use_git else NO_CHANGES
-    moved = _moved(root, vault, options, staged)
-    scope = _in_scope(vault, targets, options, staged.changed if options.staged else None)
+    comparison = _comparison(root, vault, options)
+    moved = comparison.changes.moved if comparison is not None else _moved(root, vault, options)
+    scope = _in_scope(vault, targets, options, comparison.changes.changed if comparison is not None else None)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -247,10 +250,14 @@ def lint(options: LintOptions) -> Report:
     loader: NoteLoader | None = None
     fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
     world: _World | None = None
+    past: Past | None = None
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema, moved=moved)
+        if comparison is not None:
+            past = past_of(vault, loader, comparison)
+            scope = _with_dependents(scope, comparison, context, past, options)
         screen = Placeholders(context) if options.allow_placeholders else None
         if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
             world = _World(options, vault, loader, moved)
@@ -264,10 +271,8 @@ def lint(options: LintOptions) -> Report:
             if in_note is None:
                 in_note = _check_in_scope(path, context, options, screen, world, fresh_results)
             diagnostics.extend(in_note)
-        dependents: list[str] = []
-        if options.staged:
-            diagnostics.extend(_check_dependents(scope, staged, context, options, screen, dependents))
-        diagnostics.extend(_check_vault(scope, targets, context, options))
+        files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else None
+        diagnostics.extend(_check_vault(scope, targets, context, options, files))
         loader.flush(_keyed(fresh_results, world), warnings)
         url_summary = None
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
@@ -276,12 +281,15 @@ def lint(options: LintOptions) -> Report:
             diagnostics.extend(found)
         diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
+        if comparison is not None and past is not None and files is not None:
+            before = _past_diagnostics(scope, files, comparison, past, options, types)
+            diagnostics = only_new(diagnostics, before, comparison.changes.renamed)
         hidden = 0
         if options.baseline is not None:
             ran = _codes_run(options)
             diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options, ran)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
-        checked = len(scope) + len(dependents)
+        checked = len(scope)
         return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
     except KeyboardInterrupt:
         if loader is not None:
@@ -289,6 +297,8 @@ def lint(options: LintOptions) -> Report:
             loader.flush(_keyed(fresh_results, world, interrupted=True), warnings)
         raise
     finally:
+        if past is not None:
+            past.close()
         if cache is not None:
             cache.close()
         if collecting:
@@ -401,64 +411,83 @@ def _check_note(
     return _suppress(found, loaded, rules)
 
 
-def _staged(root: Path, vault: Vault) -> GitChanges:
-    """What the commit being made changes; a :class:`GitError` when git cannot say (a hook
-    that checked nothing must not pass the commit)."""
+def _comparison(root: Path, vault: Vault, options: LintOptions) -> Comparison | None:
+    """What the change being checked is, for ``--staged`` and ``--new-since``; a :class:`GitError`
+    when git cannot say (a hook that checked nothing must not pass the commit)."""
+    if not options.use_git or not (options.staged or options.new_since):
+        return None
     try:
-        return staged_changes(root).within(vault.by_path)
+        if options.staged:
+            found = staged_comparison(root)
+        else:
+            assert options.new_since is not None
+            found = comparison_since(root, options.new_since)
     except GitError as error:
-        raise GitError(f"--staged: {error}") from None
+        flag = "--staged" if options.staged else f"--new-since {options.new_since}"
+        message = str(error)
+        raise GitError(message if message.startswith("--") else f"{flag}: {message}") from None
+    return dataclasses.replace(found, changes=found.changes.within(vault.by_path))
 
 
-def _moved(root: Path, vault: Vault, options: LintOptions, staged: GitChanges) -> Mapping[str, str | None]:
-    """Files renamed (old -> new) or deleted (old -> None): what the commit changes with
-    ``staged``, else HEAD against the work tree (asked of git only if a link rule needs it)."""
+def _moved(root: Path, vault: Vault, options: LintOptions) -> Mapping[str, str | None]:
+    """Files renamed (old -> new) or deleted (old -> None) between HEAD and the work tree
+    (asked of git only if a link rule needs it)."""
     if not options.use_git:
         return {}
-    return staged.moved if options.staged else MovedLater(root, vault.by_path)
+    return MovedLater(root, vault.by_path)
 
 
-def _check_dependents(
-    scope: list[str],
-    changes: GitChanges,
-    context: LintContext,
-    options: LintOptions,
-    screen: Placeholders | None,
-    checked: list[str],
-) -> list[Diagnostic]:
-    """The links that the staged deletions and renames break in notes outside ``scope``.
-
-    Candidates come from every note's link paths (cached summaries: the
-    backlinks), narrowed by file name before anything is resolved; only the
-    LK001/LK002 diagnostics of links that reached a removed file are kept, so a
-    note's older, unrelated problems do not block the commit.
-    """
-    removed = changes.removed
-    if not removed:
-        return []
-    names = {posixpath.basename(p).lower() for p in removed}
-    names |= {name[:-3] for name in names if name.endswith(".md")}
-    in_scope = set(scope)
+def _with_dependents(
+    scope: list[str], comparison: Comparison, context: LintContext, past: Past, options: LintOptions
+) -> list[str]:
+    """``scope`` and the notes whose links may resolve differently since the change started."""
     loader = context.loader
-    loader.preload_summaries()  # a cold cache: parse the notes in parallel, once
+    changed = comparison.changes.changed
+    modified = [p for p in changed if p.lower().endswith(".md") and comparison.former_path(p) is not None]
+    anchors_changed = [
+        p for p in modified if anchors(loader.load(p)) != anchors(past.loader.load(comparison.former_path(p) or p))
+    ]
+    extra = dependents(loader, comparison, anchors_changed, set(scope))
+    return sorted({*scope, *(p for p in extra if not _excluded(context.vault, p, options))})
+
+
+def _changed_files(
+    scope: list[str], comparison: Comparison, vault: Vault, targets: Sequence[Path], options: LintOptions
+) -> tuple[str, ...]:
+    """What the file-name and vault rules report on in a comparison: the notes in scope and the
+    changed attachments under PATHS (never every file of the vault)."""
+    prefixes = _prefixes(vault.root, targets)
+    attachments = [
+        path
+        for path in comparison.changes.changed
+        if path in vault.by_path
+        and not is_source(path)
+        and any(p == "" or path == p or path.startswith(p + "/") for p in prefixes)
+        and not _excluded(vault, path, options)
+    ]
+    return tuple(sorted({*scope, *attachments}))
+
+
+def _past_diagnostics(
+    scope: list[str],
+    files: Sequence[str],
+    comparison: Comparison,
+    past: Past,
+    options: LintOptions,
+    types: Mapping[str, str],
+) -> list[Diagnostic]:
+    """The diagnostics the same notes had before the change, at their paths then."""
+    context = LintContext(past.vault, past.loader, types, options.schema)
+    screen = Placeholders(context) if options.allow_placeholders else None
     found: list[Diagnostic] = []
-    for path in loader.states:
-        if path in in_scope:
-            continue
-        link_names = (p.rsplit("/", 1)[-1].lower() for p in loader.summary(path).link_paths)
-        if not any(name in names for name in link_names) or _excluded(context.vault, path, options):
-            continue
-        note = loader.load(path)
-        if not isinstance(note, Note):
-            continue
-        broken = {link.span for link in note.links if context.former_target(link, path) in removed}
-        if broken:
-            checked.append(path)
-            found.extend(
-                d
-                for d in _check_note(path, note, context, options, screen)
-                if d.code in ("LK001", "LK002") and d.span in broken
-            )
+    notes = []
+    for path in scope:
+        former = comparison.former_path(path)
+        if former is not None and former in past.vault.by_path:
+            notes.append(former)
+            found.extend(_check_note(former, past.loader.load(former), context, options, screen))
+    former_files = [f for f in (comparison.former_path(p) for p in files) if f is not None and f in past.vault.by_path]
+    found.extend(_check_vault(notes, (), context, options, tuple(former_files)))
     return found
 
 
@@ -486,9 +515,15 @@ def _apply_baseline(
 
 
 def _check_vault(
-    scope: list[str], targets: Sequence[Path], context: LintContext, options: LintOptions
+    scope: list[str],
+    targets: Sequence[Path],
+    context: LintContext,
+    options: LintOptions,
+    files: tuple[str, ...] | None = None,
 ) -> list[Diagnostic]:
-    """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on."""
+    """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on.
+
+    The file-name rules look at ``files``, by default every file under ``targets``."""
     from .rules._vault import VaultView
 
     selection = options.selection
@@ -497,7 +532,9 @@ def _check_vault(
         return []
     context.loader.preload_summaries()
     notes = tuple(p for p in scope if p.lower().endswith(".md"))
-    view = VaultView(context, notes, _files_in_scope(context.vault, targets, options))
+    if files is None:
+        files = _files_in_scope(context.vault, targets, options)
+    view = VaultView(context, notes, files)
     by_path: dict[str, list[Diagnostic]] = {}
     for rule in rules:
         assert rule.check is not None

@@ -41,6 +41,8 @@ class GitChanges:
     deleted: frozenset[str] = frozenset()
     #: Files added, modified or renamed to (what a commit or the work tree changes).
     changed: frozenset[str] = frozenset()
+    #: Files new in the vault (nothing of that name before; renamed ones are not added).
+    added: frozenset[str] = frozenset()
 
     @property
     def removed(self) -> frozenset[str]:
@@ -54,7 +56,7 @@ class GitChanges:
         if not outside:
             return self
         renamed = {old: new for old, new in self.renamed.items() if old not in outside}
-        return GitChanges(renamed, self.deleted | outside, self.changed)
+        return GitChanges(renamed, self.deleted | outside, self.changed, self.added)
 
     @property
     def moved(self) -> dict[str, str | None]:
@@ -113,6 +115,7 @@ def parse_name_status(output: bytes) -> GitChanges:
     renamed: dict[str, str] = {}
     deleted: set[str] = set()
     changed: set[str] = set()
+    added: set[str] = set()
     index = 0
     while index + 1 < len(fields) and fields[index]:
         status = fields[index][:1]
@@ -130,7 +133,9 @@ def parse_name_status(output: bytes) -> GitChanges:
             deleted.add(old)
         if new is not None:
             changed.add(new)
-    return GitChanges(renamed, frozenset(deleted), frozenset(changed))
+            if status in ("A", "C"):
+                added.add(new)
+    return GitChanges(renamed, frozenset(deleted), frozenset(changed), frozenset(added))
 
 
 #: Run in the vault root: ``--relative`` limits the diff to the vault and gives vault paths.
@@ -266,7 +271,7 @@ def _paired_by_content(vault_root: Path, base: str, large: list[tuple[str, int]]
                 gone.discard(old)
                 changed.add(new)
                 break
-    return GitChanges(renamed, frozenset(gone), frozenset(changed))
+    return GitChanges(renamed, frozenset(gone), frozenset(changed), changes.added)
 
 
 def _blob_id(path: str, size: int, hex_length: int) -> str | None:
