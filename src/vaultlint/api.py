@@ -107,7 +107,7 @@ def build_options(
         staged=overrides.staged,
         new_since=overrides.new_since,
         allow_placeholders=settings.allow_placeholders,
-        baseline=overrides.baseline,
+        baseline=overrides.baseline or settings.baseline,
         update_baseline=overrides.update_baseline,
     )
     return options, settings

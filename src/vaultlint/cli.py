@@ -145,6 +145,8 @@ def check(
 
     Links are always resolved against the whole vault around PATHS.
     """
+    import dataclasses
+
     from .api import Overrides, build_options
     from .config import ConfigError
     from .engine import lint
@@ -157,8 +159,6 @@ def check(
     from .selection import SelectorError
     from .vault import VaultError
 
-    if update_baseline and baseline_file is None:
-        raise UsageError("--update-baseline needs --baseline FILE")
     if staged and new_since is not None:
         raise UsageError("--staged and --new-since cannot be combined (--staged compares the index with HEAD)")
     # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
@@ -187,6 +187,12 @@ def check(
         options, settings = build_options(paths, config_file, overrides)
     except (ConfigError, SelectorError) as error:
         raise UsageError(str(error)) from error
+    if update_baseline and options.baseline is None:
+        raise UsageError('--update-baseline needs --baseline FILE (or baseline = "FILE" in the config)')
+    if update_baseline and (staged or new_since is not None):
+        raise UsageError("--update-baseline records every problem: run it without --staged or --new-since")
+    if apply_fixes:
+        options = dataclasses.replace(options, keep_baseline_current=True)
     try:
         report = lint(options)
         if show_diff:
@@ -222,9 +228,8 @@ def check(
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
         click.echo(escape(report.url_summary), err=True)
-    if baseline_file is not None and not quiet:
-        verb = "wrote" if update_baseline else "hid"
-        click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
+    if options.baseline is not None and not quiet:
+        click.echo(_baseline_line(report, update_baseline), err=True)
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
     failed = any(d.severity.rank >= threshold for d in report.diagnostics)
@@ -296,6 +301,16 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     click.echo(f"{info.code} {info.name} (default: {default}{fixable})\n")
     click.echo(f"{info.headline}\n\n{info.help_text}\n\nMore: {info.help_uri}")
     return EXIT_OK
+
+
+def _baseline_line(report: Report, updated: bool) -> str:
+    """What the baseline did: hid (or wrote) so many problems, and how many entries are stale."""
+    count = report.baselined
+    line = f"baseline: {'wrote' if updated else 'hid'} {count} known problem{'s' if count != 1 else ''}"
+    stale = report.baseline_stale
+    if stale and not updated:
+        line += f"; {stale} entr{'ies are' if stale != 1 else 'y is'} stale (fixed since: --update-baseline drops them)"
+    return line
 
 
 def _print_diff(report: Report, quiet: bool = False) -> int:

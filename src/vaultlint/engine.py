@@ -16,9 +16,9 @@ from . import suppress
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
-from .git.changes import MovedLater
+from .git.changes import MovedLater, worktree_changes
 from .git.newsince import Comparison, Past, anchors, comparison_since, dependents, only_new, past_of, staged_comparison
-from .git.run import GitError
+from .git.run import GitError, ask_git
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
 from .model import Diagnostic, Note, Span, Violation
@@ -94,6 +94,8 @@ class LintOptions:
     #: Report only problems not in this baseline file; with ``update_baseline``, rewrite it first.
     baseline: Path | None = None
     update_baseline: bool = False
+    #: Rewrite the baseline's paths when git saw its notes renamed (``--fix``).
+    keep_baseline_current: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Report:
     placeholders: tuple[tuple[str, int], ...] = ()
     #: Problems hidden by the baseline.
     baselined: int = 0
+    #: Baseline entries whose problem is gone (``--update-baseline`` drops them).
+    baseline_stale: int = 0
 
 
 @dataclass(frozen=True)
@@ -284,13 +288,12 @@ def lint(options: LintOptions) -> Report:
         if comparison is not None and past is not None and files is not None:
             before = _past_diagnostics(scope, files, comparison, past, options, types)
             diagnostics = only_new(diagnostics, before, comparison.changes.renamed)
-        hidden = 0
+        hidden = stale = 0
         if options.baseline is not None:
-            ran = _codes_run(options)
-            diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options, ran)
+            diagnostics, hidden, stale = _apply_baseline(diagnostics, scope, vault, options)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope)
-        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden)
+        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden, stale)
     except KeyboardInterrupt:
         if loader is not None:
             # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
@@ -499,19 +502,44 @@ def _codes_run(options: LintOptions) -> frozenset[str]:
 
 
 def _apply_baseline(
-    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, options: LintOptions, ran: frozenset[str]
-) -> tuple[list[Diagnostic], int]:
-    """The one place the baseline applies: after selection and suppressions, before reporting."""
+    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, options: LintOptions
+) -> tuple[list[Diagnostic], int, int]:
+    """The one place the baseline applies: after selection and suppressions, before reporting.
+
+    Entries follow the notes git saw renamed since the file was written; ``--update-baseline``
+    rewrites it, and ``--fix`` (``keep_baseline_current``) rewrites the paths that moved.
+    ``(kept, hidden, stale)``: stale entries are problems this run would have seen and did not.
+    """
     from . import baseline
 
     assert options.baseline is not None
     path = options.baseline
-    accepted = baseline.load(path)
+    recorded = baseline.load(path)
+    accepted = baseline.follow(recorded.entries, _renamed_since(vault, recorded.commit, options))
+    ran = _codes_run(options)
     if options.update_baseline:
         accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path, ran)
-        baseline.write(path, accepted)
+        baseline.write(path, accepted, _head(vault.root, options))
+    elif options.keep_baseline_current and accepted != recorded.entries:
+        baseline.write(path, accepted, _head(vault.root, options) or recorded.commit)
     outcome = baseline.subtract(diagnostics, accepted)
-    return outcome.kept, outcome.hidden
+    return outcome.kept, outcome.hidden, outcome.stale(set(scope), ran)
+
+
+def _renamed_since(vault: Vault, commit: str | None, options: LintOptions) -> Mapping[str, str]:
+    """Notes renamed between ``commit`` (the baseline's; else HEAD) and the work tree; none without git."""
+    if not options.use_git:
+        return {}
+    try:
+        return worktree_changes(vault.root, commit or "HEAD").within(vault.by_path).renamed
+    except GitError:
+        return {}  # no git, or a commit this clone lacks: paths as recorded
+
+
+def _head(root: Path, options: LintOptions) -> str | None:
+    """The commit checked out, recorded in a baseline written now (``None`` outside git)."""
+    found = ask_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") if options.use_git else None
+    return found.decode("ascii").strip() if found else None
 
 
 def _check_vault(
