@@ -182,3 +182,32 @@ def test_a_rename_to_a_name_that_is_not_utf8_is_reported_not_an_internal_error(t
         assert done.returncode == 1
         assert 'Home.md:1:1: LK001 unresolved link "Old.md"' in done.stdout
     assert (repo / "Home.md").read_text() == "[o](Old.md)\n"  # no name to write: left for the user
+
+
+@pytest.mark.parametrize("export", ["", "export GIT_DIR=.git\n"])
+def test_a_real_git_hook_sees_the_commit_being_made_with_commit_a_in_a_vault_below_the_top(tmp_path, export):
+    """git runs hooks with GIT_INDEX_FILE (a temporary index for ``commit -a``) and may export
+    GIT_DIR relative to the top: vaultlint, running git in the vault folder, must keep both."""
+    repo = make_repo(tmp_path / "r", {"notes/A.md": "# A\n", "notes/B.md": "[[A]]\n", "README.md": "x\n"})
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        f"#!/bin/sh\n{export}"
+        f"exec '{sys.executable}' -m vaultlint check --offline --no-cache --staged --vault-root notes\n"
+    )
+    hook.chmod(0o755)
+    (repo / "notes" / "B.md").write_text("[[A]] [[Missing]]\n")  # not staged: only -a brings it in
+
+    def commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", "commit", "-q", *args, "-m", "x"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    refused = commit("-a")
+    assert refused.returncode != 0 and 'unresolved link "Missing"' in refused.stdout + refused.stderr
+    (repo / "notes" / "B.md").write_text("[[A]] fine\n")
+    assert commit("-a").returncode == 0

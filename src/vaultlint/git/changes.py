@@ -50,13 +50,14 @@ class GitChanges:
         return self.deleted | frozenset(self.renamed)
 
     def within(self, vault_paths: Container[str]) -> GitChanges:
-        """The same changes, with a rename to a path outside the vault (a dot-folder such
-        as ``.trash/``) counted as a deletion: no link can reach the file there."""
+        """The same changes seen from the vault: a rename to a path outside it (a dot-folder
+        such as ``.trash/``) counts as a deletion, since no link can reach the file there,
+        and files changed or added outside it (``.obsidian/``) are left out."""
         outside = {old for old, new in self.renamed.items() if new not in vault_paths}
-        if not outside:
-            return self
         renamed = {old: new for old, new in self.renamed.items() if old not in outside}
-        return GitChanges(renamed, self.deleted | outside, self.changed, self.added)
+        changed = frozenset(p for p in self.changed if p in vault_paths)
+        added = frozenset(p for p in self.added if p in vault_paths)
+        return GitChanges(renamed, self.deleted | outside, changed, added)
 
     @property
     def moved(self) -> dict[str, str | None]:

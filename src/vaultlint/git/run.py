@@ -107,6 +107,10 @@ def safe_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         value = env.get(name)
         if value:
             env[name] = os.path.abspath(value)
+    if env.get("GIT_DIR") and not env.get("GIT_WORK_TREE"):
+        # With GIT_DIR alone, git takes the folder it runs in as the work tree's top: that was
+        # the caller's folder (a hook runs at the top), not the vault folder git runs in here.
+        env["GIT_WORK_TREE"] = os.getcwd()
     env.update(
         {
             "GIT_TERMINAL_PROMPT": "0",
