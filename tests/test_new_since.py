@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import SHARED
 from test_renames import git, make_repo
+from test_url_stage import Handler, server  # noqa: F401 - the loopback server fixture
 
 from vaultlint.cli import main
 
@@ -194,3 +195,16 @@ def test_the_kepano_rename_flow_from_git_mv_to_a_passing_commit(tmp_path, capsys
     assert check(capsys, repo, "--staged")[0] == 0
     git(repo, "commit", "-q", "-m", "rename")
     assert "[[Kyoto (city)]]" in (repo / "References" / "Fushimi Inari.md").read_text()
+
+
+def test_only_urls_new_in_a_note_are_checked(tmp_path, capsys, server):  # noqa: F811
+    """A dead URL the note held before is not new (a loopback server: nothing leaves the machine)."""
+    repo = make_repo(tmp_path / "v", {"A.md": f"<{server}/old>\n"})
+    (repo / "A.md").write_text(f"<{server}/old>\n<{server}/new>\n")
+    args = ["check", "--no-cache", "--allow-private-urls", "--select", "UR", "--output-format", "concise"]
+    assert main([*args, "--new-since", "HEAD", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert f"{server}/new" in out and "/old" not in out
+    assert Handler.seen["/old"] == 0  # not even fetched
+    main([*args, str(repo)])  # the same vault checked whole: both are reported
+    assert "/old" in capsys.readouterr().out

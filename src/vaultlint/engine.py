@@ -281,7 +281,8 @@ def lint(options: LintOptions) -> Report:
         url_summary = None
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
-            found, url_summary = _check_urls(scope, loader, options, warnings, url_cache)
+            known = _urls_before(scope, comparison, past) if comparison is not None and past is not None else {}
+            found, url_summary = _check_urls(scope, loader, options, warnings, url_cache, known)
             diagnostics.extend(found)
         diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
@@ -581,10 +582,27 @@ def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) 
     return result
 
 
+def _urls_before(scope: list[str], comparison: Comparison, past: Past) -> dict[str, frozenset[str]]:
+    """The URLs each note in scope held before the change: a problem with one of those is not new."""
+    known: dict[str, frozenset[str]] = {}
+    for path in scope:
+        former = comparison.former_path(path)
+        note = past.loader.load(former) if former is not None and former in past.vault.by_path else None
+        if isinstance(note, Note):
+            known[path] = frozenset(url.url for url in note.urls)
+    return known
+
+
 def _check_urls(
-    scope: list[str], loader: NoteLoader, options: LintOptions, warnings: list[str], cache_dir: Path | None
+    scope: list[str],
+    loader: NoteLoader,
+    options: LintOptions,
+    warnings: list[str],
+    cache_dir: Path | None,
+    known: Mapping[str, frozenset[str]],
 ) -> tuple[list[Diagnostic], str]:
-    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6)."""
+    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6);
+    in a comparison, only the URLs a note did not hold before the change (``known``)."""
     import dataclasses
 
     from .urls import check_urls, url_settings_from_mapping
@@ -596,7 +614,12 @@ def _check_urls(
     for path in scope:
         note = loader.load(path)
         if isinstance(note, Note):
-            occurrences.extend((path, url) for url in note.urls if options.check_comments or not url.in_comment)
+            before = known.get(path, frozenset())
+            occurrences.extend(
+                (path, url)
+                for url in note.urls
+                if (options.check_comments or not url.in_comment) and url.url not in before
+            )
     report = check_urls(occurrences, settings, cache_dir=cache_dir, progress=options.progress)
     warnings.extend(report.warnings)
     selection = options.selection

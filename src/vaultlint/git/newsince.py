@@ -16,6 +16,7 @@ now: nothing is checked out, and the unchanged notes are never parsed twice.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import tempfile
@@ -48,7 +49,7 @@ class Comparison:
         """Files new since ``base`` (nothing of that name before), untracked ones included."""
         return self.changes.added
 
-    @property
+    @functools.cached_property
     def before(self) -> dict[str, str]:
         """New path -> path before the change, for renamed files."""
         return {new: old for old, new in self.changes.renamed.items()}
