@@ -211,3 +211,36 @@ def test_a_real_git_hook_sees_the_commit_being_made_with_commit_a_in_a_vault_bel
     assert refused.returncode != 0 and 'unresolved link "Missing"' in refused.stdout + refused.stderr
     (repo / "notes" / "B.md").write_text("[[A]] fine\n")
     assert commit("-a").returncode == 0
+
+
+def test_the_users_own_command_line_config_is_kept_and_ours_comes_after(tmp_path, monkeypatch):
+    """GIT_CONFIG_COUNT from the caller's environment (trusted) is extended, never replaced."""
+    from vaultlint.git.run import run_git
+
+    repo = make_repo(tmp_path / "v", {"a.md": "x\n"})
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "From The Environment")
+    assert run_git(repo, "config", "user.name").strip() == b"From The Environment"
+    assert run_git(repo, "config", "core.fsmonitor").strip() == b"false"
+
+
+def test_a_filter_whose_name_holds_dots_is_turned_off_too(tmp_path):
+    repo = make_repo(tmp_path / "v", {"Project.md": "# Project\n\ntext\n" * 5, "Home.md": "[[Project]]\n"})
+    marker = tmp_path / "marker"
+    script = hostile_script(tmp_path, marker)
+    (repo / ".gitattributes").write_text("*.md filter=a.b=c\n")
+    git(repo, "config", "filter.a.b=c.clean", str(script))
+    (repo / "Project.md").rename(repo / "Plan.md")  # a plain mv: git hashes the untracked file
+    assert worktree_changes(repo).renamed == {"Project.md": "Plan.md"}
+    assert not marker.exists()
+    # The filter is live: plain git runs it.
+    subprocess.run(["git", "add", "-A", "--dry-run"], cwd=repo, capture_output=True, timeout=60, check=False)
+    assert marker.exists()
+
+
+def test_git_run_in_a_folder_that_does_not_exist_says_so(tmp_path):
+    from vaultlint.git.run import GitError, run_git
+
+    with pytest.raises(GitError, match="cannot run git in"):
+        run_git(tmp_path / "missing", "status")

@@ -79,8 +79,10 @@ def run_git(
             env=_with_config(base_env, overrides),
             check=False,
         )
-    except FileNotFoundError:
-        raise GitError("git is not installed (no git on PATH)") from None
+    except FileNotFoundError as error:
+        if error.filename == "git":  # (not the folder: a missing cwd raises this too)
+            raise GitError("git is not installed (no git on PATH)") from None
+        raise GitError(f"cannot run git in {folder} ({error.strerror})") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} did not answer within {GIT_TIMEOUT:.0f} s") from None
     except OSError as error:
