@@ -208,3 +208,11 @@ def test_only_urls_new_in_a_note_are_checked(tmp_path, capsys, server):  # noqa:
     assert Handler.seen["/old"] == 0  # not even fetched
     main([*args, str(repo)])  # the same vault checked whole: both are reported
     assert "/old" in capsys.readouterr().out
+
+
+def test_a_vault_below_the_top_of_the_repository_reads_its_notes_from_git(tmp_path, capsys):
+    repo = make_repo(tmp_path / "r", {"notes/A.md": "[[Gone]]\n", "README.md": "x\n"})
+    (repo / "notes" / "A.md").write_text("[[Gone]] [[Missing]]\n")
+    code, out, _ = check(capsys, repo / "notes", "--new-since", "HEAD", "--vault-root", str(repo / "notes"))
+    assert code == 1
+    assert problems(out) == ['A.md:1:10: LK001 unresolved link "Missing"']

@@ -70,9 +70,11 @@ class Comparison:
 
 def staged_comparison(vault_root: Path) -> Comparison:
     """The commit being made: the index against ``HEAD`` (the empty tree before the first commit)."""
-    base = head_or_empty_tree(vault_root)
-    changes = staged_changes(vault_root, base)
-    return Comparison(base, "HEAD", changes)
+    try:
+        return Comparison("HEAD", "HEAD", staged_changes(vault_root, "HEAD"))
+    except GitError:
+        base = head_or_empty_tree(vault_root)  # no commit yet; else git's real complaint, below
+        return Comparison(base, "HEAD", staged_changes(vault_root, base))
 
 
 def comparison_since(vault_root: Path, ref: str) -> Comparison:

@@ -9,11 +9,6 @@ from pathlib import Path
 from .run import GitError, run_git
 
 
-def repository_prefix(vault_root: Path) -> str:
-    """The vault root's path inside the repository (``""`` at the top, else ``"notes/"``)."""
-    return os.fsdecode(run_git(vault_root, "rev-parse", "--show-prefix")).strip("\n")
-
-
 def read_blobs(vault_root: Path, commit: str, paths: Iterable[str], max_bytes: int) -> dict[str, bytes | str]:
     """Each vault path's bytes at ``commit`` (one ``git cat-file --batch`` for all of them).
 
@@ -23,7 +18,6 @@ def read_blobs(vault_root: Path, commit: str, paths: Iterable[str], max_bytes: i
     wanted = list(dict.fromkeys(paths))
     if not wanted:
         return {}
-    prefix = repository_prefix(vault_root)
     found: dict[str, bytes | str] = {}
     requests: list[str] = []
     for path in wanted:
@@ -33,7 +27,8 @@ def read_blobs(vault_root: Path, commit: str, paths: Iterable[str], max_bytes: i
             requests.append(path)
     if not requests:
         return found
-    stdin = b"".join(os.fsencode(f"{commit}:{prefix}{path}\n") for path in requests)
+    # "<commit>:./<path>" is relative to the folder git runs in: the vault root.
+    stdin = b"".join(os.fsencode(f"{commit}:./{path}\n") for path in requests)
     output = run_git(vault_root, "cat-file", "--batch", stdin=stdin)
     position = 0
     for path in requests:
