@@ -216,3 +216,15 @@ def test_a_vault_below_the_top_of_the_repository_reads_its_notes_from_git(tmp_pa
     code, out, _ = check(capsys, repo / "notes", "--new-since", "HEAD", "--vault-root", str(repo / "notes"))
     assert code == 1
     assert problems(out) == ['A.md:1:10: LK001 unresolved link "Missing"']
+
+
+def test_a_tag_spelling_that_was_already_off_is_not_new_a_new_one_is(tmp_path, capsys):
+    """The side before the change counts tags from the present's aggregate with the changed notes swapped back."""
+    repo = make_repo(
+        tmp_path / "v",
+        {"A.md": "#project\n", "A2.md": "#project\n", "B.md": "#Project\n", "C.md": "text\n"},
+    )
+    (repo / "B.md").write_text("edited\n\n#Project\n")
+    (repo / "C.md").write_text("text #PROJECT\n")
+    _, out, _ = check(capsys, repo, "--new-since", "HEAD", "--select", "TG001")
+    assert [line.split(":")[0] for line in problems(out)] == ["C.md"]

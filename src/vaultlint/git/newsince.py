@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..baseline import EntryKey, entry_key, subtract
 from ..loader import Loaded, NoteLoader
-from ..model import Diagnostic, Note, NoteSummary, VaultAggregate, aggregate, summarize
+from ..model import Diagnostic, Note, NoteSummary, VaultAggregate, aggregate, retagged, summarize
 from ..vault import MAX_NOTE_BYTES, Vault, VaultFile, VaultIndex, is_source, nfc
 from .changes import GitChanges, head_or_empty_tree, staged_changes, worktree_changes
 from .objects import read_blobs
@@ -185,7 +185,7 @@ def past_of(vault: Vault, present: NoteLoader, comparison: Comparison) -> Past:
             by_path=files,
             nested_vaults=vault.nested_vaults,
         )
-        loader = PastLoader(past_vault, None, present=present, differs=differs)
+        loader = PastLoader(past_vault, None, present=present, differs=differs, changed_now=comparison.changes.changed)
     except BaseException:
         folder.cleanup()
         raise
@@ -198,7 +198,10 @@ class PastLoader(NoteLoader):
     every other note answered by the loader of the present (the same text, parsed once)."""
 
     present: NoteLoader | None = None
+    #: Paths before the change whose text differs now (read from git).
     differs: frozenset[str] = field(default_factory=frozenset)
+    #: Paths now whose text differs from before (changed, added, renamed to).
+    changed_now: frozenset[str] = field(default_factory=frozenset)
 
     def _shared(self, path: str) -> bool:
         return self.present is not None and path not in self.differs
@@ -215,9 +218,22 @@ class PastLoader(NoteLoader):
         return False
 
     def aggregate(self) -> VaultAggregate:
-        if self._aggregate is None:
+        """The present's aggregate with the changed notes swapped back; rebuilt from every
+        summary only when a changed note's aliases (or an aliased note's path) differ."""
+        if self._aggregate is not None:
+            return self._aggregate
+        present = self.present
+        if present is None:
+            return super().aggregate()
+        before = {p: self.summary(p) for p in self.differs if p in self.states}
+        after = {p: present.summary(p) for p in self.changed_now if p in present.states}
+        aliases_before = {p: s.aliases for p, s in before.items() if s.aliases}
+        if aliases_before != {p: s.aliases for p, s in after.items() if s.aliases}:
             self.preload_summaries()
             self._aggregate = aggregate((path, self.summary(path)) for path in self.states)
+        else:
+            now = present.aggregate()
+            self._aggregate = VaultAggregate(retagged(now, after.values(), before.values()), now.alias_owners)
         return self._aggregate
 
     def preload_summaries(self) -> None:
