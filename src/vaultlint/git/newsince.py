@@ -40,8 +40,6 @@ class Comparison:
 
     #: The commit (or empty tree) the change starts from.
     base: str
-    #: What the user asked for, for messages: ``"HEAD"`` or the REF of ``--new-since``.
-    label: str
     changes: GitChanges
 
     @property
@@ -71,10 +69,10 @@ class Comparison:
 def staged_comparison(vault_root: Path) -> Comparison:
     """The commit being made: the index against ``HEAD`` (the empty tree before the first commit)."""
     try:
-        return Comparison("HEAD", "HEAD", staged_changes(vault_root, "HEAD"))
+        return Comparison("HEAD", staged_changes(vault_root, "HEAD"))
     except GitError:
         base = head_or_empty_tree(vault_root)  # no commit yet; else git's real complaint, below
-        return Comparison(base, "HEAD", staged_changes(vault_root, base))
+        return Comparison(base, staged_changes(vault_root, base))
 
 
 def comparison_since(vault_root: Path, ref: str) -> Comparison:
@@ -87,9 +85,7 @@ def comparison_since(vault_root: Path, ref: str) -> Comparison:
     for name in os.fsdecode(untracked or b"").split("\0"):
         if name and nfc(name) not in renamed_to:
             added.add(nfc(name))
-    return Comparison(
-        commit, ref, GitChanges(changes.renamed, changes.deleted, changes.changed | added, frozenset(added))
-    )
+    return Comparison(commit, GitChanges(changes.renamed, changes.deleted, changes.changed | added, frozenset(added)))
 
 
 def resolve_ref(vault_root: Path, ref: str) -> str:
