@@ -6,6 +6,9 @@ unambiguous: ``tests/urls/`` has a ``conftest.py`` of its own.
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -59,3 +62,25 @@ def found(report: Report, code: str | None = None) -> list[tuple[str, int, int, 
 
 def messages(report: Report, code: str | None = None) -> list[Diagnostic]:
     return [d for d in report.diagnostics if code is None or d.code == code]
+
+
+def check_in_subprocess(
+    root: Path, *arguments: str, address_space: int | None = None, cpu_seconds: int = 120
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``vaultlint check --offline --no-cache --output-format concise ARGUMENTS ROOT`` as a user runs
+    it, in a process limited to ``cpu_seconds`` of CPU (and ``address_space`` bytes, if given), so a
+    regression to an old cost fails the test instead of hurting the machine.  Returns the finished
+    process and the CPU time it used (busy machines slow the wall clock, not this)."""
+
+    def limits() -> None:
+        if address_space is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
+    command = [sys.executable, "-m", "vaultlint", "check", "--offline", "--no-cache", "--output-format", "concise"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [*command, *arguments, str(root)], capture_output=True, text=True, timeout=300, preexec_fn=limits
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -76,3 +77,30 @@ def test_import_vaultlint_stays_lean():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["[]", vaultlint.__version__]
+
+
+def _alive(kind: type) -> int:
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if type(obj) is kind)
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_lint_keeps_nothing_alive_after_it_returns(vault, cache, tmp_path):
+    """A program that calls lint() in a loop must not grow: no context, loader or note outlives the call.
+
+    The hints (a broken link's "did you mean") and the PDF and property caches are filled on purpose."""
+    from vaultlint.context import LintContext
+    from vaultlint.loader import NoteLoader
+    from vaultlint.model import Note
+
+    (vault / "c.md").write_text("[[missng]] [[Yes]] ![[doc.pdf#page=3]]\n", encoding="utf-8")
+    (vault / "doc.pdf").write_bytes(b"%PDF-1.4\n")
+    options = {"offline": True, "no_cache": not cache, "cache_dir": tmp_path / "cache"}
+    before = _alive(Note)
+    for _ in range(3):
+        report = vaultlint.lint(vault, **options)
+        assert "LK001" in codes(report)
+    del report
+    assert _alive(LintContext) == 0
+    assert _alive(NoteLoader) == 0
+    assert _alive(Note) == before

@@ -53,15 +53,22 @@ def test_nearest_config_wins_and_vaultlint_toml_beats_pyproject(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("selct = ['LK']\n", "unknown key 'selct'"),
+        ("selct = ['LK']\n", 'unknown key "selct"; did you mean "select"?'),
         ("select = 'LK', 3\n", "not valid TOML"),
         ("select = [1]\n", "select: expected a list of rule codes, prefixes or names, got [1]"),
-        ("check-comments = 'yes'\n", "check-comments: expected true or false, got 'yes'"),
-        ("severity = { LK001 = 'fatal' }\n", "severity: expected a table of code"),
+        ("check-comments = 'yes'\n", 'check-comments: expected true or false, got "yes"'),
+        # issue 17.8: the entry that is wrong, in the file's notation, not a Python dict
+        (
+            "severity = { LK001 = 'fatal' }\n",
+            'severity.LK001: expected a table of code = "error" | "warning" | "info" | "off", got "fatal"',
+        ),
+        ("severity = 'error'\n", 'severity: expected a table of code = "error"'),
         ("fail-on = 'never'\n", 'fail-on: expected "error", "warning" or "info"'),
-        ("types = { due = 'day' }\n", "types: expected a table of property = one of"),
+        ("types = { due = 'day' }\n", "types.due: expected a table of property = one of text, multitext"),
         ("[[schema]]\nfolder = 3\n", "schema[0].folder: expected a glob pattern string"),
-        ("[[schema]]\nrequire = ['x']\n", "schema[0]: unknown key 'require'"),
+        ("[[schema]]\nrequire = ['x']\n", 'schema[0]: unknown key "require"; did you mean "required"?'),
+        ("[[schema]]\ntypes = { a = 'x' }\n", "schema[0].types.a: expected a table of property = one of"),
+        ("wibble = 1\n", 'unknown key "wibble" (expected one of: allow-placeholders'),
     ],
 )
 def test_strict_validation_names_file_key_and_expectation(tmp_path, capsys, text, message):
@@ -70,6 +77,7 @@ def test_strict_validation_names_file_key_and_expectation(tmp_path, capsys, text
     with pytest.raises(ConfigError) as raised:
         load_settings(tmp_path, None)
     assert message in str(raised.value)
+    assert "{'" not in str(raised.value)  # never a Python dict
     assert str(config.resolve()) in str(raised.value) or "not valid TOML" in str(raised.value)
     write_vault(tmp_path, {"a.md": ""})
     assert main(["check", "--offline", str(tmp_path)]) == 2

@@ -34,11 +34,11 @@ def vaultlint_commands() -> list[str]:
 
 
 def test_every_yaml_block_parses():
-    assert len(yaml_blocks(CI_DOC.read_text())) == 3
+    assert len(yaml_blocks(CI_DOC.read_text())) == 4
 
 
 def test_the_workflow_restores_and_always_saves_the_url_cache():
-    workflow = yaml_blocks(CI_DOC.read_text())[0]
+    workflow = yaml_blocks(CI_DOC.read_text())[1]
     steps = workflow["jobs"]["urls"]["steps"]
     uses = [step.get("uses", "") for step in steps]
     assert any(u.startswith("actions/cache/restore") for u in uses)
@@ -80,3 +80,22 @@ def test_the_readme_opens_with_the_two_commands():
     assert "vaultlint check fixtures/demo-vault" in blocks[0]
     assert "pytest" in blocks[1] and ".[test]" in blocks[1]
     assert (REPO / ".ci" / "run").read_text().strip().endswith(blocks[1].strip())
+
+
+def test_the_documented_workflows_pin_actions_and_grant_least_privilege():
+    """Issue 17.7: SHAs, not tags; no permission at the top; the URL job writes nothing;
+    the SARIF upload skipped on fork pull requests; the baseline in every command."""
+    action_example, workflow, gitlab, _ = yaml_blocks(CI_DOC.read_text())
+    for example in (action_example, workflow):
+        assert example["permissions"] == {}
+        for job in example["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step and not step["uses"].startswith("vaultlint/vaultlint@"):
+                    assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    assert workflow["jobs"]["urls"]["permissions"] == {"contents": "read"}
+    upload = next(s for s in workflow["jobs"]["lint"]["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in upload["if"]
+    assert upload["continue-on-error"] is True
+    commands = vaultlint_commands()
+    assert commands and all("--baseline vaultlint-baseline.json" in command for command in commands)
+    assert all("obsidian-vaultlint==" not in str(block) for block in (workflow, gitlab))

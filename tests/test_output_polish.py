@@ -150,3 +150,110 @@ def test_documented_ci_jobs_have_timeouts():
     ]
     gitlab_jobs = [job for job in gitlab_jobs if "script" in job]
     assert gitlab_jobs and all("timeout" in job for job in gitlab_jobs)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("where", ["above", "inside"])
+def test_diff_paths_with_spaces_and_non_ascii_apply_with_git(tmp_path, where):
+    """Issue 17.8: ``vaultlint check demo --diff > d.patch && git apply --check d.patch`` failed
+    (``Reading list.md: No such file or directory``): the relabelling missed headers with a tab."""
+    names = ["Reading list.md", "Café.md", "Notes/Über uns.md", "plain.md"]
+    demo = write_vault(tmp_path / "demo", {name: "---\ntag: x\n---\n" for name in names})
+    cwd, target = (tmp_path, "demo") if where == "above" else (demo, ".")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", target, "--diff", "--offline", "--no-cache"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    prefix = "demo/" if where == "above" else ""
+    assert f"--- a/{prefix}Reading list.md\t\n+++ b/{prefix}Reading list.md\t\n" in done.stdout
+    (cwd / "d.patch").write_text(done.stdout, encoding="utf-8")
+    checked = subprocess.run(
+        ["git", "apply", "--check", "d.patch"], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stderr
+    subprocess.run(["git", "apply", "d.patch"], cwd=cwd, check=True, timeout=60)
+    assert all((demo / name).read_text(encoding="utf-8") == "---\ntags: x\n---\n" for name in names)
+
+
+def test_statistics_mark_a_rule_fixable_only_when_all_are_and_count_the_rest(tmp_path, capsys):
+    """Issue 17.8: ``FM010 [*] 26`` when 1 of them was fixable (pkmer-docs)."""
+    vault = write_vault(
+        tmp_path / "v", {"a.md": "---\ntags: a, b\n---\n", "b.md": "---\ntags:\n  - with space\n  - 123\n---\n"}
+    )
+    code, out, _ = check(capsys, vault, "--statistics")
+    assert out.splitlines()[0] == "     3  FM010      invalid-frontmatter-tag (1 of 3 fixable)"
+    code, out, _ = run_cli(capsys, "check", "--offline", "--no-cache", "--statistics", str(vault / "a.md"))
+    assert out.splitlines()[0] == "     1  FM010  [*] invalid-frontmatter-tag"
+
+
+def test_under_pre_commit_the_summary_names_the_fix_hook(vault, capsys, monkeypatch):
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    code, out, _ = check(capsys, vault)
+    assert out.splitlines()[-1].endswith("2 fixable with `pre-commit run --hook-stage manual vaultlint-fix`.")
+    code, out, _ = check(capsys, vault, "--statistics")
+    assert out.splitlines()[-1].endswith("2 fixable with `pre-commit run --hook-stage manual vaultlint-fix`.")
+
+
+def test_config_shows_what_a_check_finds(tmp_path, capsys):
+    """Issue 17.8: ``select = []`` instead of the rules in effect; no vault root, templates or attachments."""
+    vault = write_vault(tmp_path / "v", {"Notes/a.md": "", "Templates/Daily.md": ""})
+    (vault / ".obsidian" / "app.json").write_text('{"attachmentFolderPath": "assets"}', encoding="utf-8")
+    (vault / ".vaultlint.toml").write_text(
+        'select = ["LK"]\nignore = ["LK005"]\nseverity = { LK007 = "error" }\ntemplate-folders = ["Templates"]\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(capsys, "config", str(vault / "Notes"))
+    assert code == 0
+    found = out.split("# Found for ", 1)[1].splitlines()
+    assert found[1:4] == [
+        f"# vault root: {vault.resolve()}",
+        "# template folders: Templates (from template-folders)",
+        "# attachment folder: assets",
+    ]
+    rules = [line.split() for line in found[5:]]
+    assert ["#", "LK007", "unencoded-link-destination", "error"] in rules  # its configured severity
+    assert all(rule[1].startswith("LK") for rule in rules) and "LK005" not in {rule[1] for rule in rules}
+    assert found[4].startswith(f"# rules in effect ({len(rules)} of ")
+    import tomllib
+
+    assert tomllib.loads(out)["template-folders"] == ["Templates"]  # still a config file
+    (vault / ".obsidian" / "templates.json").write_text('{"folder": "Tpl/"}', encoding="utf-8")
+    code, out, _ = run_cli(capsys, "config", str(vault))
+    assert "# template folders: Tpl (from .obsidian/)" in out
+
+
+# -- issue 17.6: no green run that checked nothing -------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "json", "github", "markdown"])
+def test_a_run_with_no_note_in_scope_warns_naming_the_paths_and_fails(tmp_path, output_format):
+    (tmp_path / "empty-folder").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "empty-folder", "--offline", "--output-format", output_format],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        'warning: no note, canvas or base to check in "empty-folder"'
+        " (excluded, ignored by .gitignore, or in a template folder?)"
+    ]
+    assert "All checks passed" not in done.stdout
+    if output_format in ("full", "concise"):
+        assert done.stdout == "Nothing checked: no note, canvas or base in scope.\n"
+
+
+def test_only_excluded_notes_in_scope_is_nothing_checked_too(tmp_path, capsys):
+    vault = write_vault(tmp_path / "v", {"Templates/Daily.md": "# {{title}}\n", "Home.md": "# Home\n"})
+    (vault / ".vaultlint.toml").write_text('template-folders = ["Templates"]\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", "--offline", "--no-cache", "-q", str(vault / "Templates"))
+    assert code == 2 and 'no note, canvas or base to check in "' in err  # said even with -q
+    code, out, err = run_cli(capsys, "check", "--offline", "--no-cache", str(vault))
+    assert code == 0 and out == "All checks passed (1 note checked).\n" and err == ""

@@ -107,8 +107,10 @@ def test_every_documented_install_line_names_the_distribution():
 
 
 def test_documented_versions_match_the_package():
-    """The pinned install lines and pre-commit ``rev:`` name the current version (docs/releasing.md, step 2)."""
+    """The pinned install lines and pre-commit ``rev:`` name the current version (docs/releasing.md, step 2),
+    or, until a release is tagged, a commit (``<commit>``): never a version that was not released."""
     for doc in (REPO / "README.md", REPO / "docs" / "ci.md"):
         text = doc.read_text(encoding="utf-8")
-        assert set(re.findall(r"rev: v(\S+)", text)) == {vaultlint.__version__}, doc.name
+        revs = re.findall(r"rev: (\S+)", text)
+        assert revs and all(rev in ("<commit>", f"v{vaultlint.__version__}") for rev in revs), doc.name
         assert set(re.findall(r"obsidian-vaultlint==(\S+)", text)) <= {vaultlint.__version__}, doc.name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from helpers import run, write_vault
 
 from vaultlint.cli import main
@@ -48,9 +50,27 @@ def test_only_bare_wikilinks_that_are_not_near_misses_become_placeholders(tmp_pa
     )
     assert '"Zettelkasten Method"' in hints['unresolved link "Zettelkasten Methdo"']
     assert hints['unresolved link "slipbox"'] == (
-        '"slipbox" is not a note, but nearly "Slip Box", an alias of "Zettelkasten Method" '
+        '"slipbox" is not a note, but "Slip Box" is an alias of "Zettelkasten Method" '
         "(aliases are not link targets): link it as [[Zettelkasten Method|slipbox]]"
     )
+
+
+def test_the_near_miss_hint_reads_sensibly_when_both_names_are_the_same_word(tmp_path):
+    """Issue 17.8: ``not a note, but nearly "Phosphorus"`` for a link to the alias itself."""
+    notes = {
+        "P (element).md": "---\naliases: [Phosphorus, Light Bearer]\n---\n",
+        "Home.md": "[[Phosphorus]] [[phosphorus]] [[Light-bearer]] [[Ligth Bearer]]\n",
+    }
+    report = run(write_vault(tmp_path / "v", notes), select=["LK001"], allow_placeholders=True)
+    hints = [d.hint for d in report.diagnostics]
+    tail = " (aliases are not link targets): link it as [[P (element)|{}]]"
+    assert hints == [
+        '"Phosphorus" is not a note but an alias of "P (element)"' + tail.format("Phosphorus"),
+        '"phosphorus" is not a note but an alias of "P (element)"' + tail.format("phosphorus"),
+        '"Light-bearer" is not a note, but "Light Bearer" is an alias of "P (element)"' + tail.format("Light-bearer"),
+        '"Ligth Bearer" is not a note, but nearly "Light Bearer", an alias of "P (element)"'
+        + tail.format("Ligth Bearer"),
+    ]
 
 
 def test_default_off_every_unresolved_link_is_reported(tmp_path):
@@ -74,6 +94,23 @@ def test_the_config_key_and_the_placeholders_command(tmp_path, capsys):
     assert capsys.readouterr().out == (
         "     2  Another Plan\n     2  Later Idea\n     1  Chapter 1.2\n     1  Dr. Who\n4 placeholders\n"
     )
+    # issue 17.8: the same listing for a program
+    assert main(["placeholders", "--no-cache", "--output-format", "json", str(root)]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": "Another Plan", "notes": 2},
+        {"name": "Later Idea", "notes": 2},
+        {"name": "Chapter 1.2", "notes": 1},
+        {"name": "Dr. Who", "notes": 1},
+    ]
+
+
+def test_placeholder_names_are_printed_inert(tmp_path, capsys):
+    root = write_vault(tmp_path / "v", {"Home.md": "[[Plan \x1b[2J x]]\n"})
+    config(root, True)
+    for output_format in ("text", "json"):
+        assert main(["placeholders", "--no-cache", "--output-format", output_format, str(root)]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "Plan \\x1b[2J x" in out.replace("\\\\", "\\")
 
 
 def test_what_counts_as_a_bare_wikilink():

@@ -48,9 +48,9 @@ def repo(tmp_path, home, monkeypatch):
     (root / ".obsidian" / "app.json").write_text("{}\n")
     (root / "Home.md").write_text("# Home\n\nSee [[Project]].\n")
     (root / "Project.md").write_text("# Project\n\nBack to [[Home]].\n")
-    # The one hook the docs recommend.
+    # The one hook the docs recommend, and the one that fixes (manual stage: never at commit time).
     (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: vaultlint\n"
+        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: vaultlint\n      - id: vaultlint-fix\n"
     )
     subprocess.run([PRE_COMMIT, "install"], cwd=root, check=True, capture_output=True, timeout=120)
     git(root, "add", "-A")
@@ -178,3 +178,80 @@ def test_the_hook_on_one_note_in_a_subfolder_agrees_with_a_whole_vault_check(tmp
         both = hook(*files)
         assert problems(both.stdout, "Areas/Work/Other.md") == problems(whole.stdout, "Areas/Work/Other.md")
         assert problems(both.stdout, "Home.md") == [] and "outside the vault root" not in both.stdout
+
+
+# -- issue 17.4: every file the vault lints, one summary, a fix the hook user can run ---------------
+
+
+def test_a_broken_canvas_is_refused(repo):
+    (repo / "Board.canvas").write_text('{"nodes": [{"id": "a", "type": "text", "text": "x"}\n', encoding="utf-8")
+    refused = commit(repo, "a board")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "Board.canvas:" in output and "CV001" in output
+    assert git(repo, "log", "--oneline").stdout.count("\n") == 1
+
+
+def test_an_invalid_base_is_refused(repo):
+    (repo / "Books.base").write_text('filters:\n  and:\n    - file.hasTag("book")\nview:\n  - type: table\n')
+    refused = commit(repo, "a base")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "Books.base:" in output and "BS001" in output
+    (repo / "Books.base").write_text('filters:\n  and:\n    - file.hasTag("book")\nviews:\n  - type: table\n')
+    accepted = commit(repo, "a base")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_all_files_on_a_large_vault_prints_one_summary(repo):
+    """Long paths: pre-commit would split this file list into batches (128 KiB of arguments each)."""
+    folder = repo / ("Long folder name " * 12).strip() / ("Deeper still " * 15).strip()
+    folder.mkdir(parents=True)
+    for number in range(320):
+        link = "Nowhere" if number % 100 == 7 else "Home"
+        (folder / f"Note {number:03} {'x' * 150}.md").write_text(f"# Note {number}\n\nBack to [[{link}]].\n")
+    git(repo, "add", "-A")
+    run = subprocess.run(
+        [PRE_COMMIT, "run", "vaultlint", "--all-files"], cwd=repo, capture_output=True, text=True, timeout=600
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    summaries = [line for line in output.splitlines() if line.startswith(("Found ", "All checks passed"))]
+    assert len(summaries) == 1, output[-3000:]
+    assert summaries[0].startswith("Found 4 problems (4 errors)"), summaries
+    assert output.count('unresolved link "Nowhere"') == 4
+
+
+def test_under_pre_commit_the_fix_hint_names_the_fix_hook_and_the_hook_fixes(repo):
+    git(repo, "mv", "Project.md", "Projects.md")
+    refused = commit(repo, "rename")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert 'Home.md:3:5: LK001 error unresolved link "Project"' in output
+    assert "(pre-commit run --hook-stage manual vaultlint-fix updates the link)" in output
+    assert "vaultlint check --fix" not in output
+    fixing = subprocess.run(
+        [PRE_COMMIT, "run", "--hook-stage", "manual", "vaultlint-fix"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "Fixed 1 problem in 1 note" in fixing.stdout + fixing.stderr, fixing.stdout + fixing.stderr
+    assert (repo / "Home.md").read_text() == "# Home\n\nSee [[Projects]].\n"
+    accepted = commit(repo, "rename, links updated")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_outside_pre_commit_the_hint_names_vaultlint(repo, monkeypatch):
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    git(repo, "mv", "Project.md", "Projects.md")
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("vaultlint")), "check", "--staged", "--offline", "--no-cache"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "(vaultlint check --fix updates the link)" in done.stdout, done.stdout + done.stderr
+    assert "1 fixable with `vaultlint check --fix`." in done.stdout

@@ -156,7 +156,17 @@ class TestResolveAlgorithm:
         assert self.target("./../Other/Note2", "Projects/A/note.md") == "Projects/Other/Note2.md"
         assert self.target("/Root Note", "Projects/A/note.md") == "Root Note.md"
         assert self.target("/Deep", "x.md") is None
-        assert self.target("../../../Note", "A/x.md") is None
+
+    def test_dot_dot_above_the_root_stops_at_the_root(self):
+        # D13: the extra "../" are dropped, the rest is resolved from the root.
+        assert self.target("../../Projects/Other/Note2", "Projects/x.md") == "Projects/Other/Note2.md"
+        assert self.target("../../../Note", "A/x.md") == "Note.md"
+        assert self.target("../Root Note", "x.md") == "Root Note.md"
+        assert self.target("./../../Root Note", "x.md") == "Root Note.md"
+        assert self.target("../../Projects/Missing", "Projects/x.md") is None
+        assert self.target("../..", "A/x.md") is None
+        # The clamped path goes on to the suffix match like any resolved relative path (§2.1 step 4).
+        assert self.target("../../Other/Note2", "Projects/x.md") == "Projects/Other/Note2.md"
 
     def test_partial_paths_are_plain_string_suffixes(self):
         assert self.target("B/Deep") == "x/B/Deep.md"

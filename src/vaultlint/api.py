@@ -92,6 +92,7 @@ def build_options(
         respect_gitignore=settings.respect_gitignore and not overrides.no_gitignore,
         respect_obsidian_excluded=settings.respect_obsidian_excluded,
         lint_templates=overrides.lint_templates or settings.lint_templates,
+        template_folders=settings.template_folders,
         exclude=settings.exclude,
         offline=overrides.offline,
         config_folder=settings.source.parent if settings.source else None,

@@ -460,6 +460,7 @@ class NoteCache:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DROP TABLE IF EXISTS notes")
             db.execute("DROP TABLE IF EXISTS parsed")
+            db.execute("DROP TABLE IF EXISTS pdfs")
             db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
             db.execute("COMMIT")
@@ -470,6 +471,11 @@ class NoteCache:
             "ctime_ns INTEGER, ino INTEGER, hash TEXT, summary TEXT, results_key TEXT, results TEXT, deps TEXT)"
         )
         db.execute("CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, hash TEXT, note TEXT)")
+        # PDF page counts (LK009), valid while the PDF's stat is the one stored (NULL: no verdict).
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS pdfs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+            "ctime_ns INTEGER, ino INTEGER, pages INTEGER)"
+        )
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
 
     def _failed(self, error: sqlite3.Error) -> None:
@@ -532,6 +538,20 @@ class NoteCache:
             return None
         return fingerprint, VaultAggregate(spellings, owners)
 
+    def pdf_pages(self) -> dict[str, tuple[FileState, int | None]]:
+        """Every stored PDF page count, with the stat of the file it was counted from."""
+        result: dict[str, tuple[FileState, int | None]] = {}
+        try:
+            query = "SELECT path, size, mtime_ns, ctime_ns, ino, pages FROM pdfs"
+            for path, size, mtime, ctime, ino, pages in self._db.execute(query):
+                if type(path) is str and all(type(n) is int for n in (size, mtime, ctime, ino)):
+                    if pages is None or type(pages) is int:
+                        result[path] = (FileState(size, mtime, ctime, ino), pages)
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
+        return result
+
     def note(self, path: str, digest: str) -> Note | str | None:
         """The note (or unreadable-file reason) stored for ``path`` with content hash ``digest``."""
         try:
@@ -553,8 +573,10 @@ class NoteCache:
         results: Mapping[str, tuple[str, str, _DEPS]],
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
+        pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
     ) -> None:
-        """One transaction: new parses, new stat of unchanged files, new results, removed files.
+        """One transaction: new parses, new stat of unchanged files, new results, removed files,
+        new PDF page counts.
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -563,13 +585,13 @@ class NoteCache:
         if self.damaged is not None:
             self._rebuild()
         try:
-            self._write(parsed, touched, results, list(gone), aggregate)
+            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {})
         except sqlite3.Error as error:
             if not is_corruption(error) or self.damaged is not None:
                 raise
             self.damaged = error
             self._rebuild()
-            self._write(parsed, touched, results, [], aggregate)
+            self._write(parsed, touched, results, [], aggregate, pdfs or {})
 
     def _rebuild(self) -> None:
         self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
@@ -585,6 +607,7 @@ class NoteCache:
         results: Mapping[str, tuple[str, str, _DEPS]],
         gone: list[str],
         aggregate: tuple[str, VaultAggregate] | None,
+        pdfs: Mapping[str, tuple[FileState, int | None]],
     ) -> None:
         racy_after = time.time_ns() - RACY_NS
 
@@ -626,6 +649,11 @@ class NoteCache:
             )
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
+            db.executemany("DELETE FROM pdfs WHERE path = ?", [(path,) for path in gone])
+            db.executemany(
+                "INSERT OR REPLACE INTO pdfs (path, size, mtime_ns, ctime_ns, ino, pages) VALUES (?, ?, ?, ?, ?, ?)",
+                [(path, *stat_columns(state), pages) for path, (state, pages) in pdfs.items() if _encodable(path)],
+            )
             if aggregate is not None:
                 fingerprint, value = aggregate
                 text = data_dumps(_AGGREGATE, (fingerprint, dict(value.tag_spellings), dict(value.alias_owners)))

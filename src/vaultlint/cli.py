@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from . import __version__
 # them: ``vaultlint --version`` (run by every pre-commit and CI job) then loads click only.
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .config import Settings
     from .engine import LintOptions, Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -62,7 +64,7 @@ def cli() -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option(
     "--output-format",
-    type=click.Choice(["full", "concise", "json", "github", "sarif", "junit", "gitlab"]),
+    type=click.Choice(["full", "concise", "json", "github", "sarif", "junit", "gitlab", "markdown"]),
     default="full",
     show_default=True,
     help="How to print diagnostics.",
@@ -150,6 +152,7 @@ def check(
     from .api import Overrides, build_options
     from .config import ConfigError
     from .engine import lint
+    from .fixcommand import fix_command, naming
     from .git.run import GitError
     from .model import Severity
     from .report import MACHINE_FORMATS, ReportContext, render
@@ -194,19 +197,33 @@ def check(
     if apply_fixes:
         options = dataclasses.replace(options, keep_baseline_current=True)
     try:
-        report = lint(options)
         if show_diff:
-            return _print_diff(report, quiet)
+            return _print_diff(lint(options), quiet)
         if apply_fixes:
-            report = _fix(report, options, quiet)
+            report = _fix(options, quiet)
+        else:
+            report = lint(options)
     except (VaultError, ConfigError, GitError) as error:
         raise UsageError(str(error)) from error
     if not quiet:
         for warning in report.warnings:
             click.echo(f"warning: {escape(warning)}", err=True)
+    # A run that checked nothing must not pass as green (a CI job pointed at the wrong folder).
+    # --staged (the hook) is exempt: a commit that stages no note is ordinary.
+    nothing_in_scope = report.files_checked == 0 and not report.diagnostics and not _changes_only(options)
+    if nothing_in_scope:  # said even with -q: it explains the exit code
+        named = ", ".join(f'"{escape(str(path))}"' for path in (paths or (Path("."),)))
+        click.echo(
+            f"warning: no note, canvas or base to check in {named}"
+            " (excluded, ignored by .gitignore, or in a template folder?)",
+            err=True,
+        )
 
+    # Under pre-commit, `vaultlint` is not on the PATH: hints name the hook that fixes.
+    command = fix_command(os.environ)
+    diagnostics = naming(report.diagnostics, command)
     # Only the rules that have a result are described (SARIF): rendering every rule's docs costs 8 ms.
-    found_codes = {d.code for d in report.diagnostics}
+    found_codes = {d.code for d in diagnostics}
     context = ReportContext(
         rules=rule_infos(rule for rule in ALL_RULES if rule.code in found_codes),
         vault_root=report.vault_root,
@@ -217,8 +234,10 @@ def check(
         files_checked=report.files_checked,
         show_summary=not quiet,
         statistics=statistics,
+        fix_command=command,
+        nothing_in_scope=nothing_in_scope,
     )
-    text = render(output_format, report.diagnostics, context)
+    text = render(output_format, diagnostics, context)
     if output_file is not None:
         try:
             output_file.write_text(text, encoding="utf-8")
@@ -230,9 +249,11 @@ def check(
         click.echo(escape(report.url_summary), err=True)
     if options.baseline is not None and not quiet:
         click.echo(_baseline_line(report, update_baseline), err=True)
+    if nothing_in_scope:
+        return EXIT_ERROR
     fail_on = fail_on or settings.fail_on
     threshold = Severity(fail_on).rank
-    failed = any(d.severity.rank >= threshold for d in report.diagnostics)
+    failed = any(d.severity.rank >= threshold for d in diagnostics)
     return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
 
 
@@ -262,16 +283,17 @@ def clean(path: Path | None, vault_root: Path | None, obsidian_dir: str, cache_d
     return EXIT_OK
 
 
+def _text_or_json(json_help: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """The ``--output-format text|json`` option of the listing commands."""
+    return click.option(
+        "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True, help=json_help
+    )
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Show every rule.")
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one object for a rule, a list with --all.",
-)
+@_text_or_json("json: one object for a rule, a list with --all.")
 def rule(code: str | None, show_all: bool, output_format: str) -> int:
     """Explain a rule (by code or name), or list them all."""
     import json
@@ -313,12 +335,18 @@ def _baseline_line(report: Report, updated: bool) -> str:
     return line
 
 
+def _changes_only(options: LintOptions) -> bool:
+    """Whether the run checks only what git says changed (``--staged``; ``--new-since``), where no note in scope is an ordinary outcome, not a mistake."""
+    return options.staged or options.new_since is not None
+
+
 def _print_diff(report: Report, quiet: bool = False) -> int:
     """``--diff``: what ``--fix`` would change; exit 1 when there is something to change."""
     from .fix import plan_fixes
     from .report.diffpaths import relabel_diff
 
-    plans = plan_fixes(report.diagnostics, report.vault_root)
+    plans, stale = plan_fixes(report.diagnostics, report.vault_root, report.fixable)
+    _warn_not_fixed(stale)
     cwd = Path.cwd()
     terminal = sys.stdout.isatty()
     for plan in plans:
@@ -332,14 +360,21 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
     return EXIT_PROBLEMS if plans else EXIT_OK
 
 
-def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
-    """``--fix``: write the fixes, then check again so the report shows what is left."""
-    from .engine import lint
-    from .fix import plan_fixes, write_fixes
+def _fix(options: LintOptions, quiet: bool = False) -> Report:
+    """``--fix``: check, write the fixes, then check again so the report shows what is left.
 
-    written, refused = write_fixes(plan_fixes(report.diagnostics, report.vault_root), report.vault_root)
-    for plan, why in refused:
-        click.echo(f"warning: {plan.path} not fixed: {why}", err=True)
+    From the check to the last write the run holds the vault's fix lock: a second
+    ``--fix`` on the same vault waits, then checks the notes as this one left them.
+    """
+    from .engine import lint, locate_vault
+    from .fix import plan_fixes, vault_lock, write_fixes
+
+    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    with vault_lock(root):
+        report = lint(options)
+        plans, stale = plan_fixes(report.diagnostics, report.vault_root, report.fixable)
+        written, refused = write_fixes(plans, report.vault_root)
+    _warn_not_fixed([*stale, *((plan.path, why) for plan, why in refused)])
     count = sum(plan.count for plan in written)
     if not quiet:
         click.echo(
@@ -347,6 +382,13 @@ def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
             err=True,
         )
     return lint(options) if written else report
+
+
+def _warn_not_fixed(refused: list[tuple[str, str]]) -> None:
+    from .report.escape import escape
+
+    for path, why in refused:
+        click.echo(f"warning: {escape(path)} not fixed: {escape(why)}", err=True)
 
 
 def _git_root(folder: Path) -> Path | None:
@@ -362,7 +404,10 @@ def _git_root(folder: Path) -> Path | None:
 @click.option("--vault-root", type=click.Path(path_type=Path), help="The vault's root folder.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-def placeholders(path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool) -> int:
+@_text_or_json('json: a list of {"name", "notes"} objects, most linked first.')
+def placeholders(
+    path: Path | None, vault_root: Path | None, config_file: Path | None, no_cache: bool, output_format: str
+) -> int:
     """List the placeholders of the vault around PATH: bare [[links]] to notes not written yet,
     with how many notes link each, most first.  Near misses of existing notes are typos, not listed."""
     import dataclasses
@@ -390,7 +435,7 @@ def placeholders(path: Path | None, vault_root: Path | None, config_file: Path |
         report = lint(options)
     except (VaultError, ConfigError) as error:
         raise UsageError(str(error)) from error
-    click.echo(format_listing(report.placeholders), nl=False)
+    click.echo(format_listing(report.placeholders, output_format), nl=False)
     return EXIT_OK
 
 
@@ -403,14 +448,51 @@ def show_config(path: Path | None, config_file: Path | None) -> int:
 
     from .config import ConfigError, describe, load_settings
     from .report.escape import escape
+    from .selection import SelectorError
+    from .vault import VaultError
 
     try:
         settings = load_settings(path or Path("."), config_file)
-    except ConfigError as error:
+        found = _found_section(path or Path("."), settings)
+    except (ConfigError, SelectorError, VaultError) as error:
         raise UsageError(str(error)) from error
-    text = describe(dataclasses.replace(settings, urls={})) + _urls_section(settings.urls)
+    text = describe(dataclasses.replace(settings, urls={})) + _urls_section(settings.urls) + found
     click.echo("\n".join(escape(line) for line in text.split("\n")), nl=False)  # the file's text, inert
     return EXIT_OK
+
+
+def _found_section(path: Path, settings: Settings) -> str:
+    """What a check of ``path`` would find besides the settings: the vault root, the template and
+    attachment folders, and the rules in effect with their severity.  TOML comments, so that the
+    output stays a config file."""
+    from .engine import locate_vault
+    from .rules import ALL_RULES
+    from .selection import selection_from_settings
+    from .vault import read_obsidian_settings
+
+    config_folder = settings.source.parent if settings.source else None
+    root = locate_vault([path], settings.vault_root, settings.obsidian_dir, config_folder)
+    own = read_obsidian_settings(root, settings.obsidian_dir)
+    effective = read_obsidian_settings(root, settings.obsidian_dir, settings.template_folders)
+    if own.template_folders:
+        templates = f"{', '.join(own.template_folders)} (from {settings.obsidian_dir}/)"
+    elif effective.template_folders:
+        templates = f"{', '.join(effective.template_folders)} (from template-folders)"
+    else:
+        templates = f"none ({settings.obsidian_dir}/ names none; set template-folders to name them)"
+    attachments = own.attachment_folder or f"not set in {settings.obsidian_dir}/app.json"
+    selection = selection_from_settings(settings, [], [], [])
+    rules = selection.enabled_rules()
+    lines = [
+        "",
+        f"# Found for {os.path.abspath(path)}:",
+        f"# vault root: {root}",
+        f"# template folders: {templates}",
+        f"# attachment folder: {attachments}",
+        f"# rules in effect ({len(rules)} of {len(ALL_RULES)}; per-file-ignores aside):",
+    ]
+    lines += [f"#   {rule.code}  {rule.name:<28} {selection.severity_of(rule).value}" for rule in rules]
+    return "\n".join(lines) + "\n"
 
 
 def _urls_section(configured: object) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
@@ -71,6 +71,8 @@ class Settings:
     #: Bare wikilinks to notes not written yet are placeholders, not problems (issue 9).
     allow_placeholders: bool = False
     obsidian_dir: str = ".obsidian"
+    #: Template folders (vault paths), for when the Obsidian config folder names none (D12).
+    template_folders: tuple[str, ...] = ()
     #: The ``vault-root`` key, already made absolute against the config file's folder.
     vault_root: Path | None = None
     #: The ``baseline`` key (a file inside the config file's folder), made absolute.
@@ -112,12 +114,28 @@ def _inside_folder(value: Any) -> str | None:
     return value
 
 
+def _folders_inside(value: Any) -> tuple[str, ...] | None:
+    """A list of folders, each relative and inside the vault."""
+    folders = _string_list(value)
+    if folders is None or any(_inside_folder(folder) is None for folder in folders):
+        return None
+    return folders
+
+
 def _path(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() and "\0" not in value else None
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
     return lambda value: value if value in options else None
+
+
+class _BadEntry(Exception):
+    """One entry of a table has the wrong value: the error names that entry, not the whole table."""
+
+    def __init__(self, key: str, value: Any) -> None:
+        super().__init__(key)
+        self.key, self.value = key, value
 
 
 def _table_of(check: Callable[[Any], Any]) -> Callable[[Any], Mapping[str, Any] | None]:
@@ -128,11 +146,21 @@ def _table_of(check: Callable[[Any], Any]) -> Callable[[Any], Mapping[str, Any] 
         for key, item in value.items():
             result = check(item)
             if result is None:
-                return None
+                raise _BadEntry(key, item)
             converted[key] = result
         return MappingProxyType(converted)
 
     return convert
+
+
+def _unknown_key(where: str, key: str, known: Iterable[str]) -> ConfigError:
+    """An unknown key, with the closest known one when it looks like a typo."""
+    import difflib
+
+    known = sorted(known)
+    guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f'; did you mean "{guess[0]}"?' if guess else ""
+    return ConfigError(f"{where}: unknown key {_toml(key)}{hint} (expected one of: {', '.join(known)})")
 
 
 #: key in the file -> (Settings field, converter returning None when the type is wrong, what is expected)
@@ -152,6 +180,11 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "obsidian-dir": ("obsidian_dir", _inside_folder, 'a folder inside the vault such as ".obsidian"'),
     "vault-root": ("vault_root", _path, "a folder path, relative to the config file"),
     "baseline": ("baseline", _inside_folder, "a file path inside the config file's folder"),
+    "template-folders": (
+        "template_folders",
+        _folders_inside,
+        'a list of folders inside the vault, such as ["Templates"]',
+    ),
     "types": ("types", _table_of(_choice(PROPERTY_TYPES)), f"a table of property = one of {', '.join(PROPERTY_TYPES)}"),
 }
 
@@ -162,15 +195,19 @@ def _schema_entry(entry: Any, where: str) -> PropertySchema:
     known = {"folder", "tag", "types", "required", "allowed"}
     for key in entry:
         if key not in known:
-            raise ConfigError(f"{where}: unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
+            raise _unknown_key(where, key, known)
     folder, tag = entry.get("folder"), entry.get("tag")
     if folder is not None and not isinstance(folder, str):
         raise ConfigError(f"{where}.folder: expected a glob pattern string")
     if tag is not None and not isinstance(tag, str):
         raise ConfigError(f"{where}.tag: expected a tag name string")
-    types = _table_of(_choice(PROPERTY_TYPES))(entry.get("types", {}))
+    expected_types = f"a table of property = one of {', '.join(PROPERTY_TYPES)}"
+    try:
+        types = _table_of(_choice(PROPERTY_TYPES))(entry.get("types", {}))
+    except _BadEntry as bad:
+        raise ConfigError(f"{where}.types.{bad.key}: expected {expected_types}, got {_toml(bad.value)}") from None
     if types is None:
-        raise ConfigError(f"{where}.types: expected a table of property = one of {', '.join(PROPERTY_TYPES)}")
+        raise ConfigError(f"{where}.types: expected {expected_types}")
     required = _string_list(entry.get("required", []))
     if required is None:
         raise ConfigError(f"{where}.required: expected a list of property names")
@@ -202,12 +239,14 @@ def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
             values["urls"] = MappingProxyType(dict(value))
             continue
         if key not in _KEYS:
-            known = ", ".join(sorted([*_KEYS, "schema", "urls"]))
-            raise ConfigError(f"{source}: unknown key {key!r} (expected one of: {known})")
+            raise _unknown_key(str(source), key, [*_KEYS, "schema", "urls"])
         attribute, convert, expected = _KEYS[key]
-        converted = convert(value)
+        try:
+            converted = convert(value)
+        except _BadEntry as bad:  # say which entry, in the file's own notation
+            raise ConfigError(f"{source}: {key}.{bad.key}: expected {expected}, got {_toml(bad.value)}") from None
         if converted is None:
-            raise ConfigError(f"{source}: {key}: expected {expected}, got {value!r}")
+            raise ConfigError(f"{source}: {key}: expected {expected}, got {_toml(value)}")
         values[attribute] = converted
     if "vault_root" in values:
         values["vault_root"] = (source.parent / values["vault_root"]).resolve()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,30 @@ from .vault import Resolution, UnreadableFile, Vault, VaultIndex, decode_note, n
 #: (3.14) turns a cutoff into a whole edit distance and can drop a name that ties when the
 #: cutoff sits a hair below its score; a lower score that gets through only loses the comparison.
 _TIE = 0.5
+
+
+def _per_context(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``functools.cache`` for a context's method, with the cache kept on the context.
+
+    ``functools.cache`` on a method keys on ``self`` in one cache shared by every
+    instance, so it keeps every context (and every note its loader holds) alive
+    for the rest of the process: a program calling ``vaultlint.lint()`` in a loop
+    grew by a megabyte a call.  Here the answers go when the context goes.
+    """
+    slot = f"_cached_{method.__name__}"
+
+    @functools.wraps(method)
+    def cached(self: Any, *args: Any) -> Any:
+        answers = self.__dict__.get(slot)
+        if answers is None:
+            answers = self.__dict__[slot] = {}
+        try:
+            return answers[args]
+        except KeyError:
+            answer = answers[args] = method(self, *args)
+            return answer
+
+    return cached
 
 
 @dataclass(frozen=True)
@@ -42,7 +66,7 @@ def note_tags(note: Note) -> set[str]:
     return result
 
 
-@dataclass(eq=False)  # identity hashing: the hint caches below are per context
+@dataclass(eq=False)  # identity: a context is one run's, with its own caches (_per_context)
 class LintContext:
     vault: Vault
     loader: NoteLoader
@@ -78,7 +102,7 @@ class LintContext:
             return None
         return self._former_index().resolve(link.path.strip(), source).target
 
-    @functools.cache  # noqa: B019 - one context per run
+    @_per_context
     def _former_index(self) -> VaultIndex:
         from .linkrepair import former_index
 
@@ -125,12 +149,9 @@ class LintContext:
         self.consulted.add(path)
         return self._pdf_page_count(path)
 
-    @functools.cache  # noqa: B019 - one context per run
+    @_per_context
     def _pdf_page_count(self, path: str) -> int | None:
-        from .pdf import page_count
-
-        file = self.vault.by_path.get(path)
-        return page_count(file.fs_path) if file is not None else None
+        return self.loader.pdf_page_count(path)
 
     def vault_property_keys(self) -> frozenset[str]:
         """Lower-cased property names the vault knows (BS002): the frontmatter keys of
@@ -138,7 +159,7 @@ class LintContext:
         self.consulted.update(p for p in self.loader.states if p.lower().endswith(".md"))
         return self._vault_property_keys()
 
-    @functools.cache  # noqa: B019
+    @_per_context
     def _vault_property_keys(self) -> frozenset[str]:
         keys = {key.lower() for key in self.property_types}
         for path in self.loader.states:
@@ -165,7 +186,7 @@ class LintContext:
             return f'"{name}" is an alias of "{stem}": link it as [[{stem}|{name}]]'
         return f'did you mean "{close}"?' if close else None
 
-    @functools.cache  # noqa: B019 - one context per run
+    @_per_context
     def _close_name(self, wanted: str, attachments: bool) -> str | None:
         """The closest file name by similarity ratio (>= 0.8), if there is one.
 
@@ -199,7 +220,7 @@ class LintContext:
                     best = (found[1], found[0])
         return self._display_names(attachments)[best[1]] if best else None
 
-    @functools.cache  # noqa: B019
+    @_per_context
     def _display_names(self, attachments: bool) -> dict[str, str]:
         """Lower-cased name -> name as written: note stems, and attachments with their extension."""
         names: dict[str, str] = {}
@@ -212,7 +233,7 @@ class LintContext:
                 names.setdefault(lower, name)
         return names
 
-    @functools.cache  # noqa: B019
+    @_per_context
     def _names_by_length(self, attachments: bool) -> dict[int, list[str]]:
         """Lower-cased names by length, in vault order."""
         by_length: dict[int, list[str]] = {}
@@ -225,7 +246,7 @@ class LintContext:
         """The names of ``length`` whose first (``end`` 0) or last (-1) character is ``char``, in vault order."""
         return self._buckets_of_length(attachments, length).get((end, char), ())
 
-    @functools.cache  # noqa: B019
+    @_per_context
     def _buckets_of_length(self, attachments: bool, length: int) -> dict[tuple[int, str], list[str]]:
         """The names of ``length`` by first and by last character, sorted in one pass over them.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import suppress
+from . import suppress, templates
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
@@ -21,7 +21,7 @@ from .git.newsince import Comparison, Past, anchors, comparison_since, dependent
 from .git.run import GitError, ask_git
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
-from .model import Diagnostic, Note, Span, Violation
+from .model import CheckedFile, Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
 from .selection import Selection, closest_rule
@@ -36,7 +36,6 @@ from .vault import (
     is_inside,
     is_source,
     is_user_ignored,
-    nfc,
     resolve_argument,
     scan_vault,
 )
@@ -57,6 +56,8 @@ class LintOptions:
     respect_obsidian_excluded: bool = False
     #: Report on notes in template folders (D12).
     lint_templates: bool = False
+    #: The config's template folders, used when the Obsidian config folder names none.
+    template_folders: tuple[str, ...] = ()
     #: Glob patterns (vault-relative) of notes not to report on.
     exclude: tuple[str, ...] = ()
     offline: bool = False
@@ -112,6 +113,8 @@ class Report:
     baselined: int = 0
     #: Baseline entries whose problem is gone (``--update-baseline`` drops them).
     baseline_stale: int = 0
+    #: The files that have a fix, as they were checked (``--fix`` writes only into these bytes).
+    fixable: Mapping[str, CheckedFile] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def _in_scope(
     vault: Vault, targets: Sequence[Path], options: LintOptions, staged: frozenset[str] | None = None
 ) -> list[str]:
     """Vault paths of the notes to report on; with ``staged``, a folder stands for its staged notes."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
         candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
     else:
@@ -185,7 +188,7 @@ def _in_scope(
 
 def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
     """Vault paths of every file to report on, attachments included (the file-name rules)."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
         candidates = list(dict.fromkeys(prefixes))
     else:
@@ -195,9 +198,9 @@ def _files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions)
     return tuple(path for path in candidates if not _excluded(vault, path, options))
 
 
-def _prefixes(root: Path, targets: Sequence[Path]) -> list[str]:
+def _prefixes(vault: Vault, targets: Sequence[Path]) -> list[str]:
     """Each (resolved) PATH as a vault path; "" for the root itself."""
-    relatives = (nfc(os.path.relpath(target, root).replace(os.sep, "/")) for target in targets)
+    relatives = (vault.vault_path(os.path.relpath(target, vault.root).replace(os.sep, "/")) for target in targets)
     return ["" if relative == "." else relative for relative in relatives]
 
 
@@ -207,7 +210,7 @@ def _unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOpt
     selection = options.selection
     if not vault.unreadable or not selection.enabled(rule):
         return []
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     return [
         _diagnostic(rule, selection, path, Violation(Span(1, 1, 1, 1), reason))
         for path, reason in vault.unreadable
@@ -240,7 +243,7 @@ RESULTS_CACHE_MIN = 50
 def lint(options: LintOptions) -> Report:
     location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     root = location.root
-    vault = scan_vault(root, options.obsidian_dir)
+    vault = scan_vault(root, options.obsidian_dir, options.template_folders)
     targets = [argument.target for argument in location.arguments]
     comparison = _comparison(root, vault, options)
     moved = comparison.changes.moved if comparison is not None else _moved(root, vault, options)
@@ -294,7 +297,8 @@ def lint(options: LintOptions) -> Report:
             diagnostics, hidden, stale = _apply_baseline(diagnostics, scope, vault, options)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope)
-        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden, stale)
+        fixable = _fixable_files(diagnostics, vault, loader)
+        return Report(tuple(diagnostics), checked, root, tuple(warnings), url_summary, listing, hidden, stale, fixable)
     except KeyboardInterrupt:
         if loader is not None:
             # Ctrl-C: keep what was learnt (once; cli.py exits 130), results only if their key is known.
@@ -307,6 +311,19 @@ def lint(options: LintOptions) -> Report:
             cache.close()
         if collecting:
             gc.enable()
+
+
+def _fixable_files(diagnostics: Sequence[Diagnostic], vault: Vault, loader: NoteLoader) -> dict[str, CheckedFile]:
+    """Where each file with a fix is, and the hash of the bytes its diagnostics came from."""
+    found: dict[str, CheckedFile] = {}
+    for diagnostic in diagnostics:
+        path = diagnostic.path
+        if diagnostic.fix is None or path in found:
+            continue
+        file, digest = vault.by_path.get(path), loader.hashes.get(path)
+        if file is not None and digest is not None:
+            found[path] = CheckedFile(file.fs_path, digest)
+    return found
 
 
 def _check_while_parsing(
@@ -412,6 +429,8 @@ def _check_note(
                     continue
                 violation = screened
             found.append(_diagnostic(rule, selection, violation.path or path, violation))
+    if any(d.code in templates.CODES for d in found):  # a template outside a known template folder?
+        found = templates.with_template_hint(found, context.source_text(path))
     return _suppress(found, loaded, rules)
 
 
@@ -460,7 +479,7 @@ def _changed_files(
 ) -> tuple[str, ...]:
     """What the file-name and vault rules report on in a comparison: the notes in scope and the
     changed attachments under PATHS (never every file of the vault)."""
-    prefixes = _prefixes(vault.root, targets)
+    prefixes = _prefixes(vault, targets)
     attachments = [
         path
         for path in comparison.changes.changed

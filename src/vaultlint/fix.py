@@ -2,7 +2,10 @@
 
 Edits are line/column spans in the text the parser saw.  They are mapped back
 onto the file as it is on disk (BOM and CRLF line ends included) so that every
-other byte stays as it was; a file whose edits overlap is left alone.
+other byte stays as it was; a file whose edits overlap is left alone.  They are
+applied only while the file's bytes still hash to the bytes that were checked
+(:func:`plan_fixes`), and a ``--fix`` run holds the vault's lock from its check
+to its last write (:func:`vault_lock`), so two runs never fix each other's output.
 
 Writing is a replacement (a temporary file renamed over the note), so a note is
 never half-written.  What a replacement would break is refused instead, with a
@@ -15,18 +18,21 @@ target, which must be inside the vault.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .model import Diagnostic, Edit
+from .cache import content_hash
+from .model import CheckedFile, Diagnostic, Edit
+from .vault import UnreadableFile, VaultError, read_note_bytes
 
 
 class FixConflict(Exception):
@@ -82,6 +88,8 @@ class FileFix:
     before: str
     after: str
     count: int
+    #: Where the file is on disk (a vault path is NFC; the name on disk may not be); default: root/path.
+    fs_path: str | None = None
 
     def diff(self) -> str:
         """A unified diff that ``patch -p1`` and ``git apply`` apply in the vault root."""
@@ -118,23 +126,90 @@ def _lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
 
 
-def plan_fixes(diagnostics: Iterable[Diagnostic], vault_root: Path) -> list[FileFix]:
-    """What ``--fix`` would change, file by file (files whose edits conflict are skipped)."""
+#: How long a ``--fix`` run waits for another one on the same vault to finish its check
+#: and its writes (a check of every URL of a large vault can take minutes).
+LOCK_WAIT_SECONDS = 600.0
+
+
+@contextlib.contextmanager
+def vault_lock(root: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the vault's fix lock, so that ``--fix`` runs on one vault take turns, each
+    from its check to its last write, and never fix what the other just wrote.
+
+    The lock is an advisory ``flock`` on the vault root folder itself: nothing is
+    written into the vault for it, and the system drops it when the process ends,
+    however it ends.  Where there is no ``flock`` (Windows, some network file
+    systems), runs are not serialised; the hash check of :func:`plan_fixes` still
+    keeps every note whole.  A run that waited ``wait`` seconds is a
+    :class:`VaultError` naming the cause.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    try:
+        descriptor = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as error:
+        raise VaultError(f"cannot open the vault root {root}: {error.strerror or error}") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise VaultError(
+                        f"another vaultlint --fix run has been working on {root} for {wait:g} s; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+            except OSError:
+                break  # the file system has no locks: the hash check alone keeps notes whole
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def plan_fixes(
+    diagnostics: Iterable[Diagnostic], vault_root: Path, checked: Mapping[str, CheckedFile]
+) -> tuple[list[FileFix], list[tuple[str, str]]]:
+    """What ``--fix`` would change, file by file: ``(plans, [(path, why not)])``.
+
+    A fix's edits are positions in the text that was checked, so a file is fixed
+    only while its bytes still hash to what was checked (``checked``): in a note
+    saved since, or already fixed by another run, they would land on the wrong
+    characters (``tag:`` fixed twice is ``tagss:``).  Files whose edits conflict
+    are skipped without a word, as before.
+    """
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         if diagnostic.fix is not None:
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    plans = []
+    plans: list[FileFix] = []
+    stale: list[tuple[str, str]] = []
     for path, found in sorted(by_path.items()):
+        source = checked.get(path)
+        if source is None:
+            stale.append((path, "it was not checked as a whole in this run"))
+            continue
         try:
-            with open(vault_root / path, encoding="utf-8", newline="") as handle:
-                before = handle.read()
+            data = read_note_bytes(source.fs_path)
+        except UnreadableFile as error:
+            stale.append((path, str(error)))
+            continue
+        if content_hash(data) != source.digest:
+            stale.append((path, "it changed since it was checked"))
+            continue
+        try:
+            before = data.decode("utf-8")
             after = apply_edits(before, [edit for d in found for edit in d.fix.edits])  # type: ignore[union-attr]
-        except (OSError, UnicodeDecodeError, FixConflict):
+        except (UnicodeDecodeError, FixConflict):
             continue
         if after != before:
-            plans.append(FileFix(path, before, after, len(found)))
-    return plans
+            plans.append(FileFix(path, before, after, len(found), source.fs_path))
+    return plans, stale
 
 
 def write_fixes(plans: Iterable[FileFix], vault_root: Path) -> tuple[list[FileFix], list[tuple[FileFix, str]]]:
@@ -190,7 +265,7 @@ MAX_OPEN = 200
 
 def _replace(plan: FileFix, vault_root: Path) -> _Replaced:
     root = Path(os.path.realpath(vault_root))
-    target = Path(os.path.realpath(vault_root / plan.path))
+    target = Path(os.path.realpath(plan.fs_path or vault_root / plan.path))
     if target != root and root not in target.parents:
         raise FixRefused(f"it is a symbolic link to {target}, outside the vault")
     expected = plan.before.encode("utf-8")

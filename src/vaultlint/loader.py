@@ -141,6 +141,9 @@ class NoteLoader:
     _flushed: bool = False
     #: Notes a pool is parsing right now (:meth:`preload_stepwise`).
     pending: set[str] = field(default_factory=set)
+    #: PDF page counts: stored ones (read on first use), and those counted in this run (to store).
+    _stored_pdfs: dict[str, tuple[FileState, int | None]] | None = None
+    counted_pdfs: dict[str, tuple[FileState, int | None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         notes = [file for file in self.vault.files if file.is_note or is_source(file.path)]
@@ -361,13 +364,41 @@ class NoteLoader:
         """Make every note's summary cheap: parse (in parallel) the notes the cache cannot answer for."""
         self.preload([p for p in self.states if p not in self.loaded and not self.has_fresh_row(p)])
 
+    def pdf_page_count(self, path: str) -> int | None:
+        """The page count of a PDF of the vault (``None``: no verdict), stored while its stat holds.
+
+        Counting is capped per file (pdf.py) but still reads the file; a vault of many
+        PDFs, or of PDFs built to cost the cap, pays it once per version of each file.
+        """
+        from .pdf import page_count
+
+        file = self.vault.by_path.get(path)
+        if file is None:
+            return None
+        try:
+            state = file_state(os.stat(file.fs_path))
+        except OSError:
+            return None
+        if self.cache is not None:
+            if self._stored_pdfs is None:
+                self._stored_pdfs = self.cache.pdf_pages()
+            stored = self._stored_pdfs.get(path)
+            if stored is not None and stored[0] == state:
+                return stored[1]
+        pages = page_count(file.fs_path)
+        if self.cache is not None:
+            self.counted_pdfs[path] = (state, pages)
+        return pages
+
     # -- writing back ------------------------------------------------------------------
     def flush(self, results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
         if self.cache is None or self._flushed:
             return
         self._flushed = True  # once: an interrupted run flushes early, and must not write twice
         gone = [path for path in self.rows if path not in self.states]
+        # PDFs whose counts were read and that are no longer in the vault go too.
+        gone += [path for path in self._stored_pdfs or () if path not in self.vault.by_path]
         try:
-            self.cache.write(self.parsed, self.touched, results, gone, self._new_aggregate)
+            self.cache.write(self.parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(enum.Enum):
@@ -361,6 +361,17 @@ class Violation:
     #: The link the violation is about, for engine steps that decide by the kind of
     #: link (placeholders); never cached or shown.
     link: Link | None = None
+
+
+class CheckedFile(NamedTuple):
+    """A file as a run read it: where it is on disk and the content hash of the bytes checked.
+
+    ``--fix`` writes a fix only into a file whose bytes still have this hash: its
+    edits are positions in that text and mean nothing in any other (issue 16).
+    """
+
+    fs_path: str
+    digest: str
 
 
 @dataclass(frozen=True)

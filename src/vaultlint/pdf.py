@@ -26,8 +26,13 @@ MAX_OBJECT_STREAMS = 256
 MAX_PAGE_TREE_NODES = 5_000
 #: How far from ``/Type /Pages`` the enclosing ``<<`` may be.
 DICT_REACH = 32 * 1024
-#: Brackets stepped over, at most, for one file: a file made of brackets gives no verdict, quickly.
-MAX_BRACKET_STEPS = 200_000
+#: The work one file may cost, at most: bytes scanned (around page-tree markers, for the end
+#: of an object stream) plus brackets stepped over.  A real PDF costs about its size; a file
+#: made of brackets, markers or unterminated streams gives no verdict, quickly (issue 16).
+WORK_LIMIT = 64 * 1024 * 1024
+#: What stepping over one bracket costs, in bytes scanned: a turn of a Python loop
+#: against bytes scanned in C (the limit allows about 250,000 steps).
+STEP_COST = 256
 
 _PAGES = re.compile(rb"/Type\s*/Pages(?![A-Za-z0-9])")
 _COUNT = re.compile(rb"/Count\s+(\d{1,9})(?![\d.])")
@@ -46,17 +51,17 @@ def page_count(fs_path: str) -> int | None:
 
 def count_pages(data: bytes) -> int | None:
     """The page count from a PDF's bytes (pure; see the module docstring)."""
-    steps = [MAX_BRACKET_STEPS]
-    counts = _root_counts(data, steps)
+    work = _Work(WORK_LIMIT)
+    counts = _root_counts(data, work)
     budget = INFLATE_LIMIT
-    for match in list(_OBJECT_STREAM.finditer(data))[:MAX_OBJECT_STREAMS]:
-        if budget <= 0:
+    for match in itertools.islice(_OBJECT_STREAM.finditer(data), MAX_OBJECT_STREAMS):
+        if budget <= 0 or work.exhausted:
             break
-        inflated = _inflate_stream_after(data, match.end(), budget)
+        inflated = _inflate_stream_after(data, match.end(), budget, work)
         if inflated:
             budget -= len(inflated)
-            counts.extend(_root_counts(inflated, steps))
-    if steps[0] <= 0:
+            counts.extend(_root_counts(inflated, work))
+    if work.exhausted:
         return None  # the scan was cut short: a root it did not reach may say otherwise
     # Incremental updates can leave older roots behind: the largest never reports a real page.
     return max(counts) if counts else None
@@ -75,16 +80,29 @@ def _read(fs_path: str) -> bytes | None:
         return None
 
 
-def _root_counts(data: bytes, steps: list[int]) -> list[int]:
-    """``/Count`` of every page-tree node without a ``/Parent`` (a root) in ``data``.
+class _Work:
+    """What is left of one file's :data:`WORK_LIMIT`."""
 
-    ``steps`` is the bracket budget left (one mutable number, shared by every call).
-    """
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def spend(self, amount: int) -> bool:
+        """Take ``amount``; False once the limit is used up."""
+        self.left -= amount
+        return self.left > 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+
+def _root_counts(data: bytes, work: _Work) -> list[int]:
+    """``/Count`` of every page-tree node without a ``/Parent`` (a root) in ``data``."""
     counts = []
     for match in itertools.islice(_PAGES.finditer(data), MAX_PAGE_TREE_NODES):
-        if steps[0] <= 0:
+        if work.exhausted:
             break
-        found = _enclosing_dict(data, match.start(), steps)
+        found = _enclosing_dict(data, match.start(), work)
         if found is None:
             continue
         text = data[found[0] : found[1]]
@@ -94,47 +112,50 @@ def _root_counts(data: bytes, steps: list[int]) -> list[int]:
     return counts
 
 
-def _enclosing_dict(data: bytes, position: int, steps: list[int]) -> tuple[int, int] | None:
+def _enclosing_dict(data: bytes, position: int, work: _Work) -> tuple[int, int] | None:
     """The ``<< … >>`` around ``position``, by counting brackets (strings in a page tree are rare).
 
-    Jumps from bracket to bracket with ``find``/``rfind``: a long ``/Kids`` array
-    between the brackets costs nothing.
+    Jumps from bracket to bracket with ``find``/``rfind``, and searches again only
+    for the kind of bracket just stepped over (the other one found is still the
+    nearest): each search looks at every byte once, so a long ``/Kids`` array
+    costs nothing and a run of 16,000 ``>>`` costs its length, not its length
+    times the reach.  Bytes searched and brackets stepped over go on ``work``.
     """
     lowest = max(0, position - DICT_REACH)
     depth, index = 0, position
-    while True:
-        steps[0] -= 1
-        if steps[0] <= 0:
-            return None
-        opening = data.rfind(b"<<", lowest, index)
-        closing = data.rfind(b">>", lowest, index)
-        if opening < 0:
-            return None
-        if closing > opening:
+    opening, closing = data.rfind(b"<<", lowest, index), data.rfind(b">>", lowest, index)
+    start = -1
+    while opening >= 0 and work.spend(STEP_COST):
+        if closing > opening:  # nearer than the opening: a dictionary closed before position
             depth, index = depth + 1, closing
+            closing = data.rfind(b">>", lowest, index)
         elif depth == 0:
             start = opening
             break
         else:
             depth, index = depth - 1, opening
+            opening = data.rfind(b"<<", lowest, index)
+    # Each search ran from position down to what it found last (or to the reach).
+    searched = 2 * position - max(opening, lowest) - max(closing, lowest)
+    if not work.spend(searched) or start < 0:
+        return None
     highest = min(len(data), position + DICT_REACH)
     depth, index = 1, start + 2
-    while depth:
-        steps[0] -= 1
-        if steps[0] <= 0:
-            return None
-        opening = data.find(b"<<", index, highest)
-        closing = data.find(b">>", index, highest)
-        if closing < 0:
-            return None
+    opening, closing = data.find(b"<<", index, highest), data.find(b">>", index, highest)
+    while depth and closing >= 0 and work.spend(STEP_COST):
         if 0 <= opening < closing:
             depth, index = depth + 1, opening + 2
+            opening = data.find(b"<<", index, highest)
         else:
             depth, index = depth - 1, closing + 2
+            closing = data.find(b">>", index, highest)
+    searched = (opening if opening >= 0 else highest) + (closing if closing >= 0 else highest) - 2 * (start + 2)
+    if not work.spend(searched) or depth:
+        return None
     return start, index
 
 
-def _inflate_stream_after(data: bytes, position: int, budget: int) -> bytes | None:
+def _inflate_stream_after(data: bytes, position: int, budget: int, work: _Work) -> bytes | None:
     """The Flate-decoded stream that follows the dictionary at ``position``, at most ``budget`` bytes."""
     found = _STREAM_START.search(data, position, position + DICT_REACH)
     if found is None:
@@ -142,7 +163,7 @@ def _inflate_stream_after(data: bytes, position: int, budget: int) -> bytes | No
     if b"/FlateDecode" not in data[max(0, position - DICT_REACH // 16) : found.start()]:
         return None
     end = data.find(b"endstream", found.end())
-    if end < 0:
+    if not work.spend((end if end >= 0 else len(data)) - found.end()) or end < 0:
         return None
     try:
         inflater = zlib.decompressobj()

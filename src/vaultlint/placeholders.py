@@ -84,6 +84,15 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+", text)
 
 
+def _alias_words(name: str, alias: str, stem: str) -> str:
+    """How ``name`` relates to the alias it (nearly) spells: "nearly" only for a typing slip."""
+    if name.casefold() == alias.casefold():  # the very alias: "not a note, but nearly X" would read oddly
+        return f'"{name}" is not a note but an alias of "{stem}"'
+    if squeeze(name) == squeeze(alias):  # the same word, spaced or capitalised differently
+        return f'"{name}" is not a note, but "{alias}" is an alias of "{stem}"'
+    return f'"{name}" is not a note, but nearly "{alias}", an alias of "{stem}"'
+
+
 @dataclass
 class Placeholders:
     """The placeholder step of one run: drops placeholder violations, keeps near misses, counts."""
@@ -111,10 +120,7 @@ class Placeholders:
             if alias is None:
                 hint = f'"{name}" is not a note, but "{stem}" is: a typo? Link it as [[{stem}]]'
             else:
-                hint = (
-                    f'"{name}" is not a note, but nearly "{alias}", an alias of "{stem}" '
-                    f"(aliases are not link targets): link it as [[{stem}|{name}]]"
-                )
+                hint = f"{_alias_words(name, alias, stem)} (aliases are not link targets): link it as [[{stem}|{name}]]"
             return dataclasses.replace(violation, hint=hint)
         entry = self.found.setdefault(name.lower(), (name, set()))
         entry[1].add(path)
@@ -182,8 +188,17 @@ class Placeholders:
         return sorted(((name, len(notes)) for name, notes in self.found.values()), key=lambda i: (-i[1], i[0]))
 
 
-def format_listing(entries: Iterable[tuple[str, int]]) -> str:
-    rows = list(entries)
+def format_listing(entries: Iterable[tuple[str, int]], output_format: str = "text") -> str:
+    """The listing for a person (``text``: count, name, then the total) or a program (``json``:
+    ``[{"name": ..., "notes": ...}]``, most linked first).  Names are escaped like every name
+    from a vault (:mod:`vaultlint.report.escape`)."""
+    from .report.escape import escape
+
+    rows = [(escape(name), count) for name, count in entries]
+    if output_format == "json":
+        import json
+
+        return json.dumps([{"name": name, "notes": count} for name, count in rows], indent=2, ensure_ascii=False) + "\n"
     lines = [f"{count:>6}  {name}" for name, count in rows]
     lines.append(f"{len(rows)} placeholder{'s' if len(rows) != 1 else ''}")
     return "\n".join(lines) + "\n"

@@ -113,10 +113,9 @@ class VaultIndex:
         bare = "/" not in path
         relative = path.startswith(("./", "../"))
         if relative:
-            joined = posixpath.normpath(posixpath.join(source_folder, path))
-            if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-                return Resolution(None)  # climbs above the vault root
-            path = joined
+            # D13: a "../" above the vault root stops at the root, as POSIX path arithmetic
+            # stops at "/" ("/.." is "/"), and the rest of the path is resolved from there.
+            path = posixpath.normpath("/" + posixpath.join(source_folder, path))[1:]
         # Step 2: candidates by file name, with ".md" implied when needed.
         name = path.rsplit("/", 1)[-1]
         candidates = self.by_name.get(name, []) if "." in name else []
@@ -177,7 +176,11 @@ def _read_json(path: Path, warnings: list[str]) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def read_obsidian_settings(root: Path, obsidian_dir: str) -> ObsidianSettings:
+def read_obsidian_settings(
+    root: Path, obsidian_dir: str, configured_templates: tuple[str, ...] = ()
+) -> ObsidianSettings:
+    """The config folder's settings; ``configured_templates`` (the config's ``template-folders``)
+    are the template folders when the config folder names none (it is often not committed)."""
     config = root / obsidian_dir
     warnings: list[str] = []
     app = _read_json(config / "app.json", warnings)
@@ -190,14 +193,17 @@ def read_obsidian_settings(root: Path, obsidian_dir: str) -> ObsidianSettings:
     return ObsidianSettings(
         user_ignore_filters=tuple(f.strip() for f in filters if isinstance(f, str) and f.strip()),
         property_types={k: v for k, v in types.items() if isinstance(k, str) and isinstance(v, str)},
-        template_folders=tuple(
-            nfc(f.strip().strip("/")) for f in folders if isinstance(f, str) and f.strip().strip("/")
-        ),
+        template_folders=_folders(folders) or _folders(configured_templates),
         warnings=tuple(warnings),
         attachment_folder=nfc(attachments) if isinstance(attachments := app.get("attachmentFolderPath"), str) else None,
         new_link_format=app["newLinkFormat"] if app.get("newLinkFormat") in ("relative", "absolute") else "shortest",
         use_markdown_links=app.get("useMarkdownLinks") is True,
     )
+
+
+def _folders(folders: Iterable[object]) -> tuple[str, ...]:
+    """Folder names as written in a setting, as vault paths (no leading or trailing slash)."""
+    return tuple(nfc(f.strip().strip("/")) for f in folders if isinstance(f, str) and f.strip().strip("/"))
 
 
 def is_user_ignored(path: str, filters: Iterable[str]) -> bool:
@@ -283,6 +289,11 @@ class Vault:
     #: Folders (and entries) the walk could not enter, with why: reported as VL001, never skipped silently.
     unreadable: tuple[tuple[str, str], ...] = ()
 
+    def vault_path(self, relative: str) -> str:
+        """The vault path of a file named by its path from the root as on disk: the NFC
+        form, unless the name as written is the vault path of an NFC twin of its own."""
+        return relative if relative in self.by_path else nfc(relative)
+
     @property
     def notes(self) -> list[VaultFile]:
         return [f for f in self.files if f.is_note]
@@ -351,8 +362,9 @@ def find_vault_root(start: Path, obsidian_dir: str) -> Path | None:
 _by_vault_path = operator.itemgetter(0)  # VaultFile.path, as a sort key without a Python call per file
 
 
-def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
+def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates: tuple[str, ...] = ()) -> Vault:
     """Walk the vault once.  Dot-entries are not part of it; folder symlinks are never followed.
+    ``configured_templates``: see :func:`read_obsidian_settings`.
 
     A file symlink counts only when it points at a file inside the vault
     (OBSIDIAN.md §8.2): resolution never leaves the vault.
@@ -403,7 +415,10 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
             files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
     files.sort(key=_by_vault_path)
     paths = [f.path for f in files]
-    obsidian = read_obsidian_settings(root, obsidian_dir)
+    if len(set(paths)) != len(paths):
+        files = _keep_twins_apart(files, len(real_root) + 1)
+        paths = [f.path for f in files]
+    obsidian = read_obsidian_settings(root, obsidian_dir, configured_templates)
     return Vault(
         root=root,
         files=tuple(files),
@@ -414,6 +429,30 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian") -> Vault:
         nested_vaults=tuple(sorted(nested_vaults)),
         unreadable=tuple(sorted(unreadable)),
     )
+
+
+def _keep_twins_apart(files: list[VaultFile], root_length: int) -> list[VaultFile]:
+    """Give each of two files whose names are the same in NFC a vault path of its own.
+
+    ``Café.md`` written precomposed (NFC) and decomposed (NFD) are two files on
+    Linux: both are notes to check, and a fix belongs to each one's own bytes.
+    The one whose name is NFC as written keeps the NFC path (links reach it, as
+    in Obsidian, which normalises every name); the other keeps its name as
+    written.  FN003 says that the two collide on macOS.  ``files`` is sorted;
+    so is the result.
+    """
+    twins: dict[str, list[int]] = {}
+    for position, file in enumerate(files):
+        twins.setdefault(file.path, []).append(position)
+    for positions in twins.values():
+        if len(positions) < 2:
+            continue
+        written = {p: files[p].fs_path[root_length:].replace(os.sep, "/") for p in positions}
+        keeper = next((p for p in positions if written[p] == files[p].path), min(positions, key=written.__getitem__))
+        for p in positions:
+            if p != keeper:
+                files[p] = files[p]._replace(path=written[p])
+    return sorted(files, key=_by_vault_path)
 
 
 def _walk_problem(error: OSError, what: str) -> str:

@@ -21,7 +21,7 @@ import pytest
 
 from vaultlint.cli import main
 
-FORMATS = ("full", "concise", "json", "github", "sarif", "junit", "gitlab")
+FORMATS = ("full", "concise", "json", "github", "sarif", "junit", "gitlab", "markdown")
 INJECTED_NAME = "x\n::error file=README.md,line=1::Injected.md"
 LINE_START_NAME = "::warning file=a.md::Sneaky.md"
 BAD_BYTES_NAME = b"caf\xe9 \xff.md"  # Latin-1, not UTF-8
@@ -87,6 +87,11 @@ def _check_valid(text: str, output_format: str) -> None:
         assert len(root.findall("./testsuite/testcase")) >= 7
     elif output_format == "github":
         assert len(text.splitlines()) == 7  # one annotation per diagnostic, no extra lines
+    elif output_format == "markdown":
+        # vault text only inside the one code block, one line per diagnostic: no link, image or HTML
+        outside, inside, _ = re.split(r"^```+text\n|^```+\n", text, flags=re.M)
+        assert len(inside.splitlines()) == 7
+        assert "[[" not in outside and "missing" not in outside and "<" not in outside
 
 
 @pytest.mark.parametrize("output_format", FORMATS)

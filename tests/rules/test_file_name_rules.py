@@ -5,19 +5,31 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from rules_helpers import check, messages, run
+from rules_helpers import check, check_all, messages, run
 
 
-@pytest.mark.parametrize("name", ["C# notes.md", "Pasted [1].png", "x^2.md", "a|b.pdf", "Board ].canvas"])
+@pytest.mark.parametrize("name", ["C# notes.md", "a|b.pdf", "Draft [[old]].md", "a]]b.png", "x [[y.canvas", "x^2#3.md"])
 def test_fn001_flags_link_breaking_characters(vault, name):
     assert check(vault, {name: ""}, "FN001") == [(name, 1, 1, "FN001")]
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Pasted [1].png", "Board ].canvas", "Sq]uare.md", "a]b.md", "[x.md", "a[b]c.pdf", "x^2.md", "R^n-2025.webp"],
+)
+def test_fn001_does_not_flag_a_single_square_bracket_or_a_caret(vault, name):
+    # Only "]]" ends a wikilink (OBSIDIAN.md §12a: [[Sq]uare]] reaches Sq]uare.md) and only "#^"
+    # starts a block (§1.2): the links reach these, so warning about the name would be false.
+    link = name if not name.endswith(".md") else name[:-3]
+    files = {name: "", "x.md": f"[[{link}]] ![[{link}]]"}
+    assert check_all(vault, files) == []
+
+
 def test_fn001_names_the_characters_and_ignores_folders_and_other_punctuation(vault):
-    files = {"Ideas#1/plain.md": "", "What? (draft) & more, 50% off!.md": "", "[x]#.md": ""}
+    files = {"Ideas#1/plain.md": "", "What? (draft) & more, 50% off!.md": "", "[[x]]#.md": ""}
     report = run(vault(files), select=["FN001"])
     assert [(d.path, d.message) for d in report.diagnostics] == [
-        ("[x]#.md", 'file name contains "[" "]" "#": Obsidian says links do not work with it'),
+        ("[[x]]#.md", 'file name contains "#" "[[" "]]": Obsidian says links do not work with it'),
     ]
 
 
@@ -101,7 +113,13 @@ def test_fn003_flags_two_encodings_of_the_same_name(vault):
     nfc = unicodedata.normalize("NFC", "Café.md")
     nfd = unicodedata.normalize("NFD", "Café.md")
     report = run(vault({nfc: "", nfd: ""}), select=["FN003"])
-    assert [d.message for d in messages(report)] == [f'path differs only by Unicode normalization from "{nfc}"']
+    assert [(d.path, d.message) for d in messages(report)] == [
+        (
+            nfd,
+            f'name is "{nfc}" written in another Unicode normalization form (NFD, the other is NFC): '
+            "the two names collide on macOS",
+        )
+    ]
 
 
 def test_fn003_accepts_names_that_differ_otherwise(vault):
@@ -131,3 +149,9 @@ def test_fn004_follows_the_configured_config_folder_name(vault):
     root = vault({"Inner/.obsidian-work/app.json": "{}", "Inner/Note.md": "", ".obsidian-work/app.json": "{}"})
     report = run(root, select=["FN004"], obsidian_dir=".obsidian-work")
     assert [d.path for d in report.diagnostics] == ["Inner/.obsidian-work"]
+
+
+def test_fn001_page_says_how_to_reach_a_note_whose_name_ends_in_a_bracket(vault):
+    # The documented forms work; the bare form ends at the first "]]" (LK001), as the page says.
+    files = {"Note [1].md": "", "x.md": "[[Note [1].md]] [[Note [1]|1]]\n[[Note [1]]]\n"}
+    assert check_all(vault, files) == [("x.md", 2, 1, "LK001")]

@@ -378,7 +378,8 @@ def test_folder_is_not_a_link_target(vault):
         pytest.param("[x](../Other/Note.md)", [], id="markdown-dot-dot"),
         pytest.param("[[./Elsewhere]]", [("Projects/A/note.md", 1, 1, CODE)], id="dot-slash-not-in-folder"),
         pytest.param("[[../Sibling]]", [("Projects/A/note.md", 1, 1, CODE)], id="dot-dot-wrong-folder"),
-        pytest.param("[[../../../Root Note]]", [("Projects/A/note.md", 1, 1, CODE)], id="climbs-above-vault-root"),
+        pytest.param("[[../../../Root Note]]", [], id="climbs-above-vault-root-stops-there"),
+        pytest.param("[[../../../Missing]]", [("Projects/A/note.md", 1, 1, CODE)], id="above-vault-root-missing"),
         pytest.param("[[/Root Note]]", [], id="leading-slash-root"),
         pytest.param("[[/Projects/A/Sibling]]", [], id="leading-slash-full-path"),
         pytest.param("[x](/Projects/Other/Note.md)", [], id="markdown-leading-slash"),
@@ -408,7 +409,9 @@ def test_relative_absolute_and_partial_paths(vault, link, expected):
 
 
 def test_dot_dot_above_vault_root_from_root_note(vault):
-    assert lk001(vault, {"Note.md": "", "a.md": "[[../Note]]"}) == [("a.md", 1, 1, CODE)]
+    # D13: "../" from the root stops at the root.
+    files = {"Note.md": "", "a.md": "[[../Note]]\n[x](../Note.md)\n[[../Gone]]"}
+    assert lk001(vault, files) == [("a.md", 3, 1, CODE)]
 
 
 def test_partial_path_plain_string_suffix_quirk(vault):

@@ -50,17 +50,25 @@ def test_is_info_and_names_the_tied_candidates(vault):
 
 
 def test_picks_alphabetically_first_path(vault):
-    # "Sass/Security.md" < "Sync/Security.md": headings show which note the link reaches.
-    files = {**TIED, "Teams/x.md": "[[Security#Sass]]\n[[Security#Sync]]"}
-    assert found(run(vault(files), select=["LK003"])) == [("Teams/x.md", 2, 1, "LK003")]
+    # "Sass/Security.md" < "Sync/Security.md": the message names the pick first.
+    [diagnostic] = messages(run(vault({**TIED, "Teams/x.md": "[[Security]]"}), select=[CODE]), CODE)
+    assert diagnostic.message == 'ambiguous link "Security": "Sass/Security.md" ties with "Sync/Security.md"'
 
 
 def test_alphabetical_order_ignores_case(vault):
-    files = {"b/Note.md": "# lower b", "A/Note.md": "# upper A", "x.md": "[[Note#upper A]]\n[[Note#lower b]]"}
+    files = {"b/Note.md": "", "A/Note.md": "", "x.md": "[[Note]]"}
+    [diagnostic] = messages(run(vault(files), select=[CODE]), CODE)
+    assert diagnostic.message == 'ambiguous link "Note": "A/Note.md" ties with "b/Note.md"'
+
+
+def test_a_heading_any_tied_candidate_has_is_not_reported(vault):
+    # D3 amended: the app opens the candidate created first, which a checkout does not keep.
+    files = {**TIED, "Teams/x.md": "[[Security#Sass]]\n[[Security#Sync]]\n[[Security#Neither]]"}
     assert found(run(vault(files), select=["LK003", CODE])) == [
-        ("x.md", 1, 1, CODE),
-        ("x.md", 2, 1, "LK003"),
-        ("x.md", 2, 1, CODE),
+        ("Teams/x.md", 1, 1, CODE),
+        ("Teams/x.md", 2, 1, CODE),
+        ("Teams/x.md", 3, 1, "LK003"),
+        ("Teams/x.md", 3, 1, CODE),
     ]
 
 

@@ -67,3 +67,29 @@ def test_lk009_on_canvas_file_nodes(vault):
     }
     files = {"Manual.pdf": pdf(2), "Board.canvas": json.dumps(board, indent=1)}
     assert [(p, code) for p, _, _, code in check(vault, files, "LK009")] == [("Board.canvas", "LK009")]
+
+
+def test_lk009_a_page_number_of_5000_digits_is_a_diagnostic_in_a_note_and_a_canvas(tmp_path, capsys):
+    """Reproduction (issue 16, case 10): ``int`` of 5,000 digits ended the run as an internal error."""
+    from helpers import write_vault
+
+    from vaultlint.cli import main
+
+    digits = "7" * 5000
+    node = {"id": "a", "type": "file", "file": "Manual.pdf", "subpath": f"#page={digits}"}
+    node.update(x=0, y=0, width=1, height=1)
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "Manual.pdf": pdf(3),
+            "Note.md": f"[[Manual.pdf#page={digits}]] [[Manual.pdf#page=000{digits}]] [[Missing]]\n",
+            "Board.canvas": json.dumps({"nodes": [node]}),
+        },
+    )
+    code = main(["check", "--offline", "--no-cache", "--output-format", "concise", str(root)])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    shown = "7" * 23 + "…"
+    assert out.count(f'LK009 no page {shown} in "Manual.pdf" (3 pages)') == 3, out
+    assert "LK001" in out  # the rest of the run's results are there
+    assert digits not in out

@@ -13,6 +13,7 @@ from .github import format_github
 from .gitlab import format_gitlab
 from .json_format import format_json
 from .junit import format_junit
+from .markdown import format_markdown
 from .sarif import format_sarif
 
 FORMATTERS: dict[str, Formatter] = {
@@ -23,10 +24,11 @@ FORMATTERS: dict[str, Formatter] = {
     "sarif": format_sarif,
     "junit": format_junit,
     "gitlab": format_gitlab,
+    "markdown": format_markdown,
 }
 
 #: Formats meant for programs: no summary, colour or progress around them.
-MACHINE_FORMATS = frozenset({"json", "github", "sarif", "junit", "gitlab"})
+MACHINE_FORMATS = frozenset({"json", "github", "sarif", "junit", "gitlab", "markdown"})
 
 
 def render(output_format: str, diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
@@ -35,7 +37,7 @@ def render(output_format: str, diagnostics: Sequence[Diagnostic], context: Repor
         from .statistics import statistics, statistics_table
 
         if output_format in ("full", "concise", "github"):
-            return statistics_table(diagnostics, context.files_checked, context.show_summary)
+            return statistics_table(diagnostics, context)
         if output_format == "json":
             return json.dumps(statistics(diagnostics, context.files_checked), indent=2) + "\n"
     return FORMATTERS[output_format](diagnostics, context)

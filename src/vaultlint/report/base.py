@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..fixcommand import DEFAULT as FIX_COMMAND
 from ..model import Diagnostic
 from ..ruledocs import RuleInfo
 
@@ -34,6 +35,10 @@ class ReportContext:
     show_summary: bool = True
     #: ``--statistics``: counts per rule (see :mod:`vaultlint.report.statistics`).
     statistics: bool = False
+    #: The command the summary names for applying fixes (:mod:`vaultlint.fixcommand`).
+    fix_command: str = FIX_COMMAND
+    #: The PATHS held no note to check (outside ``--staged``): the summary says so, not "All checks passed".
+    nothing_in_scope: bool = False
 
 
 class Formatter(Protocol):

@@ -9,7 +9,7 @@ from .base import ReportContext
 from .escape import escape
 from .grouping import group_not_checked
 from .paths import display_path
-from .summary import summary_line
+from .summary import report_summary
 
 
 def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
@@ -18,5 +18,5 @@ def format_concise(diagnostics: Sequence[Diagnostic], context: ReportContext) ->
         for d in group_not_checked(diagnostics)
     ]
     if context.show_summary:
-        lines.append(summary_line(diagnostics, context.files_checked))
+        lines.append(report_summary(diagnostics, context))
     return "\n".join(lines) + "\n" if lines else ""

@@ -34,21 +34,31 @@ def diff_label(vault_path: str, vault_root: Path, cwd: Path) -> str:
 
 
 def relabel_diff(diff: str, vault_path: str, vault_root: Path, cwd: Path, terminal: bool = False) -> str:
-    """``diff`` (as :mod:`difflib` writes it, labelled ``a/<vault path>``) with its headers relabelled.
+    """``diff`` (one file's, as :mod:`difflib` writes it: a ``---`` and a ``+++`` line, then hunks)
+    with its two header lines replaced by the names relative to ``cwd``.
 
+    The header is replaced whatever form the vault-relative name took in it (quoted,
+    or followed by a tab when it holds a space): only its position is relied on.
     With ``terminal``, the lines of the notes are escaped too (tabs kept), so that
     nothing a note holds reaches a terminal raw; a diff that is piped or
     redirected keeps the notes' bytes, or it would not apply.
     """
-    old_header = f"--- a/{vault_path}\n+++ b/{vault_path}\n"
     shown = diff_label(vault_path, vault_root, cwd)
-    header = f"--- {quote_diff_path('a/' + shown)}\n+++ {quote_diff_path('b/' + shown)}\n"
-    if not diff.startswith(old_header):
-        return diff.replace(old_header, header, 1)
-    body = diff[len(old_header) :]
+    header = f"--- {header_name('a/' + shown)}\n+++ {header_name('b/' + shown)}\n"
+    old, new, body = (diff.split("\n", 2) + ["", ""])[:3]
+    if not (old.startswith("--- ") and new.startswith("+++ ")):
+        return diff  # not a diff difflib wrote: leave it as it is
     if terminal:
         body = "".join(_shown_line(line) for line in body.splitlines(keepends=True))
     return header + body
+
+
+def header_name(name: str) -> str:
+    """A name for a ``---``/``+++`` line that ``git apply`` and ``patch`` read back whole: quoted as
+    git quotes it when it must be, and followed by a tab when it holds a space (without the tab,
+    both take the name to end at the space)."""
+    quoted = quote_diff_path(name)
+    return quoted + "\t" if " " in quoted else quoted
 
 
 def _shown_line(line: str) -> str:

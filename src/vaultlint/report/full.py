@@ -11,7 +11,7 @@ from .base import ReportContext
 from .escape import escape
 from .grouping import group_not_checked
 from .paths import display_path
-from .summary import summary_line
+from .summary import report_summary
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -32,5 +32,5 @@ def format_full(diagnostics: Sequence[Diagnostic], context: ReportContext) -> st
     if context.show_summary:
         if lines:
             lines.append("")
-        lines.append(summary_line(diagnostics, context.files_checked))
+        lines.append(report_summary(diagnostics, context))
     return "\n".join(lines) + "\n" if lines else ""

@@ -1,8 +1,9 @@
 """``--statistics``: how many diagnostics each rule produced, in every output format.
 
 Human formats (and ``github``, whose output is a log) print a table, one line per
-rule, most frequent first, ``[*]`` marking rules with fixable diagnostics, then
-the summary line with the totals.  ``json`` prints one object::
+rule, most frequent first, ``[*]`` marking rules whose every diagnostic is
+fixable and ``(1 of 26 fixable)`` after the name when only some are, then the
+summary line with the totals.  ``json`` prints one object::
 
     {"total": 7, "fixable": 2, "files": 2, "files_checked": 4,
      "rules": [{"code": "LK001", "name": "unresolved-link", "severity": "error",
@@ -20,7 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Diagnostic
-from .summary import summary_line
+from .base import ReportContext
+from .summary import report_summary
 
 
 def statistics(diagnostics: Sequence[Diagnostic], files_checked: int) -> dict[str, Any]:
@@ -41,9 +43,16 @@ def statistics(diagnostics: Sequence[Diagnostic], files_checked: int) -> dict[st
     }
 
 
-def statistics_table(diagnostics: Sequence[Diagnostic], files_checked: int, show_summary: bool) -> str:
-    stats = statistics(diagnostics, files_checked)
-    lines = [f"{e['count']:>6}  {e['code']}  {'[*]' if e['fixable'] else '   '} {e['name']}" for e in stats["rules"]]
-    if show_summary:
-        lines.append(summary_line(diagnostics, files_checked))
+def statistics_table(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    stats = statistics(diagnostics, context.files_checked)
+    lines = [_table_row(entry) for entry in stats["rules"]]
+    if context.show_summary:
+        lines.append(report_summary(diagnostics, context))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _table_row(entry: dict[str, Any]) -> str:
+    """One rule's line: ``[*]`` only when all its diagnostics are fixable, else how many are."""
+    count, fixable = entry["count"], entry["fixable"]
+    row = f"{count:>6}  {entry['code']}  {'[*]' if fixable == count else '   '} {entry['name']}"
+    return row + f" ({fixable} of {count} fixable)" if 0 < fixable < count else row

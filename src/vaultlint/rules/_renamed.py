@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 
 from ..context import LintContext
+from ..fixcommand import DEFAULT as FIX_COMMAND
 from ..linkrepair import link_text, target_edit
 from ..model import Fix, Link, LinkKind, Note, Violation
 
@@ -30,7 +31,7 @@ def renamed_link(link: Link, note: Note, ctx: LintContext) -> tuple[str, Fix | N
     edit = target_edit(source, link, text) if source is not None and text is not None else None
     if edit is None:
         return hint, None
-    return f"{hint} (vaultlint check --fix updates the link)", Fix(f'link to the renamed "{new}"', (edit,))
+    return f"{hint} ({FIX_COMMAND} updates the link)", Fix(f'link to the renamed "{new}"', (edit,))
 
 
 def missing_target(

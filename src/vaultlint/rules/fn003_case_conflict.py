@@ -3,13 +3,17 @@
 **What it does**: reports a file whose vault path equals another's except for
 case (``Notes/Plan.md`` and ``notes/plan.md``), including two folders spelled
 differently (``Projects/`` and ``projects/``), and two names that differ only
-in how accented letters are encoded (Unicode normalization).  The first path
-in sorted order is kept; each other spelling is reported, naming it.
+in how accented letters are encoded (Unicode normalization: ``Café.md``
+with a precomposed ``é`` and with ``e`` and a combining accent, two files on
+Linux).  The first path in sorted order (for normalization, the precomposed
+NFC name, the one links reach) is kept; each other spelling is reported,
+naming it.
 
 **Why it matters**: macOS and Windows treat these as the same path.  A git
 checkout there keeps one file and silently loses the other, or merges two
 folders, and Obsidian, which ignores case when it resolves links, may open
-a different file on each machine.
+a different file on each machine.  Of two names that differ only in
+normalization, Obsidian reaches only one by links, even on Linux.
 
 **Example**: ``Daily/2024-01-05.md`` and ``daily/2024-01-05.md``.
 
@@ -18,9 +22,11 @@ a different file on each machine.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from ..model import Severity, Span, Violation
+from ..vault import nfc
 from ._vault import VaultView
 from .base import Rule, Scope
 
@@ -28,21 +34,23 @@ from .base import Rule, Scope
 def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
     vault = view.context.vault
     in_scope = set(view.files)
-    # Files: every spelling of a lower-cased path; the same NFC path twice is a normalization clash.
+    # Files: every spelling of a lower-cased NFC path.  Two names that are the same in NFC
+    # are twins with vault paths of their own (vault.py); the NFC spelling comes first.
     # Only the spellings of paths in scope can be reported (one note, in the pre-commit case).
-    wanted = {path.lower() for path in in_scope}
+    wanted = {nfc(path).lower() for path in in_scope}
     spellings: dict[str, list[str]] = {}
     for file in vault.files:
-        lower = file.path.lower()
+        lower = nfc(file.path).lower()
         if lower in wanted:
             spellings.setdefault(lower, []).append(file.path)
     reported: set[str] = set()
     for paths in spellings.values():
+        paths.sort(key=lambda path: path != nfc(path))  # stable: sorted order otherwise
+        first = paths[0]
         for path in paths[1:]:
             if path in in_scope:
                 reported.add(path)
-                what = "Unicode normalization" if path == paths[0] else "case"
-                yield path, Violation(Span(1, 1, 1, 1), f'path differs only by {what} from "{paths[0]}"')
+                yield path, Violation(Span(1, 1, 1, 1), _message(path, first))
     # Folders: the first file of each spelling of a folder that is spelled more than one way.
     folders: dict[str, dict[str, str]] = {}
     seen: set[str] = set()
@@ -70,6 +78,22 @@ def check(view: VaultView, ctx: object) -> Iterator[tuple[str, Violation]]:
                     first_file,
                     Violation(Span(1, 1, 1, 1), f'folder "{folder}" differs only by case from "{ordered[0]}"'),
                 )
+
+
+def _message(path: str, first: str) -> str:
+    if nfc(path) == nfc(first):
+        return (
+            f'name is "{first}" written in another Unicode normalization form ({_form(path)}, '
+            f"the other is {_form(first)}): the two names collide on macOS"
+        )
+    return f'path differs only by case from "{first}"'
+
+
+def _form(path: str) -> str:
+    for form in ("NFC", "NFD"):
+        if unicodedata.is_normalized(form, path):
+            return form
+    return "mixed"
 
 
 RULE = Rule(

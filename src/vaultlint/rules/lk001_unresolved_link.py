@@ -3,7 +3,8 @@
 **What it does**: resolves every wikilink, Markdown link and property link
 exactly as Obsidian does, and reports those that reach no file.  Like Obsidian,
 it ignores upper and lower case and Unicode normalisation differences, follows
-``./`` and ``../`` paths, tries the exact vault path first, then a file in the
+``./`` and ``../`` paths (a ``../`` above the vault root stops at the root),
+tries the exact vault path first, then a file in the
 linking note's folder, then the file with the shortest path, and adds ``.md``
 when the link has no extension.  Aliases are not targets: ``[[AI]]`` does not reach a note whose
 alias is ``AI``.  Heading and block parts are checked by LK003 and LK004.

@@ -3,7 +3,8 @@
 **What it does**: matches the heading part of a link the way Obsidian does:
 punctuation such as ``: ? * ` # [ ]`` is ignored, case does not matter, and
 ``#A#B`` walks nested headings (a heading ``B`` below a heading ``A``).  GitHub-style slugs (``#my-heading``)
-are not Obsidian anchors.
+are not Obsidian anchors.  When files tie for the link (LK005), a
+heading that any of them has is accepted.
 
 **Why it matters**: Obsidian opens the note at the top instead of the section,
 and an embed of the section shows an error.
@@ -20,12 +21,13 @@ Markdown links encode spaces: ``#My%20Heading``.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 
 from ..anchors import find_heading_path, github_slug, strip_heading
 from ..context import LintContext
 from ..model import LinkKind, Note, Severity, Violation
-from ._subpaths import subpath_targets
+from ._subpaths import in_some_candidate, subpath_targets, where
 from .base import Rule, Scope
 
 
@@ -40,17 +42,20 @@ def _hint(link_kind: LinkKind, segment: str, target: Note) -> str | None:
     return f'did you mean "{by_key[close[0]]}"?' if close else None
 
 
+def _has_heading_path(segments: tuple[str, ...], candidate: Note) -> bool:
+    return find_heading_path(candidate.headings, segments)
+
+
 def check(note: Note, ctx: LintContext) -> Iterator[Violation]:
-    for link, subpath, target in subpath_targets(note, ctx, "heading"):
-        if find_heading_path(target.headings, subpath.segments):
+    for found in subpath_targets(note, ctx, "heading"):
+        segments = found.subpath.segments
+        if in_some_candidate(found, note, ctx, functools.partial(_has_heading_path, segments)):
             continue
-        where = "this note" if target is note else f'"{target.path}"'
-        heading = "#".join(subpath.segments)
         yield Violation(
-            link.span,
-            f'no heading "{heading}" in {where}',
-            _hint(link.kind, subpath.segments[-1], target),
-            in_comment=link.in_comment,
+            found.link.span,
+            f'no heading "{"#".join(segments)}" in {where(found, note)}',
+            _hint(found.link.kind, segments[-1], found.note),
+            in_comment=found.link.in_comment,
         )
 
 

@@ -2,9 +2,11 @@
 
 **What it does**: reports a link for which the two best candidates are equally
 good for Obsidian: neither is in the linking note's folder (or both are) and
-their paths are equally long.  Which one Obsidian opens then depends on the
-order in which it happened to load the files.  vaultlint takes the
-alphabetically first.
+their paths are equally long.  Which one Obsidian opens then depends on which
+file was created first, which a clone, checkout or sync does not keep.
+vaultlint takes the alphabetically first, and accepts a heading, block id or
+PDF page that any of the tied files has (LK003, LK004 and LK009 report only
+one that none of them has).
 
 **Why it matters**: the link may open a different file on another device or
 after a rename elsewhere in the vault.

@@ -151,7 +151,8 @@ class _BaseReader:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 yield key.value
-            if isinstance(value, yaml.ScalarNode):
+            # Read once: 2,000 formulas that alias one 38 KB expression were read 2,000 times.
+            if isinstance(value, yaml.ScalarNode) and self.first_visit(value):
                 self.read_expression(value)
 
     def read_views(self, node: yaml.Node) -> None:

@@ -47,6 +47,9 @@ _GEOMETRY = ("x", "y", "width", "height")
 #: What each node type must have besides ``id``, ``type`` and geometry.
 _REQUIRED_BY_TYPE = {"text": "text", "file": "file", "link": "url"}
 
+#: The longest JSON path whose position a canvas needs: ``("nodes", 3, "text")``.
+_DEEPEST_PATH = 3
+
 T = TypeVar("T")
 
 
@@ -110,7 +113,7 @@ class _CanvasBuilder:
     def read(self) -> None:
         try:
             data = json.loads(self.text, parse_constant=_reject_constant, object_hook=_without_lone_surrogates)
-            self.offsets = value_offsets(self.text)
+            self.offsets = value_offsets(self.text, max_depth=_DEEPEST_PATH)
         except RecursionError:
             self.problems.append(
                 ParseProblem("CV001", "canvas is not valid JSON (nested too deeply)", Span(1, 1, 1, 2))

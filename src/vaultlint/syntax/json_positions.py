@@ -23,12 +23,15 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _LITERALS = ("true", "false", "null")
 
 
-def value_offsets(text: str) -> dict[JsonPath, tuple[int, int]]:
-    """``path -> (start, end)`` offsets of every value in ``text``.
+def value_offsets(text: str, max_depth: int | None = None) -> dict[JsonPath, tuple[int, int]]:
+    """``path -> (start, end)`` offsets of every value in ``text`` whose path is at most
+    ``max_depth`` long (every value when ``None``).
 
     ``text`` must be a document ``json.loads`` accepts.  A key given twice keeps
     its last value, as ``json.loads`` does.  Iterative, so deep nesting cannot
-    overflow the stack.
+    overflow the stack.  A container at ``max_depth`` is stepped over whole, by
+    its brackets: no path is made for what is inside, so a document nested 900
+    deep costs its length, not its length times its depth (issue 16).
     """
     offsets: dict[JsonPath, tuple[int, int]] = {}
     # Each frame: (path of the container, container kind "{" or "[", next list index, value start).
@@ -37,7 +40,11 @@ def value_offsets(text: str) -> dict[JsonPath, tuple[int, int]]:
     path: JsonPath = ()
     while True:
         char = text[index]
-        if char in "{[":
+        if char in "{[" and max_depth is not None and len(path) >= max_depth:
+            end = _container_end(text, index)
+            offsets[path] = (index, end)
+            index = end
+        elif char in "{[":
             stack.append((path, char, 0, index))
             index = _skip(text, index + 1)
             closing = "}" if char == "{" else "]"
@@ -67,6 +74,24 @@ def value_offsets(text: str) -> dict[JsonPath, tuple[int, int]]:
             stack.pop()
             offsets[parent] = (start, index + 1)
             index += 1
+
+
+#: What matters when stepping over a container: its brackets, and strings (which may hold brackets).
+_BRACKET_OR_STRING = re.compile(r'[\[\]{}]|"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _container_end(text: str, index: int) -> int:
+    """Where the container opening at ``index`` ends (just after its closing bracket)."""
+    depth = 0
+    for token in _BRACKET_OR_STRING.finditer(text, index):
+        char = token.group()[0]
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    raise ValueError(f"unclosed container at offset {index}")
 
 
 def _next_member(text: str, index: int, stack: list[tuple[JsonPath, str, int, int]]) -> tuple[JsonPath, int]:
