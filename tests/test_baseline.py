@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 
+import pytest
 from helpers import write_vault
 
 from vaultlint.cli import main
@@ -123,3 +125,86 @@ def test_update_baseline_needs_a_file(tmp_path, capsys):
     root = write_vault(tmp_path / "v", {"a.md": "# A\n"})
     code, _, err = check(capsys, root, "--update-baseline")
     assert code == 2 and "--update-baseline needs --baseline FILE" in err
+
+
+def test_updating_with_some_rules_keeps_the_entries_of_the_others(tmp_path, capsys):
+    """Issue 16 case 12: ``--update-baseline --select LK`` keeps the FM entries."""
+    root = write_vault(tmp_path / "v", {"a.md": "---\ntags: [a b]\n---\n[[Gone]]\n", "b.md": "---\nx: [\n---\n"})
+    baseline = tmp_path / "b.json"
+    check(capsys, root, "--baseline", str(baseline), "--update-baseline")
+    before = {(e["path"], e["code"]) for e in json.loads(baseline.read_text())["entries"]}
+    assert {("a.md", "LK001"), ("a.md", "FM010"), ("b.md", "FM001")} <= before
+    (root / "a.md").write_text("---\ntags: [a b]\n---\n[[Gone]] [[Away]]\n")
+    check(capsys, root, "--baseline", str(baseline), "--update-baseline", "--select", "LK")
+    after = {(e["path"], e["code"], e["key"]) for e in json.loads(baseline.read_text())["entries"]}
+    assert {(p, c) for p, c, _ in after} == before
+    assert ("a.md", "LK001", 'unresolved link "Away"') in after
+    assert check(capsys, root, "--baseline", str(baseline))[0] == 0  # nothing comes back
+
+
+def git(repo, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=60, check=True).stdout
+
+
+def committed_vault(tmp_path, files):
+    root = write_vault(tmp_path / "v", files)
+    (root / ".vaultlint.toml").write_text('baseline = "vaultlint-baseline.json"\n')
+    for args in (
+        ("init", "-q", "-b", "main"),
+        ("config", "user.email", "t@example.invalid"),
+        ("config", "user.name", "T"),
+    ):
+        git(root, *args)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "vault")
+    return root
+
+
+def entries(path):
+    return [(e["path"], e["key"]) for e in json.loads(path.read_text())["entries"]]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_config_key_is_used_by_every_command_and_entries_follow_git_renames(tmp_path, capsys):
+    """Issue 17 point 3: one baseline everywhere, the hook included; a git mv keeps its entries."""
+    root = committed_vault(tmp_path, {"Old name.md": "[[Gone]]\n", "Home.md": "[[Old name]]\n"})
+    baseline = root / "vaultlint-baseline.json"
+    code, _, err = check(capsys, root, "--update-baseline")
+    assert code == 0 and "baseline: wrote 1 known problem" in err
+    assert entries(baseline) == [("Old name.md", 'unresolved link "Gone"')]
+    assert json.loads(baseline.read_text())["commit"] == git(root, "rev-parse", "HEAD").strip()
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "baseline")
+    git(root, "mv", "Old name.md", "New name.md")
+    (root / "Home.md").write_text("[[New name]]\n")
+    git(root, "add", "-A")
+    code, _, err = check(capsys, root, "--staged")  # the hook: no --baseline on its command line
+    assert code == 0 and "baseline: hid 0 known problems" in err
+    git(root, "commit", "-q", "-m", "rename")
+    code, out, err = check(capsys, root)  # entries keyed by the old path still hide the problem
+    assert code == 0 and "baseline: hid 1 known problem" in err, out
+    check(capsys, root, "--fix")  # --fix keeps the paths current
+    assert entries(baseline) == [("New name.md", 'unresolved link "Gone"')]
+    (root / "New name.md").write_text("fixed\n")
+    code, _, err = check(capsys, root)
+    assert code == 0 and "1 entry is stale" in err
+    check(capsys, root, "--update-baseline")
+    assert entries(baseline) == []
+
+
+@pytest.mark.parametrize("value", ["../outside.json", "/tmp/x.json", ""])
+def test_a_baseline_key_that_leaves_the_config_folder_is_a_config_error(tmp_path, capsys, value):
+    root = write_vault(tmp_path / "v", {"a.md": "x\n"})
+    (root / ".vaultlint.toml").write_text(f'baseline = "{value}"\n')
+    code, out, err = check(capsys, root, "--update-baseline")
+    assert (code, out) == (2, "")
+    assert "baseline: expected a file path inside the config file's folder" in err
+    assert not (tmp_path / "outside.json").exists()
+
+
+def test_update_baseline_is_refused_with_a_comparison(tmp_path, capsys):
+    root = write_vault(tmp_path / "v", {"a.md": "x\n"})
+    code, _, err = check(capsys, root, "--baseline", str(tmp_path / "b.json"), "--update-baseline", "--staged")
+    assert code == 2 and "without --staged or --new-since" in err

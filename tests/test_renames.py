@@ -10,7 +10,8 @@ import pytest
 from helpers import run, write_vault
 
 from vaultlint.cli import main
-from vaultlint.gitinfo import staged_changes, worktree_changes
+from vaultlint.git.changes import staged_changes, worktree_changes
+from vaultlint.git.run import GitError
 from vaultlint.linkrepair import encode_markdown_destination
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -137,7 +138,8 @@ def test_git_changes_are_vault_relative_in_a_vault_below_the_repository_top(tmp_
     assert staged_changes(vault).deleted == frozenset()
     assert worktree_changes(vault).renamed == {"A.md": "C.md"}
     assert staged_changes(repo).deleted == {"README.md"}
-    assert staged_changes(tmp_path).renamed == {}  # not a repository
+    with pytest.raises(GitError, match="not inside a git work tree"):
+        staged_changes(tmp_path)
 
 
 def test_markdown_destinations_are_percent_encoded():

@@ -29,12 +29,19 @@ def test_a_folder_stands_for_its_staged_notes(tmp_path, capsys):
     assert "Home.md:3:1: LK001" in out and "Old.md" not in out and "Draft.md" not in out
 
 
-def test_explicit_files_are_checked_whether_staged_or_not(tmp_path, capsys):
-    """pre-commit run --all-files passes every note: each is checked."""
+def test_explicit_files_are_compared_with_head_too(tmp_path, capsys):
+    """pre-commit run --all-files passes every note: each is checked, and only what the
+    change adds fails (issue 17: the hook refuses a commit only for problems it introduces)."""
     repo = make_repo(tmp_path / "v", {"Old.md": "[[Nowhere]]\n", "Home.md": "# Home\n"})
-    code = main(["check", "--offline", "--no-cache", "--staged", str(repo / "Old.md"), str(repo / "Home.md")])
+    files = [str(repo / "Old.md"), str(repo / "Home.md")]
+    assert main(["check", "--offline", "--no-cache", "--staged", *files]) == 0
+    assert "All checks passed (2 notes checked)." in capsys.readouterr().out
+    (repo / "Home.md").write_text("# Home\n\n[[Missing]]\n")
+    git(repo, "add", "Home.md")
+    code = main(["check", "--offline", "--no-cache", "--staged", "--output-format", "concise", *files])
+    out = capsys.readouterr().out
     assert code == 1
-    assert "Old.md:1:1: LK001" in capsys.readouterr().out
+    assert "Home.md:3:1: LK001" in out and "Old.md" not in out
 
 
 def test_only_the_links_a_staged_rename_breaks_are_reported_in_other_notes_once(tmp_path, capsys):
@@ -62,10 +69,10 @@ def test_only_the_links_a_staged_rename_breaks_are_reported_in_other_notes_once(
     assert (repo / "Plan.md").read_text() == "# Project\n\n![[figure.png]]\n"
 
 
-def test_outside_git_staged_checks_nothing_and_says_so_by_exit_code(tmp_path, capsys):
+def test_outside_git_staged_is_an_error_never_a_green_run(tmp_path, capsys):
     (tmp_path / "v" / ".obsidian").mkdir(parents=True)
     (tmp_path / "v" / "a.md").write_text("[[Missing]]\n")
-    assert staged(capsys, tmp_path / "v") == (0, "All checks passed (0 notes checked).\n")
+    assert staged(capsys, tmp_path / "v") == (2, "")
 
 
 def test_a_vault_in_a_folder_of_the_repository_with_no_note_staged(tmp_path, capsys, monkeypatch):

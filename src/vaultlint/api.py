@@ -56,6 +56,8 @@ class Overrides:
     progress: bool = False
     #: The pre-commit mode: staged notes, and the notes that staged renames and deletions break.
     staged: bool = False
+    #: Report only the problems that the vault at this git revision did not have.
+    new_since: str | None = None
     #: Report only problems not recorded in this baseline file (``update_baseline``: write it).
     baseline: Path | None = None
     update_baseline: bool = False
@@ -107,8 +109,9 @@ def build_options(
         allow_private_urls=overrides.allow_private_urls,
         progress=overrides.progress,
         staged=overrides.staged,
+        new_since=overrides.new_since,
         allow_placeholders=settings.allow_placeholders,
-        baseline=overrides.baseline,
+        baseline=overrides.baseline or settings.baseline,
         update_baseline=overrides.update_baseline,
     )
     return options, settings

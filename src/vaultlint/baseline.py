@@ -10,9 +10,11 @@ two identical problems in one note two problems: with one of them baselined,
 the other is reported.
 
 The file is JSON, one entry per line, sorted: stable and easy to review in a
-diff.  Entries for notes that no longer exist simply match nothing, and the
-next update drops them.  A baseline written from a run over some of the notes
-keeps the entries of the others.
+diff.  It records the commit it was written at, so that entries follow the
+notes git saw renamed since (the engine asks git; :func:`follow` maps them).
+Entries for notes that no longer exist simply match nothing, and the next
+update drops them.  A baseline written from a run over some of the notes, or
+with some of the rules, keeps the entries of the others.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,8 @@ from .model import Diagnostic
 
 FORMAT_VERSION = 1
 _LINE_NUMBER = re.compile(r"\bline \d+")
+#: A commit id (SHA-1 or SHA-256), the only thing git is asked about from the file.
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 #: (path, code, key)
 EntryKey = tuple[str, str, str]
@@ -54,15 +58,29 @@ class Outcome:
     kept: list[Diagnostic]
     #: How many problems the baseline hid.
     hidden: int
+    #: What each entry had left to hide: more than zero for a problem that is gone.
+    unused: Counter[EntryKey]
+
+    def stale(self, checked: Container[str], ran: Container[str]) -> int:
+        """How many recorded problems this run would have seen and did not (fixed since)."""
+        return sum(n for (path, code, _), n in self.unused.items() if n > 0 and path in checked and code in ran)
 
 
-def load(path: Path) -> Counter[EntryKey]:
+@dataclass(frozen=True)
+class Recorded:
+    """A baseline file's entries, and the commit it was written at (``None``: unknown)."""
+
+    entries: Counter[EntryKey]
+    commit: str | None = None
+
+
+def load(path: Path) -> Recorded:
     """The entries of a baseline file; a missing file is an empty baseline (the first ``--update-baseline``)."""
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        return Counter()
+        return Recorded(Counter())
     except (OSError, ValueError) as error:
         raise BaselineError(f"baseline {path}: cannot read it ({error})") from error
     entries = data.get("entries") if isinstance(data, dict) else None
@@ -80,6 +98,17 @@ def load(path: Path) -> Counter[EntryKey]:
                 f'baseline {path}: entry {number} needs "path", "code", "key" (strings) and "count" (a number >= 1)'
             ) from None
         result[key] += count
+    commit = data.get("commit")
+    return Recorded(result, commit if isinstance(commit, str) and _COMMIT.fullmatch(commit) else None)
+
+
+def follow(entries: Counter[EntryKey], renamed: Mapping[str, str]) -> Counter[EntryKey]:
+    """The entries with the paths of renamed notes (former path -> new path) made current."""
+    if not renamed:
+        return entries
+    result: Counter[EntryKey] = Counter()
+    for (path, code, key), count in entries.items():
+        result[(renamed.get(path, path), code, key)] += count
     return result
 
 
@@ -94,23 +123,30 @@ def subtract(diagnostics: Iterable[Diagnostic], accepted: Counter[EntryKey]) -> 
         else:
             kept.append(diagnostic)
     hidden = sum(accepted.values()) - sum(left.values())
-    return Outcome(kept, hidden)
+    return Outcome(kept, hidden, left)
 
 
 def updated(
-    previous: Counter[EntryKey], diagnostics: Iterable[Diagnostic], checked: Sequence[str], existing: Container[str]
+    previous: Counter[EntryKey],
+    diagnostics: Iterable[Diagnostic],
+    checked: Sequence[str],
+    existing: Container[str],
+    ran: Container[str],
 ) -> Counter[EntryKey]:
-    """The new baseline: every current problem, plus the old entries of files that still
-    exist and that this run did not check."""
+    """The new baseline: every current problem, plus the old entries this run could not have
+    seen again: of files that still exist and that it did not check, or of rules it did not
+    run (``ran`` holds the codes it ran: ``--select LK`` keeps the FM entries)."""
     checked_paths = set(checked)
     result: Counter[EntryKey] = Counter(entry_key(d) for d in diagnostics)
     for key, count in previous.items():
-        if key[0] not in checked_paths and key[0] in existing and key not in result:
+        path, code, _ = key
+        unseen = path not in checked_paths or code not in ran
+        if unseen and path in existing and key not in result:
             result[key] = count
     return result
 
 
-def dumps(entries: Counter[EntryKey]) -> str:
+def dumps(entries: Counter[EntryKey], commit: str | None = None) -> str:
     """The file's text: one sorted entry per line."""
     lines = [
         json.dumps({"path": path, "code": code, "key": key, "count": count}, ensure_ascii=False, sort_keys=False)
@@ -119,10 +155,11 @@ def dumps(entries: Counter[EntryKey]) -> str:
     ]
     body = ",\n    ".join(lines)
     entries_text = f"[\n    {body}\n  ]" if lines else "[]"
-    return f'{{\n  "vaultlint-baseline": {FORMAT_VERSION},\n  "entries": {entries_text}\n}}\n'
+    recorded_at = f'  "commit": "{commit}",\n' if commit is not None and _COMMIT.fullmatch(commit) else ""
+    return f'{{\n  "vaultlint-baseline": {FORMAT_VERSION},\n{recorded_at}  "entries": {entries_text}\n}}\n'
 
 
-def write(path: Path, entries: Counter[EntryKey]) -> None:
+def write(path: Path, entries: Counter[EntryKey], commit: str | None = None) -> None:
     """Write the baseline atomically (a reader never sees half a file)."""
     temporary = None
     try:
@@ -134,7 +171,7 @@ def write(path: Path, entries: Counter[EntryKey]) -> None:
             mode = 0o666 & ~umask  # what a new file gets: the baseline is meant to be committed
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(dumps(entries))
+            handle.write(dumps(entries, commit))
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as error:

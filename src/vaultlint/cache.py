@@ -227,24 +227,13 @@ def _ask_git_memo(folder: str, index_version: tuple[int, int]) -> str | None:
 
 
 def _ask_git(resolved: str) -> str | None:
-    import subprocess  # only for caches inside a git work tree
+    from .git.run import ask_git  # only for caches inside a git work tree
 
-    try:
-        done = subprocess.run(
-            # Never let the repository's own config run a command (fsmonitor), and answer for
-            # a checkout owned by another user (CI containers) too.
-            ["git", "-c", "core.fsmonitor=false", "-c", "safe.directory=*", "ls-files", "-z", "--", "."],
-            cwd=resolved,
-            capture_output=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None  # no git: nothing can be tracked
-    if done.returncode != 0:
-        return None
-    first = done.stdout.split(b"\0")[0]
-    return os.fsdecode(first) if first else None
+    # Answered for a checkout owned by another user too (CI containers): the question
+    # protects the user, and git runs with every repository-configured command off.
+    listed = ask_git(resolved, "ls-files", "-z", "--", ".", any_owner=True)
+    first = listed.split(b"\0")[0] if listed else b""
+    return os.fsdecode(first) if first else None  # no git, or no answer: nothing can be tracked
 
 
 def prepare_cache_dir(cache_dir: Path) -> None:

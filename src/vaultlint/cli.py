@@ -97,8 +97,14 @@ def cli() -> None:
 @click.option(
     "--staged",
     is_flag=True,
-    help="Check the staged notes (folders stand for their staged notes) and the links that staged "
-    "renames and deletions break in other notes: the pre-commit hook.",
+    help="The pre-commit hook: check the staged notes (folders stand for them) and the notes whose links "
+    "they change; report only the problems the commit introduces.",
+)
+@click.option(
+    "--new-since",
+    metavar="REF",
+    help="Report only the problems that the vault at git revision REF did not have: the notes changed "
+    "since REF (folders stand for them) and the notes whose links they change.",
 )
 @click.option(
     "--baseline",
@@ -133,6 +139,7 @@ def check(
     color: str,
     quiet: bool,
     staged: bool,
+    new_since: str | None,
     baseline_file: Path | None,
     update_baseline: bool,
 ) -> int:
@@ -140,10 +147,13 @@ def check(
 
     Links are always resolved against the whole vault around PATHS.
     """
+    import dataclasses
+
     from .api import Overrides, build_options
     from .config import ConfigError
     from .engine import lint
     from .fixcommand import fix_command, naming
+    from .git.run import GitError
     from .model import Severity
     from .report import MACHINE_FORMATS, ReportContext, render
     from .report.escape import escape
@@ -152,8 +162,8 @@ def check(
     from .selection import SelectorError
     from .vault import VaultError
 
-    if update_baseline and baseline_file is None:
-        raise UsageError("--update-baseline needs --baseline FILE")
+    if staged and new_since is not None:
+        raise UsageError("--staged and --new-since cannot be combined (--staged compares the index with HEAD)")
     # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
     paths = paths or ((vault_root,) if staged and vault_root is not None else ())
     overrides = Overrides(
@@ -172,6 +182,7 @@ def check(
         jobs=jobs,
         progress=sys.stderr.isatty() and not quiet,
         staged=staged,
+        new_since=new_since,
         baseline=baseline_file,
         update_baseline=update_baseline,
     )
@@ -179,6 +190,12 @@ def check(
         options, settings = build_options(paths, config_file, overrides)
     except (ConfigError, SelectorError) as error:
         raise UsageError(str(error)) from error
+    if update_baseline and options.baseline is None:
+        raise UsageError('--update-baseline needs --baseline FILE (or baseline = "FILE" in the config)')
+    if update_baseline and (staged or new_since is not None):
+        raise UsageError("--update-baseline records every problem: run it without --staged or --new-since")
+    if apply_fixes:
+        options = dataclasses.replace(options, keep_baseline_current=True)
     try:
         if show_diff:
             return _print_diff(lint(options), quiet)
@@ -186,7 +203,7 @@ def check(
             report = _fix(options, quiet)
         else:
             report = lint(options)
-    except (VaultError, ConfigError) as error:
+    except (VaultError, ConfigError, GitError) as error:
         raise UsageError(str(error)) from error
     if not quiet:
         for warning in report.warnings:
@@ -231,9 +248,8 @@ def check(
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
         click.echo(escape(report.url_summary), err=True)
-    if baseline_file is not None and not quiet:
-        verb = "wrote" if update_baseline else "hid"
-        click.echo(f"baseline: {verb} {report.baselined} known problem{'s' if report.baselined != 1 else ''}", err=True)
+    if options.baseline is not None and not quiet:
+        click.echo(_baseline_line(report, update_baseline), err=True)
     if nothing_in_scope:
         return EXIT_ERROR
     if report.network_unavailable and _only_url_rules(options):
@@ -312,10 +328,19 @@ def rule(code: str | None, show_all: bool, output_format: str) -> int:
     return EXIT_OK
 
 
+def _baseline_line(report: Report, updated: bool) -> str:
+    """What the baseline did: hid (or wrote) so many problems, and how many entries are stale."""
+    count = report.baselined
+    line = f"baseline: {'wrote' if updated else 'hid'} {count} known problem{'s' if count != 1 else ''}"
+    stale = report.baseline_stale
+    if stale and not updated:
+        line += f"; {stale} entr{'ies are' if stale != 1 else 'y is'} stale (fixed since: --update-baseline drops them)"
+    return line
+
+
 def _changes_only(options: LintOptions) -> bool:
-    """Whether the run checks only what git says changed (``--staged``; ``--new-since`` from the git
-    layer), where no note in scope is an ordinary outcome, not a mistake."""
-    return options.staged or getattr(options, "new_since", None) is not None
+    """Whether the run checks only what git says changed (``--staged``; ``--new-since``), where no note in scope is an ordinary outcome, not a mistake."""
+    return options.staged or options.new_since is not None
 
 
 def _only_url_rules(options: LintOptions) -> bool:

@@ -75,6 +75,8 @@ class Settings:
     template_folders: tuple[str, ...] = ()
     #: The ``vault-root`` key, already made absolute against the config file's folder.
     vault_root: Path | None = None
+    #: The ``baseline`` key (a file inside the config file's folder), made absolute.
+    baseline: Path | None = None
     types: Mapping[str, str] = field(default_factory=dict)
     schema: tuple[PropertySchema, ...] = ()
     urls: Mapping[str, Any] = field(default_factory=dict)
@@ -181,6 +183,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "allow-placeholders": ("allow_placeholders", _bool, "true or false"),
     "obsidian-dir": ("obsidian_dir", _inside_folder, 'a folder inside the vault such as ".obsidian"'),
     "vault-root": ("vault_root", _path, "a folder path, relative to the config file"),
+    "baseline": ("baseline", _inside_folder, "a file path inside the config file's folder"),
     "template-folders": (
         "template_folders",
         _folders_inside,
@@ -251,6 +254,8 @@ def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
         values[attribute] = converted
     if "vault_root" in values:
         values["vault_root"] = (source.parent / values["vault_root"]).resolve()
+    if "baseline" in values:  # not resolved: the file may be missing, and a link is refused where it is opened
+        values["baseline"] = Path(os.path.abspath(source.parent / values["baseline"]))
     _check_globs(values, source)
     return Settings(**values)
 
@@ -513,7 +518,7 @@ def describe(settings: Settings) -> str:
     lines = [f"# from {settings.source}" if settings.source else "# no config file found: defaults"]
     for item in fields(Settings):
         if item.name in ("source", "schema", "urls", "in_repository") or (
-            item.name == "vault_root" and settings.vault_root is None
+            item.name in ("vault_root", "baseline") and getattr(settings, item.name) is None
         ):
             continue
         key = next((k for k, (attribute, _, _) in _KEYS.items() if attribute == item.name), item.name)

@@ -77,7 +77,7 @@ class LintContext:
     #: Notes looked at while checking the current note (its results depend on them).
     consulted: set[str] = field(default_factory=set)
     #: Files git says were renamed (former path -> new path) or deleted (-> ``None``):
-    #: read by the engine (``gitinfo``), never by rules; links to them get a fix.
+    #: read by the engine (``git.changes``), never by rules; links to them get a fix.
     moved: Mapping[str, str | None] = field(default_factory=dict)
 
     def resolve(self, link: Link, source: str) -> Resolution:

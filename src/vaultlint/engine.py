@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import hashlib
 import os
-import posixpath
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,9 @@ from . import suppress, templates
 from .cache import NoteCache, code_fingerprint, decode_results, encode_results
 from .config import PropertySchema
 from .context import LintContext
-from .gitinfo import NO_CHANGES, GitChanges, MovedLater, staged_changes
+from .git.changes import MovedLater, worktree_changes
+from .git.newsince import Comparison, Past, anchors, comparison_since, dependents, only_new, past_of, staged_comparison
+from .git.run import GitError, ask_git
 from .globs import GlobSet
 from .loader import NoteLoader, NotYetParsed
 from .model import CheckedFile, Diagnostic, Note, Span, Violation
@@ -82,9 +84,11 @@ class LintOptions:
     allow_private_urls: bool = False
     #: Draw a progress line on stderr while URLs are checked (the CLI passes it on a TTY only).
     progress: bool = False
-    #: The pre-commit case: folders stand for their staged notes, and notes that link to a
-    #: file the staged changes delete or rename are checked for those links (``gitinfo``).
+    #: The pre-commit case: folders stand for their staged notes, and only the problems the
+    #: commit introduces are reported (``git.newsince``: the index against ``HEAD``).
     staged: bool = False
+    #: Only the problems that the vault at this git revision did not have (``git.newsince``).
+    new_since: str | None = None
     #: Ask git which files were renamed, so that links to them get a hint and a fix.
     use_git: bool = True
     #: Bare wikilinks to notes that exist nowhere are placeholders, not problems (``placeholders``).
@@ -94,6 +98,8 @@ class LintOptions:
     #: Report only problems not in this baseline file; with ``update_baseline``, rewrite it first.
     baseline: Path | None = None
     update_baseline: bool = False
+    #: Rewrite the baseline's paths when git saw its notes renamed (``--fix``).
+    keep_baseline_current: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,8 @@ class Report:
     placeholders: tuple[tuple[str, int], ...] = ()
     #: Problems hidden by the baseline.
     baselined: int = 0
+    #: Baseline entries whose problem is gone (``--update-baseline`` drops them).
+    baseline_stale: int = 0
     #: The files that have a fix, as they were checked (``--fix`` writes only into these bytes).
     fixable: Mapping[str, CheckedFile] = field(default_factory=dict)
     #: What the run could not do, said in every output format: "network unavailable: N URLs not checked".
@@ -244,9 +252,9 @@ def lint(options: LintOptions) -> Report:
     root = location.root
     vault = scan_vault(root, options.obsidian_dir, options.template_folders)
     targets = [argument.target for argument in location.arguments]
-    staged = staged_changes(root).within(vault.by_path) if options.staged and options.use_git else NO_CHANGES
-    moved = _moved(root, vault, options, staged)
-    scope = _in_scope(vault, targets, options, staged.changed if options.staged else None)
+    comparison = _comparison(root, vault, options)
+    moved = comparison.changes.moved if comparison is not None else _moved(root, vault, options)
+    scope = _in_scope(vault, targets, options, comparison.changes.changed if comparison is not None else None)
     warnings = list(vault.obsidian.warnings)
     cache = None
     if options.use_cache:
@@ -256,10 +264,14 @@ def lint(options: LintOptions) -> Report:
     loader: NoteLoader | None = None
     fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
     world: _World | None = None
+    past: Past | None = None
     try:
         loader = NoteLoader(vault, cache, jobs=options.jobs)
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema, moved=moved)
+        if comparison is not None:
+            past = past_of(vault, loader, comparison)
+            scope = _with_dependents(scope, comparison, context, past, options)
         screen = Placeholders(context) if options.allow_placeholders else None
         if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
             world = _World(options, vault, loader, moved)
@@ -273,25 +285,27 @@ def lint(options: LintOptions) -> Report:
             if in_note is None:
                 in_note = _check_in_scope(path, context, options, screen, world, fresh_results)
             diagnostics.extend(in_note)
-        dependents: list[str] = []
-        if options.staged:
-            diagnostics.extend(_check_dependents(scope, staged, context, options, screen, dependents))
-        diagnostics.extend(_check_vault(scope, targets, context, options))
+        files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else None
+        diagnostics.extend(_check_vault(scope, targets, context, options, files))
         loader.flush(_keyed(fresh_results, world), warnings)
         url_summary = None
         notices: tuple[str, ...] = ()
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
-            found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache)
+            known = _urls_before(scope, comparison, past) if comparison is not None and past is not None else {}
+            found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache, known)
             diagnostics.extend(found)
             notices = (notice,) if notice is not None else ()
         diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
         diagnostics.sort(key=lambda d: d.sort_key)
-        hidden = 0
+        if comparison is not None and past is not None and files is not None:
+            before = _past_diagnostics(scope, files, comparison, past, options, types)
+            diagnostics = only_new(diagnostics, before, comparison.changes.renamed)
+        hidden = stale = 0
         if options.baseline is not None:
-            diagnostics, hidden = _apply_baseline(diagnostics, scope, vault, options.baseline, options.update_baseline)
+            diagnostics, hidden, stale = _apply_baseline(diagnostics, scope, vault, options)
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
-        checked = len(scope) + len(dependents)
+        checked = len(scope)
         fixable = _fixable_files(diagnostics, vault, loader)
         return Report(
             tuple(diagnostics),
@@ -301,6 +315,7 @@ def lint(options: LintOptions) -> Report:
             url_summary,
             listing,
             hidden,
+            stale,
             fixable,
             notices=notices,
             network_unavailable=bool(notices),
@@ -311,6 +326,8 @@ def lint(options: LintOptions) -> Report:
             loader.flush(_keyed(fresh_results, world, interrupted=True), warnings)
         raise
     finally:
+        if past is not None:
+            past.close()
         if cache is not None:
             cache.close()
         if collecting:
@@ -438,76 +455,144 @@ def _check_note(
     return _suppress(found, loaded, rules)
 
 
-def _moved(root: Path, vault: Vault, options: LintOptions, staged: GitChanges) -> Mapping[str, str | None]:
-    """Files renamed (old -> new) or deleted (old -> None): what the commit changes with
-    ``staged``, else HEAD against the work tree (asked of git only if a link rule needs it)."""
+def _comparison(root: Path, vault: Vault, options: LintOptions) -> Comparison | None:
+    """What the change being checked is, for ``--staged`` and ``--new-since``; a :class:`GitError`
+    when git cannot say (a hook that checked nothing must not pass the commit)."""
+    if not options.use_git or not (options.staged or options.new_since):
+        return None
+    try:
+        if options.staged:
+            found = staged_comparison(root)
+        else:
+            assert options.new_since is not None
+            found = comparison_since(root, options.new_since)
+    except GitError as error:
+        flag = "--staged" if options.staged else f"--new-since {options.new_since}"
+        message = str(error)
+        raise GitError(message if message.startswith("--") else f"{flag}: {message}") from None
+    return dataclasses.replace(found, changes=found.changes.within(vault.by_path))
+
+
+def _moved(root: Path, vault: Vault, options: LintOptions) -> Mapping[str, str | None]:
+    """Files renamed (old -> new) or deleted (old -> None) between HEAD and the work tree
+    (asked of git only if a link rule needs it)."""
     if not options.use_git:
         return {}
-    return staged.moved if options.staged else MovedLater(root, vault.by_path)
+    return MovedLater(root, vault.by_path)
 
 
-def _check_dependents(
-    scope: list[str],
-    changes: GitChanges,
-    context: LintContext,
-    options: LintOptions,
-    screen: Placeholders | None,
-    checked: list[str],
-) -> list[Diagnostic]:
-    """The links that the staged deletions and renames break in notes outside ``scope``.
-
-    Candidates come from every note's link paths (cached summaries: the
-    backlinks), narrowed by file name before anything is resolved; only the
-    LK001/LK002 diagnostics of links that reached a removed file are kept, so a
-    note's older, unrelated problems do not block the commit.
-    """
-    removed = changes.removed
-    if not removed:
-        return []
-    names = {posixpath.basename(p).lower() for p in removed}
-    names |= {name[:-3] for name in names if name.endswith(".md")}
-    in_scope = set(scope)
+def _with_dependents(
+    scope: list[str], comparison: Comparison, context: LintContext, past: Past, options: LintOptions
+) -> list[str]:
+    """``scope`` and the notes whose links may resolve differently since the change started."""
     loader = context.loader
-    loader.preload_summaries()  # a cold cache: parse the notes in parallel, once
+    changed = comparison.changes.changed
+    modified = [p for p in changed if p.lower().endswith(".md") and comparison.former_path(p) is not None]
+    anchors_changed = [
+        p for p in modified if anchors(loader.load(p)) != anchors(past.loader.load(comparison.former_path(p) or p))
+    ]
+    extra = dependents(loader, comparison, anchors_changed, set(scope))
+    return sorted({*scope, *(p for p in extra if not _excluded(context.vault, p, options))})
+
+
+def _changed_files(
+    scope: list[str], comparison: Comparison, vault: Vault, targets: Sequence[Path], options: LintOptions
+) -> tuple[str, ...]:
+    """What the file-name and vault rules report on in a comparison: the notes in scope and the
+    changed attachments under PATHS (never every file of the vault)."""
+    prefixes = _prefixes(vault, targets)
+    attachments = [
+        path
+        for path in comparison.changes.changed
+        if path in vault.by_path
+        and not is_source(path)
+        and any(p == "" or path == p or path.startswith(p + "/") for p in prefixes)
+        and not _excluded(vault, path, options)
+    ]
+    return tuple(sorted({*scope, *attachments}))
+
+
+def _past_diagnostics(
+    scope: list[str],
+    files: Sequence[str],
+    comparison: Comparison,
+    past: Past,
+    options: LintOptions,
+    types: Mapping[str, str],
+) -> list[Diagnostic]:
+    """The diagnostics the same notes had before the change, at their paths then."""
+    context = LintContext(past.vault, past.loader, types, options.schema)
+    screen = Placeholders(context) if options.allow_placeholders else None
     found: list[Diagnostic] = []
-    for path in loader.states:
-        if path in in_scope:
-            continue
-        link_names = (p.rsplit("/", 1)[-1].lower() for p in loader.summary(path).link_paths)
-        if not any(name in names for name in link_names) or _excluded(context.vault, path, options):
-            continue
-        note = loader.load(path)
-        if not isinstance(note, Note):
-            continue
-        broken = {link.span for link in note.links if context.former_target(link, path) in removed}
-        if broken:
-            checked.append(path)
-            found.extend(
-                d
-                for d in _check_note(path, note, context, options, screen)
-                if d.code in ("LK001", "LK002") and d.span in broken
-            )
+    notes = []
+    for path in scope:
+        former = comparison.former_path(path)
+        if former is not None and former in past.vault.by_path:
+            notes.append(former)
+            found.extend(_check_note(former, past.loader.load(former), context, options, screen))
+    former_files = [f for f in (comparison.former_path(p) for p in files) if f is not None and f in past.vault.by_path]
+    found.extend(_check_vault(notes, (), context, options, tuple(former_files)))
     return found
 
 
+def _codes_run(options: LintOptions) -> frozenset[str]:
+    """The rules this run checked: the enabled ones, URL rules only when the URL stage ran."""
+    return frozenset(
+        rule.code for rule in options.selection.enabled_rules() if not (options.offline and rule.scope is Scope.URL)
+    )
+
+
 def _apply_baseline(
-    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, path: Path, update: bool
-) -> tuple[list[Diagnostic], int]:
-    """The one place the baseline applies: after selection and suppressions, before reporting."""
+    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, options: LintOptions
+) -> tuple[list[Diagnostic], int, int]:
+    """The one place the baseline applies: after selection and suppressions, before reporting.
+
+    Entries follow the notes git saw renamed since the file was written; ``--update-baseline``
+    rewrites it, and ``--fix`` (``keep_baseline_current``) rewrites the paths that moved.
+    ``(kept, hidden, stale)``: stale entries are problems this run would have seen and did not.
+    """
     from . import baseline
 
-    accepted = baseline.load(path)
-    if update:
-        accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path)
-        baseline.write(path, accepted)
+    assert options.baseline is not None
+    path = options.baseline
+    recorded = baseline.load(path)
+    accepted = baseline.follow(recorded.entries, _renamed_since(vault, recorded.commit, options))
+    ran = _codes_run(options)
+    if options.update_baseline:
+        accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path, ran)
+        baseline.write(path, accepted, _head(vault.root, options))
+    elif options.keep_baseline_current and accepted != recorded.entries:
+        baseline.write(path, accepted, _head(vault.root, options) or recorded.commit)
     outcome = baseline.subtract(diagnostics, accepted)
-    return outcome.kept, outcome.hidden
+    return outcome.kept, outcome.hidden, outcome.stale(set(scope), ran)
+
+
+def _renamed_since(vault: Vault, commit: str | None, options: LintOptions) -> Mapping[str, str]:
+    """Notes renamed between ``commit`` (the baseline's; else HEAD) and the work tree; none without git."""
+    if not options.use_git:
+        return {}
+    try:
+        return worktree_changes(vault.root, commit or "HEAD").within(vault.by_path).renamed
+    except GitError:
+        return {}  # no git, or a commit this clone lacks: paths as recorded
+
+
+def _head(root: Path, options: LintOptions) -> str | None:
+    """The commit checked out, recorded in a baseline written now (``None`` outside git)."""
+    found = ask_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") if options.use_git else None
+    return found.decode("ascii").strip() if found else None
 
 
 def _check_vault(
-    scope: list[str], targets: Sequence[Path], context: LintContext, options: LintOptions
+    scope: list[str],
+    targets: Sequence[Path],
+    context: LintContext,
+    options: LintOptions,
+    files: tuple[str, ...] | None = None,
 ) -> list[Diagnostic]:
-    """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on."""
+    """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on.
+
+    The file-name rules look at ``files``, by default every file under ``targets``."""
     from .rules._vault import VaultView
 
     selection = options.selection
@@ -516,7 +601,9 @@ def _check_vault(
         return []
     context.loader.preload_summaries()
     notes = tuple(p for p in scope if p.lower().endswith(".md"))
-    view = VaultView(context, notes, _files_in_scope(context.vault, targets, options))
+    if files is None:
+        files = _files_in_scope(context.vault, targets, options)
+    view = VaultView(context, notes, files)
     by_path: dict[str, list[Diagnostic]] = {}
     for rule in rules:
         assert rule.check is not None
@@ -535,10 +622,27 @@ def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) 
     return result
 
 
+def _urls_before(scope: list[str], comparison: Comparison, past: Past) -> dict[str, frozenset[str]]:
+    """The URLs each note in scope held before the change: a problem with one of those is not new."""
+    known: dict[str, frozenset[str]] = {}
+    for path in scope:
+        former = comparison.former_path(path)
+        note = past.loader.load(former) if former is not None and former in past.vault.by_path else None
+        if isinstance(note, Note):
+            known[path] = frozenset(url.url for url in note.urls)
+    return known
+
+
 def _check_urls(
-    scope: list[str], loader: NoteLoader, options: LintOptions, warnings: list[str], cache_dir: Path | None
+    scope: list[str],
+    loader: NoteLoader,
+    options: LintOptions,
+    warnings: list[str],
+    cache_dir: Path | None,
+    known: Mapping[str, frozenset[str]],
 ) -> tuple[list[Diagnostic], str, str | None]:
-    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6).
+    """The external URL stage: every URL of the notes in scope, each fetched once (DESIGN.md §6);
+    in a comparison, only the URLs a note did not hold before the change (``known``).
 
     Returns the diagnostics, the summary line, and the notice of a network that was unavailable.
     """
@@ -564,7 +668,12 @@ def _check_urls(
     for path in scope:
         note = loader.load(path)
         if isinstance(note, Note):
-            occurrences.extend((path, url) for url in note.urls if options.check_comments or not url.in_comment)
+            before = known.get(path, frozenset())
+            occurrences.extend(
+                (path, url)
+                for url in note.urls
+                if (options.check_comments or not url.in_comment) and url.url not in before
+            )
     report = check_urls(occurrences, settings, cache_dir=cache_dir, progress=options.progress)
     warnings.extend(report.warnings)
     selection = options.selection

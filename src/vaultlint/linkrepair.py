@@ -130,7 +130,7 @@ def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
     of link.
     """
     written = written_link(text, link.span)
-    if written is None:
+    if written is None or not _writable(new_target):
         return None
     if link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE):
         found = _markdown_target(written)
@@ -157,6 +157,15 @@ def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
                 return None  # would need YAML escaping: leave it to the user
     line, column = link.span.line, link.span.column
     return Edit(Span(line, column + first, line, column + last), replacement)
+
+
+def _writable(name: str) -> bool:
+    """A note is UTF-8: a file name that is not (bytes the vault walk kept as surrogates) cannot be linked."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def former_index(paths: tuple[str, ...], moved: dict[str, str | None]) -> VaultIndex:

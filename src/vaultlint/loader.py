@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .cache import FileState, NoteCache, Row, StoredResults, content_hash, file_state
-from .model import Note, NoteSummary, VaultAggregate, aggregate, summarize
+from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, summarize
 from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
@@ -356,18 +356,8 @@ class NoteLoader:
         empty = NoteSummary()
         if any(before.get(p, empty).aliases != after.get(p, empty).aliases for p in [*changed, *removed]):
             return None
-        spellings = {key: dict(counts) for key, counts in old.tag_spellings.items()}
-        for path in [*changed, *removed]:
-            for tag in before.get(path, empty).tags:
-                counts = spellings.get(tag.lower(), {})
-                counts[tag] = counts.get(tag, 0) - 1
-                if counts[tag] <= 0:
-                    del counts[tag]
-                if not counts:
-                    spellings.pop(tag.lower(), None)
-            for tag in after.get(path, empty).tags:
-                counts = spellings.setdefault(tag.lower(), {})
-                counts[tag] = counts.get(tag, 0) + 1
+        paths = [*changed, *removed]
+        spellings = retagged(old, (before.get(p, empty) for p in paths), (after.get(p, empty) for p in paths))
         return VaultAggregate(spellings, old.alias_owners)
 
     def preload_summaries(self) -> None:

@@ -308,6 +308,27 @@ def aggregate(summaries: Iterable[tuple[str, NoteSummary]]) -> VaultAggregate:
     return VaultAggregate(spellings, owners)
 
 
+def retagged(
+    old: VaultAggregate, removed: Iterable[NoteSummary], added: Iterable[NoteSummary]
+) -> dict[str, dict[str, int]]:
+    """Pure: ``old``'s tag spellings with the tags of ``removed`` summaries taken out and of
+    ``added`` ones put in (a few notes changed: no need to read every summary again)."""
+    spellings = {key: dict(counts) for key, counts in old.tag_spellings.items()}
+    for summary in removed:
+        for tag in summary.tags:
+            counts = spellings.get(tag.lower(), {})
+            counts[tag] = counts.get(tag, 0) - 1
+            if counts[tag] <= 0:
+                del counts[tag]
+            if not counts:
+                spellings.pop(tag.lower(), None)
+    for summary in added:
+        for tag in summary.tags:
+            counts = spellings.setdefault(tag.lower(), {})
+            counts[tag] = counts.get(tag, 0) + 1
+    return spellings
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace the characters of ``span`` (empty span: insert) with ``text``."""
