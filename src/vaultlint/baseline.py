@@ -18,9 +18,7 @@ keeps the entries of the others.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from pathlib import Path
 
 from .config import ConfigError
 from .model import Diagnostic
+from .safeio import RefusedFile, read_file, write_file
 
 FORMAT_VERSION = 1
 _LINE_NUMBER = re.compile(r"\bline \d+")
@@ -56,13 +55,22 @@ class Outcome:
     hidden: int
 
 
-def load(path: Path) -> Counter[EntryKey]:
-    """The entries of a baseline file; a missing file is an empty baseline (the first ``--update-baseline``)."""
+#: A baseline larger than this is refused, not read: a vault of 100,000 notes with ten accepted
+#: problems each makes about 20 MB.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
+def load(path: Path, repository: Path) -> Counter[EntryKey]:
+    """The entries of a baseline file; a missing file is an empty baseline (the first ``--update-baseline``).
+
+    ``repository``: where no link is followed on the way to the file (see :mod:`vaultlint.safeio`).
+    """
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = json.loads(read_file(path, MAX_BASELINE_BYTES, repository).decode("utf-8"))
     except FileNotFoundError:
         return Counter()
+    except RefusedFile as error:
+        raise BaselineError(f"baseline {error}") from error
     except (OSError, ValueError) as error:
         raise BaselineError(f"baseline {path}: cannot read it ({error})") from error
     entries = data.get("entries") if isinstance(data, dict) else None
@@ -122,22 +130,11 @@ def dumps(entries: Counter[EntryKey]) -> str:
     return f'{{\n  "vaultlint-baseline": {FORMAT_VERSION},\n  "entries": {entries_text}\n}}\n'
 
 
-def write(path: Path, entries: Counter[EntryKey]) -> None:
-    """Write the baseline atomically (a reader never sees half a file)."""
-    temporary = None
+def write(path: Path, entries: Counter[EntryKey], repository: Path) -> None:
+    """Write the baseline atomically (a reader never sees half a file), never through a link."""
     try:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask  # what a new file gets: the baseline is meant to be committed
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(dumps(entries))
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        write_file(path, dumps(entries).encode("utf-8"), repository)
+    except RefusedFile as error:
+        raise BaselineError(f"baseline {error}") from error
     except OSError as error:
-        if temporary is not None and os.path.exists(temporary):
-            os.remove(temporary)
         raise BaselineError(f"baseline {path}: cannot write it ({error.strerror or error})") from error

@@ -203,10 +203,7 @@ def check(
     )
     text = render(output_format, report.diagnostics, context)
     if output_file is not None:
-        try:
-            output_file.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {output_file}: {error.strerror}") from error
+        _write_report(output_file, text, report.vault_root)
     else:
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
@@ -321,6 +318,20 @@ def _fix(report: Report, options: LintOptions, quiet: bool = False) -> Report:
             err=True,
         )
     return lint(options) if written else report
+
+
+def _write_report(output_file: Path, text: str, vault_root: Path) -> None:
+    """``-o FILE``: anywhere the user says, but never through a symbolic link inside the repository
+    (a pull request can commit ``vaultlint.sarif`` as a link to a file outside it) nor through a link
+    at the name itself; written whole or not at all (see :mod:`vaultlint.safeio`)."""
+    from .safeio import RefusedFile, repository_of, write_file
+
+    try:
+        write_file(output_file, text.encode("utf-8"), repository_of(vault_root))
+    except RefusedFile as error:
+        raise UsageError(f"cannot write the report: {error}") from error
+    except OSError as error:
+        raise UsageError(f"cannot write {output_file}: {error.strerror or error}") from error
 
 
 def _git_root(folder: Path) -> Path | None:

@@ -12,6 +12,7 @@ codes are refused too, by :mod:`vaultlint.selection` (with a "did you mean").
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -206,9 +207,24 @@ def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
             raise ConfigError(f"{source}: {key}: expected {expected}, got {value!r}")
         values[attribute] = converted
     if "vault_root" in values:
-        values["vault_root"] = (source.parent / values["vault_root"]).resolve()
+        values["vault_root"] = _vault_root_within(values["vault_root"], source)
     _check_globs(values, source)
     return Settings(**values)
+
+
+def _vault_root_within(value: str, source: Path) -> Path:
+    """The ``vault-root`` key as a real path, which must lie within the folder holding the config.
+
+    A repository's config is untrusted (DESIGN.md §8): ``".."`` or ``"/"`` would make vaultlint
+    walk, cache and report outside the checkout, so would a folder that is a link leading out.
+    """
+    folder = Path(os.path.realpath(source.parent))
+    root = Path(os.path.realpath(folder / value))
+    if root != folder and folder not in root.parents:
+        raise ConfigError(
+            f"{source}: vault-root: must be a folder inside {folder} (the folder holding the config), got {value!r}"
+        )
+    return root
 
 
 def _check_globs(values: Mapping[str, Any], source: Path) -> None:
@@ -251,6 +267,8 @@ _MENTIONS_VAULTLINT = re.compile(
 )
 #: Nesting this deep is no config anyone writes; deeper would exhaust the parser's recursion.
 MAX_CONFIG_DEPTH = 50
+#: A config file larger than this is refused, not read (a pyproject.toml is a few kilobytes).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -260,9 +278,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
 
+    from .safeio import RefusedFile, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_CONFIG_BYTES)
+    except RefusedFile as error:
+        raise ConfigError(f"cannot read the config: {error}") from error
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from error
     try:
@@ -305,7 +326,8 @@ def load_config_file(path: Path) -> Settings:
             raise ConfigError(f"{path}: [tool.vaultlint] must be a table")
     else:
         table = data
-    return settings_from_mapping(table, path.resolve())
+    # Where the file was found, not where a link at its name leads: its folder bounds ``vault-root``.
+    return settings_from_mapping(table, Path(os.path.realpath(path.parent)) / path.name)
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -326,12 +348,14 @@ def find_config_file(start: Path) -> Path | None:
 
 def _holds_vaultlint_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml configures vaultlint; a broken one that does is a :class:`ConfigError`."""
+    from .safeio import RefusedFile, read_regular
+
     try:
         data = _read_toml(pyproject)
     except ConfigError:
         try:
-            raw = pyproject.read_bytes()
-        except OSError:
+            raw = read_regular(pyproject, MAX_CONFIG_BYTES)
+        except (OSError, RefusedFile):
             return False
         if _MENTIONS_VAULTLINT.search(raw):
             raise  # meant for vaultlint: say why it cannot be used

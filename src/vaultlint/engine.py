@@ -22,6 +22,7 @@ from .loader import NoteLoader, NotYetParsed
 from .model import Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
+from .safeio import repository_of
 from .selection import Selection, closest_rule
 from .vault import (
     Argument,
@@ -237,10 +238,10 @@ def lint(options: LintOptions) -> Report:
     staged = staged_changes(root).within(vault.by_path) if options.staged and options.use_git else NO_CHANGES
     moved = _moved(root, vault, options, staged)
     scope = _in_scope(vault, targets, options, staged.changed if options.staged else None)
-    warnings = list(vault.obsidian.warnings)
+    warnings = list(vault.warnings)
     cache = None
     if options.use_cache:
-        cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings)
+        cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings, repository_of(root))
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
     loader: NoteLoader | None = None
@@ -457,10 +458,11 @@ def _apply_baseline(
     """The one place the baseline applies: after selection and suppressions, before reporting."""
     from . import baseline
 
-    accepted = baseline.load(path)
+    repository = repository_of(vault.root)
+    accepted = baseline.load(path, repository)
     if update:
         accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path)
-        baseline.write(path, accepted)
+        baseline.write(path, accepted, repository)
     outcome = baseline.subtract(diagnostics, accepted)
     return outcome.kept, outcome.hidden
 
