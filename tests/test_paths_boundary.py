@@ -102,7 +102,7 @@ def test_o_to_a_fifo_is_an_error_not_a_hang(repo):
     assert_one_line_error(result, "vaultlint.sarif", "FIFO")
 
 
-@pytest.mark.parametrize("kind", ["link-to-dev-zero", "fifo", "link-out", "folder-link"])
+@pytest.mark.parametrize("kind", ["link-to-dev-zero", "fifo", "link-out", "folder-link", "link-to-a-folder"])
 @pytest.mark.parametrize("update", [False, True])
 def test_a_baseline_that_is_a_link_or_a_fifo_is_an_error_and_nothing_outside_changes(repo, kind, update):
     root, outside = repo
@@ -113,6 +113,8 @@ def test_a_baseline_that_is_a_link_or_a_fifo_is_an_error_and_nothing_outside_cha
         os.mkfifo(root / name)
     elif kind == "link-out":
         os.symlink("../outside/victim.json", root / name)
+    elif kind == "link-to-a-folder":  # was click's three-line usage error (found by the fuzzing harness)
+        os.symlink("../outside", root / name)
     else:
         os.symlink("../outside", root / "accepted")
         name = "accepted/victim.json"

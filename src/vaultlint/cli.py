@@ -101,7 +101,9 @@ def cli() -> None:
 @click.option(
     "--baseline",
     "baseline_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    # Not click's dir_okay check: it follows links, and what the path is (a folder, a link the
+    # repository committed, a FIFO) is refused in one line when it is read (vaultlint.safeio).
+    type=click.Path(path_type=Path),
     help="Report only problems not recorded in this baseline file.",
 )
 @click.option("--update-baseline", is_flag=True, help="Write the --baseline file from this run's problems.")
