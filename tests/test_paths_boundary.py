@@ -261,3 +261,21 @@ def test_settings_of_the_wrong_shape_never_end_the_run(repo, settings_value):
     result = run_cli(["check", "--offline", "--output-format", "concise"], cwd=root)
     assert result.returncode == 1, result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_a_config_committed_as_a_link_out_of_the_repository_is_not_read(repo):
+    root, outside = repo
+    (outside / "private.toml").write_text('password = "hunter2"\n')  # would be echoed as an unknown key
+    os.symlink("../outside/private.toml", root / ".vaultlint.toml")
+    result = run_cli(["check", "--offline"], cwd=root)
+    assert_one_line_error(result, ".vaultlint.toml", "leads out of")
+    assert "password" not in result.stderr and "hunter2" not in result.stderr
+    # Named on the command line, the same file is the user's choice (and its key is refused as unknown).
+    result = run_cli(["check", "--offline", "--config", str(outside / "private.toml")], cwd=root)
+    assert_one_line_error(result, "unknown key 'password'")
+    # A link that stays inside the repository is followed.
+    (root / "configs").mkdir()
+    (root / "configs/vaultlint.toml").write_text('select = ["LK"]\n')
+    os.remove(root / ".vaultlint.toml")
+    os.symlink("configs/vaultlint.toml", root / ".vaultlint.toml")
+    assert run_cli(["check", "--offline"], cwd=root).returncode == 1

@@ -370,7 +370,24 @@ def load_settings(start: Path, explicit: Path | None) -> Settings:
             raise ConfigError(f"config file does not exist: {explicit}")
         return load_config_file(explicit)
     found = find_config_file(start)
-    return load_config_file(found) if found is not None else Settings()
+    if found is None:
+        return Settings()
+    _refuse_link_out_of_repository(found)
+    return load_config_file(found)
+
+
+def _refuse_link_out_of_repository(found: Path) -> None:
+    """A config found in a repository must be the repository's own file: committed as a link to a
+    file outside it (``~/.ssh/config``), its keys and values would be echoed in error messages,
+    into a public CI log.  ``--config`` may name any file."""
+    from .safeio import is_inside, repository_of
+
+    if not found.is_symlink():
+        return
+    repository = str(repository_of(found.parent))
+    target = os.path.realpath(found)
+    if not is_inside(target, repository):
+        raise ConfigError(f"{found}: a symbolic link that leads out of {repository}; not read (use --config)")
 
 
 def describe(settings: Settings) -> str:
