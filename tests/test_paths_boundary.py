@@ -279,3 +279,14 @@ def test_a_config_committed_as_a_link_out_of_the_repository_is_not_read(repo):
     os.remove(root / ".vaultlint.toml")
     os.symlink("configs/vaultlint.toml", root / ".vaultlint.toml")
     assert run_cli(["check", "--offline"], cwd=root).returncode == 1
+
+
+def test_a_baseline_naming_a_file_whose_name_is_not_utf8_is_written_and_read_back(repo):
+    """Found by the boundary harness (seed 467): --update-baseline ended in an internal error."""
+    root, _ = repo
+    (root / "caf\udce9.md").write_text("[[nowhere]]\n")
+    result = run_cli(["check", "--offline", "--baseline", "baseline.json", "--update-baseline"], cwd=root)
+    assert result.returncode == 0 and "error" not in result.stderr, result.stderr
+    assert "caf\\udce9.md" in (root / "baseline.json").read_text(encoding="utf-8")
+    result = run_cli(["check", "--offline", "--baseline", "baseline.json"], cwd=root)
+    assert result.returncode == 0 and "hid 2 known problems" in result.stderr, result.stderr

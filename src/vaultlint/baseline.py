@@ -121,13 +121,24 @@ def updated(
 def dumps(entries: Counter[EntryKey]) -> str:
     """The file's text: one sorted entry per line."""
     lines = [
-        json.dumps({"path": path, "code": code, "key": key, "count": count}, ensure_ascii=False, sort_keys=False)
+        _entry_line({"path": path, "code": code, "key": key, "count": count})
         for (path, code, key), count in sorted(entries.items())
         if count > 0
     ]
     body = ",\n    ".join(lines)
     entries_text = f"[\n    {body}\n  ]" if lines else "[]"
     return f'{{\n  "vaultlint-baseline": {FORMAT_VERSION},\n  "entries": {entries_text}\n}}\n'
+
+
+def _entry_line(entry: dict[str, object]) -> str:
+    """One entry as JSON, readable (UTF-8 as is), or escaped when it names a file whose name is not
+    UTF-8 (``os.fsdecode`` gives surrogates, which UTF-8 cannot hold but a JSON escape reads back)."""
+    line = json.dumps(entry, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(entry)
+    return line
 
 
 def write(path: Path, entries: Counter[EntryKey], repository: Path) -> None:

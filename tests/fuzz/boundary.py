@@ -58,24 +58,28 @@ def changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def _limit_memory() -> None:  # pragma: no cover - runs in the child
-    import resource  # (POSIX only, as the FIFOs and links these tests make)
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+#: ``python -c`` this, then ``vaultlint ARGS``: the child limits its own address space and runs
+#: the CLI as ``python -m vaultlint`` does (no ``preexec_fn``: not safe while the recorder's thread runs).
+_BOUNDED = (
+    "import resource, sys\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))\n"
+    "sys.argv = ['vaultlint', *sys.argv[2:]]\n"
+    "from vaultlint.cli import entry_point\n"
+    "entry_point()\n"
+)
 
 
 def run_cli(
     args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = RUN_TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
-    """``vaultlint ARGS`` in a subprocess, as a user runs it: bounded in time and in memory."""
+    """``vaultlint ARGS`` in a subprocess, as a user runs it: bounded in time and in memory (POSIX)."""
     return subprocess.run(
-        [sys.executable, "-m", "vaultlint", *args],
+        [sys.executable, "-c", _BOUNDED, str(MEMORY_LIMIT), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=cwd,
         env={**os.environ, **(env or {})},
-        preexec_fn=_limit_memory,
         check=False,
     )
 
