@@ -1,6 +1,6 @@
 """Hostile repositories: what a pull request can commit around a vault, generated, and what must hold.
 
-A :class:`Hostile` is a vault (notes, canvases, bases, from :mod:`fuzz.strategies`), a
+A :class:`Hostile` is a vault (notes, canvases, bases and PDFs, from :mod:`fuzz.strategies`), a
 ``.vaultlint.toml`` made of keys the repository controls (``vault-root``, ``obsidian-dir``,
 ``[urls]`` with ``${SECRET}`` headers and ``allow-private``, values of the wrong type),
 *plants* (a FIFO, a link to ``/dev/zero``, a link to a file or a folder outside the
@@ -33,6 +33,7 @@ from typing import Any
 from fuzz.boundary import RUN_TIMEOUT, changes, recording_server, run_cli, snapshot
 from fuzz.invariants import write_files
 from fuzz.strategies import Source, _DrawSource, chance, make_vault, pick
+from pdfs import pdf
 
 #: Stands for the recording server's address in generated text; replaced when written.
 RECORDER = "http://recorder.invalid"
@@ -186,6 +187,10 @@ def make_hostile(src: Source) -> Hostile:
         files["Board.canvas"] = canvas(src)
     if chance(src, 50):
         files["Table.base"] = base(src)
+    if chance(src, 50):  # a real PDF for [[doc.pdf#page=2]], or bracket soup (the page count's worst case)
+        files["doc.pdf"] = pick(
+            src, (pdf(1), pdf(3), b"%PDF-1.4\n<<" + b">>" * 2000, b"%PDF-1.7\n/Type /Pages /Count 9")
+        )
     plants: dict[str, str] = {}
     for _ in range(src.integer(1, 4)):
         plants[pick(src, PLACES)] = pick(src, KINDS)
