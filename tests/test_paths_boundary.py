@@ -272,7 +272,7 @@ def test_a_config_committed_as_a_link_out_of_the_repository_is_not_read(repo):
     assert "password" not in result.stderr and "hunter2" not in result.stderr
     # Named on the command line, the same file is the user's choice (and its key is refused as unknown).
     result = run_cli(["check", "--offline", "--config", str(outside / "private.toml")], cwd=root)
-    assert_one_line_error(result, "unknown key 'password'")
+    assert_one_line_error(result, "unknown key", "password")
     # A link that stays inside the repository is followed.
     (root / "configs").mkdir()
     (root / "configs/vaultlint.toml").write_text('select = ["LK"]\n')

@@ -41,6 +41,9 @@ RECORDER = "http://recorder.invalid"
 SECRET_NAME = "VAULTLINT_FUZZ_SECRET"
 SECRET = "s3cr3t-6f1d2c9a-never-sent"
 
+#: How a line of stderr starts that says why the exit code is 2: a one-line error, or (since the
+#: "ci" part of issue 16) the warning that PATHS held nothing to check.
+EXIT_2_LINES = ("vaultlint: error: ", "warning: no note, canvas or base to check")
 #: Where a repository can put something vaultlint reads or writes (repository-relative).
 PLACES = (
     ".obsidian/app.json",
@@ -301,8 +304,8 @@ def check_hostile(work: Path, hostile: Hostile) -> list[str]:
     stderr = result.stderr.strip()
     if "Traceback" in stderr or "internal error" in stderr:
         failures.append(f"crashed (exit code {result.returncode}): {stderr.splitlines()[-1][:500]}")
-    elif result.returncode == 2 and not stderr.rpartition("\n")[2].startswith("vaultlint: error: "):
-        failures.append(f"exit code 2 without a one-line error at the end: {stderr[-500:]!r}")
+    elif result.returncode == 2 and not any(line.startswith(EXIT_2_LINES) for line in stderr.splitlines()):
+        failures.append(f"exit code 2 without a one-line error: {stderr[-500:]!r}")
     elif result.returncode not in (0, 1, 2):
         failures.append(f"exit code {result.returncode}: {stderr[:500]}")
     allowed, notes_may_change = _allowed_changes(hostile)
