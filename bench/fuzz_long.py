@@ -15,7 +15,12 @@ The tasks, in turn:
   line in every output format (exit code 0 or 1, machine formats parse, two runs
   agree);
 * ``stretch`` (every 5th seed): one note of 20-200 KB made of a repeated piece, whose
-  parse must take time proportional to its size (a quadratic scan shows up here).
+  parse must take time proportional to its size (a quadratic scan shows up here);
+* ``boundary`` (seeds ending in 3 or 7): a hostile repository (``tests/fuzz/hostile.py``:
+  a committed config, links and FIFOs where vaultlint reads and writes, canvases and
+  bases) checked by the real command line in a subprocess, with a secret in the
+  environment and a loopback server recording every request: no hang, no crash,
+  nothing changed outside the vault or inside it unasked, no secret sent or shown.
 
 Failures are grouped by their first line; each group's first vault is written to
 ``bench/.scratch/fuzz-failures/SEED/`` to be looked at or linted again.
@@ -29,6 +34,7 @@ import argparse
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -39,6 +45,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # tests/fuzz is not installed
 
+from fuzz.hostile import check_hostile, make_hostile, write_hostile  # noqa: E402
 from fuzz.invariants import (  # noqa: E402
     check_vault,
     engine_run,
@@ -57,6 +64,8 @@ LINT_SECONDS_PER_CHAR = 150e-6
 
 
 def task_kind(seed: int) -> str:
+    if seed % 10 in (3, 7):
+        return "boundary"
     return "full" if seed % 10 == 0 else "stretch" if seed % 5 == 0 else "bulk"
 
 
@@ -69,6 +78,11 @@ def run_task(seed: int) -> tuple[int, str, int, list[str]]:
             text = stretched_note(src, src.integer(20_000, 200_000))
             failure = parse_time_failure("stretched.md", text)
             return seed, kind, 1, [failure] if failure else []
+        if kind == "boundary":
+            hostile = make_hostile(RandomSource(seed))
+            notes = sum(1 for name in hostile.files if name.lower().endswith(".md"))
+            with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
+                return seed, kind, notes, check_hostile(Path(folder), hostile)
         files = generate_vault(seed, most_notes=4 if kind == "full" else 300)
         notes = sum(1 for name in files if name.lower().endswith(".md"))
         with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
@@ -91,6 +105,12 @@ def run_task(seed: int) -> tuple[int, str, int, list[str]]:
 def save_example(seed: int) -> Path:
     """Write the vault (or note) of ``seed`` under bench/.scratch/fuzz-failures/SEED/."""
     target = SCRATCH / str(seed)
+    if task_kind(seed) == "boundary":  # the repository as the run saw it (the recorder's address aside)
+        shutil.rmtree(target, ignore_errors=True)
+        hostile = make_hostile(RandomSource(seed))
+        write_hostile(target, hostile, "http://127.0.0.1:9")
+        (target / "command-line.txt").write_text(" ".join(["vaultlint", "check", *hostile.args]) + "\n")
+        return target
     if task_kind(seed) == "stretch":
         src = RandomSource(seed)
         files = {"stretched.md": stretched_note(src, src.integer(20_000, 200_000))}

@@ -27,17 +27,23 @@ def test_a_note_that_grows_after_the_stat_is_read_whole_or_refused(tmp_path, mon
 
     import vaultlint.vault
 
-    real_stat = os.stat
+    real_stat, real_fstat = os.stat, os.fstat
 
-    def stale_stat(path, *args, **kwargs):  # what the stat saw before the note grew
-        info = real_stat(path, *args, **kwargs)
+    def stale(info):  # what the stat saw before the note grew
         return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+
+    def stale_stat(path, *args, **kwargs):
+        return stale(real_stat(path, *args, **kwargs))
+
+    def stale_fstat(descriptor):  # the read takes the size from the open file (vaultlint.safeio)
+        return stale(real_fstat(descriptor))
 
     grown = tmp_path / "grown.md"
     grown.write_bytes(b"y" * 1500)
     huge = tmp_path / "huge.md"
     huge.write_bytes(b"z" * 3000)
     monkeypatch.setattr(vaultlint.vault.os, "stat", stale_stat)
+    monkeypatch.setattr(vaultlint.vault.os, "fstat", stale_fstat)
     assert read_note_bytes(str(grown), max_bytes=2000) == b"y" * 1500
     with pytest.raises(UnreadableFile, match="more than 2000 bytes"):
         read_note_bytes(str(huge), max_bytes=2000)

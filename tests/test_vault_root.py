@@ -64,14 +64,15 @@ def test_order_of_precedence(tmp_path):
 
 
 def test_config_vault_root_key_is_relative_to_the_config_file(tmp_path, capsys):
-    files = {"vault/a.md": "[[b]]\n", "vault/b.md": "", "vault/Sub/c.md": "[[a]]\n"}
+    files = {"vault/a.md": "[[b]]\n", "vault/b.md": "", "vault/Sub/c.md": "[[a]]\n", "a.md": ""}
     root = write_vault(tmp_path / "repo", files, obsidian=False)
-    (root / "vault/Sub/.vaultlint.toml").write_text("vault-root = '..'\n")
+    (root / ".vaultlint.toml").write_text("vault-root = 'vault'\n")
     code, data, err = check(capsys, "--no-cache", str(root / "vault/Sub/c.md"))
-    assert (code, data, err) == (0, [], "")  # [[a]] resolves: the root is vault/, not Sub/
-    (root / "vault/Sub/.vaultlint.toml").write_text("vault-root = 'nowhere'\n")
+    assert (code, data, err) == (0, [], "")  # [[a]] resolves, to vault/a.md alone: the root is vault/
+    (root / ".vaultlint.toml").write_text("vault-root = 'nowhere'\n")
     code, _, err = check(capsys, "--no-cache", str(root / "vault/Sub/c.md"))
     assert code == 2 and "vault root is not a folder" in err
+    # Leaving the config's folder is refused: tests/test_paths_boundary.py.
 
 
 def test_the_cache_goes_to_the_vault_root_never_into_a_note_folder(tmp_path, capsys):

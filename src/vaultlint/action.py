@@ -28,13 +28,16 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .git.run import ask_git, safe_environment
+
 #: The events whose run checks only what a pull request changes.
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
-GIT_TIMEOUT = 300
+FETCH_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -82,28 +85,35 @@ def compare_with(inputs: Inputs, environ: Mapping[str, str], cwd: Path) -> str |
     if environ.get("GITHUB_EVENT_NAME") not in PULL_REQUEST_EVENTS or not base:
         return None
     ref = f"origin/{base}"
-    if not _git_ok(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"):
+    if _git_says(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
         # actions/checkout fetches the merge commit alone: bring the base branch's tip (one
         # commit in a shallow clone, as checkout makes one; a full clone stays full).
         depth = ["--depth=1"] if _git_says(cwd, "rev-parse", "--is-shallow-repository") == "true" else []
         refspec = f"+refs/heads/{base}:refs/remotes/{ref}"
-        fetched = _git_ok(cwd, "fetch", "--no-tags", "--no-recurse-submodules", *depth, "origin", refspec)
+        fetched = _fetch(cwd, "--no-tags", "--no-recurse-submodules", *depth, "origin", refspec)
         if not fetched:
             raise ActionError(f"cannot fetch the base branch {base!r} from origin (is this a git checkout?)")
     return ref
 
 
 def _git_says(cwd: Path, *args: str) -> str | None:
-    """git's answer (stdout, stripped), or ``None`` when git is missing or fails."""
+    """git's answer (stdout, stripped), or ``None`` when git is missing or fails: asked as a
+    reader (:mod:`vaultlint.git.run`), so nothing the repository configures runs."""
+    answer = ask_git(cwd, *args)
+    return answer.decode("utf-8", "replace").strip() if answer is not None else None
+
+
+def _fetch(cwd: Path, *args: str) -> bool:
+    """``git fetch``: the one git call that needs a transport, with the repository's
+    hooks and file-system monitor still off."""
+    command = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "fetch", *args]
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False)
+        done = subprocess.run(
+            command, cwd=cwd, capture_output=True, env=safe_environment(), timeout=FETCH_TIMEOUT, check=False
+        )
     except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def _git_ok(cwd: Path, *args: str) -> bool:
-    return _git_says(cwd, *args) is not None
+        return False
+    return done.returncode == 0
 
 
 def check_command(inputs: Inputs, ref: str | None, output_format: str, *extra: str) -> list[str]:
@@ -141,7 +151,9 @@ def run(environ: Mapping[str, str], cwd: Path) -> int:
         return main.returncode  # a usage or config error: vaultlint has said why on stderr
     errors, warnings = count_annotations(main.stdout)
 
-    temp = Path(environ.get("RUNNER_TEMP") or cwd)
+    # The runner's own temp folder; else a new one: never the checkout, where a pull request
+    # could have committed vaultlint-summary.md as a link to a file the summary would copy.
+    temp = Path(environ.get("RUNNER_TEMP") or tempfile.mkdtemp(prefix="vaultlint-"))
     report = temp / "vaultlint-summary.md"
     # The report runs change no outcome: --exit-zero, and -q keeps warnings said once, above.
     again = check_command(inputs, ref, "markdown", "--exit-zero", "-q", "-o", str(report))

@@ -20,9 +20,7 @@ with some of the rules, keeps the entries of the others.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pathlib import Path
 
 from .config import ConfigError
 from .model import Diagnostic
+from .safeio import RefusedFile, read_file, write_file
 
 FORMAT_VERSION = 1
 _LINE_NUMBER = re.compile(r"\bline \d+")
@@ -74,13 +73,22 @@ class Recorded:
     commit: str | None = None
 
 
-def load(path: Path) -> Recorded:
-    """The entries of a baseline file; a missing file is an empty baseline (the first ``--update-baseline``)."""
+#: A baseline larger than this is refused, not read: a vault of 100,000 notes with ten accepted
+#: problems each makes about 20 MB.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
+def load(path: Path, repository: Path) -> Recorded:
+    """The entries of a baseline file; a missing file is an empty baseline (the first ``--update-baseline``).
+
+    ``repository``: where no link is followed on the way to the file (see :mod:`vaultlint.safeio`).
+    """
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = json.loads(read_file(path, MAX_BASELINE_BYTES, repository).decode("utf-8"))
     except FileNotFoundError:
         return Recorded(Counter())
+    except RefusedFile as error:
+        raise BaselineError(f"baseline {error}") from error
     except (OSError, ValueError) as error:
         raise BaselineError(f"baseline {path}: cannot read it ({error})") from error
     entries = data.get("entries") if isinstance(data, dict) else None
@@ -149,7 +157,7 @@ def updated(
 def dumps(entries: Counter[EntryKey], commit: str | None = None) -> str:
     """The file's text: one sorted entry per line."""
     lines = [
-        json.dumps({"path": path, "code": code, "key": key, "count": count}, ensure_ascii=False, sort_keys=False)
+        _entry_line({"path": path, "code": code, "key": key, "count": count})
         for (path, code, key), count in sorted(entries.items())
         if count > 0
     ]
@@ -159,22 +167,22 @@ def dumps(entries: Counter[EntryKey], commit: str | None = None) -> str:
     return f'{{\n  "vaultlint-baseline": {FORMAT_VERSION},\n{recorded_at}  "entries": {entries_text}\n}}\n'
 
 
-def write(path: Path, entries: Counter[EntryKey], commit: str | None = None) -> None:
-    """Write the baseline atomically (a reader never sees half a file)."""
-    temporary = None
+def _entry_line(entry: dict[str, object]) -> str:
+    """One entry as JSON, readable (UTF-8 as is), or escaped when it names a file whose name is not
+    UTF-8 (``os.fsdecode`` gives surrogates, which UTF-8 cannot hold but a JSON escape reads back)."""
+    line = json.dumps(entry, ensure_ascii=False)
     try:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask  # what a new file gets: the baseline is meant to be committed
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(dumps(entries, commit))
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(entry)
+    return line
+
+
+def write(path: Path, entries: Counter[EntryKey], repository: Path, commit: str | None = None) -> None:
+    """Write the baseline atomically (a reader never sees half a file), never through a link."""
+    try:
+        write_file(path, dumps(entries, commit).encode("utf-8"), repository)
+    except RefusedFile as error:
+        raise BaselineError(f"baseline {error}") from error
     except OSError as error:
-        if temporary is not None and os.path.exists(temporary):
-            os.remove(temporary)
         raise BaselineError(f"baseline {path}: cannot write it ({error.strerror or error})") from error

@@ -50,6 +50,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ from .datacodec import DecodeError, EncodeError
 from .datacodec import dumps as data_dumps
 from .datacodec import loads as data_loads
 from .model import Diagnostic, Note, NoteSummary, VaultAggregate
+from .safeio import RefusedFile, read_regular
 
 SCHEMA = 6
 DATABASE = "notes.sqlite3"
@@ -184,21 +186,38 @@ def dependency_versions() -> tuple[str, ...]:
 # -- guarding the folder ------------------------------------------------------------------------
 
 
-def refusal(cache_dir: Path) -> str | None:
+def refusal(cache_dir: Path, repository: Path | None = None) -> str | None:
     """Why ``cache_dir`` must not be used as a cache, or ``None`` when it may.
 
-    It is refused when it is a symlink, when one of the cache's files in it is
-    a symlink (or not a regular file), or when git tracks anything in it.
+    It is refused when it is a symlink, when its path passes through a symlink
+    inside ``repository`` (``--cache-dir`` through a link the repository
+    committed), when one of the cache's files in it is a symlink or not a
+    regular file (a FIFO would hang SQLite), or when git tracks anything in it.
     """
     if cache_dir.is_symlink():
         return f"{cache_dir} is a symlink"
+    if repository is not None:
+        from .safeio import RefusedFile, check_folder
+
+        try:
+            check_folder(cache_dir, repository)
+        except RefusedFile as error:
+            return str(error)
+        except OSError:
+            pass  # a missing folder on the way: mkdir says why, or creates it
     if not cache_dir.is_dir():
         return None  # created later by vaultlint itself, so neither tracked nor planted
     for base in (DATABASE, URL_DATABASE, ".gitignore"):
         for suffix in ("", "-wal", "-shm", "-journal") if base != ".gitignore" else ("",):
             path = cache_dir / f"{base}{suffix}"
-            if path.is_symlink():
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            if stat.S_ISLNK(mode):
                 return f"{path} is a symlink"
+            if not stat.S_ISREG(mode):
+                return f"{path} is not a regular file"
     if _git_tracked(cache_dir):  # (the file's name is the repository's to choose: not echoed)
         return f"git tracks files in {cache_dir} (a cache must come from vaultlint runs, not from the repository)"
     return None
@@ -245,9 +264,9 @@ def prepare_cache_dir(cache_dir: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     try:
-        if ignore.read_text(encoding="utf-8") == GITIGNORE_TEXT:
+        if read_regular(ignore, len(GITIGNORE_TEXT)) == GITIGNORE_TEXT.encode():
             return
-    except (OSError, UnicodeDecodeError):
+    except (OSError, RefusedFile):
         pass
     write_atomically(ignore, GITIGNORE_TEXT.encode())
 
@@ -389,8 +408,8 @@ class NoteCache:
         self.damaged: BaseException | None = None
 
     @classmethod
-    def open(cls, cache_dir: Path, warnings: list[str]) -> NoteCache | None:
-        refused = refusal(cache_dir)
+    def open(cls, cache_dir: Path, warnings: list[str], repository: Path | None = None) -> NoteCache | None:
+        refused = refusal(cache_dir, repository)
         if refused:
             warnings.append(f"cache disabled: {refused}")
             return None

@@ -109,7 +109,9 @@ def cli() -> None:
 @click.option(
     "--baseline",
     "baseline_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    # Not click's dir_okay check: it follows links, and what the path is (a folder, a link the
+    # repository committed, a FIFO) is refused in one line when it is read (vaultlint.safeio).
+    type=click.Path(path_type=Path),
     help="Report only problems not recorded in this baseline file.",
 )
 @click.option("--update-baseline", is_flag=True, help="Write the --baseline file from this run's problems.")
@@ -240,10 +242,7 @@ def check(
     )
     text = render(output_format, diagnostics, context)
     if output_file is not None:
-        try:
-            output_file.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {output_file}: {error.strerror}") from error
+        _write_report(output_file, text, report.vault_root)
     else:
         click.echo(text, nl=False, color=context.color)
     if report.url_summary and not quiet:
@@ -398,6 +397,20 @@ def _warn_not_fixed(refused: list[tuple[str, str]]) -> None:
 
     for path, why in refused:
         click.echo(f"warning: {escape(path)} not fixed: {escape(why)}", err=True)
+
+
+def _write_report(output_file: Path, text: str, vault_root: Path) -> None:
+    """``-o FILE``: anywhere the user says, but never through a symbolic link inside the repository
+    (a pull request can commit ``vaultlint.sarif`` as a link to a file outside it) nor through a link
+    at the name itself; written whole or not at all (see :mod:`vaultlint.safeio`)."""
+    from .safeio import RefusedFile, repository_of, write_file
+
+    try:
+        write_file(output_file, text.encode("utf-8"), repository_of(vault_root))
+    except RefusedFile as error:
+        raise UsageError(f"cannot write the report: {error}") from error
+    except OSError as error:
+        raise UsageError(f"cannot write {output_file}: {error.strerror or error}") from error
 
 
 def _git_root(folder: Path) -> Path | None:

@@ -253,11 +253,26 @@ def settings_from_mapping(table: Mapping[str, Any], source: Path) -> Settings:
             raise ConfigError(f"{source}: {key}: expected {expected}, got {_toml(value)}")
         values[attribute] = converted
     if "vault_root" in values:
-        values["vault_root"] = (source.parent / values["vault_root"]).resolve()
+        values["vault_root"] = _vault_root_within(values["vault_root"], source)
     if "baseline" in values:  # not resolved: the file may be missing, and a link is refused where it is opened
         values["baseline"] = Path(os.path.abspath(source.parent / values["baseline"]))
     _check_globs(values, source)
     return Settings(**values)
+
+
+def _vault_root_within(value: str, source: Path) -> Path:
+    """The ``vault-root`` key as a real path, which must lie within the folder holding the config.
+
+    A repository's config is untrusted (DESIGN.md §8): ``".."`` or ``"/"`` would make vaultlint
+    walk, cache and report outside the checkout, so would a folder that is a link leading out.
+    """
+    folder = Path(os.path.realpath(source.parent))
+    root = Path(os.path.realpath(folder / value))
+    if root != folder and folder not in root.parents:
+        raise ConfigError(
+            f"{source}: vault-root: must be a folder inside {folder} (the folder holding the config), got {value!r}"
+        )
+    return root
 
 
 def _check_globs(values: Mapping[str, Any], source: Path) -> None:
@@ -304,6 +319,8 @@ _MENTIONS_VAULTLINT = re.compile(
 )
 #: Nesting this deep is no config anyone writes; deeper would exhaust the parser's recursion.
 MAX_CONFIG_DEPTH = 50
+#: A config file larger than this is refused, not read (a pyproject.toml is a few kilobytes).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -313,9 +330,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
 
+    from .safeio import RefusedFile, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_CONFIG_BYTES)
+    except RefusedFile as error:
+        raise ConfigError(f"cannot read the config: {error}") from error
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from error
     try:
@@ -358,7 +378,8 @@ def load_config_file(path: Path) -> Settings:
             raise ConfigError(f"{path}: [tool.vaultlint] must be a table")
     else:
         table = data
-    return settings_from_mapping(table, path.resolve())
+    # Where the file was found, not where a link at its name leads: its folder bounds ``vault-root``.
+    return settings_from_mapping(table, Path(os.path.realpath(path.parent)) / path.name)
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -379,12 +400,14 @@ def find_config_file(start: Path) -> Path | None:
 
 def _holds_vaultlint_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml configures vaultlint; a broken one that does is a :class:`ConfigError`."""
+    from .safeio import RefusedFile, read_regular
+
     try:
         data = _read_toml(pyproject)
     except ConfigError:
         try:
-            raw = pyproject.read_bytes()
-        except OSError:
+            raw = read_regular(pyproject, MAX_CONFIG_BYTES)
+        except (OSError, RefusedFile):
             return False
         if _MENTIONS_VAULTLINT.search(raw):
             raise  # meant for vaultlint: say why it cannot be used
@@ -403,9 +426,24 @@ def load_settings(start: Path, explicit: Path | None, vault_root: Path | None = 
         found = find_config_file(start)
         if found is None:
             return Settings()
+        _refuse_link_out_of_repository(found)
         path = found
     settings = load_config_file(path)
     return replace(settings, in_repository=inside_repository(path, start, vault_root, found=explicit is None))
+
+
+def _refuse_link_out_of_repository(found: Path) -> None:
+    """A config found in a repository must be the repository's own file: committed as a link to a
+    file outside it (``~/.ssh/config``), its keys and values would be echoed in error messages,
+    into a public CI log.  ``--config`` may name any file."""
+    from .safeio import is_inside, repository_of
+
+    if not found.is_symlink():
+        return
+    repository = str(repository_of(found.parent))
+    target = os.path.realpath(found)
+    if not is_inside(target, repository):
+        raise ConfigError(f"{found}: a symbolic link that leads out of {repository}; not read (use --config)")
 
 
 # -- trust: where a setting came from (DESIGN.md §8) -----------------------------------------

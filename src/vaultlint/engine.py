@@ -24,6 +24,7 @@ from .loader import NoteLoader, NotYetParsed
 from .model import CheckedFile, Diagnostic, Note, Span, Violation
 from .placeholders import Placeholders
 from .rules import RULES_BY_CODE, Rule, Scope
+from .safeio import repository_of
 from .selection import Selection, closest_rule
 from .vault import (
     Argument,
@@ -255,10 +256,10 @@ def lint(options: LintOptions) -> Report:
     comparison = _comparison(root, vault, options)
     moved = comparison.changes.moved if comparison is not None else _moved(root, vault, options)
     scope = _in_scope(vault, targets, options, comparison.changes.changed if comparison is not None else None)
-    warnings = list(vault.obsidian.warnings)
+    warnings = list(vault.warnings)
     cache = None
     if options.use_cache:
-        cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings)
+        cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings, repository_of(root))
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
     loader: NoteLoader | None = None
@@ -555,14 +556,15 @@ def _apply_baseline(
 
     assert options.baseline is not None
     path = options.baseline
-    recorded = baseline.load(path)
+    repository = repository_of(vault.root)
+    recorded = baseline.load(path, repository)
     accepted = baseline.follow(recorded.entries, _renamed_since(vault, recorded.commit, options))
     ran = _codes_run(options)
     if options.update_baseline:
         accepted = baseline.updated(accepted, diagnostics, scope, vault.by_path, ran)
-        baseline.write(path, accepted, _head(vault.root, options))
+        baseline.write(path, accepted, repository, _head(vault.root, options))
     elif options.keep_baseline_current and accepted != recorded.entries:
-        baseline.write(path, accepted, _head(vault.root, options) or recorded.commit)
+        baseline.write(path, accepted, repository, _head(vault.root, options) or recorded.commit)
     outcome = baseline.subtract(diagnostics, accepted)
     return outcome.kept, outcome.hidden, outcome.stale(set(scope), ran)
 

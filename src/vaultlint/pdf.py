@@ -68,15 +68,18 @@ def count_pages(data: bytes) -> int | None:
 
 
 def _read(fs_path: str) -> bytes | None:
+    from .safeio import RefusedFile, open_regular
+
     try:
-        with open(fs_path, "rb") as handle:
+        # A regular file only: a FIFO named doc.pdf would block the read for ever.
+        with open_regular(fs_path) as handle:
             size = os.fstat(handle.fileno()).st_size
             if size <= READ_LIMIT:
                 return handle.read(READ_LIMIT)
             head = handle.read(READ_LIMIT // 2)
             handle.seek(size - READ_LIMIT // 2)
             return head + b"\n" + handle.read(READ_LIMIT // 2)
-    except OSError:
+    except (OSError, RefusedFile):
         return None
 
 

@@ -15,12 +15,13 @@ import operator
 import os
 import posixpath
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from .safeio import NotRegular, RefusedFile, TooLarge, open_regular, read_capped, read_regular
 
 if TYPE_CHECKING:  # pathspec is imported only when a .gitignore exists
     import pathspec
@@ -164,16 +165,31 @@ class ObsidianSettings:
     use_markdown_links: bool = False
 
 
-def _read_json(path: Path, warnings: list[str]) -> dict:
+#: A settings file of the config folder larger than this is ignored with a warning: Obsidian's
+#: own are a few kilobytes; a plugin's data.json can reach a few hundred.
+MAX_SETTINGS_BYTES = 8 * 1024 * 1024
+#: A ``.gitignore`` larger than this is ignored with a warning (the largest real ones are tens of kilobytes).
+MAX_GITIGNORE_BYTES = 4 * 1024 * 1024
+
+
+def _read_json(path: Path, root: Path, warnings: list[str]) -> dict:
+    """A settings file of the config folder: a regular file inside the vault, bounded; ``{}`` otherwise."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = json.loads(read_regular(path, MAX_SETTINGS_BYTES, within=root).decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as error:
+    except RefusedFile as error:
+        warnings.append(f"ignored: {error}")
+        return {}
+    except (OSError, ValueError, RecursionError) as error:
         warnings.append(f"{path}: ignored, not readable JSON ({error})")
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _strings(value: object) -> list[str]:
+    """The strings of a JSON list (anything else in a settings file is ignored, as Obsidian does)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def read_obsidian_settings(
@@ -183,15 +199,16 @@ def read_obsidian_settings(
     are the template folders when the config folder names none (it is often not committed)."""
     config = root / obsidian_dir
     warnings: list[str] = []
-    app = _read_json(config / "app.json", warnings)
-    filters = app.get("userIgnoreFilters") or []
-    types = _read_json(config / "types.json", warnings).get("types") or {}
+    app = _read_json(config / "app.json", root, warnings)
+    filters = _strings(app.get("userIgnoreFilters"))
+    types = _read_json(config / "types.json", root, warnings).get("types")
+    types = types if isinstance(types, dict) else {}
     folders = [
-        _read_json(config / "templates.json", warnings).get("folder"),
-        _read_json(config / "plugins" / "templater-obsidian" / "data.json", warnings).get("templates_folder"),
+        _read_json(config / "templates.json", root, warnings).get("folder"),
+        _read_json(config / "plugins" / "templater-obsidian" / "data.json", root, warnings).get("templates_folder"),
     ]
     return ObsidianSettings(
-        user_ignore_filters=tuple(f.strip() for f in filters if isinstance(f, str) and f.strip()),
+        user_ignore_filters=tuple(f.strip() for f in filters if f.strip()),
         property_types={k: v for k, v in types.items() if isinstance(k, str) and isinstance(v, str)},
         template_folders=_folders(folders) or _folders(configured_templates),
         warnings=tuple(warnings),
@@ -224,15 +241,18 @@ def is_user_ignored(path: str, filters: Iterable[str]) -> bool:
 class GitIgnore:
     """``.gitignore`` files of the vault and of its parent folders up to the git work tree."""
 
-    def __init__(self, specs: list[tuple[str, str, pathspec.GitIgnoreSpec]]) -> None:
+    def __init__(self, specs: list[tuple[str, str, pathspec.GitIgnoreSpec]], warnings: tuple[str, ...] = ()) -> None:
         # (folder inside the vault it applies to, prefix that makes a vault path
         # relative to the .gitignore's folder, spec), shallowest first: a deeper
         # file's verdict overrides, as in git.
         self._specs = specs
+        #: ``.gitignore`` files that could not be used (a FIFO, a link out of the work tree, too large).
+        self.warnings = warnings
 
     @classmethod
     def load(cls, root: Path, folders_with_gitignore: Iterable[str]) -> GitIgnore:
         specs: list[tuple[str, str, pathspec.GitIgnoreSpec]] = []
+        warnings: list[str] = []
         parents: list[Path] = []
         if not (root / ".git").exists():
             for parent in root.parents:
@@ -242,24 +262,31 @@ class GitIgnore:
             else:
                 parents = []
         for parent in reversed(parents):
-            spec = cls._read(parent / ".gitignore")
+            # Inside the work tree (the last parent): the repository's own files.
+            spec = cls._read(parent / ".gitignore", parents[-1], warnings)
             if spec is not None:
                 specs.append(("", os.path.relpath(root, parent).replace(os.sep, "/") + "/", spec))
         for folder in sorted(folders_with_gitignore, key=lambda f: f.count("/")):
-            spec = cls._read(root / folder / ".gitignore" if folder else root / ".gitignore")
+            spec = cls._read(root / folder / ".gitignore" if folder else root / ".gitignore", root, warnings)
             if spec is not None:
                 specs.append((folder, "", spec))
-        return cls(specs)
+        return cls(specs, tuple(warnings))
 
     @staticmethod
-    def _read(path: Path) -> pathspec.GitIgnoreSpec | None:
+    def _read(path: Path, within: Path, warnings: list[str]) -> pathspec.GitIgnoreSpec | None:
+        try:
+            data = read_regular(path, MAX_GITIGNORE_BYTES, within=within)
+        except FileNotFoundError:
+            return None
+        except RefusedFile as error:
+            warnings.append(f"ignored: {error}")
+            return None
+        except OSError as error:
+            warnings.append(f"{path}: ignored, cannot read it ({error.strerror or error})")
+            return None
         import pathspec
 
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                return pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
-        except OSError:
-            return None
+        return pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", errors="replace").splitlines())
 
     def is_ignored(self, path: str) -> bool:
         ignored = False
@@ -293,6 +320,11 @@ class Vault:
         """The vault path of a file named by its path from the root as on disk: the NFC
         form, unless the name as written is the vault path of an NFC twin of its own."""
         return relative if relative in self.by_path else nfc(relative)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Settings and ``.gitignore`` files that could not be used, one line each."""
+        return self.obsidian.warnings + self.gitignore.warnings
 
     @property
     def notes(self) -> list[VaultFile]:
@@ -375,7 +407,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates
     gitignore_folders: list[str] = []
     nested_vaults: list[str] = []
     unreadable: list[tuple[str, str]] = []
-    if (root / ".gitignore").is_file():
+    if os.path.lexists(root / ".gitignore"):  # whatever it is: a FIFO or a link out is a warning
         gitignore_folders.append("")
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
@@ -486,27 +518,17 @@ def read_note_bytes(fs_path: str, max_bytes: int = MAX_NOTE_BYTES, info: os.stat
 
     ``info``: the file's stat when the caller has just made it (not made again).
     """
-    if info is None:
-        try:
-            info = os.stat(fs_path)
-        except OSError as error:
-            raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
-    if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile("not a regular file")
-    if info.st_size > max_bytes:
-        raise UnreadableFile(f"file is too large to check: {info.st_size} bytes, limit {max_bytes}")
     try:
-        with open(fs_path, "rb") as handle:
-            # As much as the stat says, and one byte more to see whether it grew since: asking
-            # for the limit itself made every read allocate a 10 MiB buffer (20 us a note).
-            data = handle.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += handle.read(max_bytes + 1 - len(data))
-    except OSError as error:
-        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error
-    if len(data) > max_bytes:  # it grew after the stat
-        raise UnreadableFile(f"file is too large to check: more than {max_bytes} bytes, limit {max_bytes}")
-    return data
+        with open_regular(fs_path, info=info) as handle:
+            return read_capped(handle, max_bytes, fs_path)
+    except NotRegular:
+        raise UnreadableFile("not a regular file") from None
+    except TooLarge as error:
+        held = f"{error.size} bytes" if error.size is not None else f"more than {max_bytes} bytes"
+        raise UnreadableFile(f"file is too large to check: {held}, limit {max_bytes}") from None
+    except (OSError, RefusedFile) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise UnreadableFile(f"cannot read file: {reason}") from error
 
 
 #: A file with more NUL bytes than this share is binary (UTF-16 text is about half NULs),

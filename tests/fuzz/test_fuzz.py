@@ -4,7 +4,11 @@ For any vault (``strategies.vaults``): the engine and the command line never
 crash (exit code 0 or 1 only), every diagnostic's span lies inside its file,
 two runs give the same output, and the cache (cold or warm) changes nothing.
 For any note (``strategies.note_texts``): parsing takes time proportional to
-its size.  ``invariants.py`` holds the checks.
+its size.  ``invariants.py`` holds the checks.  For any hostile repository
+(``hostile.hostile_repositories``: committed configs, links and FIFOs where
+vaultlint reads and writes, canvases and bases), the real CLI neither hangs nor
+crashes, changes nothing outside the vault and nothing inside it that was not
+asked for, and lets no secret of the environment out (``hostile.py``, ``boundary.py``).
 
 CI runs a few examples, derandomized (the same examples every run, so CI does
 not flake); ``VAULTLINT_FUZZ_EXAMPLES=500`` runs more.  The long run is
@@ -21,9 +25,11 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
+from fuzz.boundary import changes, recording_server, snapshot  # noqa: E402
+from fuzz.hostile import SECRET, check_hostile, hostile_repositories  # noqa: E402
 from fuzz.invariants import check_vault, parse_time_failure, write_files  # noqa: E402
 from fuzz.strategies import generate_notes, generate_vault, note_texts, vaults  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
 EXAMPLES = int(os.environ.get("VAULTLINT_FUZZ_EXAMPLES", "0"))
 
@@ -63,6 +69,35 @@ def test_a_vault_never_crashes_and_every_run_agrees(files):
     assert _check(files) == []
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links and FIFOs")
+# Each example is a real process (about a second): no shrinking, which would run hundreds;
+# the failing example is printed whole, and bench/fuzz_long.py --replay SEED replays a seed.
+@settings(FUZZ, max_examples=EXAMPLES or 6, phases=[Phase.explicit, Phase.generate])
+@given(hostile_repositories())
+def test_a_hostile_repository_reaches_nothing_outside_the_vault(hostile):
+    """Issue 16: generated configs, links and FIFOs, canvases and bases, the real CLI (fuzz/hostile.py)."""
+    with tempfile.TemporaryDirectory() as folder:
+        failures = check_hostile(Path(folder), hostile)
+    assert failures == []
+
+
+def test_the_boundary_checks_see_a_change_outside_and_a_secret_sent(tmp_path):
+    """The two new invariants are not blind: a byte changed and a request carrying the secret are seen."""
+    import urllib.request
+
+    (tmp_path / "a.txt").write_text("a")
+    before = snapshot(tmp_path)
+    (tmp_path / "a.txt").write_text("b")
+    os.symlink("a.txt", tmp_path / "link")
+    assert changes(before, snapshot(tmp_path)) == ["created link", "changed a.txt"]
+    with recording_server() as recorder:
+        request = urllib.request.Request(f"http://127.0.0.1:{recorder.port}/x", headers={"X-Leak": SECRET})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+        urllib.request.urlopen(f"http://127.0.0.1:{recorder.port}/clean", timeout=10).close()
+    assert recorder.leaked(SECRET) == ["GET /x HTTP/1.1"]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_the_plain_generator_gives_the_same_vaults_for_a_seed(seed):
     # bench/fuzz_long.py and differential tests rely on it.
@@ -99,3 +134,9 @@ def test_a_link_after_a_line_of_unicode_whitespace_keeps_its_line(space):
 
     [link] = parse_note("a.md", f"{space}\nab [[U]]\n").links
     assert (link.span.line, link.span.column) == (2, 4)
+
+
+def test_a_note_of_many_small_tables_parses_in_time_proportional_to_its_size():
+    # bench/fuzz_long.py, seed 5325: every table row copied the rest of the note's token list
+    # (8,000 tables of one row: 17 s; 16,000: 70 s).
+    assert parse_time_failure("tables.md", "| h |\n|---|\n|  |\n\n" * 16_000) is None

@@ -153,11 +153,11 @@ def test_a_symlink_does_not_make_a_repository_config_look_like_the_users(serve, 
     outside = tmp_path / "elsewhere.toml"
     outside.write_text(hostile_config(srv.port), encoding="utf-8")
     repo = git_repo(tmp_path / "repo", {"a.md": f"<{srv.url('/page')}>\n", "hostile.toml": hostile_config(srv.port)})
-    # A committed link pointing out of the repository...
+    # A committed link pointing out of the repository is not read at all (its keys would be echoed)...
     (repo / ".vaultlint.toml").symlink_to(outside)
     proc = vaultlint("--allow-private-urls", str(repo), env=environment(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    assert srv.count() >= 1 and SECRET not in received(srv)
+    assert proc.returncode == 2 and "leads out of" in proc.stderr, proc.stderr
+    assert SECRET not in received(srv)
     # ...and the user's config folder linked into the repository (a home folder kept in git).
     (repo / ".vaultlint.toml").unlink()
     own = tmp_path / "home-config" / "vaultlint"
