@@ -1,0 +1,288 @@
+"""The "did you mean" search: the closest file name to a link that reaches nothing.
+
+The hint is the name with the best rapidfuzz ``fuzz.ratio`` (at least 80) among
+the names of similar length that share the first or the last character with the
+wanted name.  The names are kept in buckets by (length, first character) and
+(length, last character), in vault order; ties go to the first best name of its
+bucket and, across buckets, to the smaller name (:func:`_search`).
+
+Reading every name of those buckets made hints quadratic in the vault: each broken
+link read a share of all the names.  :class:`NameIndex` runs the very same search
+(same buckets in the same order, same cutoffs, same rapidfuzz calls) on each bucket
+cut down to the names that could reach the cutoff.  A name it leaves out scores
+below the cutoff, so rapidfuzz would neither return it nor raise its own cutoff
+for it: every call answers as before, ties included.
+
+The cut is a character count filter, complete by construction:
+
+* ``fuzz.ratio`` is the normalised Indel similarity ``200 * lcs / (la + lb)``, where
+  ``lcs`` is the length of the longest common subsequence; reaching ``cutoff`` needs
+  ``lcs >= min_common(cutoff, la, lb)``.
+* A common subsequence is made of characters both names have, so
+  ``lcs <= sum over characters c of min(count of c in a, count in b)``: the number
+  of the wanted name's character occurrences (its first ``e``, its second ``e``, ...)
+  that the other name also has (it has the second ``e`` if it has two ``e`` or more).
+
+So a name that misses more than ``la - min_common`` of the wanted name's occurrences
+cannot reach the cutoff.  The index keeps, per name length, the set of names having
+each occurrence as the bits of an int, and counts the misses of all the names of a
+length at once with a few big-int operations per occurrence (:meth:`_LengthIndex.sharing`).
+Its cost per bucket does not grow with the number of names until a length holds
+thousands of them, where each operation still reads only one bit per name.
+
+Small buckets are read whole, as before: rapidfuzz reads a few dozen names faster
+than the index counts.  A length is indexed when a hint first needs it, so a run with
+one broken link (a pre-commit run) does not index the whole vault.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from rapidfuzz import fuzz, process
+
+#: The lowest similarity ratio (0-100) a hint may have.
+MIN_SCORE = 80
+#: How far below the best score so far the later searches cut off.  Not closer: rapidfuzz
+#: (3.14) turns a cutoff into a whole edit distance and can drop a name that ties when the
+#: cutoff sits a hair below its score; a lower score that gets through only loses the comparison.
+TIE = 0.5
+#: A group of names is indexed once hints have read this many times as many of its names
+#: as it holds: indexing a name costs about as much as rapidfuzz reading it that often, so
+#: a run pays at most twice what it would have paid knowing in advance how many hints come
+#: (and a run with a few broken links, a pre-commit run, indexes nothing).
+BUILD_AFTER = 32
+#: A group of names is not indexed when its index would need more bits than this (8 MB):
+#: a group of many long names in a script with thousands of characters (CJK) is read whole.
+MAX_INDEX_BITS = 1 << 26
+
+Bucket = tuple[int, int, str]  # (length, 0 for the first character or -1 for the last, that character)
+Allowance = tuple[tuple[int, int], ...]  # (length, how many occurrences its names may miss), ...
+BucketNames = Callable[[Bucket, float], Sequence[str]]  # (bucket, cutoff) -> names that may reach it
+
+
+def _search(wanted: str, bucket_names: BucketNames) -> str | None:
+    """The closest name to ``wanted`` (lower-cased, not empty) in the buckets ``bucket_names`` gives.
+
+    Nearest lengths first.  Once a name scores, a length whose best possible ratio
+    (200 * shorter / (sum of both)) falls below that score cannot win and is skipped,
+    and the other buckets need only match the score: the winner is the same as when
+    every bucket is searched, because ties go to the smaller name in any order.
+    """
+    size = len(wanted)
+    slack = max(2, size // 4)
+    best: tuple[float, str] | None = None
+    for length in sorted(range(size - slack, size + slack + 1), key=lambda n: abs(n - size)):
+        if best is not None and length > 0 and 200 * min(size, length) / (size + length) < best[0] - TIE:
+            continue
+        for end in (0, -1):
+            cutoff = MIN_SCORE if best is None else best[0] - TIE
+            names = bucket_names((length, end, wanted[end]), cutoff)
+            if not names:
+                continue
+            found = process.extractOne(wanted, names, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if found is not None and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
+                best = (found[1], found[0])
+    return best[1] if best else None
+
+
+def occurrences(text: str) -> list[str]:
+    """Each character of ``text`` repeated as often as it has occurred so far: ``"abba"`` ->
+    ``a, b, bb, aa``.  A name has the occurrence ``"bb"`` when it has at least two ``b``."""
+    seen: dict[str, int] = {}
+    result = []
+    for char in text:
+        count = seen[char] = seen.get(char, 0) + 1
+        result.append(char * count)
+    return result
+
+
+def min_common(cutoff: float, la: int, lb: int) -> int:
+    """The shortest common subsequence with which names of these lengths can score ``cutoff``.
+
+    ``200 * lcs / (la + lb) >= cutoff``, with the cutoff lowered by a margin far wider
+    than a float's rounding: the filter may keep a name too many, never one too few.
+    """
+    return math.ceil((cutoff - 0.01) * (la + lb) / 200)
+
+
+class _EndGroup:
+    """The names with one first (or one last) character: a bucket of the search per length.
+
+    Once indexed (:meth:`build_index`), also, for each character occurrence, the set
+    of the names lacking it, as an int with bit ``i`` for the ``i``-th name of
+    :attr:`names` (the buckets one after the other, shortest names first).
+    """
+
+    __slots__ = ("names", "buckets", "starts", "scanned", "lacking", "having_count", "start_counts")
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = sorted(names, key=len)  # stable: vault order within a length
+        self.buckets: dict[int, list[str]] = {}
+        self.starts: dict[int, int] = {}  # length -> the position of its first name
+        for position, name in enumerate(self.names):
+            if len(name) not in self.starts:
+                self.starts[len(name)] = position
+            self.buckets.setdefault(len(name), []).append(name)
+        self.scanned = 0  # names read whole by hints while not indexed
+        self.lacking: dict[str, int] | None = None  # None: not indexed
+        self.having_count: dict[str, int] = {}
+        self.start_counts: dict[Allowance, tuple[tuple[int, ...], int]] = {}  # cache of _start_counts
+
+    def build_index(self) -> None:
+        """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
+        count = len(self.names)
+        positions: dict[str, list[int]] = {}
+        for number, name in enumerate(self.names):
+            bit = count - 1 - number  # int(digits, 2) reads the last digit as bit 0
+            for occurrence in occurrences(name):
+                positions.setdefault(occurrence, []).append(bit)
+        if len(positions) * count > MAX_INDEX_BITS:
+            self.scanned = -sys.maxsize  # never again: the names stay read whole
+            return
+        lacking = {}
+        for occurrence, found in positions.items():
+            digits = bytearray(b"1" * count)
+            for bit in found:
+                digits[bit] = 48  # "0": this name has it
+            lacking[occurrence] = int(digits, 2)
+        self.having_count = {occurrence: len(found) for occurrence, found in positions.items()}
+        self.lacking = lacking
+
+    def range_of(self, lengths: Iterable[int]) -> int:
+        """The names of these lengths, as bits."""
+        bits = 0
+        for length in lengths:
+            bucket = self.buckets.get(length)
+            if bucket:
+                bits |= ((1 << len(bucket)) - 1) << self.starts[length]
+        return bits
+
+    def _start_counts(self, allowed: Allowance) -> tuple[tuple[int, ...], int]:
+        """The bit slices of the biased counts before any occurrence is counted, and the names over from the start."""
+        width = max(most for _, most in allowed).bit_length()
+        slices = [0] * width
+        by_bias: dict[int, list[int]] = {}
+        for length, most in allowed:
+            by_bias.setdefault((1 << width) - 1 - most, []).append(length)
+        for bias, lengths in by_bias.items():
+            bits = self.range_of(lengths)
+            for j in range(width):
+                if bias >> j & 1:
+                    slices[j] |= bits
+        full = (1 << len(self.names)) - 1
+        return tuple(slices), full ^ self.range_of(length for length, _ in allowed)
+
+    def sharing(self, lacking: Mapping[str, int], wanted: Sequence[str], allowed: Allowance) -> int:
+        """The names that miss at most ``most`` of the ``wanted`` character occurrences, for each
+        ``(length, most)`` of ``allowed``; the other lengths are left out.  ``wanted`` rarest
+        first is fastest.
+
+        Counts the occurrences each name misses, for all the names at once, in bit
+        slices: ``slices[j]`` holds bit ``j`` of every name's count.  Each count starts
+        at a bias chosen so that the name overflows into ``over`` as soon as it misses
+        one occurrence more than its length allows.
+        """
+        full = (1 << len(self.names)) - 1
+        start = self.start_counts.get(allowed)
+        if start is None:
+            start = self.start_counts[allowed] = self._start_counts(allowed)
+        slices, over = list(start[0]), start[1]
+        if over == full:
+            return 0
+        for occurrence in wanted:
+            carry = lacking.get(occurrence, full)  # the names that miss it
+            if not carry:
+                continue
+            for j, bits in enumerate(slices):
+                slices[j], carry = bits ^ carry, bits & carry
+                if not carry:
+                    break
+            else:
+                over |= carry
+                if over == full:
+                    return 0
+        return full ^ over
+
+    def by_length(self, chosen: int) -> dict[int, list[str]]:
+        """The names in ``chosen`` by length, in vault order."""
+        digits = bin(chosen)[:1:-1]  # digit i: the i-th name
+        names = self.names
+        picked = []
+        at = digits.find("1")
+        while at >= 0:
+            picked.append(names[at])
+            at = digits.find("1", at + 1)
+        return {length: list(run) for length, run in itertools.groupby(picked, len)}
+
+
+@functools.cache
+def _allowed_misses(size: int) -> Allowance:
+    """Per name length, how many of the character occurrences of a wanted name of ``size``
+    characters a name may miss and still reach the lowest cutoff the search uses; the
+    lengths the search compares where no name can reach it are left out."""
+    slack = max(2, size // 4)
+    allowed = []
+    for length in range(max(1, size - slack), size + slack + 1):
+        common = min_common(MIN_SCORE - TIE, size, length)
+        if common <= min(size, length):
+            allowed.append((length, size - common))
+    return tuple(allowed)
+
+
+class NameIndex:
+    """The names of a vault, lower-cased and in vault order, for the "did you mean" search."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_end: dict[int, dict[str, list[str]]] = {0: {}, -1: {}}
+        for name in names:
+            if name:
+                self._by_end[0].setdefault(name[0], []).append(name)
+                self._by_end[-1].setdefault(name[-1], []).append(name)
+        self._groups: dict[tuple[int, str], _EndGroup] = {}
+
+    def _group(self, end: int, char: str) -> _EndGroup | None:
+        group = self._groups.get((end, char))
+        if group is None:
+            names = self._by_end[end].get(char)
+            if names is None:
+                return None
+            group = self._groups[end, char] = _EndGroup(names)
+        return group
+
+    def closest(self, wanted: str) -> str | None:
+        """The closest name to ``wanted`` (lower-cased, not empty), or ``None``."""
+        if not wanted:
+            return None
+        allowed = _allowed_misses(len(wanted))
+        wanted_occurrences = occurrences(wanted)
+        groups: dict[int, _EndGroup | None] = {}
+        kept: dict[int, dict[int, list[str]]] = {}  # end -> length -> the names that may reach the cutoff
+        for end in (0, -1):
+            group = groups[end] = self._group(end, wanted[end])
+            if group is None:
+                continue
+            if group.lacking is None and group.scanned >= BUILD_AFTER * len(group.names):
+                group.build_index()
+            lacking = group.lacking
+            if lacking is not None and allowed:
+                having = group.having_count
+                rarest_first = sorted(wanted_occurrences, key=lambda occurrence: having.get(occurrence, 0))
+                kept[end] = group.by_length(group.sharing(lacking, rarest_first, allowed))
+
+        def bucket_names(key: Bucket, _cutoff: float) -> Sequence[str]:
+            length, end, _ = key
+            group = groups[end]
+            if group is None:
+                return ()
+            if end in kept:
+                return kept[end].get(length, ())
+            bucket = group.buckets.get(length, ())
+            group.scanned += len(bucket)
+            return bucket
+
+        return _search(wanted, bucket_names)
