@@ -1,38 +1,41 @@
 """The "did you mean" search: the closest file name to a link that reaches nothing.
 
-The hint is the name with the best rapidfuzz ``fuzz.ratio`` (at least 80) among
-the names of similar length that share the first or the last character with the
-wanted name.  The names are kept in buckets by (length, first character) and
-(length, last character), in vault order; ties go to the first best name of its
-bucket and, across buckets, to the smaller name (:func:`_search`).
+The hint is the name with the best rapidfuzz ``fuzz.ratio`` (at least 80) among the
+names of similar length that share the first or the last character with the wanted
+name: a ratio of 80 is impossible beyond that length gap, and a typo at both ends at
+once is rare.  The names are kept in buckets by (length, first character) and (length,
+last character), in vault order; ties go to the first best name of its bucket and,
+across buckets, to the smaller name (:func:`_search`).
 
 Reading every name of those buckets made hints quadratic in the vault: each broken
-link read a share of all the names.  :class:`NameIndex` runs the very same search
-(same buckets in the same order, same cutoffs, same rapidfuzz calls) on each bucket
-cut down to the names that could reach the cutoff.  A name it leaves out scores
-below the cutoff, so rapidfuzz would neither return it nor raise its own cutoff
-for it: every call answers as before, ties included.
+link read a share of all the names (about 16 s of a 100,000-note run).  :class:`NameIndex`
+runs the very same search (same buckets in the same order, same cutoffs, same rapidfuzz
+calls) on each bucket cut down to the names that can reach the call's cutoff.  A name
+left out scores below the cutoff, so rapidfuzz would neither return it nor raise its
+running cutoff for it: every call answers as before, ties included.
 
 The cut is a character count filter, complete by construction:
 
 * ``fuzz.ratio`` is the normalised Indel similarity ``200 * lcs / (la + lb)``, where
-  ``lcs`` is the length of the longest common subsequence; reaching ``cutoff`` needs
+  ``lcs`` is the length of the longest common subsequence: reaching ``cutoff`` needs
   ``lcs >= min_common(cutoff, la, lb)``.
-* A common subsequence is made of characters both names have, so
-  ``lcs <= sum over characters c of min(count of c in a, count in b)``: the number
-  of the wanted name's character occurrences (its first ``e``, its second ``e``, ...)
-  that the other name also has (it has the second ``e`` if it has two ``e`` or more).
+* A common subsequence is made of characters both names have, so ``lcs`` is at most
+  the number of the wanted name's character occurrences (its first ``e``, its second
+  ``e``, ...: :func:`occurrences`) that the other name also has (it has the second
+  ``e`` when it has two ``e`` or more).
 
 So a name that misses more than ``la - min_common`` of the wanted name's occurrences
-cannot reach the cutoff.  The index keeps, per name length, the set of names having
-each occurrence as the bits of an int, and counts the misses of all the names of a
-length at once with a few big-int operations per occurrence (:meth:`_LengthIndex.sharing`).
-Its cost per bucket does not grow with the number of names until a length holds
-thousands of them, where each operation still reads only one bit per name.
+cannot reach the cutoff.  The names sharing a first (or a last) character form a group
+(:class:`_EndGroup`: the buckets of every length); its index holds, per occurrence,
+the names lacking it as the bits of one int, and :meth:`_EndGroup.sharing` counts the
+misses of all the names of the group at once in bit slices, a few big-int operations
+per character of the wanted name, rarest characters first so that most names are out
+after a few.  What a call costs then hardly depends on the number of names (each
+operation reads one bit per name) but on how many names really come close.
 
-Small buckets are read whole, as before: rapidfuzz reads a few dozen names faster
-than the index counts.  A length is indexed when a hint first needs it, so a run with
-one broken link (a pre-commit run) does not index the whole vault.
+A group is indexed once hints have read its names ``BUILD_AFTER`` times over (about
+what indexing costs), so a run with a few broken links (a pre-commit run) indexes
+nothing and reads buckets whole, as before.
 """
 
 from __future__ import annotations
@@ -59,10 +62,15 @@ BUILD_AFTER = 32
 #: A group of names is not indexed when its index would need more bits than this (8 MB):
 #: a group of many long names in a script with thousands of characters (CJK) is read whole.
 MAX_INDEX_BITS = 1 << 26
+#: The names a group may still offer are counted again when the cutoff has risen this much
+#: since (a better name was found): a name that scores 95 leaves out the many that score 80.
+RECOUNT_AFTER = 1.0
 
 Bucket = tuple[int, int, str]  # (length, 0 for the first character or -1 for the last, that character)
 Allowance = tuple[tuple[int, int], ...]  # (length, how many occurrences its names may miss), ...
 BucketNames = Callable[[Bucket, float], Sequence[str]]  # (bucket, cutoff) -> names that may reach it
+
+_DIGIT_VALUES = bytes.maketrans(b"01", b"\x00\x01")
 
 
 def _search(wanted: str, bucket_names: BucketNames) -> str | None:
@@ -190,6 +198,8 @@ class _EndGroup:
         full = (1 << len(self.names)) - 1
         start = self.start_counts.get(allowed)
         if start is None:
+            if len(self.start_counts) >= 32:  # a few ints as big as the group each: keep the usual ones
+                self.start_counts.clear()
             start = self.start_counts[allowed] = self._start_counts(allowed)
         slices, over = list(start[0]), start[1]
         if over == full:
@@ -208,27 +218,32 @@ class _EndGroup:
                     return 0
         return full ^ over
 
-    def by_length(self, chosen: int) -> dict[int, list[str]]:
-        """The names in ``chosen`` by length, in vault order."""
-        digits = bin(chosen)[:1:-1]  # digit i: the i-th name
-        names = self.names
+    def select(self, chosen: int, length: int) -> list[str]:
+        """The names of ``length`` in ``chosen``, in vault order."""
+        bucket = self.buckets.get(length)
+        if not bucket:
+            return []
+        chosen = chosen >> self.starts[length] & ((1 << len(bucket)) - 1)
+        digits = bin(chosen)[:1:-1]  # digit i: name i (the digits stop at the last name chosen)
+        if chosen.bit_count() * 16 > len(bucket):  # many: one pass in C over the whole bucket
+            return list(itertools.compress(bucket, digits.encode().translate(_DIGIT_VALUES)))
         picked = []
         at = digits.find("1")
         while at >= 0:
-            picked.append(names[at])
+            picked.append(bucket[at])
             at = digits.find("1", at + 1)
-        return {length: list(run) for length, run in itertools.groupby(picked, len)}
+        return picked
 
 
-@functools.cache
-def _allowed_misses(size: int) -> Allowance:
+@functools.lru_cache(maxsize=4096)
+def _allowed_misses(size: int, cutoff: float) -> Allowance:
     """Per name length, how many of the character occurrences of a wanted name of ``size``
-    characters a name may miss and still reach the lowest cutoff the search uses; the
-    lengths the search compares where no name can reach it are left out."""
+    characters a name may miss and still reach ``cutoff``; the lengths the search compares
+    where no name can reach it are left out."""
     slack = max(2, size // 4)
     allowed = []
     for length in range(max(1, size - slack), size + slack + 1):
-        common = min_common(MIN_SCORE - TIE, size, length)
+        common = min_common(cutoff, size, length)
         if common <= min(size, length):
             allowed.append((length, size - common))
     return tuple(allowed)
@@ -258,31 +273,31 @@ class NameIndex:
         """The closest name to ``wanted`` (lower-cased, not empty), or ``None``."""
         if not wanted:
             return None
-        allowed = _allowed_misses(len(wanted))
+        size = len(wanted)
         wanted_occurrences = occurrences(wanted)
-        groups: dict[int, _EndGroup | None] = {}
-        kept: dict[int, dict[int, list[str]]] = {}  # end -> length -> the names that may reach the cutoff
-        for end in (0, -1):
-            group = groups[end] = self._group(end, wanted[end])
+        rarest_first: dict[int, list[str]] = {}  # end -> the occurrences, fewest names having them first
+        counted: dict[int, tuple[float, int]] = {}  # end -> (cutoff, the names that may reach it)
+
+        def bucket_names(key: Bucket, cutoff: float) -> Sequence[str]:
+            length, end, char = key
+            group = self._group(end, char)
             if group is None:
-                continue
+                return ()
             if group.lacking is None and group.scanned >= BUILD_AFTER * len(group.names):
                 group.build_index()
             lacking = group.lacking
-            if lacking is not None and allowed:
+            if lacking is None:
+                bucket = group.buckets.get(length, ())
+                group.scanned += len(bucket)
+                return bucket
+            if end not in rarest_first:
                 having = group.having_count
-                rarest_first = sorted(wanted_occurrences, key=lambda occurrence: having.get(occurrence, 0))
-                kept[end] = group.by_length(group.sharing(lacking, rarest_first, allowed))
-
-        def bucket_names(key: Bucket, _cutoff: float) -> Sequence[str]:
-            length, end, _ = key
-            group = groups[end]
-            if group is None:
-                return ()
-            if end in kept:
-                return kept[end].get(length, ())
-            bucket = group.buckets.get(length, ())
-            group.scanned += len(bucket)
-            return bucket
+                rarest_first[end] = sorted(wanted_occurrences, key=lambda occurrence: having.get(occurrence, 0))
+            # Counted once for all the lengths of the group, and again when a better name
+            # found since has raised the cutoff enough to leave out many more names.
+            if end not in counted or cutoff >= counted[end][0] + RECOUNT_AFTER:
+                allowed = _allowed_misses(size, cutoff)
+                counted[end] = (cutoff, group.sharing(lacking, rarest_first[end], allowed) if allowed else 0)
+            return group.select(counted[end][1], length)
 
         return _search(wanted, bucket_names)
