@@ -3,8 +3,8 @@ it replaced (tests/hints_reference.py), tie order included: on the names of ever
 (../shared/corpora, skipped when absent) and on generated names.
 
 Each comparison runs three ways: every group of names indexed from the first hint, none
-ever indexed (the names read whole, as a run with few broken links does), and the default,
-where a group is indexed part way through the hints.
+ever indexed (the names read whole, as a run with few broken links does), and the default
+policy, where a group is indexed part way through the hints.
 """
 
 from __future__ import annotations
@@ -29,14 +29,21 @@ from vaultlint.vault import scan_vault
 
 CORPORA = SHARED / "corpora"
 
-#: BUILD_AFTER values: index at once, never index, the default (index part way).
-BUILD_MODES = {"indexed": 0, "scanned": 10**12, "default": hints.BUILD_AFTER}
+#: (BUILD_AFTER, SMALL_GROUP): index every group at once, never index, index part way
+#: through the hints (the default policy, for groups of any size).
+BUILD_MODES = {"indexed": (0, 0), "scanned": (10**12, 10**12), "part-way": (hints.BUILD_AFTER, 0)}
 
 
-@pytest.fixture(params=list(BUILD_MODES), ids=list(BUILD_MODES))
-def build_after(request, monkeypatch) -> int:
-    monkeypatch.setattr(hints, "BUILD_AFTER", BUILD_MODES[request.param])
-    return BUILD_MODES[request.param]
+def set_build_mode(mode: str) -> None:
+    hints.BUILD_AFTER, hints.SMALL_GROUP = BUILD_MODES[mode]
+
+
+@pytest.fixture(params=list(BUILD_MODES))
+def build_mode(request):
+    saved = hints.BUILD_AFTER, hints.SMALL_GROUP
+    set_build_mode(request.param)
+    yield request.param
+    hints.BUILD_AFTER, hints.SMALL_GROUP = saved
 
 
 def assert_same_answers(names: list[str], queries: list[str]) -> int:
@@ -116,7 +123,7 @@ def hint_names(root: Path, attachments: bool) -> list[str]:
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")
 @pytest.mark.parametrize("root", corpus_roots(), ids=lambda p: str(p.relative_to(CORPORA)))
 @pytest.mark.parametrize("attachments", [False, True], ids=["notes", "attachments"])
-def test_same_hints_as_before_on_the_corpora(root, attachments, build_after):
+def test_same_hints_as_before_on_the_corpora(root, attachments, build_mode):
     names = hint_names(root, attachments)
     rng = random.Random(f"{root.name}-{attachments}")
     assert_same_answers(names, queries_for(names, rng, 300))
@@ -160,7 +167,7 @@ def generated_names(rng: random.Random, count: int) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_same_hints_as_before_on_generated_names(seed, build_after):
+def test_same_hints_as_before_on_generated_names(seed, build_mode):
     rng = random.Random(seed)
     names = generated_names(rng, 3000)
     queries = queries_for(names, rng, 400)
@@ -168,25 +175,23 @@ def test_same_hints_as_before_on_generated_names(seed, build_after):
     assert assert_same_answers(names, queries) > len(queries) // 4  # enough that score
 
 
-def test_ties_go_to_the_first_of_a_bucket_and_to_the_smaller_name_across_buckets():
+def test_ties_go_to_the_first_of_a_bucket_and_to_the_smaller_name_across_buckets(build_mode):
     # Every name scores 80 against "abcde" (one character changed).  "abcdx" and "abcdy"
     # share the first character: the first in vault order wins within that bucket, even
     # though "abcdx" is smaller.  "xbcde" is in the last-character bucket only and ties
     # with the first bucket's winner: the smaller of the two wins.
     names = ["abcdy", "abcdx", "zbcde", "ybcde"]
-    for build in BUILD_MODES.values():
-        hints.BUILD_AFTER = build
-        try:
-            assert NameIndex(names).closest("abcde") == ReferenceNames(names).close_name("abcde") == "abcdy"
-            reordered = ["ybcde", "zbcde", "abcdy", "abcdx"]
-            assert NameIndex(reordered).closest("abcde") == "abcdy"
-            assert NameIndex(["zbcde", "ybcde"]).closest("abcde") == "zbcde"  # first of its bucket
-        finally:
-            hints.BUILD_AFTER = BUILD_MODES["default"]
+    for mode in BUILD_MODES:
+        set_build_mode(mode)
+        assert NameIndex(names).closest("abcde") == ReferenceNames(names).close_name("abcde") == "abcdy"
+        reordered = ["ybcde", "zbcde", "abcdy", "abcdx"]
+        assert NameIndex(reordered).closest("abcde") == "abcdy"
+        assert NameIndex(["zbcde", "ybcde"]).closest("abcde") == "zbcde"  # first of its bucket
 
 
 def test_a_group_too_big_to_index_is_read_whole(monkeypatch):
     monkeypatch.setattr(hints, "BUILD_AFTER", 0)
+    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
     monkeypatch.setattr(hints, "MAX_INDEX_BITS", 1)
     rng = random.Random(7)
     names = generated_names(rng, 500)
@@ -200,14 +205,15 @@ _small_names = st.text(alphabet="ab c1é", min_size=1, max_size=12)
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(names=st.lists(_small_names, min_size=1, max_size=200, unique=True), wanted=_small_names)
 def test_same_hints_as_before_on_any_small_names(names, wanted):
-    for build in BUILD_MODES.values():
-        hints.BUILD_AFTER = build
-        try:
+    saved = hints.BUILD_AFTER, hints.SMALL_GROUP
+    try:
+        for mode in BUILD_MODES:
+            set_build_mode(mode)
             index = NameIndex(names)
             for _ in range(2):  # the second call may use the index the first one built
                 assert index.closest(wanted) == ReferenceNames(names).close_name(wanted)
-        finally:
-            hints.BUILD_AFTER = BUILD_MODES["default"]
+    finally:
+        hints.BUILD_AFTER, hints.SMALL_GROUP = saved
 
 
 # -- the filter's parts ------------------------------------------------------------------------

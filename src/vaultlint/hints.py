@@ -44,6 +44,7 @@ import functools
 import itertools
 import math
 import sys
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
@@ -55,10 +56,14 @@ MIN_SCORE = 80
 #: cutoff sits a hair below its score; a lower score that gets through only loses the comparison.
 TIE = 0.5
 #: A group of names is indexed once hints have read this many times as many of its names
-#: as it holds: indexing a name costs about as much as rapidfuzz reading it that often, so
-#: a run pays at most twice what it would have paid knowing in advance how many hints come
-#: (and a run with a few broken links, a pre-commit run, indexes nothing).
-BUILD_AFTER = 32
+#: as it holds: indexing a name costs about as much as rapidfuzz reading it that often
+#: (3-4 µs against 0.07-0.08 µs, measured with bench/bench_hints.py's names), so a run pays
+#: at most twice what it would have paid knowing in advance how many hints come, and a
+#: run with a few broken links (a pre-commit run) indexes nothing.
+BUILD_AFTER = 48
+#: A smaller group is never indexed: reading its buckets costs less than the few dozen
+#: big-int operations of a count (about 25 µs).
+SMALL_GROUP = 1024
 #: A group of names is not indexed when its index would need more bits than this (8 MB):
 #: a group of many long names in a script with thousands of characters (CJK) is read whole.
 MAX_INDEX_BITS = 1 << 26
@@ -144,11 +149,13 @@ class _EndGroup:
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
         count = len(self.names)
-        positions: dict[str, list[int]] = {}
+        positions: defaultdict[str, list[int]] = defaultdict(list)
         for number, name in enumerate(self.names):
             bit = count - 1 - number  # int(digits, 2) reads the last digit as bit 0
-            for occurrence in occurrences(name):
-                positions.setdefault(occurrence, []).append(bit)
+            seen: dict[str, int] = {}
+            for char in name:  # occurrences(name), inlined: this loop is most of the build
+                times = seen[char] = seen.get(char, 0) + 1
+                positions[char * times if times > 1 else char].append(bit)
         if len(positions) * count > MAX_INDEX_BITS:
             self.scanned = -sys.maxsize  # never again: the names stay read whole
             return
@@ -283,7 +290,8 @@ class NameIndex:
             group = self._group(end, char)
             if group is None:
                 return ()
-            if group.lacking is None and group.scanned >= BUILD_AFTER * len(group.names):
+            size_of_group = len(group.names)
+            if group.lacking is None and size_of_group >= SMALL_GROUP and group.scanned >= BUILD_AFTER * size_of_group:
                 group.build_index()
             lacking = group.lacking
             if lacking is None:
