@@ -250,7 +250,8 @@ def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
     if not allowed:
         return
     chosen_bits = group.sharing(group.lacking, occurrences(wanted), allowed)
-    chosen = {length: group.select(chosen_bits, length) for length in group.buckets}
+    digits = bin(chosen_bits)[:1:-1]
+    chosen = {length: group.select(digits, length) for length in group.buckets}
     expected: dict[int, list[str]] = {}
     for name in group.names:
         missed = len(occurrences(wanted)) - sum((Counter(wanted) & Counter(name)).values())

@@ -225,20 +225,23 @@ class _EndGroup:
                     return 0
         return full ^ over
 
-    def select(self, chosen: int, length: int) -> list[str]:
-        """The names of ``length`` in ``chosen``, in vault order."""
+    def select(self, digits: str, length: int) -> list[str]:
+        """The names of ``length`` chosen by ``digits`` (digit ``i``: the ``i``-th name), in vault order."""
         bucket = self.buckets.get(length)
         if not bucket:
             return []
-        chosen = chosen >> self.starts[length] & ((1 << len(bucket)) - 1)
-        digits = bin(chosen)[:1:-1]  # digit i: name i (the digits stop at the last name chosen)
-        if chosen.bit_count() * 16 > len(bucket):  # many: one pass in C over the whole bucket
-            return list(itertools.compress(bucket, digits.encode().translate(_DIGIT_VALUES)))
+        start = self.starts[length]
+        chosen = digits[start : start + len(bucket)]  # may stop short: no name chosen beyond
+        many = chosen.count("1")
+        if many * 4 > len(bucket) * 3:  # nearly all: rapidfuzz reads the others faster than we leave them out
+            return bucket
+        if many * 16 > len(bucket):  # one pass in C over the whole bucket
+            return list(itertools.compress(bucket, chosen.encode().translate(_DIGIT_VALUES)))
         picked = []
-        at = digits.find("1")
+        at = chosen.find("1")
         while at >= 0:
             picked.append(bucket[at])
-            at = digits.find("1", at + 1)
+            at = chosen.find("1", at + 1)
         return picked
 
 
@@ -270,7 +273,7 @@ class NameIndex:
     def _group(self, end: int, char: str) -> _EndGroup | None:
         group = self._groups.get((end, char))
         if group is None:
-            names = self._by_end[end].get(char)
+            names = self._by_end[end].pop(char, None)  # the group keeps them from now on
             if names is None:
                 return None
             group = self._groups[end, char] = _EndGroup(names)
@@ -283,7 +286,7 @@ class NameIndex:
         size = len(wanted)
         wanted_occurrences = occurrences(wanted)
         rarest_first: dict[int, list[str]] = {}  # end -> the occurrences, fewest names having them first
-        counted: dict[int, tuple[float, int]] = {}  # end -> (cutoff, the names that may reach it)
+        counted: dict[int, tuple[float, str]] = {}  # end -> (cutoff, the names that may reach it, as digits)
 
         def bucket_names(key: Bucket, cutoff: float) -> Sequence[str]:
             length, end, char = key
@@ -305,7 +308,9 @@ class NameIndex:
             # found since has raised the cutoff enough to leave out many more names.
             if end not in counted or cutoff >= counted[end][0] + RECOUNT_AFTER:
                 allowed = _allowed_misses(size, cutoff)
-                counted[end] = (cutoff, group.sharing(lacking, rarest_first[end], allowed) if allowed else 0)
+                chosen = group.sharing(lacking, rarest_first[end], allowed) if allowed else 0
+                # As digits, lowest bit first: each bucket is then a slice, not a shift of a big int.
+                counted[end] = (cutoff, bin(chosen)[:1:-1] if chosen else "")
             return group.select(counted[end][1], length)
 
         return _search(wanted, bucket_names)
