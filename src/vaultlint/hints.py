@@ -30,12 +30,13 @@ cannot reach the cutoff.  The names sharing a first (or a last) character form a
 the names lacking it as the bits of one int, and :meth:`_EndGroup.sharing` counts the
 misses of all the names of the group at once in bit slices, a few big-int operations
 per character of the wanted name, rarest characters first so that most names are out
-after a few.  What a call costs then hardly depends on the number of names (each
-operation reads one bit per name) but on how many names really come close.
+after a few.  What a call costs then grows slowly with the number of names (each
+operation reads one bit per name), and otherwise with how many names really come close:
+those rapidfuzz must still score (a broken embed among thousands of pasted images).
 
 A group is indexed once hints have read its names ``BUILD_AFTER`` times over (about
-what indexing costs), so a run with a few broken links (a pre-commit run) indexes
-nothing and reads buckets whole, as before.
+what indexing costs), and never when it is small, so a run with a few broken links (a
+pre-commit run) and a small vault index nothing and read buckets whole, as before.
 """
 
 from __future__ import annotations
