@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import SHARED
 from hints_reference import ReferenceNames
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
@@ -239,6 +239,10 @@ def test_the_character_count_bound_never_rules_out_a_name_that_scores(a, b, cuto
     names=st.lists(st.text(alphabet="abc", min_size=1, max_size=9), min_size=1, max_size=70, unique=True),
     wanted=st.text(alphabet="abcd", min_size=1, max_size=9),
 )
+@example(  # a bucket of five nearly all chosen: select() hands over the whole bucket
+    names=["a", "b", "aa", "aaa", "aaaa", "aaaaa", "aaaaaaaaa", "aaaaaaaab", "aaaaaaaba", "aaaaaabaa", "abbbbbbbb"],
+    wanted="aaa",
+)
 def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
     # _EndGroup.sharing counts, for every name at once, the occurrences it misses; here
     # against the same count made one name at a time, for every allowance a length can get.
@@ -250,11 +254,17 @@ def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
     if not allowed:
         return
     chosen_bits = group.sharing(group.lacking, occurrences(wanted), allowed)
-    digits = bin(chosen_bits)[:1:-1]
-    chosen = {length: group.select(digits, length) for length in group.buckets}
-    expected: dict[int, list[str]] = {}
+    chosen = [name for number, name in enumerate(group.names) if chosen_bits >> number & 1]
+    expected = []
     for name in group.names:
         missed = len(occurrences(wanted)) - sum((Counter(wanted) & Counter(name)).values())
         if missed <= dict(allowed).get(len(name), -1):
-            expected.setdefault(len(name), []).append(name)
-    assert {length: names for length, names in chosen.items() if names} == expected
+            expected.append(name)
+    assert chosen == expected
+    # select() gives a bucket's chosen names in vault order, or the whole bucket when
+    # nearly all of it is chosen (a superset changes no answer of the search).
+    digits = bin(chosen_bits)[:1:-1]
+    for length, bucket in group.buckets.items():
+        selected = group.select(digits, length)
+        in_bucket = [name for name in chosen if len(name) == length]
+        assert selected == in_bucket or (selected is bucket and len(in_bucket) * 4 > len(bucket) * 3)

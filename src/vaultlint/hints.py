@@ -227,7 +227,8 @@ class _EndGroup:
         return full ^ over
 
     def select(self, digits: str, length: int) -> list[str]:
-        """The names of ``length`` chosen by ``digits`` (digit ``i``: the ``i``-th name), in vault order."""
+        """The names of ``length`` chosen by ``digits`` (digit ``i``: the ``i``-th name), in vault order;
+        the whole bucket when nearly all of it is chosen (a superset changes no answer)."""
         bucket = self.buckets.get(length)
         if not bucket:
             return []
