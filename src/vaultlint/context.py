@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import PropertySchema
 from .loader import NoteLoader
 from .model import Link, Note, summarize
 from .vault import Resolution, UnreadableFile, Vault, VaultIndex, decode_note, nfc, read_note_bytes
 
-#: How far below the best score so far the later searches cut off.  Not closer: rapidfuzz
-#: (3.14) turns a cutoff into a whole edit distance and can drop a name that ties when the
-#: cutoff sits a hair below its score; a lower score that gets through only loses the comparison.
-_TIE = 0.5
+if TYPE_CHECKING:
+    from .hints import NameIndex
 
 
 def _per_context(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,37 +186,16 @@ class LintContext:
 
     @_per_context
     def _close_name(self, wanted: str, attachments: bool) -> str | None:
-        """The closest file name by similarity ratio (>= 0.8), if there is one.
+        """The closest file name by similarity ratio (>= 0.8), if there is one (:mod:`.hints`)."""
+        close = self._name_index(attachments).closest(wanted)
+        return self._display_names(attachments)[close] if close else None
 
-        Only names of similar length that share the first or the last character
-        are compared: a ratio of 0.8 is impossible beyond that length gap, and a
-        typo at both ends at once is rare.  Comparing every name for every broken
-        link made hints quadratic (36 s of a 50,000-note check); rapidfuzz does
-        the comparisons of each bucket in C.
-        """
-        from rapidfuzz import fuzz, process
+    @_per_context
+    def _name_index(self, attachments: bool) -> NameIndex:
+        """The lower-cased names for hints, in vault order; it indexes itself as hints come."""
+        from .hints import NameIndex  # rapidfuzz: imported only when a link is broken
 
-        if not wanted:
-            return None
-        slack = max(2, len(wanted) // 4)
-        size = len(wanted)
-        best: tuple[float, str] | None = None
-        # Nearest lengths first.  Once a name scores, a length whose best possible ratio
-        # (200 * shorter / (sum of both)) falls below that score cannot win and is skipped,
-        # and the other buckets need only match the score: the winner is the same as when
-        # every bucket is searched, because ties go to the smaller name in any order.
-        for length in sorted(range(size - slack, size + slack + 1), key=lambda n: abs(n - size)):
-            if best is not None and length > 0 and 200 * min(size, length) / (size + length) < best[0] - _TIE:
-                continue
-            for end, char in ((0, wanted[0]), (-1, wanted[-1])):
-                names = self._name_bucket(attachments, length, end, char)
-                if not names:
-                    continue
-                cutoff = 80 if best is None else best[0] - _TIE
-                found = process.extractOne(wanted, names, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if found is not None and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
-                    best = (found[1], found[0])
-        return self._display_names(attachments)[best[1]] if best else None
+        return NameIndex(self._display_names(attachments))
 
     @_per_context
     def _display_names(self, attachments: bool) -> dict[str, str]:
@@ -232,32 +209,6 @@ class LintContext:
             elif attachments:
                 names.setdefault(lower, name)
         return names
-
-    @_per_context
-    def _names_by_length(self, attachments: bool) -> dict[int, list[str]]:
-        """Lower-cased names by length, in vault order."""
-        by_length: dict[int, list[str]] = {}
-        for name in self._display_names(attachments):
-            if name:
-                by_length.setdefault(len(name), []).append(name)
-        return by_length
-
-    def _name_bucket(self, attachments: bool, length: int, end: int, char: str) -> Sequence[str]:
-        """The names of ``length`` whose first (``end`` 0) or last (-1) character is ``char``, in vault order."""
-        return self._buckets_of_length(attachments, length).get((end, char), ())
-
-    @_per_context
-    def _buckets_of_length(self, attachments: bool, length: int) -> dict[tuple[int, str], list[str]]:
-        """The names of ``length`` by first and by last character, sorted in one pass over them.
-
-        Made when a hint first asks for that length: a run with one broken link (a
-        pre-commit run) sorts a few hundred names into buckets, not every name of the vault.
-        """
-        buckets: dict[tuple[int, str], list[str]] = {}
-        for name in self._names_by_length(attachments).get(length, ()):
-            buckets.setdefault((0, name[0]), []).append(name)
-            buckets.setdefault((-1, name[-1]), []).append(name)
-        return buckets
 
     def alias_owner(self, name: str) -> str | None:
         return self._aliases().get(name.lower())
