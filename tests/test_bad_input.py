@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import found, messages, run, write_vault
+from unprivileged import public_folder, run_vaultlint_unprivileged
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -47,14 +49,16 @@ def test_a_fifo_named_like_a_note_is_vl001_without_blocking(vault):
     assert result.returncode == 1
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
-def test_an_unreadable_file_is_vl001(vault):
-    root = vault({"secret.md": "x\n"})
-    (root / "secret.md").chmod(0)
-    try:
-        assert found(run(root)) == [("secret.md", 1, 1, "VL001")]
-    finally:
-        (root / "secret.md").chmod(0o644)
+def test_an_unreadable_file_is_vl001():
+    with public_folder() as folder:  # run as an unprivileged user under root, for whom chmod 000 means something
+        root = write_vault(folder / "vault", {"secret.md": "x\n", "a.md": "[[secret]]\n"})
+        (root / "secret.md").chmod(0)
+        result = run_vaultlint_unprivileged("check", "--offline", "--no-cache", "--output-format", "json", str(root))
+    assert result.returncode == 1, result.stderr
+    # Unreadable, yet still in the vault: the link to it resolves.
+    assert [(d["path"], d["line"], d["code"], d["message"]) for d in json.loads(result.stdout)] == [
+        ("secret.md", 1, "VL001", "cannot read file: Permission denied")
+    ]
 
 
 def test_symlink_loops_and_dangling_links_are_skipped(vault):
@@ -149,8 +153,10 @@ def test_a_path_outside_the_vault_root_is_a_one_line_error(tmp_path):
 def test_an_unknown_option_is_exit_2_without_traceback():
     result = cli("check", "--no-such-option")
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert "No such option" in result.stderr
+    # One line (click's wording of the middle part differs between its versions).
+    [line] = result.stderr.splitlines()
+    assert line.startswith("vaultlint: error: No such option") and "--no-such-option" in line
+    assert line.endswith("(see 'vaultlint check --help')")
 
 
 def test_an_unknown_rule_selector_is_exit_2(tmp_path):

@@ -424,6 +424,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except click.exceptions.Exit as done:
         return done.exit_code
+    except click.UsageError as error:
+        # click's own form is four lines (usage, "Try --help", blank, error); ours is one, like every
+        # other error, so that a hook runner's or CI log shows what went wrong on the line it keeps.
+        from .report.escape import escape
+
+        command = error.ctx.command_path if error.ctx is not None else "vaultlint"
+        click.echo(f"vaultlint: error: {escape(error.format_message())} (see '{command} --help')", err=True)
+        return EXIT_ERROR
     except click.ClickException as error:
         error.show()
         return EXIT_ERROR
