@@ -25,6 +25,11 @@ def _wait_for(condition, timeout: float) -> bool:
     return False
 
 
+def _default_sigint() -> None:
+    """In the child, before exec: SIGINT's default action, whatever pytest inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_keeps_the_url_results_learnt_and_exits_130(serve, tmp_path: Path) -> None:
     server = serve({"/a": S.ok(), "/b": S.ok(), "/hang": S.hang()})
     vault = tmp_path / "vault"
@@ -43,6 +48,10 @@ def test_sigint_keeps_the_url_results_learnt_and_exits_130(serve, tmp_path: Path
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Started with SIGINT ignored (nohup, a background job of a script), pytest's children
+        # would inherit the ignore, and Python installs no Ctrl-C handler where SIGINT is ignored:
+        # give the child the default disposition, as a terminal's Ctrl-C would find it.
+        preexec_fn=_default_sigint,
     )
     try:
         assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
@@ -65,3 +74,30 @@ def test_sigint_keeps_the_url_results_learnt_and_exits_130(serve, tmp_path: Path
     # The notes cache was written too: the next run parses nothing again.
     with sqlite3.connect(vault / ".vaultlint-cache" / "notes.sqlite3") as db:
         assert [row[0] for row in db.execute("SELECT path FROM notes")] == ["note.md"]
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_started_with_sigint_ignored_it_stays_ignored(serve, tmp_path: Path) -> None:
+    """Whoever started vaultlint with SIGINT ignored (a script's background job, a runner that
+    handles Ctrl-C itself) meant it: like Python and the shells, vaultlint leaves that alone."""
+    server = serve({"/hang": S.hang()})
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "note.md").write_text(f"[h]({server.url('/hang')})\n", encoding="utf-8")
+    (vault / ".vaultlint.toml").write_text("[urls]\ntimeout = 60\nconnect-timeout = 60\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache", str(vault)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_ignore_sigint,
+    )
+    try:
+        assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
+        process.send_signal(signal.SIGINT)
+        assert not _wait_for(lambda: process.poll() is not None, 1.0), "SIGINT was obeyed though ignored"
+    finally:
+        process.kill()
+        process.wait()
