@@ -88,15 +88,24 @@ def test_a_symlinked_note_inside_the_vault_is_a_note(vault):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["[[../../../x]]", "[a](../../outside.md)", "[[../outside]]", "![[../../img.png]]"],
+    ("text", "code"),
+    [
+        # Clamped at the root (OBSIDIAN.md D13) or not, these look for x.md, outside.md and
+        # img.png in the vault, which has none: the files beside it are never reached.
+        # A link is LK001, an embed LK002 (OBSIDIAN.md §1, §3).
+        ("[[../../../x]]", "LK001"),
+        ("[a](../../outside.md)", "LK001"),
+        ("[[../outside]]", "LK001"),
+        ("![[../../img.png]]", "LK002"),
+        ("![i](../../img.png)", "LK002"),
+    ],
 )
-def test_resolution_never_climbs_out_of_the_vault(tmp_path, text):
+def test_resolution_never_climbs_out_of_the_vault(tmp_path, text, code):
     (tmp_path / "outside.md").write_text("x")
     (tmp_path / "x.md").write_text("x")
     (tmp_path / "img.png").write_bytes(b"")
     root = write_vault(tmp_path / "vault", {"sub/a.md": text + "\n"})
-    assert [d.code for d in run(root).diagnostics] in (["LK001"], ["LK002"])
+    assert found(run(root)) == [("sub/a.md", 1, 1, code)]
 
 
 def test_a_20_megabyte_note_is_vl001_and_still_a_link_target(vault):
