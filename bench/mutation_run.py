@@ -88,9 +88,15 @@ MUTATIONS = (
     ),
     Mutation(
         "sigint",
-        "Ctrl-C is not turned into a clean exit 130 (falls to the internal-error path)",
+        "Ctrl-C (click's Abort from KeyboardInterrupt) ends as 'aborted', exit 2, not 'interrupted', 130",
         "src/vaultlint/cli.py",
-        (("    except KeyboardInterrupt:\n        return _interrupted()\n", ""),),
+        (
+            (
+                "        if isinstance(error.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort\n"
+                "            return _interrupted()\n",
+                "",
+            ),
+        ),
     ),
     Mutation(
         "unreadable-is-empty",

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import urlcheck_server as S
 
 #: The run must end within a second of SIGINT; the bound holds with 3x margin on a loaded machine.
@@ -101,3 +102,32 @@ def test_started_with_sigint_ignored_it_stays_ignored(serve, tmp_path: Path) -> 
     finally:
         process.kill()
         process.wait()
+
+
+@pytest.mark.parametrize("output_format", ["full", "json", "sarif"])
+def test_sigint_in_any_output_format_prints_one_line_and_no_half_report(serve, tmp_path: Path, output_format) -> None:
+    """Ctrl-C means "stop": exit 130 and one line on stderr, never a traceback or a report cut
+    in the middle that a CI step would then upload as if it were whole."""
+    server = serve({"/hang": S.hang()})
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "note.md").write_text(f"[[missing]] [h]({server.url('/hang')})\n", encoding="utf-8")
+    (vault / ".vaultlint.toml").write_text("[urls]\ntimeout = 60\nconnect-timeout = 60\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache"]
+        + ["--output-format", output_format, str(vault)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=STOP_BOUND + 10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert stderr.decode().strip() == "vaultlint: interrupted"
+    assert stdout == b""
