@@ -61,6 +61,23 @@ def test_an_unreadable_file_is_vl001():
     ]
 
 
+@pytest.mark.parametrize("name", ["secret.canvas", "secret.base", "Sub/secret.md"])
+@pytest.mark.parametrize("named", [False, True], ids=["vault", "named-on-the-command-line"])
+def test_an_unreadable_note_canvas_or_base_is_vl001_also_when_named(name, named):
+    """Each kind of file vaultlint parses, in a folder run and named as pre-commit names staged files."""
+    with public_folder() as folder:
+        root = write_vault(folder / "vault", {name: "x\n", "a.md": "fine\n"})
+        (root / name).chmod(0)
+        paths = [str(root / name), str(root / "a.md")] if named else [str(root)]
+        result = run_vaultlint_unprivileged(
+            "check", "--offline", "--no-cache", "--output-format", "json", "--vault-root", str(root), *paths
+        )
+    assert result.returncode == 1, result.stderr
+    assert [(d["path"], d["code"], d["message"]) for d in json.loads(result.stdout)] == [
+        (name, "VL001", "cannot read file: Permission denied")
+    ]
+
+
 def test_symlink_loops_and_dangling_links_are_skipped(vault):
     root = vault({"a.md": "[[loop]] [[dangling]] [[sub/inner]]\n", "sub/inner.md": "x\n"})
     os.symlink("loop2.md", root / "loop.md")

@@ -211,3 +211,12 @@ def test_the_vault_root_given_unreadable_is_a_one_line_error():
     [line] = result.stderr.splitlines()  # one line, not click's four
     assert line.startswith("vaultlint: error: Invalid value for '--vault-root'")
     assert f"'{root}' is not readable" in line
+
+
+def test_an_unreadable_folder_named_on_the_command_line_is_a_one_line_error():
+    with public_folder() as folder:
+        root = write_vault(folder / "v", {"a.md": "", "Locked/b.md": ""})
+        os.chmod(root / "Locked", 0)
+        result = run_vaultlint_unprivileged("check", "--offline", "--vault-root", str(root), str(root / "Locked"))
+    assert result.returncode == 2
+    assert result.stderr == f"vaultlint: error: cannot read folder {root / 'Locked'}\n"

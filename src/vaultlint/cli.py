@@ -54,7 +54,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: a file that cannot be read is VL001 like any other, not the end of the run
+# (a pre-commit hook names every staged file; one of them unreadable must not hide the rest).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--vault-root", type=click.Path(path_type=Path), help="The vault's root folder (default: found from PATHS)."
 )
@@ -149,6 +151,9 @@ def check(
     from .selection import SelectorError
     from .vault import VaultError
 
+    for path in paths:  # an unreadable file is VL001 (see PATHS above); a folder cannot even be walked
+        if os.path.isdir(path) and not os.access(path, os.R_OK | os.X_OK):
+            raise UsageError(f"cannot read folder {path}")
     if update_baseline and baseline_file is None:
         raise UsageError("--update-baseline needs --baseline FILE")
     # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
