@@ -73,15 +73,17 @@ MUTATIONS = (
     ),
     Mutation(
         "fix-in-place",
-        "--fix writes the note in place, not through a new file and a rename",
+        "--fix writes straight into the note (truncate, write) instead of a new file renamed over it",
         "src/vaultlint/fix.py",
         (
             (
+                'descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", '
+                'suffix=".vaultlint")\n    except OSError',
+                "descriptor, temporary = os.open(target, os.O_WRONLY | os.O_TRUNC), str(target) + '.none'\n"
+                "    except OSError",
+            ),
+            (
                 "        return replace_if_unchanged(temporary, target, checked, expected)\n",
-                "        os.remove(temporary)\n"
-                "        with open(target, 'r+b') as note:\n"
-                "            note.truncate(0)\n"
-                "            note.write(plan.after.encode('utf-8'))\n"
                 "        return _Replaced(open(target, 'rb'), target, plan.after.encode('utf-8'))\n",
             ),
         ),

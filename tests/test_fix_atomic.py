@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from helpers import write_vault
+from unprivileged import public_folder, run_vaultlint_unprivileged
 
 #: FM005 turns ``tag:`` into ``tags:``; the body makes the note far larger than the write limit below.
 BODY = "A line of an ordinary note, long enough to need many writes.\n" * 4000
@@ -82,4 +83,19 @@ def test_a_write_that_fails_leaves_the_note_as_it_was_and_no_temporary_file(tmp_
     assert sorted(os.listdir(note.parent)) == ["a.md"]
     assert "Folder/a.md not fixed: cannot write it: File too large" in result.stderr
     assert "Fixed 0 problems in 0 notes." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_where_no_new_file_can_be_made_the_note_is_left_as_it_was():
+    """The new version is always a new file beside the note, never the note rewritten in place:
+    in a folder that takes no new file, a note its user may write is still not touched."""
+    with public_folder() as folder:  # as an unprivileged user under root, for whom modes mean something
+        root = write_vault(folder / "v", {"Locked/a.md": BEFORE})
+        note = root / "Locked/a.md"
+        note.chmod(0o666)
+        (root / "Locked").chmod(0o555)
+        result = run_vaultlint_unprivileged("check", "--offline", "--no-cache", "--fix", "--select", "FM005", str(root))
+        assert note.read_bytes() == BEFORE.encode()
+        assert sorted(os.listdir(note.parent)) == ["a.md"]
+    assert "Locked/a.md not fixed: cannot write it: Permission denied" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
