@@ -190,6 +190,12 @@ def run_suite(root: Path, tests: list[str], timeout: float) -> tuple[set[str], f
     return failed, elapsed
 
 
+def short(test_id: str) -> str:
+    """``tests.test_x::test_y[param]`` as ``test_x::test_y[param]``."""
+    module, _, name = test_id.partition("::")
+    return f"{module.rsplit('.', 1)[-1]}::{name}"
+
+
 def in_copy(action):
     with tempfile.TemporaryDirectory(prefix="vaultlint-mutation-") as folder:
         root = Path(folder) / "repo"
@@ -245,7 +251,7 @@ def main() -> int:
             print(f"| {mutation.name} | {mutation.what} | does not apply | {problem} |")
             weak = True
             continue
-        examples = ", ".join(name.rsplit(".", 1)[-1] for name in caught[:3])
+        examples = ", ".join(short(name) for name in caught[:3])
         print(f"| {mutation.name} | {mutation.what} | {len(caught)} | {examples} |")
         weak = weak or len(caught) < 3
     if baseline:
