@@ -81,53 +81,57 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def test_started_with_sigint_ignored_it_stays_ignored(serve, tmp_path: Path) -> None:
-    """Whoever started vaultlint with SIGINT ignored (a script's background job, a runner that
-    handles Ctrl-C itself) meant it: like Python and the shells, vaultlint leaves that alone."""
+def _hanging_vault(serve, tmp_path: Path) -> tuple[object, Path]:
+    """A vault whose one URL hangs far longer than the test: only a signal ends its check."""
     server = serve({"/hang": S.hang()})
     vault = tmp_path / "vault"
     (vault / ".obsidian").mkdir(parents=True)
-    (vault / "note.md").write_text(f"[h]({server.url('/hang')})\n", encoding="utf-8")
+    (vault / "note.md").write_text(f"[[missing]] [h]({server.url('/hang')})\n", encoding="utf-8")
     (vault / ".vaultlint.toml").write_text("[urls]\ntimeout = 60\nconnect-timeout = 60\n", encoding="utf-8")
+    return server, vault
+
+
+def _sigint_once_hanging(server, vault: Path, *options: str, preexec_fn) -> subprocess.Popen[bytes]:
+    """Start a check of ``vault``, send SIGINT once it waits on the hanging URL; the caller ends it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache", str(vault)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=_ignore_sigint,
+        [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache", *options, str(vault)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=preexec_fn,
     )
     try:
         assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
         process.send_signal(signal.SIGINT)
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
+    return process
+
+
+def test_started_with_sigint_ignored_it_stays_ignored(serve, tmp_path: Path) -> None:
+    """Whoever started vaultlint with SIGINT ignored (a script's background job, a runner that
+    handles Ctrl-C itself) meant it: like Python and the shells, vaultlint leaves that alone."""
+    process = _sigint_once_hanging(*_hanging_vault(serve, tmp_path), preexec_fn=_ignore_sigint)
+    try:
         assert not _wait_for(lambda: process.poll() is not None, 1.0), "SIGINT was obeyed though ignored"
     finally:
         process.kill()
-        process.wait()
+        process.communicate()
 
 
 @pytest.mark.parametrize("output_format", ["full", "json", "sarif"])
 def test_sigint_in_any_output_format_prints_one_line_and_no_half_report(serve, tmp_path: Path, output_format) -> None:
     """Ctrl-C means "stop": exit 130 and one line on stderr, never a traceback or a report cut
     in the middle that a CI step would then upload as if it were whole."""
-    server = serve({"/hang": S.hang()})
-    vault = tmp_path / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
-    (vault / "note.md").write_text(f"[[missing]] [h]({server.url('/hang')})\n", encoding="utf-8")
-    (vault / ".vaultlint.toml").write_text("[urls]\ntimeout = 60\nconnect-timeout = 60\n", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache"]
-        + ["--output-format", output_format, str(vault)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=_default_sigint,
-    )
+    server, vault = _hanging_vault(serve, tmp_path)
+    process = _sigint_once_hanging(server, vault, "--output-format", output_format, preexec_fn=_default_sigint)
     try:
-        assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
-        process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=STOP_BOUND + 10)
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait()
+            process.communicate()
     assert process.returncode == 130, stderr
     assert stderr.decode().strip() == "vaultlint: interrupted"
     assert stdout == b""
