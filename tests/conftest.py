@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import write_vault
+from helpers import FIXTURES, write_vault
 
 
 @pytest.fixture
@@ -16,3 +16,33 @@ def vault(tmp_path: Path):
         return write_vault(tmp_path / "vault", files, obsidian)
 
     return make
+
+
+# -- the checkout stays as it was --------------------------------------------------------------
+# Tests work on copies or with --no-cache: a test that writes into fixtures/ (a cache folder in
+# the demo vault, a report) changes what later tests and the README's command see.
+
+
+def _fixture_files() -> set[Path]:
+    return set(FIXTURES.rglob("*"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.stash[_FIXTURES_BEFORE] = _fixture_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.stash.get(_FIXTURES_BEFORE, None)
+    if before is None:
+        return
+    added = sorted(_fixture_files() - before)
+    if added:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("the tests wrote into the checkout's fixtures/ (use a copy or --no-cache):", red=True)
+            for path in added[:20]:
+                reporter.write_line(f"  {path.relative_to(FIXTURES.parent)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_FIXTURES_BEFORE = pytest.StashKey[set[Path]]()

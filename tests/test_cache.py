@@ -53,6 +53,29 @@ def linked(tmp_path, monkeypatch):
     return root, tmp_path / "cache"
 
 
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The notes this process parses from now on, in order: a spy on the loader's choice of parser.
+
+    It only records; every parse still runs.  Runs here use one job, so nothing is parsed
+    in a worker process where the spy would not see it.
+    """
+    seen: list[str] = []
+    choose = vaultlint.loader._parser
+
+    def counting_parser(path: str):
+        parse = choose(path)
+
+        def parse_and_count(note_path: str, text: str):
+            seen.append(note_path)
+            return parse(note_path, text)
+
+        return parse_and_count
+
+    monkeypatch.setattr(vaultlint.loader, "_parser", counting_parser)
+    return seen
+
+
 def cached_run(root, cache):
     return [(d.path, d.code, d.message, d.hint) for d in run(root, use_cache=True, cache_dir=cache).diagnostics]
 
@@ -87,11 +110,31 @@ def test_a_changed_selection_is_not_answered_from_the_cache(linked):
     assert report.diagnostics == ()
 
 
-def test_a_touched_but_unchanged_file_is_still_a_hit(linked):
+def test_a_warm_run_parses_nothing(linked, parsed):
     root, cache = linked
     first = cached_run(root, cache)
+    assert sorted(parsed) == ["a.md", "b.md", "d.md"]
+    parsed.clear()
+    assert cached_run(root, cache) == first
+    assert parsed == []
+
+
+def test_a_touched_but_unchanged_file_is_still_a_hit(linked, parsed):
+    root, cache = linked
+    first = cached_run(root, cache)
+    parsed.clear()
     os.utime(root / "a.md", ns=(1, 1))
     assert cached_run(root, cache) == first
+    assert parsed == []  # read again and hashed, not parsed again
+
+
+def test_a_changed_file_is_parsed_again_alone(linked, parsed):
+    root, cache = linked
+    cached_run(root, cache)
+    parsed.clear()
+    (root / "d.md").write_text("---\naliases: [Dee, Dea]\n---\n")
+    cached_run(root, cache)
+    assert parsed == ["d.md"]
 
 
 def test_a_deleted_note_leaves_the_cache(linked):

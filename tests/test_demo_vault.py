@@ -61,7 +61,7 @@ def test_whole_demo_vault_report():
 
 def test_demo_through_the_command_line_json():
     result = subprocess.run(
-        [sys.executable, "-m", "vaultlint", "check", "--offline", "--output-format", "json", str(DEMO)],
+        [sys.executable, "-m", "vaultlint", "check", "--offline", "--no-cache", "--output-format", "json", str(DEMO)],
         capture_output=True,
         text=True,
         timeout=60,

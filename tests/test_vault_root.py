@@ -5,12 +5,11 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from helpers import write_vault
+from unprivileged import public_folder, run_vaultlint_unprivileged
 
 from vaultlint.cli import main
 from vaultlint.engine import locate_vault
@@ -193,31 +192,32 @@ def test_a_note_whose_path_passes_path_max_is_vl001(tmp_path, capsys):
     shutil.rmtree(root / chain.parts[0])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 folder; the PATH_MAX test covers the same path")
-def test_an_unreadable_folder_is_vl001(tmp_path, capsys):
-    root = write_vault(tmp_path / "v", {"a.md": "", "Locked/b.md": "[[gone]]\n"})
-    os.chmod(root / "Locked", 0)
-    try:
-        code, data, _ = check(capsys, "--no-cache", str(root))
-    finally:
-        os.chmod(root / "Locked", 0o755)
-    assert code == 1
+def test_an_unreadable_folder_is_vl001():
+    with public_folder() as folder:  # run as an unprivileged user under root, for whom chmod 000 means something
+        root = write_vault(folder / "v", {"a.md": "", "Locked/b.md": "[[gone]]\n"})
+        os.chmod(root / "Locked", 0)
+        result = run_vaultlint_unprivileged("check", "--offline", "--no-cache", "--output-format", "json", str(root))
+    data = json.loads(result.stdout)
+    assert result.returncode == 1, result.stderr
     assert [(d["path"], d["code"]) for d in data] == [("Locked", "VL001")]
     assert data[0]["message"] == "cannot read folder: Permission denied; the notes in it are not checked"
 
 
-def test_the_vault_root_given_unreadable_is_a_one_line_error(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root reads a chmod 000 folder")
-    root = write_vault(tmp_path / "v", {"a.md": ""})
-    os.chmod(root, 0)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "vaultlint", "check", "--offline", "--vault-root", str(root), str(root)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        os.chmod(root, 0o755)
-    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+def test_the_vault_root_given_unreadable_is_a_one_line_error():
+    with public_folder() as folder:
+        root = write_vault(folder / "v", {"a.md": ""})
+        os.chmod(root, 0)
+        result = run_vaultlint_unprivileged("check", "--offline", "--vault-root", str(root), str(root), timeout=60)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()  # one line, not click's four
+    assert line.startswith("vaultlint: error: Invalid value for '--vault-root'")
+    assert f"'{root}' is not readable" in line
+
+
+def test_an_unreadable_folder_named_on_the_command_line_is_a_one_line_error():
+    with public_folder() as folder:
+        root = write_vault(folder / "v", {"a.md": "", "Locked/b.md": ""})
+        os.chmod(root / "Locked", 0)
+        result = run_vaultlint_unprivileged("check", "--offline", "--vault-root", str(root), str(root / "Locked"))
+    assert result.returncode == 2
+    assert result.stderr == f"vaultlint: error: cannot read folder {root / 'Locked'}\n"

@@ -56,7 +56,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: a file that cannot be read is VL001 like any other, not the end of the run
+# (a pre-commit hook names every staged file; one of them unreadable must not hide the rest).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--vault-root", type=click.Path(path_type=Path), help="The vault's root folder (default: found from PATHS)."
 )
@@ -166,6 +168,9 @@ def check(
 
     if staged and new_since is not None:
         raise UsageError("--staged and --new-since cannot be combined (--staged compares the index with HEAD)")
+    for path in paths:  # an unreadable file is VL001 (see PATHS above); a folder cannot even be walked
+        if os.path.isdir(path) and not os.access(path, os.R_OK | os.X_OK):
+            raise UsageError(f"cannot read folder {path}")
     # The hook runs with no file when a commit stages no note: then --vault-root is the folder.
     paths = paths or ((vault_root,) if staged and vault_root is not None else ())
     overrides = Overrides(
@@ -554,6 +559,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except click.exceptions.Exit as done:
         return done.exit_code
+    except click.UsageError as error:
+        # click's own form is four lines (usage, "Try --help", blank, error); ours is one, like every
+        # other error, so that a hook runner's or CI log shows what went wrong on the line it keeps.
+        from .report.escape import escape
+
+        command = error.ctx.command_path if error.ctx is not None else "vaultlint"
+        click.echo(f"vaultlint: error: {escape(error.format_message())} (see '{command} --help')", err=True)
+        return EXIT_ERROR
     except click.ClickException as error:
         error.show()
         return EXIT_ERROR

@@ -75,6 +75,9 @@ SAMPLE = (
 
 #: Characters every format has to escape somewhere.
 NASTY_MESSAGE = 'rate 100% <done> & "quoted", a: b\r\nsecond line\nthird'
+#: NASTY_MESSAGE as every format must show it: CR and LF as visible escapes.  Written out by
+#: hand, never computed with escape(), so that a broken escape() cannot agree with itself.
+NASTY_MESSAGE_SHOWN = 'rate 100% <done> & "quoted", a: b\\r\\nsecond line\\nthird'
 NASTY_PATH = 'Odd/50% off, a: b & <c> "d" #1.md'
 
 

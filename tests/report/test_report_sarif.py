@@ -9,10 +9,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from report_helpers import NASTY_MESSAGE, NASTY_PATH, SAMPLE, SARIF_SCHEMA, context, diagnostic, load_json
+from report_helpers import (
+    NASTY_MESSAGE,
+    NASTY_MESSAGE_SHOWN,
+    NASTY_PATH,
+    SAMPLE,
+    SARIF_SCHEMA,
+    context,
+    diagnostic,
+    load_json,
+)
 
 from vaultlint.model import Severity, Span
-from vaultlint.report.escape import escape
 from vaultlint.report.sarif import FINGERPRINT_KEY, SCHEMA_URI, fingerprints, format_sarif
 from vaultlint.ruledocs import render, rule_infos
 from vaultlint.rules import ALL_RULES, RULES_BY_CODE
@@ -232,7 +240,7 @@ def test_escaping_in_messages_and_uris():
     log = load_json(format_sarif([d], context()))
     validate(log)
     (result,) = log["runs"][0]["results"]
-    assert result["message"]["text"] == escape(NASTY_MESSAGE)
+    assert result["message"]["text"] == NASTY_MESSAGE_SHOWN
     location = result["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location["uri"] == "vault/Odd/50%25%20off%2C%20a%3A%20b%20%26%20%3Cc%3E%20%22d%22%20%231.md"
     assert unquote(location["uri"]) == "vault/" + NASTY_PATH

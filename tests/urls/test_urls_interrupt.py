@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import urlcheck_server as S
 
 #: The run must end within a second of SIGINT; the bound holds with 3x margin on a loaded machine.
@@ -23,6 +24,11 @@ def _wait_for(condition, timeout: float) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def _default_sigint() -> None:
+    """In the child, before exec: SIGINT's default action, whatever pytest inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_sigint_keeps_the_url_results_learnt_and_exits_130(serve, tmp_path: Path) -> None:
@@ -43,6 +49,10 @@ def test_sigint_keeps_the_url_results_learnt_and_exits_130(serve, tmp_path: Path
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Started with SIGINT ignored (nohup, a background job of a script), pytest's children
+        # would inherit the ignore, and Python installs no Ctrl-C handler where SIGINT is ignored:
+        # give the child the default disposition, as a terminal's Ctrl-C would find it.
+        preexec_fn=_default_sigint,
     )
     try:
         assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
@@ -65,3 +75,63 @@ def test_sigint_keeps_the_url_results_learnt_and_exits_130(serve, tmp_path: Path
     # The notes cache was written too: the next run parses nothing again.
     with sqlite3.connect(vault / ".vaultlint-cache" / "notes.sqlite3") as db:
         assert [row[0] for row in db.execute("SELECT path FROM notes")] == ["note.md"]
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _hanging_vault(serve, tmp_path: Path) -> tuple[object, Path]:
+    """A vault whose one URL hangs far longer than the test: only a signal ends its check."""
+    server = serve({"/hang": S.hang()})
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / "note.md").write_text(f"[[missing]] [h]({server.url('/hang')})\n", encoding="utf-8")
+    (vault / ".vaultlint.toml").write_text("[urls]\ntimeout = 60\nconnect-timeout = 60\n", encoding="utf-8")
+    return server, vault
+
+
+def _sigint_once_hanging(server, vault: Path, *options: str, preexec_fn) -> subprocess.Popen[bytes]:
+    """Start a check of ``vault``, send SIGINT once it waits on the hanging URL; the caller ends it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache", *options, str(vault)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=preexec_fn,
+    )
+    try:
+        assert _wait_for(lambda: server.count("/hang") >= 1, 20), "the check never got going"
+        process.send_signal(signal.SIGINT)
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
+    return process
+
+
+def test_started_with_sigint_ignored_it_stays_ignored(serve, tmp_path: Path) -> None:
+    """Whoever started vaultlint with SIGINT ignored (a script's background job, a runner that
+    handles Ctrl-C itself) meant it: like Python and the shells, vaultlint leaves that alone."""
+    process = _sigint_once_hanging(*_hanging_vault(serve, tmp_path), preexec_fn=_ignore_sigint)
+    try:
+        assert not _wait_for(lambda: process.poll() is not None, 1.0), "SIGINT was obeyed though ignored"
+    finally:
+        process.kill()
+        process.communicate()
+
+
+@pytest.mark.parametrize("output_format", ["full", "json", "sarif"])
+def test_sigint_in_any_output_format_prints_one_line_and_no_half_report(serve, tmp_path: Path, output_format) -> None:
+    """Ctrl-C means "stop": exit 130 and one line on stderr, never a traceback or a report cut
+    in the middle that a CI step would then upload as if it were whole."""
+    server, vault = _hanging_vault(serve, tmp_path)
+    process = _sigint_once_hanging(server, vault, "--output-format", output_format, preexec_fn=_default_sigint)
+    try:
+        stdout, stderr = process.communicate(timeout=STOP_BOUND + 10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stderr
+    assert stderr.decode().strip() == "vaultlint: interrupted"
+    assert stdout == b""

@@ -31,7 +31,7 @@ def run(urls, s: UrlSettings = FAST, cache_dir=None):
 
 def test_a_path_that_keeps_answering_429_ends_unverifiable_without_slowing_its_host(serve) -> None:
     srv = serve({"/stuck": S.status(429, {"Retry-After": "2"})}, default=S.ok(delay=0.02), host="127.0.2.1")
-    fine = [srv.url(f"/ok{i}") for i in range(40)]
+    fine = [srv.url(f"/ok{i}") for i in range(20)]
     report = run([srv.url("/stuck"), *fine])
     assert codes(report) == {srv.url("/stuck"): "UR002"}
     assert report.findings[0].violation.message.endswith("rate limited (429)")
@@ -39,12 +39,12 @@ def test_a_path_that_keeps_answering_429_ends_unverifiable_without_slowing_its_h
     # Retried a bounded number of times (1 + retries), each time after the Retry-After it got.
     assert len(stuck) == 3
     assert all(b - a >= 1.95 for a, b in zip(stuck, stuck[1:])), stuck
-    # The other 40 URLs did not wait for it: 40 x 20 ms, 4 at a time, is 0.2 s
-    # (0.75 s seen on a machine loaded 4x); the first Retry-After alone is 2 s.
-    first = min(r.started for r in srv.records)
+    # The other 20 URLs did not wait for it: every one started before its first retry, 2 s after
+    # it began.  They take 0.13 s (0.27 s at worst with both cores busy: 7x margin); had the
+    # host waited out the Retry-After, they would have started with the retry or after it.
     ok_starts = [r.started for r in srv.records if r.path != "/stuck"]
-    assert len(ok_starts) == 40
-    assert max(ok_starts) - first < 1.5 < stuck[1] - first
+    assert len(ok_starts) == 20
+    assert sum(start < stuck[1] for start in ok_starts) == 20
     assert srv.peak <= 4
 
 
@@ -135,13 +135,14 @@ def test_no_network_ends_at_once_with_one_warning(capfd) -> None:
         urls = [h.url(f"/page{j}") for h in holes for j in range(8)]
         t0 = time.monotonic()
         # Without the early stop, every URL would time out (0.2 s), wait at least
-        # 1 s and time out again, 4 at a time per host: at least 2.8 s.
+        # 1 s, time out again, wait at least 2 s and time out again: at least 3.6 s.
         report = run(urls, settings(connect_timeout=0.2, timeout=2.0, retries=2, retry_backoff=2.0))
         elapsed = time.monotonic() - t0
     finally:
         for h in holes:
             h.close()
-    assert elapsed < 1.5, elapsed  # one connect timeout (0.2 s), then stop
+    # One connect timeout (0.2 s), then stop: 0.26 s, 0.44 s with both cores busy (4.5x margin).
+    assert elapsed < 2.0, elapsed
     assert report.findings == ()
     assert report.summary.network_unavailable
     assert report.warnings == ("network unavailable: 96 URLs not checked",)
