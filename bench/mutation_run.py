@@ -106,10 +106,10 @@ MUTATIONS = (
         "src/vaultlint/vault.py",
         (
             (
-                "    except OSError as error:\n"
-                '        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from error\n'
-                "    if len(data) > max_bytes:",
-                "    except OSError:\n        data = b''\n    if len(data) > max_bytes:",
+                "    except (OSError, RefusedFile) as error:\n"
+                "        reason = error.strerror if isinstance(error, OSError) and error.strerror else error\n"
+                '        raise UnreadableFile(f"cannot read file: {reason}") from error\n',
+                "    except (OSError, RefusedFile):\n        return b''\n",
             ),
         ),
     ),
