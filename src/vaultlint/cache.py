@@ -364,7 +364,7 @@ def decode_results(text: str | None) -> list[Diagnostic] | None:
         return None
 
 
-def _encode_loaded(loaded: Any) -> str | None:
+def encode_loaded(loaded: Any) -> str | None:
     """A parsed note, or the reason it could not be read, as stored text (``None``: not storable)."""
     try:
         if isinstance(loaded, Note):
@@ -587,15 +587,15 @@ class NoteCache:
 
     def write(
         self,
-        parsed: Mapping[str, tuple[FileState, str, Any, NoteSummary]],
+        parsed: Mapping[str, tuple[FileState, str, str | None, NoteSummary]],
         touched: Mapping[str, FileState],
         results: Mapping[str, tuple[str, str, _DEPS]],
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
         pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
     ) -> None:
-        """One transaction: new parses, new stat of unchanged files, new results, removed files,
-        new PDF page counts.
+        """One transaction: new parses (as :func:`encode_loaded` wrote them), new stat of unchanged files,
+        new results, removed files, new PDF page counts.
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -621,7 +621,7 @@ class NoteCache:
 
     def _write(
         self,
-        parsed: Mapping[str, tuple[FileState, str, Any, NoteSummary]],
+        parsed: Mapping[str, tuple[FileState, str, str | None, NoteSummary]],
         touched: Mapping[str, FileState],
         results: Mapping[str, tuple[str, str, _DEPS]],
         gone: list[str],
@@ -636,8 +636,7 @@ class NoteCache:
             return tuple(state)  # type: ignore[return-value]
 
         notes, stored = [], []
-        for path, (state, digest, loaded, summary) in parsed.items():
-            text = _encode_loaded(loaded)
+        for path, (state, digest, text, summary) in parsed.items():
             if text is None or not _encodable(path):
                 # No row for this note (a ``!!binary`` value, a name that is not UTF-8), while
                 # the aggregate counts it: stored, it would no longer match the rows, and the

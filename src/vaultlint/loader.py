@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .cache import FileState, NoteCache, Row, StoredResults, content_hash, file_state
-from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, summarize
+from .cache import FileState, NoteCache, Row, StoredResults, content_hash, encode_loaded, file_state
+from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, settled, summarize
 from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
@@ -135,8 +135,10 @@ class NoteLoader:
     _stored_results: dict[str, StoredResults] | None = None
     _aggregate: VaultAggregate | None = None
     _new_aggregate: tuple[str, VaultAggregate] | None = None
-    # What to write back to the cache at the end of the run.
-    parsed: dict[str, tuple[FileState, str, Loaded, NoteSummary]] = field(default_factory=dict)
+    # What to write back to the cache at the end of the run: the notes parsed, and the
+    # stored text of those already settled (:meth:`settle`), made while they were whole.
+    parsed: dict[str, tuple[FileState, str, NoteSummary]] = field(default_factory=dict)
+    _texts: dict[str, str | None] = field(default_factory=dict)
     touched: dict[str, FileState] = field(default_factory=dict)
     _flushed: bool = False
     #: Notes a pool is parsing right now (:meth:`preload_stepwise`).
@@ -264,8 +266,22 @@ class NoteLoader:
             self.hashes[path] = digest
         summary = self.summaries[path] = _summary(loaded)  # made once: the aggregate and vault rules read it
         if state is not None and digest and self.cache is not None:
-            self.parsed[path] = (state, digest, loaded, summary)
+            self.parsed[path] = (state, digest, summary)
         return path
+
+    def settle(self, path: str) -> None:
+        """The note's own checks are done: from now on keep only what others read of it (``settled``).
+
+        A whole vault's parsed notes are most of a run's memory; what other notes' checks
+        and the later stages read of one is about half of it.  The cache stores the whole
+        note, so its text is made here, before the rest goes.
+        """
+        loaded = self.loaded.get(path)
+        if not isinstance(loaded, Note):
+            return
+        if path in self.parsed and path not in self._texts:
+            self._texts[path] = encode_loaded(loaded)
+        self.loaded[path] = settled(loaded)
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:
@@ -391,6 +407,10 @@ class NoteLoader:
         return pages
 
     # -- writing back ------------------------------------------------------------------
+    def _stored_text(self, path: str) -> str | None:
+        """What the cache stores for a note parsed in this run (``None``: not storable)."""
+        return self._texts[path] if path in self._texts else encode_loaded(self.loaded[path])
+
     def flush(self, results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
         if self.cache is None or self._flushed:
             return
@@ -399,6 +419,10 @@ class NoteLoader:
         # PDFs whose counts were read and that are no longer in the vault go too.
         gone += [path for path in self._stored_pdfs or () if path not in self.vault.by_path]
         try:
-            self.cache.write(self.parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
+            parsed = {
+                path: (state, digest, self._stored_text(path), summary)
+                for path, (state, digest, summary) in self.parsed.items()
+            }
+            self.cache.write(parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")
