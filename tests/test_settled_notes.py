@@ -13,8 +13,9 @@ from __future__ import annotations
 import pytest
 from helpers import run, write_vault
 
+import vaultlint.loader
 from vaultlint.cache import NoteCache
-from vaultlint.loader import NoteLoader
+from vaultlint.loader import NoteLoader, _parser
 from vaultlint.model import Note, settled
 from vaultlint.syntax.note import parse_note
 
@@ -57,6 +58,10 @@ def _files(readers: int) -> dict[str, str]:
     return files
 
 
+def parse_source(path: str, text: str) -> Note:
+    return _parser(path)(path, text)
+
+
 def _signature(report):
     return [(d.path, d.span, d.code, d.message, d.hint) for d in report.diagnostics]
 
@@ -95,21 +100,30 @@ def test_answers_equal_to_keeping_every_note_whole(tmp_path, whole_notes, jobs):
     assert not any(d.code == "BS002" and '"rating"' in d.message for d in whole.diagnostics)
 
 
-def test_cache_built_by_a_settling_run_stores_whole_notes(tmp_path):
+@pytest.mark.parametrize(("batch", "jobs"), [(1000, 1), (1, 1), (3, 2)])
+def test_cache_built_by_a_settling_run_stores_whole_notes(tmp_path, monkeypatch, batch, jobs):
+    """Every note's stored copy is the whole note: written at the end, or in batches while the
+    run goes on (loader.STORE_BATCH), encoded here or in a pool worker (jobs=2)."""
+    monkeypatch.setattr(vaultlint.loader, "STORE_BATCH", batch)
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 4)
     root = write_vault(tmp_path / "v", _files(60))
     cache_dir = tmp_path / "cache"
-    first = run(root, use_cache=True, cache_dir=cache_dir)
-    again = run(root, use_cache=True, cache_dir=cache_dir)
-    assert _signature(again) == _signature(first)
-    text = (root / "a.md").read_text(encoding="utf-8")
+    first = run(root, use_cache=True, cache_dir=cache_dir, jobs=jobs)
+    again = run(root, use_cache=True, cache_dir=cache_dir, jobs=jobs)
+    assert _signature(again) == _signature(first) == _signature(run(root))
     cache = NoteCache.open(cache_dir, [])
     assert cache is not None
     try:
-        stored = cache.note("a.md", cache.rows()["a.md"].hash)
+        rows = cache.rows()
+        stored = {path: cache.note(path, row.hash) for path, row in rows.items()}
     finally:
         cache.close()
-    assert stored == parse_note("a.md", text)
-    assert isinstance(stored, Note) and stored.links and stored.frontmatter is not None and stored.frontmatter.raw
+    assert sorted(stored) == sorted(_files(60))
+    for path, note in stored.items():
+        assert note == parse_source(path, (root / path).read_text(encoding="utf-8")), path
+    whole = stored["a.md"]
+    assert isinstance(whole, Note) and whole.links and whole.frontmatter is not None and whole.frontmatter.raw
 
 
 def test_settled_note_keeps_what_others_read():
