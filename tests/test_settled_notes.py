@@ -126,6 +126,18 @@ def test_cache_built_by_a_settling_run_stores_whole_notes(tmp_path, monkeypatch,
     assert isinstance(whole, Note) and whole.links and whole.frontmatter is not None and whole.frontmatter.raw
 
 
+def test_a_note_read_from_the_cache_keeps_its_links_in_its_summary(tmp_path):
+    """Found by the fuzzer: a warm run (too few notes for stored results) reads the notes from
+    the cache, checks and settles them; the orphan rule then read the links of the settled
+    note, none, and called the note it links to an orphan."""
+    root = write_vault(tmp_path / "v", {"Note.md": "word\n\nword", "sub/Deep.md": "[^1]: footnote [[Note]]"})
+    cache_dir = tmp_path / "cache"
+    plain = _signature(run(root, select=["ALL"], jobs=1))
+    assert [(path, code) for path, _, code, _, _ in plain] == [("sub/Deep.md", "OR001")]
+    for _ in ("cold", "warm"):
+        assert _signature(run(root, select=["ALL"], jobs=1, use_cache=True, cache_dir=cache_dir)) == plain
+
+
 def test_settled_note_keeps_what_others_read():
     note = parse_note("a.md", FIRST)
     kept = settled(note)

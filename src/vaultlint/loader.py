@@ -300,6 +300,8 @@ class NoteLoader:
         loaded = self.loaded.get(path)
         if not isinstance(loaded, Note):
             return
+        if path not in self.summaries:  # read from the cache, not parsed: its links live on here only
+            self.summaries[path] = _summary(loaded)
         if path in self.parsed and path not in self._texts and path not in self._written:
             self._texts[path] = encode_loaded(loaded)
             if len(self._texts) >= STORE_BATCH:
