@@ -10,7 +10,7 @@ import pytest
 from helpers import FIXTURES, SHARED, run, write_vault
 
 import vaultlint.loader
-from vaultlint.cache import FileState, NoteCache
+from vaultlint.cache import FileState, NoteCache, encode_loaded
 from vaultlint.model import NoteSummary
 
 
@@ -179,8 +179,8 @@ def test_two_runs_sharing_a_cache(linked):
     second = NoteCache.open(cache, [])
     assert first is not None and second is not None
     state = FileState(1, 1, 1, 1)
-    first.write({"x.md": (state, "h", "reason", NoteSummary())}, {}, {}, [])
-    second.write({"y.md": (state, "h", "reason", NoteSummary())}, {}, {}, [])
+    first.write({"x.md": (state, "h", encode_loaded("reason"), NoteSummary())}, {}, {}, [])
+    second.write({"y.md": (state, "h", encode_loaded("reason"), NoteSummary())}, {}, {}, [])
     assert sorted(first.rows()) == ["x.md", "y.md"]
 
 

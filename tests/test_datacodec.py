@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import time
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,21 @@ def test_shared_yaml_aliases_do_not_explode():
 def test_the_shape_the_rejections_are_measured_against_is_accepted():
     (found,) = loads(tuple[Diagnostic, ...], '[["LK001","n","error","a.md",[1,1,1,2],"m",null,null]]')
     assert found == Diagnostic("LK001", "n", Severity.ERROR, "a.md", Span(1, 1, 1, 2), "m")
+
+
+def test_encoding_leaves_no_garbage_for_the_collector():
+    """A run turns the collector off: an encoder that made reference cycles (a closure calling
+    itself) kept every one of them, a kilobyte a note on a cache-building run (issue 20)."""
+    import gc
+
+    value = {"tags": ["a", {"b": [1, 2.5, None, True]}], "n": (1, 2)}
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(50):
+            loads(Any, dumps(Any, value))
+        assert gc.collect() == 0
+    finally:
+        if collecting:
+            gc.enable()

@@ -52,7 +52,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -364,7 +364,7 @@ def decode_results(text: str | None) -> list[Diagnostic] | None:
         return None
 
 
-def _encode_loaded(loaded: Any) -> str | None:
+def encode_loaded(loaded: Any) -> str | None:
     """A parsed note, or the reason it could not be read, as stored text (``None``: not storable)."""
     try:
         if isinstance(loaded, Note):
@@ -585,17 +585,45 @@ class NoteCache:
             return None
         return loaded
 
+    def store_parsed(self, stored: Sequence[tuple[str, str, str]]) -> list[str]:
+        """Parsed notes ``(path, hash, text)`` written while the run goes on: the paths written
+        (none when the file cannot take them now; :meth:`write` does, at the end).
+
+        So that a run need not hold every note's text until :meth:`write`.  A row here is
+        only ever read for the hash a ``notes`` row vouches for (:meth:`note`), so one
+        written by a run that then stops early is a miss at worst, never a wrong answer.
+        """
+        if self.damaged is not None:
+            return []  # the write at the end rebuilds the file first
+        rows = [row for row in stored if _encodable(row[0])]
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self._failed(error)
+            return []
+        return [path for path, _, _ in rows]
+
     def write(
         self,
-        parsed: Mapping[str, tuple[FileState, str, Any, NoteSummary]],
+        parsed: Mapping[str, tuple[FileState, str, str | None, NoteSummary]],
         touched: Mapping[str, FileState],
         results: Mapping[str, tuple[str, str, _DEPS]],
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
         pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
+        written: Collection[str] = (),
     ) -> None:
-        """One transaction: new parses, new stat of unchanged files, new results, removed files,
-        new PDF page counts.
+        """One transaction: new parses (as :func:`encode_loaded` wrote them), new stat of unchanged files,
+        new results, removed files, new PDF page counts.  The parsed notes of ``written`` are
+        in the file already (:meth:`store_parsed`): only their ``notes`` rows are written here.
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -604,13 +632,15 @@ class NoteCache:
         if self.damaged is not None:
             self._rebuild()
         try:
-            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {})
+            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {}, written)
         except sqlite3.Error as error:
             if not is_corruption(error) or self.damaged is not None:
                 raise
             self.damaged = error
             self._rebuild()
-            self._write(parsed, touched, results, [], aggregate, pdfs or {})
+            # The notes written early are not in the rebuilt file: their rows are, so they are
+            # parsed again next run (cache.note misses), with their summaries and results kept.
+            self._write(parsed, touched, results, [], aggregate, pdfs or {}, written)
 
     def _rebuild(self) -> None:
         self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
@@ -621,12 +651,13 @@ class NoteCache:
 
     def _write(
         self,
-        parsed: Mapping[str, tuple[FileState, str, Any, NoteSummary]],
+        parsed: Mapping[str, tuple[FileState, str, str | None, NoteSummary]],
         touched: Mapping[str, FileState],
         results: Mapping[str, tuple[str, str, _DEPS]],
         gone: list[str],
         aggregate: tuple[str, VaultAggregate] | None,
         pdfs: Mapping[str, tuple[FileState, int | None]],
+        written: Collection[str],
     ) -> None:
         racy_after = time.time_ns() - RACY_NS
 
@@ -635,17 +666,26 @@ class NoteCache:
                 return (state.size, -1, -1, -1)  # never matches: hashed again next run
             return tuple(state)  # type: ignore[return-value]
 
-        notes, stored = [], []
-        for path, (state, digest, loaded, summary) in parsed.items():
-            text = _encode_loaded(loaded)
-            if text is None or not _encodable(path):
-                # No row for this note (a ``!!binary`` value, a name that is not UTF-8), while
-                # the aggregate counts it: stored, it would no longer match the rows, and the
-                # next run would add the note's tags a second time.
-                aggregate = None
-                continue
-            notes.append((path, *stat_columns(state), digest, data_dumps(NoteSummary, summary)))
-            stored.append((path, digest, text))
+        def storable(path: str, text: str | None) -> bool:
+            return path in written or (text is not None and _encodable(path))
+
+        if not all(storable(path, text) for path, (_, _, text, _) in parsed.items()):
+            # No row for this note (a ``!!binary`` value, a name that is not UTF-8), while
+            # the aggregate counts it: stored, it would no longer match the rows, and the
+            # next run would add the note's tags a second time.
+            aggregate = None
+        # Rows made as SQLite takes them, not in lists first: a list of every note's row was
+        # the peak of a cache-building run's memory.
+        notes = (
+            (path, *stat_columns(state), digest, data_dumps(NoteSummary, summary))
+            for path, (state, digest, text, summary) in parsed.items()
+            if storable(path, text)
+        )
+        stored = (
+            (path, digest, text)
+            for path, (_, digest, text, _) in parsed.items()
+            if path not in written and storable(path, text)
+        )
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -664,7 +704,7 @@ class NoteCache:
             )
             db.executemany(
                 "UPDATE notes SET results_key = ?, results = ?, deps = ? WHERE path = ?",
-                [(key, text, data_dumps(_DEPS, deps), path) for path, (key, text, deps) in results.items()],
+                ((key, text, data_dumps(_DEPS, deps), path) for path, (key, text, deps) in results.items()),
             )
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])

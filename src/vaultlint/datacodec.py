@@ -62,28 +62,33 @@ ANY_NODES = 100_000
 
 
 def _encode_any(value: Any) -> Any:
-    budget = [ANY_NODES]
+    return _encode_any_within(value, [ANY_NODES])
 
-    def encode(item: Any) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise EncodeError(f"value has more than {ANY_NODES} nodes")
-        kind = type(item)
-        if kind is str or kind is bool or item is None:
-            return item
-        if kind is int:
-            return item if -_INT_LIMIT < item < _INT_LIMIT else {"int": format(item, "x")}
-        if kind is float:
-            return item if math.isfinite(item) else {"float": repr(item)}
-        if kind is list:
-            return {"list": [encode(x) for x in item]}
-        if kind is tuple:
-            return {"tuple": [encode(x) for x in item]}
-        if kind is dict:
-            return {"map": [[encode(k), encode(v)] for k, v in item.items()]}
-        raise EncodeError(f"cannot store a {kind.__name__} value")
 
-    return encode(value)
+def _encode_any_within(item: Any, budget: list[int]) -> Any:
+    """``item`` encoded, each node taken from ``budget``.
+
+    Module level, not a closure that calls itself: such a closure is a reference
+    cycle, and a run (which turns the collector off) kept every one it made, about
+    a kilobyte per note on a cache-building run.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise EncodeError(f"value has more than {ANY_NODES} nodes")
+    kind = type(item)
+    if kind is str or kind is bool or item is None:
+        return item
+    if kind is int:
+        return item if -_INT_LIMIT < item < _INT_LIMIT else {"int": format(item, "x")}
+    if kind is float:
+        return item if math.isfinite(item) else {"float": repr(item)}
+    if kind is list:
+        return {"list": [_encode_any_within(x, budget) for x in item]}
+    if kind is tuple:
+        return {"tuple": [_encode_any_within(x, budget) for x in item]}
+    if kind is dict:
+        return {"map": [[_encode_any_within(k, budget), _encode_any_within(v, budget)] for k, v in item.items()]}
+    raise EncodeError(f"cannot store a {kind.__name__} value")
 
 
 def _decode_any(data: Any) -> Any:

@@ -276,15 +276,18 @@ def lint(options: LintOptions) -> Report:
         screen = Placeholders(context) if options.allow_placeholders else None
         if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
             world = _World(options, vault, loader, moved)
+        # A comparison checks the past's notes after the present's, and the past shares the
+        # present's parsed notes: they must stay whole until then.
+        settle = comparison is None
         found_in = _check_while_parsing(
             loader.preload_stepwise(scope),
-            lambda path: _check_in_scope(path, context, options, screen, world, fresh_results),
+            lambda path: _check_in_scope(path, context, options, screen, world, fresh_results, settle),
         )
         diagnostics: list[Diagnostic] = _unreadable_in_scope(vault, targets, options)
         for path in scope:
             in_note = found_in.get(path)
             if in_note is None:
-                in_note = _check_in_scope(path, context, options, screen, world, fresh_results)
+                in_note = _check_in_scope(path, context, options, screen, world, fresh_results, settle)
             diagnostics.extend(in_note)
         files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else None
         diagnostics.extend(_check_vault(scope, targets, context, options, files))
@@ -383,8 +386,12 @@ def _check_in_scope(
     screen: Placeholders | None,
     world: _World | None,
     fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+    settle: bool = False,
 ) -> list[Diagnostic]:
-    """The diagnostics of a note in scope: stored ones while still valid, else checked (and kept to store)."""
+    """The diagnostics of a note in scope: stored ones while still valid, else checked (and kept to store).
+
+    With ``settle``, the loader then keeps only what other notes and later stages read of it.
+    """
     loader = context.loader
     if world is not None and loader.has_fresh_row(path):  # only an unchanged note has stored results
         cached = _cached_results(loader, path, world())
@@ -397,6 +404,8 @@ def _check_in_scope(
         # The note's own content hash first: results belong to that text only.
         deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
         fresh_results[path] = (stored, ((path, loader.hashes[path]), *deps))
+    if settle:
+        loader.settle(path)
     return found
 
 

@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .cache import FileState, NoteCache, Row, StoredResults, content_hash, file_state
-from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, summarize
+from .cache import FileState, NoteCache, Row, StoredResults, content_hash, encode_loaded, file_state
+from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, settled, summarize
 from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
@@ -29,6 +29,10 @@ MAX_CHUNK = 250
 
 #: Up to this many changed notes, the cached vault aggregate is updated rather than rebuilt.
 INCREMENTAL_LIMIT = 500
+
+#: Settled notes' cache texts are written to the cache in batches of this many as the run goes,
+#: not all at the end: held to the end they were a sixth of a cache-building run's memory.
+STORE_BATCH = 1000
 
 
 #: What loading a note gives: the note, or why it cannot be read (VL001).
@@ -102,6 +106,16 @@ def _parse_batch(batch: Sequence[tuple[str, str]]) -> list[tuple[str, FileState 
     return [parse_file(path, fs_path) for path, fs_path in batch]
 
 
+#: A parsed file and its cache text (:func:`encode_loaded`; ``None``: not storable).
+ParsedForCache = tuple[tuple[str, FileState | None, str, Loaded], str | None]
+
+
+def _parse_batch_for_cache(batch: Sequence[tuple[str, str]], encode: bool) -> list[ParsedForCache]:
+    """:func:`_parse_batch` and, with ``encode``, each note's cache text, made in the worker: on a
+    run that builds the cache, encoding every note in the main process made it a sixth slower."""
+    return [(item, encode_loaded(item[3]) if encode else None) for item in _parse_batch(batch)]
+
+
 def _chunks(items: Sequence[tuple[str, str]], jobs: int) -> list[Sequence[tuple[str, str]]]:
     """Work for the pool, in chunks that shrink towards the end (guided scheduling):
     small ones at the end let the workers finish together instead of one of them
@@ -135,8 +149,11 @@ class NoteLoader:
     _stored_results: dict[str, StoredResults] | None = None
     _aggregate: VaultAggregate | None = None
     _new_aggregate: tuple[str, VaultAggregate] | None = None
-    # What to write back to the cache at the end of the run.
-    parsed: dict[str, tuple[FileState, str, Loaded, NoteSummary]] = field(default_factory=dict)
+    # What to write back to the cache at the end of the run: the notes parsed, the cache
+    # text of those settled (:meth:`settle`) and not yet written, and those written already.
+    parsed: dict[str, tuple[FileState, str, NoteSummary]] = field(default_factory=dict)
+    _texts: dict[str, str | None] = field(default_factory=dict)
+    _written: set[str] = field(default_factory=set)
     touched: dict[str, FileState] = field(default_factory=dict)
     _flushed: bool = False
     #: Notes a pool is parsing right now (:meth:`preload_stepwise`).
@@ -219,12 +236,12 @@ class NoteLoader:
 
         chunks = deque(_chunks(batch, self.jobs))
         workers = self.jobs - 1
-        running: set[Future[list[tuple[str, FileState | None, str, Loaded]]]] = set()
+        running: set[Future[list[ParsedForCache]]] = set()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
         try:
             while chunks or running:
                 while chunks and len(running) < 3 * workers:
-                    running.add(pool.submit(_parse_batch, chunks.popleft()))
+                    running.add(pool.submit(_parse_batch_for_cache, chunks.popleft(), self.cache is not None))
                 parsed: list[str] = []
                 if chunks:
                     parsed.extend(self._accept(*item) for item in _parse_batch(chunks.popleft()))
@@ -233,7 +250,7 @@ class NoteLoader:
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     running.discard(future)
-                    parsed.extend(self._accept(*item) for item in future.result())
+                    parsed.extend(self._accept_encoded(*item) for item in future.result())
                 yield parsed
         finally:
             # Normally nothing is left to wait for; on Ctrl-C, do not parse the queued chunks first.
@@ -264,8 +281,42 @@ class NoteLoader:
             self.hashes[path] = digest
         summary = self.summaries[path] = _summary(loaded)  # made once: the aggregate and vault rules read it
         if state is not None and digest and self.cache is not None:
-            self.parsed[path] = (state, digest, loaded, summary)
+            self.parsed[path] = (state, digest, summary)
         return path
+
+    def _accept_encoded(self, item: tuple[str, FileState | None, str, Loaded], text: str | None) -> str:
+        path = self._accept(*item)
+        if path in self.parsed:
+            self._texts[path] = text
+        return path
+
+    def settle(self, path: str) -> None:
+        """The note's own checks are done: from now on keep only what others read of it (``settled``).
+
+        A whole vault's parsed notes are most of a run's memory; what other notes' checks
+        and the later stages read of one is about half of it.  The cache stores the whole
+        note, so its text is made here, before the rest goes.
+        """
+        loaded = self.loaded.get(path)
+        if not isinstance(loaded, Note):
+            return
+        if path not in self.summaries:  # read from the cache, not parsed: its links live on here only
+            self.summaries[path] = _summary(loaded)
+        if path in self.parsed and path not in self._texts and path not in self._written:
+            self._texts[path] = encode_loaded(loaded)
+            if len(self._texts) >= STORE_BATCH:
+                self._store_texts()
+        self.loaded[path] = settled(loaded)
+
+    def _store_texts(self) -> None:
+        """Write the cache texts made so far (those the cache cannot take now wait for :meth:`flush`)."""
+        if self.cache is None:
+            return
+        rows = [(path, self.parsed[path][1], text) for path, text in self._texts.items() if text is not None]
+        written = self.cache.store_parsed(rows)
+        self._written.update(written)
+        for path in written:
+            del self._texts[path]
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:
@@ -391,6 +442,10 @@ class NoteLoader:
         return pages
 
     # -- writing back ------------------------------------------------------------------
+    def _stored_text(self, path: str) -> str | None:
+        """What the cache stores for a note parsed in this run (``None``: not storable)."""
+        return self._texts[path] if path in self._texts else encode_loaded(self.loaded[path])
+
     def flush(self, results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
         if self.cache is None or self._flushed:
             return
@@ -399,6 +454,11 @@ class NoteLoader:
         # PDFs whose counts were read and that are no longer in the vault go too.
         gone += [path for path in self._stored_pdfs or () if path not in self.vault.by_path]
         try:
-            self.cache.write(self.parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
+            written = self._written
+            parsed = {
+                path: (state, digest, None if path in written else self._stored_text(path), summary)
+                for path, (state, digest, summary) in self.parsed.items()
+            }
+            self.cache.write(parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs, written)
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")

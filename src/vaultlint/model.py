@@ -11,6 +11,7 @@ characters (code points), not bytes.  ``end_column`` is exclusive: a span
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ class Severity(enum.Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A region of a file: 1-based start line/column, exclusive end column."""
 
@@ -61,7 +62,7 @@ class LinkKind(enum.Enum):
         return self in (LinkKind.EMBED, LinkKind.MARKDOWN_IMAGE, LinkKind.CANVAS_FILE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """An internal link, already decoded into a link path and a subpath.
 
@@ -80,7 +81,7 @@ class Link:
     property_key: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     #: Raw Markdown source of the heading content, trimmed (OBSIDIAN.md §4).
@@ -88,7 +89,7 @@ class Heading:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockId:
     #: As written, without the ``^``.
     id: str
@@ -99,7 +100,7 @@ class BlockId:
     at_block_end: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     #: As written, without the ``#``.
     name: str
@@ -118,7 +119,7 @@ class UrlOrigin(enum.Enum):
     HTML = "html"  # <a href>, <img src>
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExternalUrl:
     """An external http(s) URL written in a note, with its position."""
 
@@ -128,7 +129,7 @@ class ExternalUrl:
     in_comment: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawSpaceLink:
     """``[text](My Note.md)``: looks like a link, but CommonMark says it is not (D2)."""
 
@@ -137,7 +138,7 @@ class RawSpaceLink:
     in_comment: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmptyLink:
     """``[[ ]]``, ``[[#]]``, ``[]()`` and similar (LK006)."""
 
@@ -146,7 +147,7 @@ class EmptyLink:
     in_comment: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Property:
     """One top-level frontmatter key."""
 
@@ -161,14 +162,14 @@ class Property:
     plain_text: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PropertyItem:
     value: Any
     span: Span
     plain_text: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrontmatterProblem:
     """A frontmatter finding made while parsing (FM001-FM004, FM006)."""
 
@@ -179,7 +180,7 @@ class FrontmatterProblem:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frontmatter:
     """The YAML block at the top of a note (OBSIDIAN.md §7.1)."""
 
@@ -198,7 +199,7 @@ class Frontmatter:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comment:
     """An Obsidian ``%%`` or HTML ``<!-- -->`` comment, for suppression directives."""
 
@@ -207,7 +208,7 @@ class Comment:
     html: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
     """A finding made while reading a canvas or a base (CV001, CV002, BS001, BS002)."""
 
@@ -216,7 +217,7 @@ class ParseProblem:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BaseReference:
     """Something a base names that must exist in the vault (BS002).
 
@@ -229,7 +230,7 @@ class BaseReference:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """Everything vaultlint needs from one Markdown file, canvas or base.
 
@@ -258,7 +259,23 @@ class Note:
     base_references: tuple[BaseReference, ...] = ()
 
 
-@dataclass(frozen=True)
+def settled(note: Note) -> Note:
+    """``note`` once its own checks have run: only what other notes' checks and the later stages read.
+
+    Those read a note's headings and block ids (heading and block links into it),
+    its tags and frontmatter properties (TG001, BS002), its comments (suppression
+    directives of vault-wide and URL findings) and its URLs (the URL stage).  Its
+    links, and the frontmatter's source text and problems, are its own checks'
+    alone: its link paths live on in its :class:`NoteSummary`.  Dropping them
+    roughly halves what a parsed note holds, which is most of a big vault's memory.
+    """
+    front = note.frontmatter
+    if front is not None:
+        front = dataclasses.replace(front, raw="", problems=())
+    return dataclasses.replace(note, frontmatter=front, links=(), raw_space_links=(), empty_links=())
+
+
+@dataclass(frozen=True, slots=True)
 class NoteSummary:
     """What vault-wide rules and hints need of every note, small enough to keep in the cache."""
 

@@ -68,6 +68,10 @@ def _js_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+#: How many link resolutions a :class:`VaultIndex` remembers (the most recently asked).
+RESOLUTIONS_KEPT = 1 << 15
+
+
 class VaultIndex:
     """Every file of the vault by path and by lower-cased file name (OBSIDIAN.md §2)."""
 
@@ -90,7 +94,10 @@ class VaultIndex:
                 same_name.append(path)
         # A link's target depends on the source note's folder only, so one answer serves every
         # note of that folder (a flat vault of 13,000 notes asks for the same names over and over).
-        self._resolve_from = functools.lru_cache(maxsize=None)(self._resolve_from_folder)
+        # Bounded: in a deep vault nearly every (link, folder) pair is new, and an unbounded cache
+        # kept one entry per link of the vault (160 MB at 100,000 notes) for answers that cost
+        # microseconds to work out again.
+        self._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_from_folder)
 
     def __contains__(self, path: str) -> bool:
         return nfc(path).lower() in self._by_lower_path
