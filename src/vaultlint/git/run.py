@@ -47,6 +47,20 @@ class GitError(Exception):
     """git could not answer; the message is one line for the user, saying why."""
 
 
+#: Repositories (the folder holding ``.git``) in which a git call of this process did not
+#: answer in time, with the reason.  A repository's config can name a FIFO that git waits
+#: on for ever (``include.path``, ``core.excludesFile``, ``core.attributesFile``): each of
+#: the run's git questions would wait the full timeout, a minute or more in all.  After the
+#: first, the others fail at once with the same reason: a run waits for git once.
+_STALLED: dict[str, str] = {}
+
+
+def _repository_key(folder: Path | str) -> str:
+    """The folder that holds ``.git`` above ``folder`` (found without git), or ``folder`` itself."""
+    resolved = Path(os.path.abspath(folder))
+    return str(next((c for c in (resolved, *resolved.parents) if os.path.lexists(c / ".git")), resolved))
+
+
 def run_git(
     folder: Path | str,
     *args: str,
@@ -63,13 +77,16 @@ def run_git(
     """
     import subprocess  # here: a run that never asks git does not pay for the import
 
+    key = _repository_key(folder)
+    if key in _STALLED:
+        raise GitError(_STALLED[key])
     overrides = list(_GLOBAL_OPTIONS)
     if any_owner:
         overrides.append(("safe.directory", "*"))
     base_env = safe_environment(env)
-    overrides.extend(_filter_overrides(folder, base_env, any_owner))
     command = ["git", "--no-pager", *args]
     try:
+        overrides.extend(_filter_overrides(folder, base_env, any_owner))
         done = subprocess.run(
             command,
             cwd=folder,
@@ -84,7 +101,8 @@ def run_git(
             raise GitError("git is not installed (no git on PATH)") from None
         raise GitError(f"cannot run git in {folder} ({error.strerror})") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} did not answer within {GIT_TIMEOUT:.0f} s") from None
+        _STALLED[key] = f"git did not answer within {GIT_TIMEOUT:.0f} s (a file its config names may be a FIFO)"
+        raise GitError(_STALLED[key]) from None
     except OSError as error:
         raise GitError(f"cannot run git ({error.strerror or error})") from None
     if done.returncode != 0:
@@ -164,8 +182,8 @@ def _filter_overrides(folder: Path | str, env: dict[str, str], any_owner: bool) 
             env=_with_config(env, base),
             check=False,
         )
-    except (OSError, subprocess.SubprocessError):
-        return ()  # the real call reports why git cannot run
+    except OSError:
+        return ()  # the real call reports why git cannot run (a timeout is for the caller to report)
     names = set()
     for key in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         # filter.<driver>.<key>: the driver's name may itself hold dots.

@@ -1,0 +1,81 @@
+"""What the git-state fuzzing (tests/fuzz/gitstates.py) found, as regression tests.
+
+A repository's ``.git/config`` can name a FIFO as a file git reads on every call
+(``include.path``, ``core.excludesFile``, ``core.attributesFile``): git then waits
+until vaultlint's timeout.  Each of a run's git questions waited the whole timeout
+again (``--staged`` and ``--fix``: past a minute); now the first wait is the last.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from fuzz.invariants import cli_run
+from test_renames import git, make_repo
+
+from vaultlint.git import run as git_run
+from vaultlint.git.run import GitError, run_git
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None or not hasattr(os, "mkfifo"), reason="git and FIFOs (POSIX)"
+)
+
+#: The timeout for these tests (vaultlint's is 20 s): short, and long enough for git to start on a busy machine.
+TIMEOUT = 3.0
+
+
+@pytest.fixture
+def short_git_timeout(monkeypatch):
+    monkeypatch.setattr(git_run, "GIT_TIMEOUT", TIMEOUT)
+    monkeypatch.setattr(git_run, "_STALLED", {}, raising=False)  # (raising: the test runs on older code too)
+
+
+def stalling_repo(tmp_path: Path, key: str) -> Path:
+    """A committed vault with a rename staged, whose ``.git/config`` names a FIFO as ``key``."""
+    repo = make_repo(tmp_path / "v", {"Old.md": "# Old\n", "Home.md": "[[Old]]\n", "sub/Note.md": "[[Home]]\n"})
+    git(repo, "mv", "Old.md", "New.md")
+    os.mkfifo(tmp_path / "fifo")
+    git(repo, "config", key, str(tmp_path / "fifo"))
+    return repo
+
+
+@pytest.mark.parametrize("key", ["include.path", "core.excludesFile"])
+def test_git_that_waits_on_a_fifo_is_waited_for_once_a_run(tmp_path, short_git_timeout, key):
+    repo = stalling_repo(tmp_path, key)
+    start = time.monotonic()
+    with pytest.raises(GitError, match="did not answer within"):
+        run_git(repo, "ls-files", "-z", "--others", "--exclude-standard")
+    assert time.monotonic() - start >= TIMEOUT
+    start = time.monotonic()
+    with pytest.raises(GitError, match="did not answer within"):  # from the vault's sub-folder too
+        run_git(repo / "sub", "ls-files", "-z", "--others", "--exclude-standard")
+    assert time.monotonic() - start < 1.0
+
+
+def test_staged_in_a_repository_whose_config_is_a_fifo_is_an_error_after_one_wait(
+    tmp_path, short_git_timeout, monkeypatch
+):
+    repo = stalling_repo(tmp_path, "include.path")
+    monkeypatch.chdir(repo)
+    start = time.monotonic()
+    code, _, err = cli_run(["check", "--staged", "--offline", "--no-cache", str(repo)])
+    seconds = time.monotonic() - start
+    assert code == 2
+    assert "--staged: git did not answer within 3 s" in err
+    assert seconds < 2.5 * TIMEOUT  # one wait; before, one for each git question (4 or more)
+
+
+def test_a_plain_check_in_such_a_repository_waits_once_and_reports(tmp_path, short_git_timeout, monkeypatch):
+    repo = stalling_repo(tmp_path, "include.path")
+    monkeypatch.chdir(repo)
+    (repo / "Home.md").write_text("[[Old]] [[Missing]]\n")
+    start = time.monotonic()
+    code, out, _ = cli_run(["check", "--offline", "--output-format", "concise", str(repo)])
+    seconds = time.monotonic() - start
+    assert code == 1
+    assert 'unresolved link "Missing"' in out
+    assert seconds < 2.5 * TIMEOUT
