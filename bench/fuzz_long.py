@@ -20,7 +20,12 @@ The tasks, in turn:
   a committed config, links and FIFOs where vaultlint reads and writes, canvases and
   bases) checked by the real command line in a subprocess, with a secret in the
   environment and a loopback server recording every request: no hang, no crash,
-  nothing changed outside the vault or inside it unasked, no secret sent or shown.
+  nothing changed outside the vault or inside it unasked, no secret sent or shown;
+* ``git`` (seeds ending in 9): a vault in a real git repository after a change
+  (``tests/fuzz/gitstates.py``: renames to odd names, deleted attachments, untracked
+  files, a ``.git/config`` naming programs, no git on PATH, another owner) checked by
+  ``check``, ``--staged``, ``--new-since``, ``--fix`` or ``--diff``: the boundary's
+  invariants, plus no program the repository names runs and ``.git/`` is unchanged.
 
 Failures are grouped by their first line; each group's first vault is written to
 ``bench/.scratch/fuzz-failures/SEED/`` to be looked at or linted again.
@@ -45,6 +50,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # tests/fuzz is not installed
 
+from fuzz.gitstates import check_git_state, make_git_state, write_git_state  # noqa: E402
 from fuzz.hostile import check_hostile, make_hostile, write_hostile  # noqa: E402
 from fuzz.invariants import (  # noqa: E402
     check_vault,
@@ -66,6 +72,8 @@ LINT_SECONDS_PER_CHAR = 150e-6
 def task_kind(seed: int) -> str:
     if seed % 10 in (3, 7):
         return "boundary"
+    if seed % 10 == 9:
+        return "git"
     return "full" if seed % 10 == 0 else "stretch" if seed % 5 == 0 else "bulk"
 
 
@@ -83,6 +91,11 @@ def run_task(seed: int) -> tuple[int, str, int, list[str]]:
             notes = sum(1 for name in hostile.files if name.lower().endswith(".md"))
             with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
                 return seed, kind, notes, check_hostile(Path(folder), hostile)
+        if kind == "git":
+            state = make_git_state(RandomSource(seed))
+            notes = sum(1 for name in (*state.files, *state.untracked) if name.lower().endswith(".md"))
+            with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
+                return seed, kind, notes, check_git_state(Path(folder), state)
         files = generate_vault(seed, most_notes=4 if kind == "full" else 300)
         notes = sum(1 for name in files if name.lower().endswith(".md"))
         with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
@@ -110,6 +123,14 @@ def save_example(seed: int) -> Path:
         hostile = make_hostile(RandomSource(seed))
         write_hostile(target, hostile, "http://127.0.0.1:9")
         (target / "command-line.txt").write_text(" ".join(["vaultlint", "check", *hostile.args]) + "\n")
+        return target
+    if task_kind(seed) == "git":  # the repository, its marker scripts and the environment of the run
+        shutil.rmtree(target, ignore_errors=True)
+        state = make_git_state(RandomSource(seed))
+        _, env = write_git_state(target, state, "http://127.0.0.1:9")
+        (target / "command-line.txt").write_text(
+            "".join(f"{k}={v!r} " for k, v in env.items()) + " ".join(["vaultlint", "check", *state.args]) + "\n"
+        )
         return target
     if task_kind(seed) == "stretch":
         src = RandomSource(seed)
