@@ -40,6 +40,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -115,6 +116,12 @@ def run_task(seed: int) -> tuple[int, str, int, list[str]]:
         return seed, kind, 0, [f"harness crashed: {traceback.format_exc(limit=-3).strip()}"]
 
 
+def _worker_ignores_interrupts() -> None:
+    # Ctrl-C (or ``timeout``, which signals the whole process group) is for the main process:
+    # it stops the run and prints the summary; a worker that took it too would end in a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def save_example(seed: int) -> Path:
     """Write the vault (or note) of ``seed`` under bench/.scratch/fuzz-failures/SEED/."""
     target = SCRATCH / str(seed)
@@ -184,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             seed += 1
 
     print(f"fuzz_long: target {args.notes:,} notes, {args.jobs} processes, seeds from {args.seed}", flush=True)
-    with multiprocessing.get_context("spawn").Pool(args.jobs, maxtasksperchild=200) as pool:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(args.jobs, initializer=_worker_ignores_interrupts, maxtasksperchild=200) as pool:
         try:
             for seed, kind, notes, failures in pool.imap_unordered(run_task, seeds(), chunksize=1):
                 tasks_done += 1
@@ -212,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                     break
         except KeyboardInterrupt:
             print("interrupted", flush=True)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # ``timeout`` sends it twice: the summary comes first
         pool.terminate()
 
     elapsed = time.monotonic() - started
