@@ -1,5 +1,8 @@
 """What the git-state fuzzing (tests/fuzz/gitstates.py) found, as regression tests.
 
+A repository with a split index (``core.splitIndex``, its own or set by its config):
+a plain check that offered an untracked file to git wrote a ``.git/sharedindex.*``.
+
 A repository's ``.git/config`` can name a FIFO as a file git reads on every call
 (``include.path``, ``core.excludesFile``, ``core.attributesFile``): git then waits
 until vaultlint's timeout.  Each of a run's git questions waited the whole timeout
@@ -8,8 +11,11 @@ again (``--staged`` and ``--fix``: past a minute); now the first wait is the las
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -79,3 +85,40 @@ def test_a_plain_check_in_such_a_repository_waits_once_and_reports(tmp_path, sho
     assert code == 1
     assert 'unresolved link "Missing"' in out
     assert seconds < 2.5 * TIMEOUT
+
+
+def dot_git(repo: Path) -> dict[str, tuple[int, str]]:
+    """Every file in ``.git/``: size and content hash."""
+    found = {}
+    for current, _, names in os.walk(repo / ".git"):
+        for name in names:
+            path = Path(current, name)
+            found[str(path.relative_to(repo))] = (path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    return found
+
+
+@pytest.mark.parametrize("where", ["from the start", "set later"])
+def test_a_split_index_gets_no_new_shared_index_from_a_check(tmp_path, where):
+    # A note moved with plain mv: the check offers the untracked file to git in a copy of the
+    # index, and git's add wrote .git/sharedindex.<id> for it (seeds 217 and 282 of the harness).
+    repo = tmp_path / "v"
+    repo.mkdir()
+    if where == "from the start":
+        git(repo, "init", "-q")
+        git(repo, "config", "core.splitIndex", "true")
+    repo = make_repo(repo, {"Old.md": "# Old\n\ntext of the old note\n", "Home.md": "[[Old]]\n"})
+    if where == "set later":
+        git(repo, "config", "core.splitIndex", "true")
+    (repo / "Old.md").rename(repo / "New.md")
+    before = dot_git(repo)
+    result = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "--offline", "--no-cache", "--output-format", "concise"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert 'unresolved link "Old"' in result.stdout
+    assert "1 fixable" in result.stdout  # the rename was seen: the link can be fixed
+    assert dot_git(repo) == before

@@ -34,6 +34,10 @@ _GLOBAL_OPTIONS: tuple[tuple[str, str], ...] = (
     ("maintenance.auto", "false"),
     ("log.showSignature", "false"),
     ("core.untrackedCache", "false"),
+    # A split index keeps its entries in .git/sharedindex.<id>: an ``add`` into a throw-away copy
+    # of the index would write a new one there, and expire old ones (a plain check wrote .git/).
+    ("core.splitIndex", "false"),
+    ("splitIndex.sharedIndexExpire", "never"),
     ("protocol.allow", "never"),  # no transport at all: vaultlint never talks to a remote
 )
 
