@@ -134,7 +134,7 @@ def save_example(seed: int) -> Path:
     if task_kind(seed) == "git":  # the repository, its marker scripts and the environment of the run
         shutil.rmtree(target, ignore_errors=True)
         state = make_git_state(RandomSource(seed))
-        _, env = write_git_state(target, state, "http://127.0.0.1:9")
+        _, _, env = write_git_state(target, state, "http://127.0.0.1:9")
         (target / "command-line.txt").write_text(
             "".join(f"{k}={v!r} " for k, v in env.items()) + " ".join(["vaultlint", "check", *state.args]) + "\n"
         )

@@ -75,7 +75,15 @@ HOSTILE_CONFIG: dict[str, tuple[str, str]] = {
     "include-fifo": ("[include]\n\tpath = FIFO\n", ""),
     "excludes-fifo": ("[core]\n\texcludesFile = FIFO\n", ""),
     "attributes-fifo": ("[core]\n\tattributesFile = FIFO\n", ""),
+    # Settings that run nothing but change what git answers or where it writes.
+    "case-and-unicode": ("[core]\n\tprecomposeUnicode = true\n\tignoreCase = true\n", ""),
+    "crlf": ("[core]\n\tautocrlf = true\n\tsafecrlf = true\n", ""),
+    "renames-off": ("[diff]\n\trenames = false\n\trenameLimit = 1\n", ""),
+    "big-files": ("[core]\n\tbigFileThreshold = 1\n\tcompression = 9\n", ""),
+    "split-index": ("[core]\n\tsplitIndex = true\n[splitIndex]\n\tmaxPercentChange = 0\n", ""),
 }
+#: How the repository was made, before the first commit: formats a user's repository may have.
+REPOSITORY_KINDS = ("sha256", "split-index", "index-v4", "untracked-cache", "vault-below")
 #: Entries that make a run wait for git's timeout: rare, and never in CI's few examples.
 STALLING = frozenset({"include-fifo", "excludes-fifo", "attributes-fifo"})
 #: Every hook git knows, each the marker script: whatever git runs is seen.
@@ -98,8 +106,10 @@ MODES = ("check", "staged", "new-since", "fix", "diff")
 
 @dataclass(frozen=True)
 class GitState:
-    #: Committed in the first commit.
+    #: Committed in the first commit (vault paths).
     files: Mapping[str, str | bytes]
+    #: Names in :data:`REPOSITORY_KINDS`; ``vault-below``: the vault is ``notes/`` in the repository.
+    repository: tuple[str, ...]
     #: (old, new, how): renames, ``how`` is ``git mv``, ``mv``, or ``commit`` (a second commit).
     renames: tuple[tuple[str, str, str], ...]
     #: (committed attachment, how): ``rm`` or ``git rm``.
@@ -179,6 +189,7 @@ def make_git_state(src: Source, *, waits: bool = True) -> GitState:
         args += ["--", pick(src, (".", "sub", "Note.md"))]
     return GitState(
         files=files,
+        repository=tuple(kind for kind in REPOSITORY_KINDS if chance(src, 15)),
         renames=tuple(renames),
         deletions=tuple(deletions),
         untracked=untracked,
@@ -250,11 +261,20 @@ def hostile_git_config(repo: Path, names: tuple[str, ...], markers: Path) -> Non
         handle.write(config)
 
 
-def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, dict[str, str]]:
-    """The repository under ``work/repo``, and the environment to run vaultlint in."""
+def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, Path, dict[str, str]]:
+    """The repository under ``work/repo``, its vault folder, and the environment to run vaultlint in."""
     env = quiet_git_environment(work / "home")
-    repo = write_files(work / "repo", {k: _with_address(v, address) for k, v in state.files.items()})
-    _git(repo, env, "init", "-q")
+    top = work / "repo"
+    repo = top / "notes" if "vault-below" in state.repository else top  # (git commands run in the vault)
+    write_files(repo, {k: _with_address(v, address) for k, v in state.files.items()})
+    _git(top, env, "init", "-q", *(["--object-format=sha256"] if "sha256" in state.repository else []))
+    for kind, key, value in (
+        ("split-index", "core.splitIndex", "true"),
+        ("index-v4", "index.version", "4"),
+        ("untracked-cache", "core.untrackedCache", "true"),
+    ):
+        if kind in state.repository:
+            _git(top, env, "config", key, value)
     _git(repo, env, "add", "-A")
     _git(repo, env, "commit", "-q", "-m", "first")
     # Renames in a second commit first (HEAD~1 exists then), then those left in the work tree.
@@ -277,12 +297,12 @@ def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, di
     write_files(repo, state.untracked)
     markers = work / "markers"
     markers.mkdir()  # where the scripts write: every marker is a file created there
-    hostile_git_config(repo, state.hostile, markers)
+    hostile_git_config(top, state.hostile, markers)
     if state.other_owner:
-        for current, folders, names in os.walk(repo):
+        for current, folders, names in os.walk(top):
             for name in (*folders, *names):
                 os.lchown(os.path.join(current, name), 65534, 65534)
-        os.lchown(repo, 65534, 65534)
+        os.lchown(top, 65534, 65534)
     tmp = work / "tmp"
     tmp.mkdir()
     env = {**env, "TMPDIR": str(tmp), SECRET_NAME: SECRET}
@@ -290,7 +310,7 @@ def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, di
         empty = work / "bin"
         empty.mkdir()
         env["PATH"] = str(empty)
-    return repo, env
+    return top, repo, env
 
 
 # -- checking -----------------------------------------------------------------------------------
@@ -308,12 +328,12 @@ def check_git_state(work: Path, state: GitState, run: Runner = run_cli) -> list[
     """
     failures: list[str] = []
     with recording_server() as recorder:
-        repo, env = write_git_state(work, state, f"http://127.0.0.1:{recorder.port}")
+        repo, vault, env = write_git_state(work, state, f"http://127.0.0.1:{recorder.port}")
         outside_before = _outside(work)
         vault_before = _vault(repo)
         git_before = git_folder(repo)
         try:
-            result = run(["check", *state.args], repo, env)
+            result = run(["check", *state.args], vault, env)
         except subprocess.TimeoutExpired:
             return [f"the run hung (more than {RUN_TIMEOUT} s)"]
         failures += [f"the secret left the process: {line}" for line in recorder.leaked(SECRET)]
@@ -322,7 +342,7 @@ def check_git_state(work: Path, state: GitState, run: Runner = run_cli) -> list[
     failures += [f"changed in .git/: {line}" for line in changes(git_before, git_folder(repo))]
     for line in changes(vault_before, _vault(repo)):
         path = line.split(" ", 1)[1]
-        if path == ".vaultlint-cache" or path.startswith(".vaultlint-cache/"):
+        if path.removeprefix("notes/").startswith(".vaultlint-cache"):
             continue
         if state.mode == "fix" and line.startswith("changed ") and path.lower().endswith((".md", ".canvas", ".base")):
             continue
