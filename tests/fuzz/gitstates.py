@@ -17,8 +17,9 @@ broken invariants, one line each: those of :mod:`fuzz.hostile` (no hang, no
 traceback, exit code 0, 1 or 2 with a one-line error; nothing outside the vault
 changed, temporary files included; no secret of the environment sent or shown),
 plus: no marker file appears, ``.git/`` is unchanged (file list, sizes and
-content), nothing in the vault changed unless ``--fix`` was asked, and a
-comparison that git cannot answer (no git, a refused repository) is exit 2.
+content), nothing in the vault changed unless ``--fix`` was asked, a second
+``--fix`` changes nothing, and a comparison that git cannot answer (no git, a
+refused repository, a config git waits on) is exit 2.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ HOSTILE_CONFIG: dict[str, tuple[str, str]] = {
     "split-index": ("[core]\n\tsplitIndex = true\n[splitIndex]\n\tmaxPercentChange = 0\n", ""),
 }
 #: How the repository was made, before the first commit: formats a user's repository may have.
-REPOSITORY_KINDS = ("sha256", "split-index", "index-v4", "untracked-cache", "vault-below")
+REPOSITORY_KINDS = ("sha256", "split-index", "index-v4", "untracked-cache", "vault-below", "worktree", "nested")
 #: Entries that make a run wait for git's timeout: rare, and never in CI's few examples.
 STALLING = frozenset({"include-fifo", "excludes-fifo", "attributes-fifo"})
 #: Every hook git knows, each the marker script: whatever git runs is seen.
@@ -108,7 +109,9 @@ MODES = ("check", "staged", "new-since", "fix", "diff")
 class GitState:
     #: Committed in the first commit (vault paths).
     files: Mapping[str, str | bytes]
-    #: Names in :data:`REPOSITORY_KINDS`; ``vault-below``: the vault is ``notes/`` in the repository.
+    #: Names in :data:`REPOSITORY_KINDS`; ``vault-below``: the vault is ``notes/`` in the repository;
+    #: ``worktree``: the vault is a linked work tree of a repository beside it; ``nested``: an
+    #: untracked repository of its own inside the vault (a plugin or a folder cloned there).
     repository: tuple[str, ...]
     #: (old, new, how): renames, ``how`` is ``git mv``, ``mv``, or ``commit`` (a second commit).
     renames: tuple[tuple[str, str, str], ...]
@@ -242,9 +245,9 @@ def marker_script(folder: Path, markers: Path, name: str) -> Path:
     return script
 
 
-def hostile_git_config(repo: Path, names: tuple[str, ...], markers: Path) -> None:
-    """Append the config entries ``names`` to ``.git/config`` (their attributes are committed files)."""
-    evil = repo / ".git" / "evil"
+def hostile_git_config(git_dir: Path, names: tuple[str, ...], markers: Path) -> None:
+    """Append the config entries ``names`` to ``git_dir/config`` (their attributes are committed files)."""
+    evil = git_dir / "evil"
     hooks = evil / "hooks"
     config = ""
     for name in names:
@@ -252,12 +255,12 @@ def hostile_git_config(repo: Path, names: tuple[str, ...], markers: Path) -> Non
         config += text.replace("SCRIPT", str(marker_script(evil, markers, name))).replace("HOOKS", str(hooks))
         config = config.replace("FIFO", str(evil / "fifo"))
     # Both hooks folders hold every hook: git never runs one for a reader, whichever it looks in.
-    for folder in (hooks, repo / ".git" / "hooks"):
+    for folder in (hooks, git_dir / "hooks"):
         folder.mkdir(parents=True, exist_ok=True)
         for hook in HOOK_NAMES:
             shutil.copy(marker_script(evil, markers, f"hook-{hook}"), folder / hook)
     os.mkfifo(evil / "fifo")
-    with open(repo / ".git" / "config", "a", encoding="utf-8") as handle:
+    with open(git_dir / "config", "a", encoding="utf-8") as handle:
         handle.write(config)
 
 
@@ -265,18 +268,24 @@ def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, Pa
     """The repository under ``work/repo``, its vault folder, and the environment to run vaultlint in."""
     env = quiet_git_environment(work / "home")
     top = work / "repo"
-    repo = top / "notes" if "vault-below" in state.repository else top  # (git commands run in the vault)
-    write_files(repo, {k: _with_address(v, address) for k, v in state.files.items()})
-    _git(top, env, "init", "-q", *(["--object-format=sha256"] if "sha256" in state.repository else []))
+    below = "notes" if "vault-below" in state.repository else ""
+    repo = top / below  # the vault (git commands run there)
+    # A linked work tree's repository (its .git/) lies beside it, outside the vault.
+    made = work / "origin" if "worktree" in state.repository else top
+    write_files(made / below, {k: _with_address(v, address) for k, v in state.files.items()})
+    _git(made, env, "init", "-q", *(["--object-format=sha256"] if "sha256" in state.repository else []))
     for kind, key, value in (
         ("split-index", "core.splitIndex", "true"),
         ("index-v4", "index.version", "4"),
         ("untracked-cache", "core.untrackedCache", "true"),
     ):
         if kind in state.repository:
-            _git(top, env, "config", key, value)
-    _git(repo, env, "add", "-A")
-    _git(repo, env, "commit", "-q", "-m", "first")
+            _git(made, env, "config", key, value)
+    _git(made, env, "add", "-A")
+    _git(made, env, "commit", "-q", "-m", "first")
+    if made != top:
+        _git(made, env, "worktree", "add", "-q", "--detach", str(top))
+        (repo / ".obsidian").mkdir(parents=True, exist_ok=True)  # empty: not in the commit
     # Renames in a second commit first (HEAD~1 exists then), then those left in the work tree.
     for committed in (True, False):
         for old, new, how in state.renames:
@@ -295,9 +304,15 @@ def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, Pa
         else:
             _git(repo, env, "--literal-pathspecs", "rm", "-q", "--", attachment)
     write_files(repo, state.untracked)
+    if "nested" in state.repository:
+        inner = write_files(repo / "sub" / "inner", {"Inner.md": "[[Old]] [[Inner]]\n", "inner.png": PNG})
+        _git(inner, env, "init", "-q")
+        _git(inner, env, "add", "-A")
+        _git(inner, env, "commit", "-q", "-m", "inner")
+        os.rename(inner / "inner.png", inner / "moved.png")
     markers = work / "markers"
     markers.mkdir()  # where the scripts write: every marker is a file created there
-    hostile_git_config(top, state.hostile, markers)
+    hostile_git_config(made / ".git", state.hostile, markers)
     if state.other_owner:
         for current, folders, names in os.walk(top):
             for name in (*folders, *names):
@@ -336,6 +351,14 @@ def check_git_state(work: Path, state: GitState, run: Runner = run_cli) -> list[
             result = run(["check", *state.args], vault, env)
         except subprocess.TimeoutExpired:
             return [f"the run hung (more than {RUN_TIMEOUT} s)"]
+        if state.mode == "fix" and result.returncode in (0, 1):
+            # Fixes are done once: a second --fix finds nothing left to change.
+            fixed = _vault(repo)
+            try:
+                run(["check", *state.args], vault, env)
+            except subprocess.TimeoutExpired:
+                return [f"the second --fix hung (more than {RUN_TIMEOUT} s)"]
+            failures += [f"a second --fix changed the vault: {line}" for line in _notes_changed(fixed, _vault(repo))]
         failures += [f"the secret left the process: {line}" for line in recorder.leaked(SECRET)]
     failures += [f"git ran a program the repository named: {name}" for name in sorted(os.listdir(work / "markers"))]
     failures += [f"changed outside the vault: {line}" for line in changes(outside_before, _outside(work))]
@@ -364,6 +387,10 @@ def check_git_state(work: Path, state: GitState, run: Runner = run_cli) -> list[
 def git_answers(state: GitState) -> bool:
     """Whether git can answer at all: it is on PATH, the repository is the user's, its config reads."""
     return state.git_on_path and not state.other_owner and "include-fifo" not in state.hostile
+
+
+def _notes_changed(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    return [line for line in changes(before, after) if ".vaultlint-cache" not in line]
 
 
 def _vault(repo: Path) -> dict[str, str]:
