@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from fuzz.invariants import cli_run
+from test_git_reader import vaultlint
 from test_renames import git, make_repo
 
 from vaultlint.git import run as git_run
@@ -111,14 +110,7 @@ def test_a_split_index_gets_no_new_shared_index_from_a_check(tmp_path, where):
         git(repo, "config", "core.splitIndex", "true")
     (repo / "Old.md").rename(repo / "New.md")
     before = dot_git(repo)
-    result = subprocess.run(
-        [sys.executable, "-m", "vaultlint", "check", "--offline", "--no-cache", "--output-format", "concise"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = vaultlint(repo)
     assert 'unresolved link "Old"' in result.stdout
     assert "1 fixable" in result.stdout  # the rename was seen: the link can be fixed
     assert dot_git(repo) == before

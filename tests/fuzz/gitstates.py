@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from fuzz.boundary import RUN_TIMEOUT, changes, recording_server, run_cli, snapshot
-from fuzz.hostile import EXIT_2_LINES, RECORDER, SECRET, SECRET_NAME, _with_address
+from fuzz.hostile import RECORDER, SECRET, SECRET_NAME, _with_address, exit_failures
 from fuzz.invariants import write_files
 from fuzz.strategies import Source, _DrawSource, chance, make_vault, pick
 from pdfs import pdf
@@ -372,14 +372,9 @@ def check_git_state(work: Path, state: GitState, run: Runner = run_cli) -> list[
         failures.append(f"written in the vault without being asked: {line}")
     if SECRET in result.stdout + result.stderr:
         failures.append("the secret is in the output")
-    stderr = result.stderr.strip()
-    if "Traceback" in stderr or "internal error" in stderr:
-        failures.append(f"crashed (exit code {result.returncode}): {stderr.splitlines()[-1][:500]}")
-    elif result.returncode == 2 and not any(line.startswith(EXIT_2_LINES) for line in stderr.splitlines()):
-        failures.append(f"exit code 2 without a one-line error: {stderr[-500:]!r}")
-    elif result.returncode not in (0, 1, 2):
-        failures.append(f"exit code {result.returncode}: {stderr[:500]}")
-    elif state.mode in ("staged", "new-since") and not git_answers(state) and result.returncode != 2:
+    ended_badly = exit_failures(result)
+    failures += ended_badly
+    if not ended_badly and state.mode in ("staged", "new-since") and not git_answers(state) and result.returncode != 2:
         failures.append(f"--{state.mode} without an answer from git passed (exit code {result.returncode})")
     return failures
 
