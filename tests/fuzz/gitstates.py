@@ -84,7 +84,16 @@ HOSTILE_CONFIG: dict[str, tuple[str, str]] = {
     "split-index": ("[core]\n\tsplitIndex = true\n[splitIndex]\n\tmaxPercentChange = 0\n", ""),
 }
 #: How the repository was made, before the first commit: formats a user's repository may have.
-REPOSITORY_KINDS = ("sha256", "split-index", "index-v4", "untracked-cache", "vault-below", "worktree", "nested")
+REPOSITORY_KINDS = (
+    "sha256",
+    "split-index",
+    "index-v4",
+    "untracked-cache",
+    "vault-below",
+    "worktree",
+    "nested",
+    "links-out",
+)
 #: Entries that make a run wait for git's timeout: rare, and never in CI's few examples.
 STALLING = frozenset({"include-fifo", "excludes-fifo", "attributes-fifo"})
 #: Every hook git knows, each the marker script: whatever git runs is seen.
@@ -111,7 +120,9 @@ class GitState:
     files: Mapping[str, str | bytes]
     #: Names in :data:`REPOSITORY_KINDS`; ``vault-below``: the vault is ``notes/`` in the repository;
     #: ``worktree``: the vault is a linked work tree of a repository beside it; ``nested``: an
-    #: untracked repository of its own inside the vault (a plugin or a folder cloned there).
+    #: untracked repository of its own inside the vault (a plugin or a folder cloned there);
+    #: ``links-out``: committed links to a note and a folder outside the repository (a
+    #: *sentinel* holding the secret), one of them renamed.
     repository: tuple[str, ...]
     #: (old, new, how): renames, ``how`` is ``git mv``, ``mv``, or ``commit`` (a second commit).
     renames: tuple[tuple[str, str, str], ...]
@@ -273,6 +284,10 @@ def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, Pa
     # A linked work tree's repository (its .git/) lies beside it, outside the vault.
     made = work / "origin" if "worktree" in state.repository else top
     write_files(made / below, {k: _with_address(v, address) for k, v in state.files.items()})
+    if "links-out" in state.repository:
+        sentinel = write_files(work / "sentinel", {"Secret.md": f"---\ntag: x\n---\n{SECRET} [[Old]]\n"})
+        os.symlink(sentinel / "Secret.md", made / below / "Linked.md")
+        os.symlink(sentinel, made / below / "sub" / "Outside")
     _git(made, env, "init", "-q", *(["--object-format=sha256"] if "sha256" in state.repository else []))
     for kind, key, value in (
         ("split-index", "core.splitIndex", "true"),
@@ -304,6 +319,8 @@ def write_git_state(work: Path, state: GitState, address: str) -> tuple[Path, Pa
         else:
             _git(repo, env, "--literal-pathspecs", "rm", "-q", "--", attachment)
     write_files(repo, state.untracked)
+    if "links-out" in state.repository:
+        _git(repo, env, "mv", "Linked.md", "Linked again.md")
     if "nested" in state.repository:
         inner = write_files(repo / "sub" / "inner", {"Inner.md": "[[Old]] [[Inner]]\n", "inner.png": PNG})
         _git(inner, env, "init", "-q")
