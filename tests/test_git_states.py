@@ -61,6 +61,18 @@ def test_git_that_waits_on_a_fifo_is_waited_for_once_a_run(tmp_path, short_git_t
     assert time.monotonic() - start < 1.0
 
 
+def test_a_process_that_asks_again_later_waits_again(tmp_path, short_git_timeout, monkeypatch):
+    # (vaultlint.lint() in a long-lived process: a repository is not written off for good)
+    repo = stalling_repo(tmp_path, "include.path")
+    with pytest.raises(GitError):
+        run_git(repo, "rev-parse", "HEAD")
+    monkeypatch.setattr(git_run, "STALL_MEMORY", 0.0)
+    start = time.monotonic()
+    with pytest.raises(GitError, match="did not answer within"):
+        run_git(repo, "rev-parse", "HEAD")
+    assert time.monotonic() - start >= TIMEOUT
+
+
 def test_staged_in_a_repository_whose_config_is_a_fifo_is_an_error_after_one_wait(
     tmp_path, short_git_timeout, monkeypatch
 ):

@@ -17,6 +17,7 @@ turned off whatever their scope (a repository could redefine ``filter.lfs``).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -52,11 +53,13 @@ class GitError(Exception):
 
 
 #: Repositories (the folder holding ``.git``) in which a git call of this process did not
-#: answer in time, with the reason.  A repository's config can name a FIFO that git waits
-#: on for ever (``include.path``, ``core.excludesFile``, ``core.attributesFile``): each of
-#: the run's git questions would wait the full timeout, a minute or more in all.  After the
-#: first, the others fail at once with the same reason: a run waits for git once.
-_STALLED: dict[str, str] = {}
+#: answer in time: when, and the reason.  A repository's config can name a FIFO that git
+#: waits on for ever (``include.path``, ``core.excludesFile``, ``core.attributesFile``): each
+#: of the run's git questions would wait the full timeout, a minute or more in all.  After
+#: the first, the others fail at once with the same reason, for ``STALL_MEMORY`` seconds
+#: (longer than a run; a process that lints again later asks git again).
+_STALLED: dict[str, tuple[float, str]] = {}
+STALL_MEMORY = 300.0
 
 
 def _repository_key(folder: Path | str) -> str:
@@ -82,8 +85,9 @@ def run_git(
     import subprocess  # here: a run that never asks git does not pay for the import
 
     key = _repository_key(folder)
-    if key in _STALLED:
-        raise GitError(_STALLED[key])
+    stalled = _STALLED.get(key)
+    if stalled is not None and time.monotonic() - stalled[0] < STALL_MEMORY:
+        raise GitError(stalled[1])
     overrides = list(_GLOBAL_OPTIONS)
     if any_owner:
         overrides.append(("safe.directory", "*"))
@@ -105,8 +109,9 @@ def run_git(
             raise GitError("git is not installed (no git on PATH)") from None
         raise GitError(f"cannot run git in {folder} ({error.strerror})") from None
     except subprocess.TimeoutExpired:
-        _STALLED[key] = f"git did not answer within {GIT_TIMEOUT:.0f} s (a file its config names may be a FIFO)"
-        raise GitError(_STALLED[key]) from None
+        reason = f"git did not answer within {GIT_TIMEOUT:.0f} s (a file its config names may be a FIFO)"
+        _STALLED[key] = (time.monotonic(), reason)
+        raise GitError(reason) from None
     except OSError as error:
         raise GitError(f"cannot run git ({error.strerror or error})") from None
     if done.returncode != 0:
