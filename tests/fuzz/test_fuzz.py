@@ -190,3 +190,9 @@ def test_a_note_of_many_small_tables_parses_in_time_proportional_to_its_size():
     # bench/fuzz_long.py, seed 5325: every table row copied the rest of the note's token list
     # (8,000 tables of one row: 17 s; 16,000: 70 s).
     assert parse_time_failure("tables.md", "| h |\n|---|\n|  |\n\n" * 16_000) is None
+
+
+@pytest.mark.parametrize("text", ["[\n", "[", "{\r", "\n" + "[" * 100_000])
+def test_a_canvas_cut_short_is_reported_inside_its_file(text):
+    # bench/fuzz_long.py, seed 3004641: "[" and a line break was CV001 at 2:1-2:2, on an empty line.
+    assert _check({"Note.md": "[[Board.canvas]]\n", "Board.canvas": text}, known=True) == []
