@@ -20,7 +20,12 @@ The tasks, in turn:
   a committed config, links and FIFOs where vaultlint reads and writes, canvases and
   bases) checked by the real command line in a subprocess, with a secret in the
   environment and a loopback server recording every request: no hang, no crash,
-  nothing changed outside the vault or inside it unasked, no secret sent or shown.
+  nothing changed outside the vault or inside it unasked, no secret sent or shown;
+* ``git`` (seeds ending in 9): a vault in a real git repository after a change
+  (``tests/fuzz/gitstates.py``: renames to odd names, deleted attachments, untracked
+  files, a ``.git/config`` naming programs, no git on PATH, another owner) checked by
+  ``check``, ``--staged``, ``--new-since``, ``--fix`` or ``--diff``: the boundary's
+  invariants, plus no program the repository names runs and ``.git/`` is unchanged.
 
 Failures are grouped by their first line; each group's first vault is written to
 ``bench/.scratch/fuzz-failures/SEED/`` to be looked at or linted again.
@@ -35,6 +40,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -45,6 +51,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # tests/fuzz is not installed
 
+from fuzz.gitstates import check_git_state, make_git_state, write_git_state  # noqa: E402
 from fuzz.hostile import check_hostile, make_hostile, write_hostile  # noqa: E402
 from fuzz.invariants import (  # noqa: E402
     check_vault,
@@ -66,6 +73,8 @@ LINT_SECONDS_PER_CHAR = 150e-6
 def task_kind(seed: int) -> str:
     if seed % 10 in (3, 7):
         return "boundary"
+    if seed % 10 == 9:
+        return "git"
     return "full" if seed % 10 == 0 else "stretch" if seed % 5 == 0 else "bulk"
 
 
@@ -83,6 +92,11 @@ def run_task(seed: int) -> tuple[int, str, int, list[str]]:
             notes = sum(1 for name in hostile.files if name.lower().endswith(".md"))
             with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
                 return seed, kind, notes, check_hostile(Path(folder), hostile)
+        if kind == "git":
+            state = make_git_state(RandomSource(seed))
+            notes = sum(1 for name in (*state.files, *state.untracked) if name.lower().endswith(".md"))
+            with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
+                return seed, kind, notes, check_git_state(Path(folder), state)
         files = generate_vault(seed, most_notes=4 if kind == "full" else 300)
         notes = sum(1 for name in files if name.lower().endswith(".md"))
         with tempfile.TemporaryDirectory(prefix="vaultlint-fuzz-") as folder:
@@ -102,6 +116,12 @@ def run_task(seed: int) -> tuple[int, str, int, list[str]]:
         return seed, kind, 0, [f"harness crashed: {traceback.format_exc(limit=-3).strip()}"]
 
 
+def _worker_ignores_interrupts() -> None:
+    # Ctrl-C (or ``timeout``, which signals the whole process group) is for the main process:
+    # it stops the run and prints the summary; a worker that took it too would end in a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def save_example(seed: int) -> Path:
     """Write the vault (or note) of ``seed`` under bench/.scratch/fuzz-failures/SEED/."""
     target = SCRATCH / str(seed)
@@ -110,6 +130,14 @@ def save_example(seed: int) -> Path:
         hostile = make_hostile(RandomSource(seed))
         write_hostile(target, hostile, "http://127.0.0.1:9")
         (target / "command-line.txt").write_text(" ".join(["vaultlint", "check", *hostile.args]) + "\n")
+        return target
+    if task_kind(seed) == "git":  # the repository, its marker scripts and the environment of the run
+        shutil.rmtree(target, ignore_errors=True)
+        state = make_git_state(RandomSource(seed))
+        _, _, env = write_git_state(target, state, "http://127.0.0.1:9")
+        (target / "command-line.txt").write_text(
+            "".join(f"{k}={v!r} " for k, v in env.items()) + " ".join(["vaultlint", "check", *state.args]) + "\n"
+        )
         return target
     if task_kind(seed) == "stretch":
         src = RandomSource(seed)
@@ -163,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             seed += 1
 
     print(f"fuzz_long: target {args.notes:,} notes, {args.jobs} processes, seeds from {args.seed}", flush=True)
-    with multiprocessing.get_context("spawn").Pool(args.jobs, maxtasksperchild=200) as pool:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(args.jobs, initializer=_worker_ignores_interrupts, maxtasksperchild=200) as pool:
         try:
             for seed, kind, notes, failures in pool.imap_unordered(run_task, seeds(), chunksize=1):
                 tasks_done += 1
@@ -191,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                     break
         except KeyboardInterrupt:
             print("interrupted", flush=True)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # ``timeout`` sends it twice: the summary comes first
         pool.terminate()
 
     elapsed = time.monotonic() - started

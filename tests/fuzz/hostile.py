@@ -282,6 +282,19 @@ def outside(work: Path) -> dict[str, str]:
     return {path: what for path, what in snapshot(work).items() if path != "repo" and not path.startswith("repo/")}
 
 
+def exit_failures(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """How a run ended badly: a traceback or an internal error, exit code 2 without a line
+    saying why, an exit code that is not 0, 1 or 2 (empty when it ended well)."""
+    stderr = result.stderr.strip()
+    if "Traceback" in stderr or "internal error" in stderr:
+        return [f"crashed (exit code {result.returncode}): {stderr.splitlines()[-1][:500]}"]
+    if result.returncode == 2 and not any(line.startswith(EXIT_2_LINES) for line in stderr.splitlines()):
+        return [f"exit code 2 without a one-line error: {stderr[-500:]!r}"]
+    if result.returncode not in (0, 1, 2):
+        return [f"exit code {result.returncode}: {stderr[:500]}"]
+    return []
+
+
 def check_hostile(work: Path, hostile: Hostile) -> list[str]:
     """The broken invariants of one run of the CLI on ``hostile`` (see the module docstring)."""
     failures: list[str] = []
@@ -301,13 +314,7 @@ def check_hostile(work: Path, hostile: Hostile) -> list[str]:
         shown += report.read_text(encoding="utf-8", errors="replace")
     if SECRET in shown:  # from the environment, or from the sentinel's file read through a link
         failures.append("the secret is in the output")
-    stderr = result.stderr.strip()
-    if "Traceback" in stderr or "internal error" in stderr:
-        failures.append(f"crashed (exit code {result.returncode}): {stderr.splitlines()[-1][:500]}")
-    elif result.returncode == 2 and not any(line.startswith(EXIT_2_LINES) for line in stderr.splitlines()):
-        failures.append(f"exit code 2 without a one-line error: {stderr[-500:]!r}")
-    elif result.returncode not in (0, 1, 2):
-        failures.append(f"exit code {result.returncode}: {stderr[:500]}")
+    failures += exit_failures(result)
     allowed, notes_may_change = _allowed_changes(hostile)
     for line in changes(inside_before, snapshot(repo)):
         path = line.split(" ", 1)[1]

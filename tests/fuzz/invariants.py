@@ -85,9 +85,12 @@ def span_problem(diagnostic: Diagnostic, contents: Sequence[str | bytes]) -> str
 
 
 def contents_by_path(files: Files) -> dict[str, list[str | bytes]]:
+    """Each path a diagnostic may name -> the contents it may have: a file is reported under its
+    NFC name, except the NFD one of two twin names (``Café.md`` twice), which keeps its own."""
     by_path: dict[str, list[str | bytes]] = {}
     for name, content in files.items():
-        by_path.setdefault(unicodedata.normalize("NFC", name), []).append(content)
+        for path in dict.fromkeys((unicodedata.normalize("NFC", name), name)):
+            by_path.setdefault(path, []).append(content)
     return by_path
 
 

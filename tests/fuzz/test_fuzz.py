@@ -9,6 +9,9 @@ its size.  ``invariants.py`` holds the checks.  For any hostile repository
 vaultlint reads and writes, canvases and bases), the real CLI neither hangs nor
 crashes, changes nothing outside the vault and nothing inside it that was not
 asked for, and lets no secret of the environment out (``hostile.py``, ``boundary.py``).
+For any git state (``gitstates.git_states``: renames to odd names, deleted
+attachments, untracked files, a ``.git/config`` naming programs, no git, another
+owner), the same, and git runs none of those programs and writes nothing into ``.git/``.
 
 CI runs a few examples, derandomized (the same examples every run, so CI does
 not flake); ``VAULTLINT_FUZZ_EXAMPLES=500`` runs more.  The long run is
@@ -17,7 +20,9 @@ not flake); ``VAULTLINT_FUZZ_EXAMPLES=500`` runs more.  The long run is
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,9 +33,10 @@ import pytest
 pytest.importorskip("hypothesis")
 
 from fuzz.boundary import changes, recording_server, snapshot  # noqa: E402
+from fuzz.gitstates import check_git_state, git_states, make_git_state  # noqa: E402
 from fuzz.hostile import SECRET, check_hostile, hostile_repositories  # noqa: E402
 from fuzz.invariants import check_vault, parse_time_failure, write_files  # noqa: E402
-from fuzz.strategies import generate_notes, generate_vault, note_texts, vaults  # noqa: E402
+from fuzz.strategies import RandomSource, generate_notes, generate_vault, note_texts, vaults  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
 EXAMPLES = int(os.environ.get("VAULTLINT_FUZZ_EXAMPLES", "0"))
@@ -106,6 +112,49 @@ def test_the_boundary_checks_see_a_change_outside_and_a_secret_sent(tmp_path):
     assert recorder.leaked(SECRET) == ["GET /x HTTP/1.1"]
 
 
+needs_git = pytest.mark.skipif(
+    shutil.which("git") is None or not hasattr(os, "mkfifo"), reason="git, FIFOs and POSIX permissions"
+)
+
+
+@needs_git
+@settings(FUZZ, max_examples=EXAMPLES or 4, phases=[Phase.explicit, Phase.generate])
+@given(git_states(waits=False))  # (a FIFO git waits on costs its 20 s timeout: for the long run)
+def test_a_git_state_runs_nothing_the_repository_names_and_writes_nothing_into_git(state):
+    """Issue 16: renames to odd names, deletions, untracked files, a hostile .git/config, no git,
+    another owner; check, --staged, --new-since, --fix, --diff (fuzz/gitstates.py)."""
+    with tempfile.TemporaryDirectory() as folder:
+        failures = check_git_state(Path(folder), state)
+    assert failures == []
+
+
+@needs_git
+def test_the_git_checks_see_a_program_the_repository_named_and_a_write_into_dot_git(tmp_path):
+    """The git invariants are not blind: git run as the repository configures it is caught."""
+    state = dataclasses.replace(
+        make_git_state(RandomSource(0)), hostile=("fsmonitor",), git_on_path=True, other_owner=False, mode="check"
+    )
+
+    def careless(args, repo, env):
+        # What vaultlint must never do: git with the repository's own config (status runs
+        # its fsmonitor and refreshes the index; a commit runs the hooks and writes objects).
+        for command in (["status"], ["commit", "-q", "--allow-empty", "-m", "x"]):
+            subprocess.run(["git", *command], cwd=repo, env={**os.environ, **env}, capture_output=True, timeout=60)
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    failures = check_git_state(tmp_path / "careless", state, careless)
+    assert "git ran a program the repository named: fsmonitor" in failures
+    assert "git ran a program the repository named: hook-pre-commit" in failures
+    assert any(f.startswith("changed in .git/: changed index") for f in failures)
+    assert "changed outside the vault: created markers/fsmonitor" in failures
+
+    staged = dataclasses.replace(state, hostile=(), git_on_path=False, mode="staged", args=("--staged",))
+    silent = check_git_state(
+        tmp_path / "silent", staged, lambda args, repo, env: subprocess.CompletedProcess(args, 0, "", "")
+    )
+    assert silent == ["--staged without an answer from git passed (exit code 0)"]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_the_plain_generator_gives_the_same_vaults_for_a_seed(seed):
     # bench/fuzz_long.py and the differential tests replay a failure from its seed, in another
@@ -159,3 +208,9 @@ def test_a_note_of_many_small_tables_parses_in_time_proportional_to_its_size():
     # bench/fuzz_long.py, seed 5325: every table row copied the rest of the note's token list
     # (8,000 tables of one row: 17 s; 16,000: 70 s).
     assert parse_time_failure("tables.md", "| h |\n|---|\n|  |\n\n" * 16_000) is None
+
+
+@pytest.mark.parametrize("text", ["[\n", "[", "{\r", "\n" + "[" * 100_000])
+def test_a_canvas_cut_short_is_reported_inside_its_file(text):
+    # bench/fuzz_long.py, seed 3004641: "[" and a line break was CV001 at 2:1-2:2, on an empty line.
+    assert _check({"Note.md": "[[Board.canvas]]\n", "Board.canvas": text}, known=True) == []

@@ -17,6 +17,7 @@ turned off whatever their scope (a repository could redefine ``filter.lfs``).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -34,6 +35,10 @@ _GLOBAL_OPTIONS: tuple[tuple[str, str], ...] = (
     ("maintenance.auto", "false"),
     ("log.showSignature", "false"),
     ("core.untrackedCache", "false"),
+    # A split index keeps its entries in .git/sharedindex.<id>: an ``add`` into a throw-away copy
+    # of the index would write a new one there, and expire old ones (a plain check wrote .git/).
+    ("core.splitIndex", "false"),
+    ("splitIndex.sharedIndexExpire", "never"),
     ("protocol.allow", "never"),  # no transport at all: vaultlint never talks to a remote
 )
 
@@ -45,6 +50,22 @@ _PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIR
 
 class GitError(Exception):
     """git could not answer; the message is one line for the user, saying why."""
+
+
+#: Repositories (the folder holding ``.git``) in which a git call of this process did not
+#: answer in time: when, and the reason.  A repository's config can name a FIFO that git
+#: waits on for ever (``include.path``, ``core.excludesFile``, ``core.attributesFile``): each
+#: of the run's git questions would wait the full timeout, a minute or more in all.  After
+#: the first, the others fail at once with the same reason, for ``STALL_MEMORY`` seconds
+#: (longer than a run; a process that lints again later asks git again).
+_STALLED: dict[str, tuple[float, str]] = {}
+STALL_MEMORY = 300.0
+
+
+def _repository_key(folder: Path | str) -> str:
+    """The folder that holds ``.git`` above ``folder`` (found without git), or ``folder`` itself."""
+    resolved = Path(os.path.abspath(folder))
+    return str(next((c for c in (resolved, *resolved.parents) if os.path.lexists(c / ".git")), resolved))
 
 
 def run_git(
@@ -63,13 +84,17 @@ def run_git(
     """
     import subprocess  # here: a run that never asks git does not pay for the import
 
+    key = _repository_key(folder)
+    stalled = _STALLED.get(key)
+    if stalled is not None and time.monotonic() - stalled[0] < STALL_MEMORY:
+        raise GitError(stalled[1])
     overrides = list(_GLOBAL_OPTIONS)
     if any_owner:
         overrides.append(("safe.directory", "*"))
     base_env = safe_environment(env)
-    overrides.extend(_filter_overrides(folder, base_env, any_owner))
     command = ["git", "--no-pager", *args]
     try:
+        overrides.extend(_filter_overrides(folder, base_env, any_owner))
         done = subprocess.run(
             command,
             cwd=folder,
@@ -84,7 +109,9 @@ def run_git(
             raise GitError("git is not installed (no git on PATH)") from None
         raise GitError(f"cannot run git in {folder} ({error.strerror})") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} did not answer within {GIT_TIMEOUT:.0f} s") from None
+        reason = f"git did not answer within {GIT_TIMEOUT:.0f} s (a file its config names may be a FIFO)"
+        _STALLED[key] = (time.monotonic(), reason)
+        raise GitError(reason) from None
     except OSError as error:
         raise GitError(f"cannot run git ({error.strerror or error})") from None
     if done.returncode != 0:
@@ -164,8 +191,8 @@ def _filter_overrides(folder: Path | str, env: dict[str, str], any_owner: bool) 
             env=_with_config(env, base),
             check=False,
         )
-    except (OSError, subprocess.SubprocessError):
-        return ()  # the real call reports why git cannot run
+    except OSError:
+        return ()  # the real call reports why git cannot run (a timeout is for the caller to report)
     names = set()
     for key in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         # filter.<driver>.<key>: the driver's name may itself hold dots.

@@ -116,11 +116,13 @@ class _CanvasBuilder:
             self.offsets = value_offsets(self.text, max_depth=_DEEPEST_PATH)
         except RecursionError:
             self.problems.append(
-                ParseProblem("CV001", "canvas is not valid JSON (nested too deeply)", Span(1, 1, 1, 2))
+                ParseProblem(
+                    "CV001", "canvas is not valid JSON (nested too deeply)", _character_at(self.text, self.lines, 0)
+                )
             )
             return
         except ValueError as error:
-            self.problems.append(_json_error(error, self.lines))
+            self.problems.append(_json_error(error, self.text, self.lines))
             return
         if not isinstance(data, dict):
             self.problem("CV001", "canvas is not a JSON object with nodes and edges", ())
@@ -275,9 +277,18 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _json_error(error: ValueError, lines: LineIndex) -> ParseProblem:
+def _json_error(error: ValueError, text: str, lines: LineIndex) -> ParseProblem:
     """CV001 at the place ``json`` stopped reading (lines counted as everywhere else: a lone
     CR ends a line too, which ``json``'s own ``lineno`` does not count)."""
-    line, column = lines.position(getattr(error, "pos", 0))
     message = getattr(error, "msg", str(error))
-    return ParseProblem("CV001", f"canvas is not valid JSON: {message}", Span(line, column, line, column + 1))
+    return ParseProblem(
+        "CV001", f"canvas is not valid JSON: {message}", _character_at(text, lines, getattr(error, "pos", 0))
+    )
+
+
+def _character_at(text: str, lines: LineIndex, offset: int) -> Span:
+    """The character at ``offset``; none (an empty span) at a line's end or the text's, where
+    there is no character to mark (``[`` then a line break: the error is on the empty line 2)."""
+    line, column = lines.position(offset)
+    width = 0 if offset >= len(text) or text[offset] in "\r\n" else 1
+    return Span(line, column, line, column + width)
