@@ -84,3 +84,17 @@ def check_in_subprocess(
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return done, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def git(folder: Path, *args: str) -> str:
+    """Real git in ``folder`` (a test's own repository), its stdout; fails the test if git fails.
+    The identity is given on the command line, so commits work with no git config at all."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout

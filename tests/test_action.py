@@ -18,16 +18,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO
+from helpers import REPO, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 OLD_PROBLEM = "Old.md:3:5: LK001"
-
-
-def git(folder: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
 
 
 def has_new_since() -> bool:

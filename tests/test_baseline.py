@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from helpers import write_vault
+from helpers import git, write_vault
 
 from vaultlint.cli import main
 
@@ -140,12 +140,6 @@ def test_updating_with_some_rules_keeps_the_entries_of_the_others(tmp_path, caps
     assert {(p, c) for p, c, _ in after} == before
     assert ("a.md", "LK001", 'unresolved link "Away"') in after
     assert check(capsys, root, "--baseline", str(baseline))[0] == 0  # nothing comes back
-
-
-def git(repo, *args: str) -> str:
-    import subprocess
-
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=60, check=True).stdout
 
 
 def committed_vault(tmp_path, files):

@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import REPO, run, write_vault
+from helpers import REPO, git, run, write_vault
 
 from vaultlint.cache import GITIGNORE_TEXT
 
@@ -127,16 +127,6 @@ def test_a_symlinked_cache_file_is_refused_and_never_written_through(vault, tmp_
     assert [(d.path, d.code) for d in report.diagnostics] == [("a.md", "LK001"), ("a.md", "LK001")]
     assert len(report.warnings) == 1 and "is a symlink" in report.warnings[0]
     assert target.read_bytes() == b"keep me"
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")

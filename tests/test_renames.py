@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import run, write_vault
+from helpers import git, run, write_vault
 
 from vaultlint.cli import main
 from vaultlint.git.changes import staged_changes, worktree_changes
@@ -15,11 +14,6 @@ from vaultlint.git.run import GitError
 from vaultlint.linkrepair import encode_markdown_destination
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=60, check=True)
-    return done.stdout
 
 
 def make_repo(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import urlcheck_server as S
+from helpers import git
 
 SECRET = "s3cr3t-from-the-ci"
 HAS_GIT = shutil.which("git") is not None
@@ -55,13 +56,7 @@ def git_repo(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
     for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "fork")):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        git(root, *args)
     return root
 
 
