@@ -11,11 +11,22 @@ from .model import Heading, Note
 _STRIPPED = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]")
 _SPACES = re.compile(r"\s+")
 _TRAILING_BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+$")
+#: What Obsidian's *stripHeadingForLink* replaces by a space when it writes a heading into a link.
+_NOT_IN_LINK = re.compile(r"[:#|^\\\r\n]|%%|\[\[|\]\]")
 
 
 def strip_heading(text: str) -> str:
     """Obsidian's *stripHeading*, lower-cased for comparison."""
     return _SPACES.sub(" ", _STRIPPED.sub(" ", text)).strip().lower()
+
+
+def heading_for_link(text: str) -> str:
+    """A heading's text as Obsidian writes it after ``#`` in a link (*stripHeadingForLink*).
+
+    The characters it drops are ones *stripHeading* ignores too, so the link still
+    matches the heading.
+    """
+    return _SPACES.sub(" ", _NOT_IN_LINK.sub(" ", text)).strip()
 
 
 def heading_keys(heading: Heading) -> tuple[str, ...]:
@@ -46,17 +57,29 @@ def classify_subpath(subpath: str) -> Subpath:
 
 def find_heading_path(headings: Sequence[Heading], segments: Sequence[str]) -> bool:
     """Nested ``#A#B``: each segment matches a later, deeper heading than the last match."""
+    return match_heading_path(headings, segments) is not None
+
+
+def match_heading_path(headings: Sequence[Heading], segments: Sequence[str]) -> tuple[int, ...] | None:
+    """The index in ``headings`` that each segment of ``#A#B`` matches, or ``None`` when one does not.
+
+    The one walk behind LK003, go to definition and heading renames: a link
+    reaches the heading this finds, so a rename rewrites exactly the segments
+    that land on the renamed heading.
+    """
     keys = [heading_keys(h) for h in headings]
     wanted = [strip_heading(s) for s in segments]
+    matched: list[int] = []
     position, level = 0, 0
     for index, segment in enumerate(wanted):
         for at in range(position, len(headings)):
             if segment in keys[at] and (index == 0 or headings[at].level > level):
                 position, level = at + 1, headings[at].level
+                matched.append(at)
                 break
         else:
-            return False
-    return True
+            return None
+    return tuple(matched)
 
 
 def has_block_id(note: Note, block_id: str) -> bool:

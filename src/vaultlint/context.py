@@ -64,6 +64,20 @@ def note_tags(note: Note) -> set[str]:
     return result
 
 
+def resolve_link_path(index: VaultIndex, link_path: str, source: str) -> Resolution:
+    """Where a link path leads in ``index`` from ``source``: Obsidian's resolution plus
+    vaultlint's lenient decisions (:meth:`LintContext.resolve`).  A function of the
+    index, so an editor can ask what a link will reach once files are renamed."""
+    result = index.resolve(link_path.strip(), source)
+    if result.target is None and link_path.strip():
+        for variant in (link_path, link_path.strip() + " "):
+            if variant != link_path.strip():
+                other = index.resolve(variant, source)
+                if other.target is not None:
+                    return other
+    return result
+
+
 @dataclass(eq=False)  # identity: a context is one run's, with its own caches (_per_context)
 class LintContext:
     vault: Vault
@@ -84,15 +98,7 @@ class LintContext:
         D6: ``[[Note #H]]`` resolves with its path trimmed; §9.2: a file whose
         name ends in a space (``Note .md``) is accepted for ``[[Note]]``.
         """
-        resolve = self.vault.index.resolve
-        result = resolve(link.path.strip(), source)
-        if result.target is None and link.path.strip():
-            for variant in (link.path, link.path.strip() + " "):
-                if variant != link.path.strip():
-                    other = resolve(variant, source)
-                    if other.target is not None:
-                        return other
-        return result
+        return resolve_link_path(self.vault.index, link.path, source)
 
     def former_target(self, link: Link, source: str) -> str | None:
         """Where ``link`` led before the files in :attr:`moved` were renamed or deleted."""

@@ -80,8 +80,9 @@ def _wikilink_target(written: str, start: int) -> tuple[int, int] | None:
     return first, last
 
 
-def _markdown_target(written: str) -> tuple[int, int, bool] | None:
-    """Where the path is in ``[text](path#sub "title")`` / ``![alt](<path>)``; True when in ``<>``."""
+def _markdown_destination(written: str) -> tuple[int, int, int, bool] | None:
+    """Where the destination is in ``[text](path#sub "title")`` / ``![alt](<path>)``:
+    (start, first ``#`` or end, end, True when in ``<>``)."""
     depth, index = 0, written.find("[")
     while index < len(written):
         char = written[index]
@@ -105,20 +106,29 @@ def _markdown_target(written: str) -> tuple[int, int, bool] | None:
         if close < 0:
             return None
         hash_at = written.find("#", start + 1, close)
-        return start + 1, hash_at if hash_at >= 0 else close, True
+        return start + 1, hash_at if hash_at >= 0 else close, close, True
     end = start
     parens = 0
+    hash_at = -1
     while end < len(written):
         char = written[end]
         if char == "\\":
             end += 2
             continue
-        if char in " \t" or char == "#" or (char == ")" and parens == 0):
+        if char in " \t" or (char == ")" and parens == 0):
             break
+        if char == "#" and hash_at < 0:
+            hash_at = end
         parens += char == "("
         parens -= char == ")"
         end += 1
-    return start, end, False
+    return start, hash_at if hash_at >= 0 else end, end, False
+
+
+def _markdown_target(written: str) -> tuple[int, int, bool] | None:
+    """Where the path is in ``[text](path#sub "title")`` / ``![alt](<path>)``; True when in ``<>``."""
+    found = _markdown_destination(written)
+    return None if found is None else (found[0], found[1], found[3])
 
 
 def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
@@ -157,6 +167,70 @@ def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
                 return None  # would need YAML escaping: leave it to the user
     line, column = link.span.line, link.span.column
     return Edit(Span(line, column + first, line, column + last), replacement)
+
+
+def retarget(text: str, link: Link, former: str, new: str, index: VaultIndex, source: str) -> Edit | None:
+    """The edit that makes ``link`` (in ``text``, the note ``source``), which reached ``former``,
+    reach ``new`` instead, in the link's own style: the shortest text that reaches ``new`` in
+    ``index`` (the vault as it is once renamed), with ``.md`` only if the link wrote it.
+    ``None`` when no link text reaches ``new`` or the link cannot be rewritten safely."""
+    markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
+    extension = posixpath.splitext(former)[1].lower()
+    with_extension = bool(extension) and link.path.strip().lower().endswith(extension)
+    new_text = link_text(new, index, source, markdown=markdown, with_extension=with_extension)
+    return None if new_text is None else target_edit(text, link, new_text)
+
+
+def subpath_segments(text: str, link: Link) -> tuple[tuple[Span, str], ...] | None:
+    """Each ``#`` segment of ``link``'s subpath as written in ``text``: where it is (spaces
+    around it left out) and what it says (percent-decoded in Markdown links).  The same
+    segments, in the same order, as :func:`anchors.classify_subpath` reads from the link.
+    ``None`` when the subpath as written is not the one the parser read."""
+    written = written_link(text, link.span)
+    if written is None or not link.subpath:
+        return None
+    markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
+    if markdown:
+        found = _markdown_destination(written)
+        if found is None:
+            return None
+        _start, first, end, _angle = found
+    else:
+        opening = written.find("[[")
+        end = written.find("]]", opening + 2) if opening >= 0 else -1
+        if end < 0:
+            return None
+        pipe = written.find("|", opening + 2, end)
+        end = pipe if pipe >= 0 else end
+        first = written.find("#", opening + 2, end)
+    if first < 0 or written[first] != "#":
+        return None
+    segments: list[tuple[Span, str]] = []
+    at = first + 1
+    for piece in written[first + 1 : end].split("#"):
+        if piece:
+            lead = len(piece) - len(piece.lstrip(" \t\u00a0"))
+            body = piece.strip(" \t\u00a0")
+            column = link.span.column + at + lead
+            span = Span(link.span.line, column, link.span.line, column + len(body))
+            segments.append((span, unquote(body) if markdown else body))
+        at += len(piece) + 1
+    parsed = [s for s in link.subpath.split("#") if s]
+    if [_normalize(s) for _, s in segments] != [_normalize(s) for s in parsed]:
+        return None
+    return tuple(segments)
+
+
+def subpath_text(segment: str, link: Link) -> str | None:
+    """A heading or block segment written for ``link``'s kind: percent-encoded in Markdown
+    links; ``None`` when it cannot be written in a wikilink or property."""
+    if link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE):
+        return encode_markdown_destination(segment)
+    if _WIKILINK_FORBIDDEN.search(segment.removeprefix("^")) or not _writable(segment):
+        return None
+    if link.kind is LinkKind.PROPERTY and any(c in segment for c in "\"'\\"):
+        return None  # would need YAML escaping
+    return segment
 
 
 def _writable(name: str) -> bool:

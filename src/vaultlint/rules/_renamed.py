@@ -6,12 +6,10 @@ name from similarity.
 
 from __future__ import annotations
 
-import posixpath
-
 from ..context import LintContext
 from ..fixcommand import DEFAULT as FIX_COMMAND
-from ..linkrepair import link_text, target_edit
-from ..model import Fix, Link, LinkKind, Note, Violation
+from ..linkrepair import retarget
+from ..model import Fix, Link, Note, Violation
 
 
 def renamed_link(link: Link, note: Note, ctx: LintContext) -> tuple[str, Fix | None] | None:
@@ -23,12 +21,8 @@ def renamed_link(link: Link, note: Note, ctx: LintContext) -> tuple[str, Fix | N
     if new is None:
         return f'"{former}" was deleted', None
     hint = f'"{former}" was renamed to "{new}"'
-    markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
-    extension = posixpath.splitext(former)[1].lower()
-    with_extension = bool(extension) and link.path.strip().lower().endswith(extension)
-    text = link_text(new, ctx.vault.index, note.path, markdown=markdown, with_extension=with_extension)
-    source = ctx.source_text(note.path) if text is not None else None
-    edit = target_edit(source, link, text) if source is not None and text is not None else None
+    source = ctx.source_text(note.path)
+    edit = retarget(source, link, former, new, ctx.vault.index, note.path) if source is not None else None
     if edit is None:
         return hint, None
     return f"{hint} ({FIX_COMMAND} updates the link)", Fix(f'link to the renamed "{new}"', (edit,))
