@@ -225,7 +225,8 @@ def subpath_text(segment: str, link: Link) -> str | None:
     """A heading or block segment written for ``link``'s kind: percent-encoded in Markdown
     links; ``None`` when it cannot be written in a wikilink or property."""
     if link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE):
-        return encode_markdown_destination(segment)
+        caret = "^" if segment.startswith("^") else ""  # "#^id" as Obsidian writes it
+        return caret + encode_markdown_destination(segment[len(caret) :])
     if _WIKILINK_FORBIDDEN.search(segment.removeprefix("^")) or not _writable(segment):
         return None
     if link.kind is LinkKind.PROPERTY and any(c in segment for c in "\"'\\"):
