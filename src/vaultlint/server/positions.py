@@ -5,7 +5,8 @@ The model counts 1-based lines and 1-based columns in code points (``model.Span`
 columns in the position encoding the client and server agreed on: UTF-16 code units unless
 the client offered another (``general.positionEncodings``).  A character outside the Basic
 Multilingual Plane (an emoji, say) is one column for us and two UTF-16 units for the editor,
-so every conversion needs the text of the line.
+so every conversion needs the text of the line.  A byte-order mark is no column for the model
+(it is dropped before parsing) but is one for an editor whose buffer kept it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def to_position(line: int, column: int, lines: Sequence[str], encoding: str = "u
         last = lines[-1] if lines else ""
         return types.Position(line=max(len(lines) - 1, 0), character=_units(last, encoding))
     text = lines[index]
-    return types.Position(line=index, character=_units(text[: max(column - 1, 0)], encoding))
+    skip = 1 if index == 0 and text.startswith("\ufeff") else 0
+    return types.Position(line=index, character=_units(text[: max(column - 1, 0) + skip], encoding))
 
 
 def to_range(span: Span, lines: Sequence[str], encoding: str = "utf-16") -> types.Range:
@@ -56,9 +58,10 @@ def to_point(position: types.Position, lines: Sequence[str], encoding: str = "ut
     if position.line >= len(lines):  # past the end: the end of the text
         return max(len(lines), 1), (len(lines[-1]) if lines else 0) + 1
     text = lines[position.line]
+    skip = 1 if position.line == 0 and text.startswith("\ufeff") else 0
     units = 0
     for index, char in enumerate(text):
         if units >= position.character:
-            return position.line + 1, index + 1
+            return position.line + 1, max(index + 1 - skip, 1)
         units += _units(char, encoding)
-    return position.line + 1, len(text) + 1
+    return position.line + 1, len(text) + 1 - skip
