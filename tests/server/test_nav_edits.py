@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import write_vault
 
+from vaultlint import Workspace
 from vaultlint.fix import apply_edits
 from vaultlint.server.linkedits import (
     RenameRefused,
@@ -23,11 +24,6 @@ from vaultlint.server.linkedits import (
     rename_edits,
     rename_target,
 )
-
-try:
-    from vaultlint.workspace import Workspace
-except ImportError:  # TEMPORARY until h/workspace lands
-    from nav_shim import Workspace  # type: ignore[no-redef]
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from ..model import BlockId, Edit, Heading, Link, Note, Span
 from ..vault import VaultIndex, is_source, nfc
 
 if TYPE_CHECKING:
+    from ..context import LintContext
     from ..vault import Vault
 
 
@@ -39,6 +40,9 @@ class NoteSource(Protocol):
 
     @property
     def vault(self) -> Vault: ...
+
+    @property
+    def context(self) -> LintContext: ...
 
     def note(self, vault_path: str) -> Note | None: ...
 
