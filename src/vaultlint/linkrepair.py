@@ -183,7 +183,7 @@ def retarget(text: str, link: Link, former: str, new: str, index: VaultIndex, so
 
 def subpath_segments(text: str, link: Link) -> tuple[tuple[Span, str], ...] | None:
     """Each ``#`` segment of ``link``'s subpath as written in ``text``: where it is (spaces
-    around it left out) and what it says (percent-decoded in Markdown links).  The same
+    around it left out) and what it says (decoded in Markdown links as the parser decodes them).  The same
     segments, in the same order, as :func:`anchors.classify_subpath` reads from the link.
     ``None`` when the subpath as written is not the one the parser read."""
     written = written_link(text, link.span)
@@ -213,12 +213,25 @@ def subpath_segments(text: str, link: Link) -> tuple[tuple[Span, str], ...] | No
             body = piece.strip(" \t\u00a0")
             column = link.span.column + at + lead
             span = Span(link.span.line, column, link.span.line, column + len(body))
-            segments.append((span, unquote(body) if markdown else body))
+            decoded = _decode_uri(body) if markdown else body
+            if decoded is None:
+                return None
+            segments.append((span, decoded))
         at += len(piece) + 1
     parsed = [s for s in link.subpath.split("#") if s]
     if [_normalize(s) for _, s in segments] != [_normalize(s) for s in parsed]:
         return None
     return tuple(segments)
+
+
+def _decode_uri(text: str) -> str | None:
+    """A Markdown destination as Obsidian decodes it (``decodeURI``: ``%3A`` stays as written)."""
+    from .syntax.mdlinks import UriError, decode_uri
+
+    try:
+        return decode_uri(text)
+    except UriError:
+        return None
 
 
 def subpath_text(segment: str, link: Link) -> str | None:
