@@ -137,7 +137,8 @@ class RenameTarget:
 
     ``span`` is the text a rename replaces in the note that holds the heading or id
     (the heading's text without a trailing ``^id``; the id without ``^``), and
-    ``placeholder`` is that text.
+    ``placeholder`` is that text.  ``here`` is what the editor highlights in the note
+    the rename was asked in: ``span`` itself, or the link segment that names it.
     """
 
     path: str
@@ -145,6 +146,7 @@ class RenameTarget:
     index: int  # in the note's headings or block_ids
     span: Span
     placeholder: str
+    here: Span
 
 
 def _heading_text_span(text: str, heading: Heading) -> tuple[Span, str] | None:
@@ -172,13 +174,13 @@ def _target_in_note(note: Note, text: str, line: int, column: int) -> RenameTarg
     for index, block in enumerate(note.block_ids):
         if _contains(block.span, line, column):
             span = dataclasses.replace(block.span, column=block.span.column + 1)
-            return RenameTarget(note.path, "block", index, span, block.id)
+            return RenameTarget(note.path, "block", index, span, block.id, span)
     for index, heading in enumerate(note.headings):
         if heading.span.line <= line <= heading.span.end_line:
             found = _heading_text_span(text, heading)
             if found is None:
                 return None
-            return RenameTarget(note.path, "heading", index, *found)
+            return RenameTarget(note.path, "heading", index, *found, found[0])
     return None
 
 
@@ -196,20 +198,22 @@ def _target_of_link(ws: NoteSource, note: Note, text: str, line: int, column: in
         target_text = text if target == note.path else ws.text(target)
         if target_note is None or target_text is None:
             return None
+        # The segment under the cursor, or the last one (the heading or block the link opens).
+        which = next((k for k, (span, _) in enumerate(segments) if _contains(span, line, column)), len(segments) - 1)
+        here = segments[which][0]
         if subpath.kind == "block":
             wanted = subpath.segments[0][1:].lower()
+            here = dataclasses.replace(here, column=here.column + 1)  # after the "^"
             for index, block in enumerate(target_note.block_ids):
                 if block.id.lower() == wanted:
                     span = dataclasses.replace(block.span, column=block.span.column + 1)
-                    return RenameTarget(target, "block", index, span, block.id)
+                    return RenameTarget(target, "block", index, span, block.id, here)
             return None
         matched = match_heading_path(target_note.headings, subpath.segments)
         if matched is None:
             return None
-        # The segment under the cursor, or the last one (the heading the link opens).
-        which = next((k for k, (span, _) in enumerate(segments) if _contains(span, line, column)), len(segments) - 1)
         found = _heading_text_span(target_text, target_note.headings[matched[which]])
-        return None if found is None else RenameTarget(target, "heading", matched[which], *found)
+        return None if found is None else RenameTarget(target, "heading", matched[which], *found, here)
     return None
 
 

@@ -1,11 +1,102 @@
-"""Stub: helper "nav" replaces this module (renames features of the language server)."""
+"""Renames in the editor: files and folders (``workspace/willRenameFiles``), headings and block ids
+(``textDocument/prepareRename``, ``textDocument/rename``).
+
+The edits are planned by :mod:`.linkedits` on the engine's worker; here they become LSP
+edits.  ``workspace/didRenameFiles`` (telling the Workspace the files moved) is the server's
+(``app.py``).  Nothing here writes a file: the editor applies the edit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from .linkedits import (
+    Edits,
+    RenameRefused,
+    block_rename_edits,
+    heading_rename_edits,
+    moved_files,
+    rename_edits,
+    rename_target,
+)
+from .navigate import on_engine
+from .positions import lines_of, to_point, to_range
 from .state import EngineAccess
 
 
-def register(server: Any, engine_access: EngineAccess) -> None:
-    """Add this module's handlers to server (a pygls LanguageServer); the stub adds none."""
+def workspace_edit(ws: Any, edits: Edits, open_uris: Mapping[str, str], encoding: str) -> types.WorkspaceEdit:
+    """``edits`` (vault path -> model edits) as LSP edits, in the URIs the editor knows the notes by."""
+    uri_of = {fs_path: uri for uri, fs_path in open_uris.items()}
+    changes: dict[str, list[types.TextEdit]] = {}
+    for path, found in edits.items():
+        fs_path = str(ws.fs_path(path))
+        lines = lines_of(ws.text(path) or "")
+        uri = uri_of.get(fs_path) or from_fs_path(fs_path) or fs_path
+        changes[uri] = [types.TextEdit(range=to_range(e.span, lines, encoding), new_text=e.text) for e in found]
+    return types.WorkspaceEdit(changes=changes)
+
+
+def register(server: Any, engine: EngineAccess) -> None:
+    """Add the rename handlers to ``server`` (a pygls LanguageServer)."""
+    everything = types.FileOperationRegistrationOptions(
+        filters=[types.FileOperationFilter(scheme="file", pattern=types.FileOperationPattern(glob="**/*"))]
+    )
+
+    @server.feature(types.WORKSPACE_WILL_RENAME_FILES, everything)
+    async def will_rename_files(ls: Any, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
+        pairs = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
+        open_uris, encoding = dict(ls.open), ls.encoding
+
+        def plan(ws: Any) -> types.WorkspaceEdit | None:
+            moved: dict[str, str] = {}
+            for old, new in pairs:
+                before = ws.vault_path(old) if old else None
+                after = ws.vault_path(new) if new else None
+                if before is not None and after is not None:
+                    moved.update(moved_files(ws.vault.index.paths, before, after))
+            edits = rename_edits(ws, moved) if moved else {}
+            return workspace_edit(ws, edits, open_uris, encoding) if edits else None
+
+        return await on_engine(engine, plan)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    async def prepare_rename(ls: Any, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
+        fs_path, encoding = ls.document_path(params.text_document.uri), ls.encoding
+        if fs_path is None:
+            return None
+
+        def prepare(ws: Any) -> types.PrepareRenamePlaceholder | None:
+            path = ws.vault_path(fs_path)
+            lines = lines_of(ws.text(path) or "") if path is not None else []
+            target = rename_target(ws, path, *to_point(params.position, lines, encoding)) if path else None
+            if target is None:
+                return None
+            return types.PrepareRenamePlaceholder(
+                range=to_range(target.here, lines, encoding), placeholder=target.placeholder
+            )
+
+        return await on_engine(engine, prepare)
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    async def rename(ls: Any, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        fs_path, encoding = ls.document_path(params.text_document.uri), ls.encoding
+        open_uris = dict(ls.open)
+        if fs_path is None:
+            return None
+
+        def plan(ws: Any) -> types.WorkspaceEdit | None:
+            path = ws.vault_path(fs_path)
+            if path is None:
+                return None
+            lines = lines_of(ws.text(path) or "")
+            target = rename_target(ws, path, *to_point(params.position, lines, encoding))
+            if target is None:
+                raise RenameRefused("only a heading or a block id can be renamed here")
+            renamer = heading_rename_edits if target.kind == "heading" else block_rename_edits
+            return workspace_edit(ws, renamer(ws, target, params.new_name), open_uris, encoding)
+
+        return await on_engine(engine, plan)
