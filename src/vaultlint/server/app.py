@@ -29,13 +29,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
+from ..config import CONFIG_NAMES
 from . import actions, diagnostics, navigate, renames
 from .state import EngineAccess, WorkspaceUnavailable
 
 log = logging.getLogger(__name__)
 
 #: Files whose change means "read the configuration again" rather than "a note changed".
-_CONFIG_NAMES = frozenset({".vaultlint.toml", "pyproject.toml", ".gitignore"})
+_CONFIG_NAMES = frozenset({*CONFIG_NAMES, ".gitignore"})
 _DEFAULT_CAP = 1000
 
 
@@ -134,24 +135,6 @@ class VaultlintServer(LanguageServer):
             self.building = False
         if token is not None:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=done))
-        await self.report_everything()
-
-    async def reload(self) -> None:
-        """The configuration changed: rebuild the index, then report again."""
-        if self.engine.workspace is None and not self.building:
-            if self.start_path is not None:
-                self.start_build(self.start_path)
-            return
-        try:
-            await asyncio.wrap_future(self.engine.run(lambda ws: ws.reload()))
-        except WorkspaceUnavailable:
-            return
-        except Exception as error:
-            self.window_show_message(
-                types.ShowMessageParams(type=types.MessageType.Error, message=f"vaultlint: {error}")
-            )
-        for uri, fs_path in self.open.items():  # the buffers still win over the disk
-            self.engine.stage(fs_path, self.workspace.get_text_document(uri).source)
         await self.report_everything()
 
     # -- reporting -------------------------------------------------------------------------------
@@ -331,6 +314,7 @@ def _register_documents(server: VaultlintServer) -> None:
 
 
 def _is_config(path: Path, root: Path | None) -> bool:
+    """A file whose change means reading the configuration again (the Workspace decides exactly)."""
     parts = path.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parts
     return path.name in _CONFIG_NAMES or ".obsidian" in parts[:-1]
 
@@ -346,26 +330,24 @@ def _register_files(server: VaultlintServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched_files_changed(ls: VaultlintServer, params: types.DidChangeWatchedFilesParams) -> None:
         root = ls.engine.root
-        removed: list[str] = []
-        reload = False
+        config_changed = False
         for change in params.changes:
             fs_path = ls.document_path(change.uri)
             if fs_path is None:
                 continue
             path = Path(fs_path)
             if _is_config(path, root):
-                reload = True
+                config_changed = True
             elif _is_hidden(path, root):
-                continue
-            elif change.type == types.FileChangeType.Deleted:
-                removed.append(fs_path)
-            elif change.uri not in ls.open:  # an open note's buffer wins over the disk
-                ls.engine.stage(fs_path, None)
-        if reload:
-            await ls.reload()
+                continue  # .git churn during a commit, a sync tool's .trash: not the vault
+            if change.type == types.FileChangeType.Changed and change.uri in ls.open:
+                continue  # an open note's buffer wins over the disk
+            # Created, changed or deleted, a note or a whole folder: the Workspace reads the disk
+            # again and re-checks what depends on it (a settings file makes it reload).
+            ls.engine.stage(fs_path, None)
+        if config_changed and ls.engine.workspace is None and not ls.building and ls.start_path is not None:
+            ls.start_build(ls.start_path)  # the last config was unusable: try the new one
             return
-        if removed:
-            await _run_quietly(ls, lambda ws: [ws.remove(path) for path in removed])
         await ls.report_changes()
 
     @server.feature(
