@@ -358,7 +358,9 @@ def _register_files(server: VaultlintServer) -> None:
     )
     async def files_renamed(ls: VaultlintServer, params: types.RenameFilesParams) -> None:
         moves = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
-        await _run_quietly(ls, lambda ws: [ws.rename(old, new) for old, new in moves if old and new])
+        await _run_quietly(
+            ls, lambda ws: [ls.engine.record_changed(ws.rename(old, new)) for old, new in moves if old and new]
+        )
         await ls.report_changes()
 
 

@@ -37,7 +37,7 @@ import concurrent.futures
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -112,6 +112,10 @@ class EngineAccess:
         """``fs_path`` now holds ``text`` (``None``: read it from disk again); applied by the next job."""
         with self._pending_lock:
             self._pending[fs_path] = text
+
+    def record_changed(self, paths: Iterable[str]) -> None:
+        """Add what a Workspace call returned (``rename``, ``remove``) to what ``take_changed`` reports."""
+        self._changed.update(paths)
 
     def take_changed(self) -> frozenset[str]:
         """The vault paths whose diagnostics may have changed since the last call (call it in a job)."""
