@@ -101,3 +101,13 @@ async def test_without_a_workspace_folder_the_vault_is_found_from_the_first_note
     async with lsp_session(None, NEOVIM) as lsp:
         document = open_note(lsp, root / "sub" / "note.md")
         assert [d.code for d in await pull(lsp, document)] == ["LK001"]  # Top.md is in the vault: found
+
+
+async def test_a_vault_big_enough_for_the_parsing_pool_indexes_without_hanging(tmp_path: Path) -> None:
+    # Past the loader's parallel threshold, the first index forks parsing workers while the
+    # protocol's reader thread holds stdin's lock: a worker that touched it would never start.
+    files = {f"notes/n{i}.md": f"# N{i}\n[[n{i + 1}]]\n" for i in range(260)}
+    root = _vault(tmp_path / "vault", {**files, "note.md": "[[n3]] [[gone]]\n"})
+    async with lsp_session(root, NEOVIM) as lsp:
+        document = open_note(lsp, root / "note.md")
+        assert [d.code for d in await pull(lsp, document)] == ["LK001"]

@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -83,6 +84,10 @@ class VaultlintServer(LanguageServer):
         self.building = False
         #: Set whenever the vault's diagnostics may have changed (wakes a waiting workspace/diagnostic).
         self.vault_changed = asyncio.Event()
+        #: Reports queued and not yet done: a newer one supersedes older ones (``report_changes``).
+        self._generation = 0
+        #: URIs whose change has not been reported yet (kept until a report covers them).
+        self._unreported: set[str] = set()
 
     # -- what the client can do ------------------------------------------------------------------
     @property
@@ -144,48 +149,41 @@ class VaultlintServer(LanguageServer):
         if self.pull:
             self._ask_client_to_pull()
             return
-        await self._publish(None)
+        await self._report(None)
 
     async def report_changes(self, also: Iterable[str] = ()) -> None:
-        """After a change: the notes whose diagnostics may have changed (``also``: these URIs too)."""
+        """After a change: the notes whose diagnostics may have changed (``also``: these URIs too).
+
+        Each change queues one report, but only the latest queued report does the work: one
+        that finds a later one behind it returns at once (the later one covers its notes too),
+        so a burst of keystrokes is checked and reported once, not once per key.
+        """
         self.vault_changed.set()
-        if self.pull:
-            try:
-                others = await asyncio.wrap_future(self.engine.run(self._changed_open_notes))
-            except WorkspaceUnavailable:
-                return
-            # The client pulls the note it edited by itself; notes that changed with it it must be told of.
-            if set(others) - set(also):
-                self._ask_client_to_pull()
-            return
-        await self._publish(set(also))
+        self._unreported.update(also)
+        self._generation += 1
+        await self._report(frozenset(self._unreported), self._generation)
 
-    def _ask_client_to_pull(self) -> None:
-        if self._can("workspace.diagnostics.refresh_support"):
-            self.workspace_diagnostic_refresh(None)
-
-    def _changed_open_notes(self, ws: Any) -> list[str]:
-        changed = self.engine.take_changed()
-        return [uri for uri, fs_path in list(self.open.items()) if ws.vault_path(fs_path) in changed]
-
-    async def _publish(self, uris: set[str] | None) -> None:
-        """Push diagnostics: for ``uris`` and the changed notes, or (``None``) for everything."""
+    async def _report(self, uris: frozenset[str] | None, generation: int | None = None) -> None:
         open_now = dict(self.open)
-        encoding = self.encoding
-        options = self.options
+        encoding, pull, workspace_mode = self.encoding, self.pull, self.options.workspace_diagnostics
 
-        def collect(ws: Any) -> list[tuple[str, list[types.Diagnostic]]]:
+        def collect(ws: Any) -> list[tuple[str, list[types.Diagnostic]]] | None:
+            if generation is not None and generation != self._generation:
+                return None  # a later report is queued: it reports for this change too
             changed = self.engine.take_changed()
             by_path = {ws.vault_path(fs_path): uri for uri, fs_path in open_now.items()}
             by_path.pop(None, None)
-            reports: list[tuple[str, list[types.Diagnostic]]] = []
             if uris is None:
                 wanted = set(by_path)
             else:
                 wanted = {path for path, uri in by_path.items() if uri in uris or path in changed}
-            for path in sorted(wanted):
-                reports.append((by_path[path], diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding)))
-            if options.workspace_diagnostics:
+            if pull:  # only which notes changed, beyond those the client pulls by itself
+                return [(by_path[path], []) for path in wanted if by_path[path] not in (uris or ())]
+            reports = [
+                (by_path[path], diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding))
+                for path in sorted(wanted)
+            ]
+            if workspace_mode:
                 reports.extend(self._workspace_reports(ws, None if uris is None else changed, set(by_path)))
             return reports
 
@@ -193,8 +191,20 @@ class VaultlintServer(LanguageServer):
             reports = await asyncio.wrap_future(self.engine.run(collect))
         except WorkspaceUnavailable:
             return
+        if reports is None:
+            return
+        self._unreported.difference_update(uris or ())
+        if pull:
+            # The client pulls the note it edited by itself; notes that changed with it it must be told of.
+            if reports:
+                self._ask_client_to_pull()
+            return
         for uri, items in reports:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+
+    def _ask_client_to_pull(self) -> None:
+        if self._can("workspace.diagnostics.refresh_support"):
+            self.workspace_diagnostic_refresh(None)
 
     def _workspace_reports(
         self, ws: Any, paths: Iterable[str] | None, skip: set[str]
@@ -433,5 +443,26 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="vaultlint server: %(message)s")
     # The CLI turns the cyclic collector off for its one short run; a server lives for hours.
     gc.enable()
-    build_server().start_io()
+    stdin, stdout = _private_stdio()
+    build_server().start_io(stdin, stdout)
     return 0
+
+
+def _private_stdio() -> tuple[BinaryIO, BinaryIO]:
+    """The protocol's own copies of stdin and stdout; ``sys.stdin`` becomes /dev/null and
+    ``sys.stdout`` stderr.
+
+    The first index parses in a process pool, forked from the engine's thread while pygls's
+    reader thread sits in a read of stdin holding its lock: a forked worker that closes
+    ``sys.stdin`` (multiprocessing does) or flushes ``sys.stdout`` would wait on that lock
+    forever.  And a stray ``print`` anywhere can no longer corrupt the protocol stream.
+    """
+    stdin = os.fdopen(os.dup(0), "rb")
+    stdout = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    sys.stdout = sys.stderr
+    return stdin, stdout
