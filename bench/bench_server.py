@@ -16,7 +16,7 @@
    process tree once its first diagnostics are in, against a cold check's peak.  Target:
    <= 1.5x.
 
-The copies live in bench/.scratch/ (git-ignored); nothing in ../shared is written.
+The copies live in $TMPDIR/vaultlint-bench-server/; nothing in ../shared is written.
 Standard library plus the test extra (pytest-lsp's client drives the server).
 """
 
@@ -27,6 +27,7 @@ import asyncio
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +37,9 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pytest_lsp import client_capabilities, make_test_lsp_client
 
-WORK = bl.SCRATCH / "server"
+# Outside this checkout: bench/.scratch/ is git-ignored, and a vault inside a git work tree that
+# ignores it has nothing to report (.gitignore is honoured by default, by check and server alike).
+WORK = Path(tempfile.gettempdir()) / "vaultlint-bench-server"
 CORPUS = bl.DEFAULT_CORPORA / "yoshi-zettelkasten"
 TIMEOUT = 600.0
 BROKEN = "[[No such note 4711]] "
@@ -270,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if not args.skip_memory:
-        generated = WORK.parent / f"vault-gen-{args.notes}-s1"
+        generated = WORK / f"vault-gen-{args.notes}-s1"
         generate_vault.ensure_vault(generated, args.notes, 1, log=log)
         bl.warm_page_cache(generated)
         log(f"memory on {generated.name}")

@@ -97,10 +97,12 @@ async def test_an_unusable_config_is_reported_and_a_fixed_one_is_picked_up(tmp_p
 
 
 async def test_without_a_workspace_folder_the_vault_is_found_from_the_first_note(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault", {"sub/note.md": "[[gone]] [[Top]]\n", "Top.md": "top\n"})
+    root = _vault(tmp_path / "vault", {"sub/note.md": "[[gone]] [[Top]]\n", "Top.md": "[[sub/gone]]\n"})
     async with lsp_session(None, NEOVIM) as lsp:
         document = open_note(lsp, root / "sub" / "note.md")
         assert [d.code for d in await pull(lsp, document)] == ["LK001"]  # Top.md is in the vault: found
+        # The whole vault is checked, not only the first note's folder.
+        assert [d.code for d in await pull(lsp, open_note(lsp, root / "Top.md"))] == ["LK001"]
 
 
 async def test_a_vault_big_enough_for_the_parsing_pool_indexes_without_hanging(tmp_path: Path) -> None:

@@ -110,11 +110,13 @@ class VaultlintServer(LanguageServer):
 
     # -- building the index ----------------------------------------------------------------------
     def start_build(self, path: Path) -> None:
-        """Index the vault holding ``path`` on the worker, with a progress report meanwhile."""
-        from ..workspace import Workspace
+        """Index the vault holding ``path`` on the worker, with a progress report meanwhile.
 
+        ``path`` is the editor's workspace folder, or a note when it named none: then the vault
+        is the one around that note, found as ``vaultlint check NOTE`` finds it (and every note
+        in it is reported on, not only that one)."""
         self.building = True
-        future = self.engine.build(lambda: Workspace(path, offline=True))
+        future = self.engine.build(lambda: _workspace_around(path))
         asyncio.ensure_future(self._after_build(future))
 
     async def _after_build(self, future: Any) -> None:
@@ -232,6 +234,17 @@ class VaultlintServer(LanguageServer):
         return to_fs_path(uri)
 
 
+def _workspace_around(path: Path) -> Any:
+    from ..api import options_for
+    from ..engine import locate_vault
+    from ..workspace import Workspace
+
+    if not path.is_dir():  # a note (perhaps new, not saved yet)
+        options = options_for(path if path.exists() else path.parent, None, {}, "vaultlint server")
+        path = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    return Workspace(path, offline=True)
+
+
 def build_server() -> VaultlintServer:
     """The language server with every feature registered (``vaultlint server`` starts it on stdio)."""
     server = VaultlintServer()
@@ -296,7 +309,7 @@ def _register_documents(server: VaultlintServer) -> None:
         ls.open[uri] = fs_path
         ls.engine.stage(fs_path, params.text_document.text)
         if ls.engine.workspace is None and not ls.building and ls.start_path is None:
-            ls.start_path = Path(fs_path).parent  # no workspace folder: the vault around this note
+            ls.start_path = Path(fs_path)  # no workspace folder: the vault around this note
             ls.start_build(ls.start_path)
             return  # the build reports every open note when it is done
         await ls.report_changes({uri})
