@@ -127,6 +127,12 @@ async def test_vscode_session_push_fix_all_watch_and_close(tmp_path: Path) -> No
         assert _codes(found) == ["FM005", "FM006", "LK001"]
         broken = found[2]
         assert (broken.range.start.character, broken.range.end.character) == (3, 14)  # 𝄞 is two UTF-16 units
+        # Typed (incremental change), pushed; taken back, pushed again.
+        type_at(lsp, document, 4, 14, " [[Nope]]", version=2)
+        typed = await eventually(lambda: [d for d in lsp.diagnostics[document] if "Nope" in d.message])
+        assert (typed[0].range.start.character, typed[0].range.end.character) == (15, 23)
+        replace_text(lsp, document, text, version=3)
+        await eventually(lambda: _codes(lsp.diagnostics[document]) == ["FM005", "FM006", "LK001"])
         # The first index reported its progress.
         reports = [value for values in lsp.progress_reports.values() for value in values]
         assert [r.kind for r in reports][:1] == ["begin"] and reports[-1].kind == "end"

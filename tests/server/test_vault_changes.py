@@ -94,6 +94,17 @@ async def test_an_unusable_config_is_reported_and_a_fixed_one_is_picked_up(tmp_p
             )
         )
         await eventually(lambda: [d.code for d in lsp.diagnostics.get(document, ())] == ["LK001"])
+        # Broken again while the server runs: said once, and the last good settings stay in force.
+        (root / ".vaultlint.toml").write_text("select = [\n", encoding="utf-8")
+        lsp.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=uri(root / ".vaultlint.toml"), type=types.FileChangeType.Changed)]
+            )
+        )
+        await eventually(lambda: len(lsp.messages) == 2)
+        assert ".vaultlint.toml" in lsp.messages[1].message
+        replace_text(lsp, document, "[[gone]] [[gone2]]\n", version=2)
+        await eventually(lambda: [d.code for d in lsp.diagnostics.get(document, ())] == ["LK001", "LK001"])
 
 
 async def test_without_a_workspace_folder_the_vault_is_found_from_the_first_note(tmp_path: Path) -> None:

@@ -193,6 +193,10 @@ class VaultlintServer(LanguageServer):
             reports = await asyncio.wrap_future(self.engine.run(collect))
         except WorkspaceUnavailable:
             return
+        for problem in self.engine.take_problems():
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=f"vaultlint: {problem}")
+            )
         if reports is None:
             return
         self._unreported.difference_update(uris or ())
