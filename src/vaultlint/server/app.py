@@ -17,25 +17,27 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
+from ..config import CONFIG_NAMES
 from . import actions, diagnostics, navigate, renames
 from .state import EngineAccess, WorkspaceUnavailable
 
 log = logging.getLogger(__name__)
 
 #: Files whose change means "read the configuration again" rather than "a note changed".
-_CONFIG_NAMES = frozenset({".vaultlint.toml", "pyproject.toml", ".gitignore"})
+_CONFIG_NAMES = frozenset({*CONFIG_NAMES, ".gitignore"})
 _DEFAULT_CAP = 1000
 
 
@@ -82,6 +84,10 @@ class VaultlintServer(LanguageServer):
         self.building = False
         #: Set whenever the vault's diagnostics may have changed (wakes a waiting workspace/diagnostic).
         self.vault_changed = asyncio.Event()
+        #: Reports queued and not yet done: a newer one supersedes older ones (``report_changes``).
+        self._generation = 0
+        #: URIs whose change has not been reported yet (kept until a report covers them).
+        self._unreported: set[str] = set()
 
     # -- what the client can do ------------------------------------------------------------------
     @property
@@ -104,11 +110,13 @@ class VaultlintServer(LanguageServer):
 
     # -- building the index ----------------------------------------------------------------------
     def start_build(self, path: Path) -> None:
-        """Index the vault holding ``path`` on the worker, with a progress report meanwhile."""
-        from ..workspace import Workspace
+        """Index the vault holding ``path`` on the worker, with a progress report meanwhile.
 
+        ``path`` is the editor's workspace folder, or a note when it named none: then the vault
+        is the one around that note, found as ``vaultlint check NOTE`` finds it (and every note
+        in it is reported on, not only that one)."""
         self.building = True
-        future = self.engine.build(lambda: Workspace(path, offline=True))
+        future = self.engine.build(lambda: _workspace_around(path))
         asyncio.ensure_future(self._after_build(future))
 
     async def _after_build(self, future: Any) -> None:
@@ -136,24 +144,6 @@ class VaultlintServer(LanguageServer):
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=done))
         await self.report_everything()
 
-    async def reload(self) -> None:
-        """The configuration changed: rebuild the index, then report again."""
-        if self.engine.workspace is None and not self.building:
-            if self.start_path is not None:
-                self.start_build(self.start_path)
-            return
-        try:
-            await asyncio.wrap_future(self.engine.run(lambda ws: ws.reload()))
-        except WorkspaceUnavailable:
-            return
-        except Exception as error:
-            self.window_show_message(
-                types.ShowMessageParams(type=types.MessageType.Error, message=f"vaultlint: {error}")
-            )
-        for uri, fs_path in self.open.items():  # the buffers still win over the disk
-            self.engine.stage(fs_path, self.workspace.get_text_document(uri).source)
-        await self.report_everything()
-
     # -- reporting -------------------------------------------------------------------------------
     async def report_everything(self) -> None:
         """After the index was (re)built: every open note, and in workspace mode the vault."""
@@ -161,48 +151,41 @@ class VaultlintServer(LanguageServer):
         if self.pull:
             self._ask_client_to_pull()
             return
-        await self._publish(None)
+        await self._report(None)
 
     async def report_changes(self, also: Iterable[str] = ()) -> None:
-        """After a change: the notes whose diagnostics may have changed (``also``: these URIs too)."""
+        """After a change: the notes whose diagnostics may have changed (``also``: these URIs too).
+
+        Each change queues one report, but only the latest queued report does the work: one
+        that finds a later one behind it returns at once (the later one covers its notes too),
+        so a burst of keystrokes is checked and reported once, not once per key.
+        """
         self.vault_changed.set()
-        if self.pull:
-            try:
-                others = await asyncio.wrap_future(self.engine.run(self._changed_open_notes))
-            except WorkspaceUnavailable:
-                return
-            # The client pulls the note it edited by itself; notes that changed with it it must be told of.
-            if set(others) - set(also):
-                self._ask_client_to_pull()
-            return
-        await self._publish(set(also))
+        self._unreported.update(also)
+        self._generation += 1
+        await self._report(frozenset(self._unreported), self._generation)
 
-    def _ask_client_to_pull(self) -> None:
-        if self._can("workspace.diagnostics.refresh_support"):
-            self.workspace_diagnostic_refresh(None)
-
-    def _changed_open_notes(self, ws: Any) -> list[str]:
-        changed = self.engine.take_changed()
-        return [uri for uri, fs_path in list(self.open.items()) if ws.vault_path(fs_path) in changed]
-
-    async def _publish(self, uris: set[str] | None) -> None:
-        """Push diagnostics: for ``uris`` and the changed notes, or (``None``) for everything."""
+    async def _report(self, uris: frozenset[str] | None, generation: int | None = None) -> None:
         open_now = dict(self.open)
-        encoding = self.encoding
-        options = self.options
+        encoding, pull, workspace_mode = self.encoding, self.pull, self.options.workspace_diagnostics
 
-        def collect(ws: Any) -> list[tuple[str, list[types.Diagnostic]]]:
+        def collect(ws: Any) -> list[tuple[str, list[types.Diagnostic]]] | None:
+            if generation is not None and generation != self._generation:
+                return None  # a later report is queued: it reports for this change too
             changed = self.engine.take_changed()
             by_path = {ws.vault_path(fs_path): uri for uri, fs_path in open_now.items()}
             by_path.pop(None, None)
-            reports: list[tuple[str, list[types.Diagnostic]]] = []
             if uris is None:
                 wanted = set(by_path)
             else:
                 wanted = {path for path, uri in by_path.items() if uri in uris or path in changed}
-            for path in sorted(wanted):
-                reports.append((by_path[path], diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding)))
-            if options.workspace_diagnostics:
+            if pull:  # only which notes changed, beyond those the client pulls by itself
+                return [(by_path[path], []) for path in wanted if by_path[path] not in (uris or ())]
+            reports = [
+                (by_path[path], diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding))
+                for path in sorted(wanted)
+            ]
+            if workspace_mode:
                 reports.extend(self._workspace_reports(ws, None if uris is None else changed, set(by_path)))
             return reports
 
@@ -210,8 +193,24 @@ class VaultlintServer(LanguageServer):
             reports = await asyncio.wrap_future(self.engine.run(collect))
         except WorkspaceUnavailable:
             return
+        for problem in self.engine.take_problems():
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=f"vaultlint: {problem}")
+            )
+        if reports is None:
+            return
+        self._unreported.difference_update(uris or ())
+        if pull:
+            # The client pulls the note it edited by itself; notes that changed with it it must be told of.
+            if reports:
+                self._ask_client_to_pull()
+            return
         for uri, items in reports:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+
+    def _ask_client_to_pull(self) -> None:
+        if self._can("workspace.diagnostics.refresh_support"):
+            self.workspace_diagnostic_refresh(None)
 
     def _workspace_reports(
         self, ws: Any, paths: Iterable[str] | None, skip: set[str]
@@ -237,6 +236,17 @@ class VaultlintServer(LanguageServer):
         if not uri.startswith("file:"):
             return None
         return to_fs_path(uri)
+
+
+def _workspace_around(path: Path) -> Any:
+    from ..api import options_for
+    from ..engine import locate_vault
+    from ..workspace import Workspace
+
+    if not path.is_dir():  # a note (perhaps new, not saved yet)
+        options = options_for(path if path.exists() else path.parent, None, {}, "vaultlint server")
+        path = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    return Workspace(path, offline=True)
 
 
 def build_server() -> VaultlintServer:
@@ -303,7 +313,7 @@ def _register_documents(server: VaultlintServer) -> None:
         ls.open[uri] = fs_path
         ls.engine.stage(fs_path, params.text_document.text)
         if ls.engine.workspace is None and not ls.building and ls.start_path is None:
-            ls.start_path = Path(fs_path).parent  # no workspace folder: the vault around this note
+            ls.start_path = Path(fs_path)  # no workspace folder: the vault around this note
             ls.start_build(ls.start_path)
             return  # the build reports every open note when it is done
         await ls.report_changes({uri})
@@ -331,6 +341,7 @@ def _register_documents(server: VaultlintServer) -> None:
 
 
 def _is_config(path: Path, root: Path | None) -> bool:
+    """A file whose change means reading the configuration again (the Workspace decides exactly)."""
     parts = path.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parts
     return path.name in _CONFIG_NAMES or ".obsidian" in parts[:-1]
 
@@ -346,26 +357,24 @@ def _register_files(server: VaultlintServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched_files_changed(ls: VaultlintServer, params: types.DidChangeWatchedFilesParams) -> None:
         root = ls.engine.root
-        removed: list[str] = []
-        reload = False
+        config_changed = False
         for change in params.changes:
             fs_path = ls.document_path(change.uri)
             if fs_path is None:
                 continue
             path = Path(fs_path)
             if _is_config(path, root):
-                reload = True
+                config_changed = True
             elif _is_hidden(path, root):
-                continue
-            elif change.type == types.FileChangeType.Deleted:
-                removed.append(fs_path)
-            elif change.uri not in ls.open:  # an open note's buffer wins over the disk
-                ls.engine.stage(fs_path, None)
-        if reload:
-            await ls.reload()
+                continue  # .git churn during a commit, a sync tool's .trash: not the vault
+            if change.type == types.FileChangeType.Changed and change.uri in ls.open:
+                continue  # an open note's buffer wins over the disk
+            # Created, changed or deleted, a note or a whole folder: the Workspace reads the disk
+            # again and re-checks what depends on it (a settings file makes it reload).
+            ls.engine.stage(fs_path, None)
+        if config_changed and ls.engine.workspace is None and not ls.building and ls.start_path is not None:
+            ls.start_build(ls.start_path)  # the last config was unusable: try the new one
             return
-        if removed:
-            await _run_quietly(ls, lambda ws: [ws.remove(path) for path in removed])
         await ls.report_changes()
 
     @server.feature(
@@ -376,7 +385,9 @@ def _register_files(server: VaultlintServer) -> None:
     )
     async def files_renamed(ls: VaultlintServer, params: types.RenameFilesParams) -> None:
         moves = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
-        await _run_quietly(ls, lambda ws: [ws.rename(old, new) for old, new in moves if old and new])
+        await _run_quietly(
+            ls, lambda ws: [ls.engine.record_changed(ws.rename(old, new)) for old, new in moves if old and new]
+        )
         await ls.report_changes()
 
 
@@ -449,5 +460,26 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="vaultlint server: %(message)s")
     # The CLI turns the cyclic collector off for its one short run; a server lives for hours.
     gc.enable()
-    build_server().start_io()
+    stdin, stdout = _private_stdio()
+    build_server().start_io(stdin, stdout)
     return 0
+
+
+def _private_stdio() -> tuple[BinaryIO, BinaryIO]:
+    """The protocol's own copies of stdin and stdout; ``sys.stdin`` becomes /dev/null and
+    ``sys.stdout`` stderr.
+
+    The first index parses in a process pool, forked from the engine's thread while pygls's
+    reader thread sits in a read of stdin holding its lock: a forked worker that closes
+    ``sys.stdin`` (multiprocessing does) or flushes ``sys.stdout`` would wait on that lock
+    forever.  And a stray ``print`` anywhere can no longer corrupt the protocol stream.
+    """
+    stdin = os.fdopen(os.dup(0), "rb")
+    stdout = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    sys.stdout = sys.stderr
+    return stdin, stdout

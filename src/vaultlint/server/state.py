@@ -37,7 +37,7 @@ import concurrent.futures
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -74,6 +74,9 @@ class EngineAccess:
         self._pending_lock = threading.Lock()
         self._pending: dict[str, str | None] = {}
         self._changed: set[str] = set()
+        #: Why staged changes could not be applied (a config file that stopped parsing, say), for
+        #: the server to show; taken with ``take_problems``.
+        self.problems: list[str] = []
         # One worker: work on the Workspace is serial anyway (the lock), and one thread keeps the
         # order of jobs the order in which the editor's messages came.  A daemon, so that an editor
         # that quits while the first index is still being built is not kept waiting for it.
@@ -113,10 +116,18 @@ class EngineAccess:
         with self._pending_lock:
             self._pending[fs_path] = text
 
+    def record_changed(self, paths: Iterable[str]) -> None:
+        """Add what a Workspace call returned (``rename``, ``remove``) to what ``take_changed`` reports."""
+        self._changed.update(paths)
+
     def take_changed(self) -> frozenset[str]:
         """The vault paths whose diagnostics may have changed since the last call (call it in a job)."""
         changed, self._changed = frozenset(self._changed), set()
         return changed
+
+    def take_problems(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems
 
     def close(self, timeout: float = 5.0) -> None:
         """Close the Workspace after the jobs already queued; later ``run`` calls fail."""
@@ -170,5 +181,6 @@ class EngineAccess:
                 continue  # outside the vault: nothing of ours
             try:
                 self._changed.update(workspace.update(fs_path, text))
-            except Exception:  # one bad file must not stop the server; the next change retries it
-                log.exception("could not update %s", fs_path)
+            except Exception as error:  # one bad file must not stop the server; the next change retries it
+                log.debug("could not update %s", fs_path, exc_info=True)
+                self.problems.append(f"{error}" or f"could not read {fs_path}: {type(error).__name__}")
