@@ -16,6 +16,7 @@ from helpers import write_vault
 
 from vaultlint import Workspace
 from vaultlint.fix import apply_edits
+from vaultlint.model import Span
 from vaultlint.server.linkedits import (
     RenameRefused,
     block_rename_edits,
@@ -260,6 +261,7 @@ def test_a_rename_started_on_a_link_renames_the_heading_it_reaches(vault):
     column = "x [[Project#Goals 2024#S".index("#S") + 2
     target = rename_target(ws, "Links.md", 1, column)
     assert (target.path, target.kind, target.placeholder) == ("Project.md", "heading", "Sub")
+    assert target.here == Span(1, column, 1, column + 3)  # what the editor highlights: the link's "Sub"
     texts = applied(ws, heading_rename_edits(ws, target, "Details"))
     assert texts["Links.md"] == "x [[Project#Goals 2024#Details]]\n"
     assert "### Details\n" in texts["Project.md"]

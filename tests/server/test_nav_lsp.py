@@ -33,6 +33,7 @@ HOME = (
     "# Ça va\n"
     "Voilà [[Project]], [[ Project#Goals 2024 | the goals ]] and ![[Project#^plan]].\n"
     "A [Markdown link](Project.md#Goals%202024) and [[Projekt]].\n"
+    "By [[people/Ada Lovelace|Ada]].\n"
 )
 FILES = {"Project.md": PROJECT, "Home.md": HOME, "people/Ada Lovelace.md": "# Ada\n"}
 
@@ -139,6 +140,16 @@ async def test_a_session_renames_a_file_then_a_heading(client: LanguageClient):
     )
     assert found.uri == uri(client, "Big Plan.md")
 
+    # a folder: the link by path becomes the (unique) name, alias kept (a move to "team/people"
+    # would need no edit: "people/Ada Lovelace" still ends the new path, and Obsidian finds it so)
+    folder = types.FileRename(old_uri=uri(client, "people"), new_uri=uri(client, "team"))
+    edit = await asyncio.wait_for(
+        client.workspace_will_rename_files_async(types.RenameFilesParams(files=[folder])), TIMEOUT
+    )
+    assert apply(client, home, edit.changes[uri(client, "Home.md")]) == home.replace(
+        "[[people/Ada Lovelace|", "[[Ada Lovelace|"
+    )
+
     # now the heading, from the link that names it
     at = position(client, home, 4, "Goals 2024 |")
     params = types.PrepareRenameParams(
@@ -190,12 +201,13 @@ async def test_a_session_follows_completes_and_explains_links(client: LanguageCl
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=typed)],
         )
     )
-    end = types.Position(line=6, character=len("See [[ada"))
+    last = typed.count("\n")
+    end = types.Position(line=last, character=len("See [[ada"))
     listed = await asyncio.wait_for(
         client.text_document_completion_async(types.CompletionParams(text_document=doc, position=end)), TIMEOUT
     )
     assert [item.text_edit.new_text for item in listed.items] == ["Ada Lovelace"]
-    assert listed.items[0].text_edit.range == types.Range(start=types.Position(line=6, character=6), end=end)
+    assert listed.items[0].text_edit.range == types.Range(start=types.Position(line=last, character=6), end=end)
 
     hover = await asyncio.wait_for(
         client.text_document_hover_async(
