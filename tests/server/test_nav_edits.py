@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from helpers import write_vault
+from test_renames import HOME as FIX_HOME
+from test_renames import PROJECT
 
 from vaultlint import Workspace
 from vaultlint.fix import apply_edits
@@ -71,19 +73,9 @@ def link_problems(root: Path) -> list[str]:
         ]
 
 
-PROJECT = "# Project\n\n## Goals\n\nThe plan. ^plan\n"
-HOME = (
-    "---\n"
-    'up: "[[Project]]"\n'
-    "related:\n"
-    "  - '[[Project#Goals]]'\n"
-    "---\n"
-    "# Home\n"
-    "\n"
-    "See [[Project]], [[ Project#Goals | the goals ]] and ![[Project#^plan]].\n"
-    'A [Markdown link](Project.md#Goals "title"), [with .md](<Project.md>) and [[Project.md|ext]].\n'
-    "Also [[Elsewhere]], still missing.\n"
-)
+# The vault of --fix's own rename test (tests/test_renames.py), with two more link styles:
+# the editor's rename must make the same edits.
+HOME = FIX_HOME.replace(" and <!-- a comment -->", ", [with .md](<Project.md>) and [[Project.md|ext]]")
 
 
 def test_a_note_rename_rewrites_every_link_in_its_own_style(vault):

@@ -23,8 +23,8 @@ from .linkedits import (
     rename_edits,
     rename_target,
 )
-from .navigate import on_engine
-from .positions import lines_of, to_point, to_range
+from .navigate import At, answer_at, on_engine
+from .positions import lines_of, to_range
 from .state import EngineAccess
 
 
@@ -65,38 +65,23 @@ def register(server: Any, engine: EngineAccess) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     async def prepare_rename(ls: Any, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
-        fs_path, encoding = ls.document_path(params.text_document.uri), ls.encoding
-        if fs_path is None:
-            return None
-
-        def prepare(ws: Any) -> types.PrepareRenamePlaceholder | None:
-            path = ws.vault_path(fs_path)
-            lines = lines_of(ws.text(path) or "") if path is not None else []
-            target = rename_target(ws, path, *to_point(params.position, lines, encoding)) if path else None
+        def prepare(ws: Any, at: At) -> types.PrepareRenamePlaceholder | None:
+            target = rename_target(ws, at.path, at.line, at.column)
             if target is None:
                 return None
-            return types.PrepareRenamePlaceholder(
-                range=to_range(target.here, lines, encoding), placeholder=target.placeholder
-            )
+            return types.PrepareRenamePlaceholder(range=at.range(target.here), placeholder=target.placeholder)
 
-        return await on_engine(engine, prepare)
+        return await answer_at(ls, engine, params, prepare)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     async def rename(ls: Any, params: types.RenameParams) -> types.WorkspaceEdit | None:
-        fs_path, encoding = ls.document_path(params.text_document.uri), ls.encoding
         open_uris = dict(ls.open)
-        if fs_path is None:
-            return None
 
-        def plan(ws: Any) -> types.WorkspaceEdit | None:
-            path = ws.vault_path(fs_path)
-            if path is None:
-                return None
-            lines = lines_of(ws.text(path) or "")
-            target = rename_target(ws, path, *to_point(params.position, lines, encoding))
+        def plan(ws: Any, at: At) -> types.WorkspaceEdit:
+            target = rename_target(ws, at.path, at.line, at.column)
             if target is None:
                 raise RenameRefused("only a heading or a block id can be renamed here")
             renamer = heading_rename_edits if target.kind == "heading" else block_rename_edits
-            return workspace_edit(ws, renamer(ws, target, params.new_name), open_uris, encoding)
+            return workspace_edit(ws, renamer(ws, target, params.new_name), open_uris, at.encoding)
 
-        return await on_engine(engine, plan)
+        return await answer_at(ls, engine, params, plan)
