@@ -99,6 +99,38 @@ class VaultIndex:
         # microseconds to work out again.
         self._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_from_folder)
 
+    def renamed(self, moved: Mapping[str, str]) -> VaultIndex:
+        """This index once the files in ``moved`` (vault path -> new vault path) are renamed.
+
+        The same as ``VaultIndex`` of the new paths, but made from this index's tables: an
+        editor asks it on every file rename, and building a 13,000-file index from scratch
+        each time was a quarter of the answer's time and most of its garbage.
+        """
+        gone = {old.lower() for old in moved}
+        arrived = {new.lower() for new in moved.values()}
+        paths = sorted([*(p for p in self.paths if p not in moved), *moved.values()])
+        index = VaultIndex.__new__(VaultIndex)
+        index.paths = tuple(paths)
+        index.by_name = dict(self.by_name)
+        index._by_lower_path = dict(self._by_lower_path)
+        names = {lower[lower.rfind("/") + 1 :] for lower in gone | arrived}
+        for name in names:
+            same = [p for p in self.by_name.get(name, ()) if p not in moved]
+            same += [new for new in moved.values() if new.lower().rsplit("/", 1)[-1] == name]
+            if same:
+                index.by_name[name] = sorted(same)
+            else:
+                index.by_name.pop(name, None)
+        for lower in gone | arrived:  # the first of case twins in path order, as __init__ keeps
+            name = lower[lower.rfind("/") + 1 :]
+            twins = [p for p in index.by_name.get(name, ()) if p.lower() == lower]
+            if twins:
+                index._by_lower_path[lower] = twins[0]
+            else:
+                index._by_lower_path.pop(lower, None)
+        index._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(index._resolve_from_folder)
+        return index
+
     def __contains__(self, path: str) -> bool:
         return nfc(path).lower() in self._by_lower_path
 

@@ -288,3 +288,33 @@ def test_a_block_rename_rewrites_the_id_and_every_link_to_it(vault):
         block_rename_edits(ws, target, "not an id")
     with pytest.raises(RenameRefused, match="already has"):
         block_rename_edits(ws, target, "TOP")
+
+
+def test_a_renamed_index_is_the_index_of_the_new_paths():
+    """VaultIndex.renamed (built from the old tables, for speed) equals an index built afresh."""
+    import random
+
+    from vaultlint.vault import VaultIndex
+
+    names = ["Note.md", "note.md", "Plan.md", "a.png", "Über.md", "x y.md"]
+    folders = ["", "a/", "a/b/", "B/", "b/"]
+    rng = random.Random(21)
+    for _ in range(300):
+        paths = sorted({rng.choice(folders) + rng.choice(names) for _ in range(rng.randint(1, 12))})
+        index = VaultIndex(paths)
+        moving = rng.sample(paths, rng.randint(1, len(paths)))
+        taken = set(paths) - set(moving)
+        moved = {}
+        for old in moving:
+            new = rng.choice(folders) + rng.choice(names)
+            if new not in taken:
+                moved[old] = new
+                taken.add(new)
+        fresh = VaultIndex(moved.get(p, p) for p in paths)
+        renamed = index.renamed(moved)
+        assert renamed.paths == fresh.paths
+        assert renamed.by_name == fresh.by_name
+        assert renamed._by_lower_path == fresh._by_lower_path
+        for link in ("Note", "note", "a/Note", "b/Plan", "a.png", "../x y", "/Über"):
+            for source in ("Home.md", "a/Home.md", "b/Home.md"):
+                assert renamed.resolve(link, source) == fresh.resolve(link, source)

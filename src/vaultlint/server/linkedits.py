@@ -28,7 +28,7 @@ from ..anchors import Subpath, classify_subpath, heading_for_link, match_heading
 from ..context import resolve_link_path
 from ..linkrepair import retarget, subpath_segments, subpath_text
 from ..model import BlockId, Edit, Heading, Link, Note, Span
-from ..vault import VaultIndex, is_source, nfc
+from ..vault import is_source, nfc
 
 if TYPE_CHECKING:
     from ..context import LintContext
@@ -79,8 +79,10 @@ def moved_files(paths: Iterable[str], old: str, new: str) -> dict[str, str]:
 
 
 def _link_name(link_path: str) -> str:
-    """The lower-cased file name a link path looks up (what :meth:`VaultIndex.resolve` keys on)."""
-    return nfc(link_path).strip().lower().rsplit("/", 1)[-1]
+    """The lower-cased file name a link path looks up (what :meth:`VaultIndex.resolve` keys on).
+    Asked of every link of the vault on a rename: string methods only, no list per link."""
+    lower = nfc(link_path).strip().lower()
+    return lower[lower.rfind("/") + 1 :]
 
 
 def rename_edits(ws: NoteSource, moved: Mapping[str, str]) -> Edits:
@@ -93,7 +95,7 @@ def rename_edits(ws: NoteSource, moved: Mapping[str, str]) -> Edits:
     a broken link is left broken.
     """
     before = ws.vault.index
-    after = VaultIndex(moved.get(path, path) for path in before.paths)
+    after = before.renamed(moved)
     # Only a link that names one of these can reach another file after the rename,
     # unless the note holding it moves (its folder decides relative and same-folder links).
     names = {posixpath.basename(path).lower() for pair in moved.items() for path in pair}
