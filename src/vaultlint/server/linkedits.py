@@ -28,7 +28,7 @@ from ..anchors import Subpath, classify_subpath, heading_for_link, match_heading
 from ..context import resolve_link_path
 from ..linkrepair import retarget, subpath_segments, subpath_text
 from ..model import BlockId, Edit, Heading, Link, Note, Span
-from ..vault import is_source, nfc
+from ..vault import nfc
 
 if TYPE_CHECKING:
     from ..context import LintContext
@@ -100,13 +100,11 @@ def rename_edits(ws: NoteSource, moved: Mapping[str, str]) -> Edits:
     # unless the note holding it moves (its folder decides relative and same-folder links).
     names = {posixpath.basename(path).lower() for pair in moved.items() for path in pair}
     edits: Edits = {}
-    for path in before.paths:
-        if not is_source(path):
-            continue
-        moves_too = path in moved
-        note = ws.note(path)
+    for path in before.paths:  # every file of the vault: keep this loop lean
+        note = ws.note(path)  # None for attachments
         if note is None:
             continue
+        moves_too = path in moved
         text: str | None = None
         found: list[Edit] = []
         for link in note.links:
@@ -233,9 +231,7 @@ def _links_into(ws: NoteSource, target: str, kind: str) -> Iterator[tuple[str, L
     index = ws.vault.index
     name = posixpath.basename(target).lower()
     for path in index.paths:
-        if not is_source(path):
-            continue
-        note = ws.note(path)
+        note = ws.note(path)  # None for attachments
         if note is None:
             continue
         for link in note.links:

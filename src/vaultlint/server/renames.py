@@ -28,6 +28,23 @@ from .positions import lines_of, to_range
 from .state import EngineAccess
 
 
+class _TextsReadOnce:
+    """The workspace, with each note's text read once per request: planning the edits and
+    placing them in the editor's units both need it, and it may come from the disk."""
+
+    def __init__(self, ws: Any) -> None:
+        self._ws = ws
+        self._texts: dict[str, str | None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ws, name)
+
+    def text(self, path: str) -> str | None:
+        if path not in self._texts:
+            self._texts[path] = self._ws.text(path)
+        return self._texts[path]
+
+
 def workspace_edit(ws: Any, edits: Edits, open_uris: Mapping[str, str], encoding: str) -> types.WorkspaceEdit:
     """``edits`` (vault path -> model edits) as LSP edits, in the URIs the editor knows the notes by."""
     uri_of = {fs_path: uri for uri, fs_path in open_uris.items()}
@@ -51,7 +68,8 @@ def register(server: Any, engine: EngineAccess) -> None:
         pairs = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
         open_uris, encoding = dict(ls.open), ls.encoding
 
-        def plan(ws: Any) -> types.WorkspaceEdit | None:
+        def plan(workspace: Any) -> types.WorkspaceEdit | None:
+            ws = _TextsReadOnce(workspace)
             moved: dict[str, str] = {}
             for old, new in pairs:
                 before = ws.vault_path(old) if old else None
@@ -77,7 +95,8 @@ def register(server: Any, engine: EngineAccess) -> None:
     async def rename(ls: Any, params: types.RenameParams) -> types.WorkspaceEdit | None:
         open_uris = dict(ls.open)
 
-        def plan(ws: Any, at: At) -> types.WorkspaceEdit:
+        def plan(workspace: Any, at: At) -> types.WorkspaceEdit:
+            ws = _TextsReadOnce(workspace)
             target = rename_target(ws, at.path, at.line, at.column)
             if target is None:
                 raise RenameRefused("only a heading or a block id can be renamed here")
