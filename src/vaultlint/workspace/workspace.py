@@ -27,7 +27,7 @@ from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
 from ..options import LintOptions
 from ..placeholders import Placeholders
-from ..vault import Vault, VaultFile, VaultIndex, is_source, nfc, scan_vault
+from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
 from . import checking
 from .index import ReverseIndex, frontmatter_keys
 from .scope import Location, files_in_scope, in_scope, locate, reported_among
@@ -495,7 +495,10 @@ def _targets(location: Location) -> tuple[Path, ...]:
 
 def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
     types = {**vault.obsidian.property_types, **options.types}
-    return LintContext(vault, loader, types, options.schema, moved=checking.moved_files(vault.root, vault, options))
+    # Outside a git work tree git has nothing to say: not asking saves a process per file that comes or goes.
+    in_git = find_git_root(vault.root) is not None
+    moved = checking.moved_files(vault.root, vault, options) if in_git else {}
+    return LintContext(vault, loader, types, options.schema, moved=moved)
 
 
 def _virtual_file(root: Path, path: str) -> VaultFile:
