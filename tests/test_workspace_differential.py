@@ -36,7 +36,7 @@ def test_corpus_vault_matches_fresh_check_and_the_cli(tmp_path: Path) -> None:
     assert run(session, 12, subprocess_every=12) == 12
 
 
-@pytest.mark.parametrize("lookup", ["naming", "consulting"])
+@pytest.mark.parametrize("lookup", ["naming", "consulting", "hinting", "hinted_at"])
 def test_a_dependent_left_unchecked_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lookup: str) -> None:
     """The test can fail: with one half of the reverse index answering nothing (the links that
     name a file, or the notes that read another's headings and blocks), a seed shows a stale result."""

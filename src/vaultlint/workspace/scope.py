@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +109,17 @@ def files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) 
             f.path for f in vault.files if any(p in ("", f.path) or f.path.startswith(p + "/") for p in prefixes)
         ]
     return tuple(path for path in candidates if not excluded(vault, path, options))
+
+
+def reported_among(vault: Vault, targets: Sequence[Path], options: LintOptions, paths: Iterable[str]) -> list[str]:
+    """Those of ``paths`` (files of ``vault``) that :func:`files_in_scope` gives: a workspace's
+    files that came, without walking the vault."""
+    prefixes = vault_prefixes(vault, targets)
+    return [
+        path
+        for path in paths
+        if any(p in ("", path) or path.startswith(p + "/") for p in prefixes) and not excluded(vault, path, options)
+    ]
 
 
 def vault_prefixes(vault: Vault, targets: Sequence[Path]) -> list[str]:

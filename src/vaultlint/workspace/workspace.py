@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,10 +27,10 @@ from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
 from ..options import LintOptions
 from ..placeholders import Placeholders
-from ..vault import Vault, VaultFile, VaultIndex, is_source, scan_vault
+from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
 from . import checking
 from .index import ReverseIndex, frontmatter_keys
-from .scope import Location, in_scope, locate
+from .scope import Location, files_in_scope, in_scope, locate, reported_among
 
 if TYPE_CHECKING:
     from ..api import PathLike
@@ -140,6 +141,8 @@ class Workspace:
         self._index = ReverseIndex()
         self._note_results: dict[str, list[Diagnostic]] = {}
         self._set_scope(scope)
+        if self._live:
+            self._set_files(files_in_scope(self.vault, self._targets, options))
         checking.check_while_parsing(self._loader.preload_stepwise(scope), self._check)
         for path in scope:
             if path not in self._note_results:
@@ -159,7 +162,8 @@ class Workspace:
     def _check(self, path: str) -> list[Diagnostic]:
         """Check one note in scope and, in a live workspace, record what its result depends on."""
         context = self._context
-        context.read_vault = False
+        context.read_vault = context.read_moved = False
+        context.hinted = set()
         found = checking.check_in_scope(
             path, context, self._options, self._screen, self._world, self._fresh_results, self._settle
         )
@@ -167,13 +171,18 @@ class Workspace:
         if self._live:
             loaded = self._loader.loaded.get(path)
             note = loaded if isinstance(loaded, Note) else None
-            self._index.record(path, note, context.consulted, context.read_vault or path.lower().endswith(".base"))
+            # Bases read the vault's folders and paths directly (BS002); placeholders' near misses
+            # compare with every name and alias.
+            whole = context.read_vault or path.lower().endswith(".base")
+            whole = whole or (self._screen is not None and bool(context.hinted))
+            self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
         return found
 
     def _refresh_vault_rules(self) -> set[str]:
         """Run the vault-wide rules again; the paths whose findings changed."""
         before = self._vault_raw
-        raw = checking.vault_findings(self._scope, self._targets, self._context, self._options, self._files)
+        files = self._files_reported if self._live else self._files
+        raw = checking.vault_findings(self._scope, self._targets, self._context, self._options, files)
         self._vault_raw = raw
         changed = {p for p in {*before, *raw} if before.get(p) != raw.get(p)}
         for path in changed:
@@ -339,11 +348,49 @@ class Workspace:
         return {path: tuple(items) for path, items in found.items()}
 
     def _from_disk(self, paths: Iterable[str]) -> frozenset[str]:
-        """Paths as the disk has them now: walk the vault again when a file came or went."""
-        paths = list(paths)
+        """Paths as the disk has them now.  Files edited, created or deleted are taken as they are;
+        when a folder came, or a name needs the walk's care (a symlink, a name not in NFC), the
+        vault is walked again."""
         vault = self.vault
-        if all(p in vault.by_path and os.path.isfile(vault.by_path[p].fs_path) for p in paths):
-            return self._apply(changed=paths)
+        changed: list[str] = []
+        added: list[str] = []
+        removed: list[str] = []
+        for path in paths:
+            file = vault.by_path.get(path)
+            state = _kind(file.fs_path if file is not None else _fs_path(self._root, path))
+            if file is not None and state == "file":
+                changed.append(path)
+            elif file is not None and state is None:
+                removed.append(path)
+            elif file is None and state is None and path in self._overlays:  # unsaved text moved here
+                added.append(path)
+            elif file is None and state is None:  # a folder gone: every file under it
+                removed.extend(p for p in vault.by_path if p.startswith(path + "/"))
+            elif file is None and state == "file" and self._plain_new_file(path):
+                added.append(path)
+            else:
+                return self._rescan(paths)
+        if not added and not removed:
+            return self._apply(changed=changed)
+        overlaid = [p for p in removed if p in self._overlays]  # unsaved text of a note deleted on disk
+        removed = [p for p in removed if p not in self._overlays]
+        changed += overlaid
+        return self._apply(changed=changed, added=added, removed=removed)
+
+    def _plain_new_file(self, path: str) -> bool:
+        """A new file the walk would list under this very path: its name in NFC, and every folder
+        on the way a real folder (the walk never follows a folder symlink)."""
+        if nfc(path) != path:
+            return False
+        folder = self._root
+        for part in path.split("/")[:-1]:
+            folder = folder / part
+            if os.path.islink(folder) or not os.path.isdir(folder):
+                return False
+        return True
+
+    def _rescan(self, paths: Iterable[str]) -> frozenset[str]:
+        vault = self.vault
         fresh = self._with_overlay_files(
             scan_vault(self._root, self._options.obsidian_dir, self._options.template_folders)
         )
@@ -364,35 +411,44 @@ class Workspace:
         loader, index = self._loader, self._index
         summaries_before = {p: _summary_or_none(loader, p) for p in changed}
         keys_before = {p: frontmatter_keys(loader.loaded.get(p)) for p in changed}
+        owners_before = loader.aggregate().alias_owners
+        moved_before = self._context.moved
         loader.forget([*changed, *added, *removed])
         _forget_answers(self._context, [*changed, *added, *removed])
         names_changed = bool(added or removed)
         if names_changed:
+            walked = vault is not None
             if vault is None:
                 vault = _replace_files(self.vault, [_virtual_file(self._root, p) for p in added], removed)
-            self._swap_vault(vault)
-        recheck: set[str] = set()
+            self._swap_vault(vault, added, removed, walked)
         for path in removed:
             self._note_results.pop(path, None)
             index.drop(path)
-        aliases_changed = False
-        keys_changed = False
+        aliases_changed = keys_changed = False
         for path in changed:
             after = _summary_or_none(loader, path)
             before = summaries_before[path]
-            if (before.aliases if before else ()) != (after.aliases if after else ()):
-                aliases_changed = True
-            if keys_before[path] != frontmatter_keys(loader.loaded.get(path)):
-                keys_changed = True
-        recheck.update(p for p in changed if p in self._scope_set)
+            aliases_changed |= (before.aliases if before else ()) != (after.aliases if after else ())
+            keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
+        recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
-            recheck.update(index.naming([*added, *removed]))
             recheck.update(p for p in added if p in self._scope_set)
+            recheck.update(index.naming([*added, *removed]))
+            recheck.update(index.hinting([*added, *removed]))
+            if index.moved_readers and _moves_matter(moved_before, self._context.moved):
+                recheck.update(index.moved_readers)
         if names_changed or aliases_changed:
-            loader.forget(())  # the aggregate (aliases, tags) is made again
             if self._screen is not None:
                 self._screen = Placeholders(self._context)
+            owners_after = loader.aggregate().alias_owners
+            if owners_after != owners_before:
+                recheck.update(
+                    index.hinted_at(
+                        k for k in {*owners_before, *owners_after} if owners_before.get(k) != owners_after.get(k)
+                    )
+                )
+                aliases_changed = True
         if names_changed or aliases_changed or keys_changed:
             recheck.update(index.vault_readers)
         recheck &= self._scope_set
@@ -408,7 +464,7 @@ class Workspace:
                 touched.add(path)
         return frozenset(touched)
 
-    def _swap_vault(self, vault: Vault) -> None:
+    def _swap_vault(self, vault: Vault, added: Iterable[str], removed: Iterable[str], walked: bool) -> None:
         """Files came or went: the loader and context see ``vault`` from now on."""
         loader = self._loader
         loader.vault = vault
@@ -416,11 +472,21 @@ class Workspace:
         self._context = _new_context(vault, loader, self._options)
         if self._screen is not None:
             self._screen = Placeholders(self._context)
-        self._set_scope(in_scope(vault, self._targets, self._options))
+        if walked:
+            self._set_files(files_in_scope(vault, self._targets, self._options))
+        else:
+            gone = set(removed)
+            came = reported_among(vault, self._targets, self._options, added)
+            self._set_files(sorted({*(p for p in self._files_reported if p not in gone), *came}))
 
     def _set_scope(self, scope: list[str]) -> None:
         self._scope = scope
         self._scope_set = set(scope)
+
+    def _set_files(self, files: Iterable[str]) -> None:
+        """The files reported on (the file-name rules'), and of them the notes (the scope)."""
+        self._files_reported = tuple(files)
+        self._set_scope([p for p in self._files_reported if is_source(p)])
 
 
 def _targets(location: Location) -> tuple[Path, ...]:
@@ -429,12 +495,34 @@ def _targets(location: Location) -> tuple[Path, ...]:
 
 def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
     types = {**vault.obsidian.property_types, **options.types}
-    return LintContext(vault, loader, types, options.schema, moved=checking.moved_files(vault.root, vault, options))
+    # Outside a git work tree git has nothing to say: not asking saves a process per file that comes or goes.
+    in_git = find_git_root(vault.root) is not None
+    moved = checking.moved_files(vault.root, vault, options) if in_git else {}
+    return LintContext(vault, loader, types, options.schema, moved=moved)
 
 
 def _virtual_file(root: Path, path: str) -> VaultFile:
     """A file that exists as unsaved text only, where saving it would put it."""
-    return VaultFile(path, os.path.join(root, *path.split("/")), path[-3:].lower() == ".md")
+    return VaultFile(path, _fs_path(root, path), path[-3:].lower() == ".md")
+
+
+def _fs_path(root: Path, path: str) -> str:
+    return os.path.join(root, *path.split("/"))
+
+
+def _kind(fs_path: str) -> str | None:
+    """``"file"``, ``"other"`` (a folder, a symlink, a FIFO...) or ``None`` (nothing there)."""
+    try:
+        mode = os.lstat(fs_path).st_mode
+    except OSError:
+        return None
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _moves_matter(before: Mapping[str, str | None], after: Mapping[str, str | None]) -> bool:
+    """Files came or went: may the hints and fixes of links to what git saw renamed change?  They may
+    when git's renames changed, and while there are any (the fix's link text depends on every name)."""
+    return bool(after) or dict(before) != dict(after)
 
 
 def _hidden(path: str) -> bool:
