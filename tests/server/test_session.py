@@ -45,7 +45,8 @@ def _codes(found: list[types.Diagnostic]) -> list[str]:
 
 
 async def test_neovim_session_pull_type_see_fix_by_code_action(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault", {"note.md": "Links to [[Target]].\n"})
+    files = {"note.md": "Links to [[Target]].\n", "people/Person.md": "---\naliases: [Ada]\n---\n"}
+    root = _vault(tmp_path / "vault", files)
     async with lsp_session(root, NEOVIM) as lsp:
         document = open_note(lsp, root / "note.md")
         assert await pull(lsp, document) == []
@@ -78,6 +79,16 @@ async def test_neovim_session_pull_type_see_fix_by_code_action(tmp_path: Path) -
         fixed = apply_text_edits(buffer, actions['Link "Target" instead'].edit.changes[document])
         assert fixed == "[[Target]] Links to [[Target]].\n"
         replace_text(lsp, document, fixed, version=3)
+        assert await pull(lsp, document) == []
+
+        # An alias is not a link target in Obsidian; the action links its note, showing the alias.
+        type_at(lsp, document, 1, 0, "[[Ada]]", version=4)
+        assert _codes(await pull(lsp, document)) == ["LK001"]
+        [alias] = [a for a in await code_actions(lsp, document, 1, 2) if a.title.startswith("Link")]
+        assert alias.title == 'Link "Person|Ada" instead'
+        fixed = apply_text_edits(fixed + "[[Ada]]", alias.edit.changes[document])
+        assert fixed.endswith("\n[[Person|Ada]]")
+        replace_text(lsp, document, fixed, version=5)
         assert await pull(lsp, document) == []
         assert lsp.diagnostics == {}  # pull only: never pushed as well
         assert (root / "note.md").read_text(encoding="utf-8") == "Links to [[Target]].\n"  # nothing written
