@@ -42,20 +42,17 @@ async def test_workspace_mode_pushes_the_vault_within_the_cap(tmp_path: Path) ->
         await eventually(lambda: len(lsp.diagnostics.get(document, ())) == 2)
 
 
-async def test_workspace_mode_answers_workspace_diagnostic_pulls(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault", {"a.md": "[[gone]]\n", "b.md": "fine\n", "c.md": "[[b]] [[b#Nope]]\n"})
-    async with lsp_session(root, NEOVIM, {"workspaceDiagnostics": True}) as lsp:
+async def test_pull_clients_get_the_workspace_and_are_asked_to_pull_again_after_a_change(tmp_path: Path) -> None:
+    files = {"Target.md": "# Part\n", "note.md": "[[Target#Part]]\n", "a.md": "[[gone]]\n", "c.md": "[[b#Nope]]\n"}
+    root = _vault(tmp_path / "vault", {**files, "b.md": "fine\n"})
+    capabilities = client_capabilities(NEOVIM)
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    async with lsp_session(root, options={"workspaceDiagnostics": True}, capabilities=capabilities) as lsp:
         report = await within(lsp.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])))
         found = {item.uri: [d.code for d in item.items] for item in report.items}
         assert found == {uri(root / "a.md"): ["LK001"], uri(root / "c.md"): ["LK003"]}
         assert lsp.diagnostics == {}  # pulled, never pushed
 
-
-async def test_pull_clients_are_asked_to_pull_again_when_another_open_note_changed(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault", {"Target.md": "# Part\n", "note.md": "[[Target#Part]]\n"})
-    capabilities = client_capabilities(NEOVIM)
-    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
-    async with lsp_session(root, capabilities=capabilities) as lsp:
         note = open_note(lsp, root / "note.md")
         target = open_note(lsp, root / "Target.md")
         assert await pull(lsp, note) == []

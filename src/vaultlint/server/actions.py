@@ -20,7 +20,7 @@ from typing import Any
 from lsprotocol import types
 
 from ..fix import FixConflict, apply_edits
-from ..linkrepair import link_text, target_edit
+from ..linkrepair import link_text, target_edit, written_link
 from ..model import Diagnostic, Edit, Link, LinkKind, Note, Span
 from . import diagnostics as lsp_diagnostics
 from .positions import lines_of, to_range
@@ -28,6 +28,7 @@ from .state import EngineAccess, WorkspaceUnavailable
 
 FIX_ALL = "source.fixAll.vaultlint"
 _DID_YOU_MEAN = re.compile(r'did you mean "([^"]+)"\?$')
+_ALIAS_OF = re.compile(r'^"(.+)" is an alias of "(.+)": link it as ')
 _FILE_TARGET_CODES = frozenset({"LK001", "LK002"})
 #: Findings about suppression comments themselves: a comment to silence them would be odd.
 _NOT_SUPPRESSIBLE = frozenset({"VL002", "VL003"})
@@ -174,13 +175,19 @@ def _link_at(note: Note | None, span: Span) -> Link | None:
 
 
 def did_you_mean(diagnostic: Diagnostic, link: Link, request: Request, ws: Any) -> tuple[str, Edit] | None:
-    """``did you mean "Name"?`` on a link to a missing file, as the edit that links Name instead."""
-    match = _DID_YOU_MEAN.search(diagnostic.hint or "")
-    if match is None:
-        return None
-    name = match.group(1)
+    """The hint of a link to a missing file as an edit: ``did you mean "Name"?`` links Name
+    instead; ``"X" is an alias of "Note"`` links Note, showing X (``[[Note|X]]``)."""
+    hint = diagnostic.hint or ""
     index = ws.vault.index
-    targets = index.by_name.get(f"{name}.md".lower()) or index.by_name.get(name.lower()) or ()
+    alias = _ALIAS_OF.match(hint)
+    if alias is not None:
+        owner = ws.context.alias_owner(alias.group(1))
+        targets: Sequence[str] = (owner,) if owner else ()
+    elif (match := _DID_YOU_MEAN.search(hint)) is not None:
+        name = match.group(1)
+        targets = index.by_name.get(f"{name}.md".lower()) or index.by_name.get(name.lower()) or ()
+    else:
+        return None
     if not targets:
         return None
     markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
@@ -190,6 +197,11 @@ def did_you_mean(diagnostic: Diagnostic, link: Link, request: Request, ws: Any) 
     edit = target_edit(request.text, link, written) if written is not None else None
     if edit is None:
         return None
+    as_written = written_link(request.text, link.span) or ""
+    if alias is not None and not markdown and not link.subpath and "|" not in as_written:
+        # [[Sec+]] -> [[CompTIA Security+|Sec+]]: the note the alias names, still reading as typed.
+        edit = Edit(edit.span, f"{edit.text}|{link.path}")
+        written = edit.text
     return f'Link "{written}" instead', edit
 
 
