@@ -117,6 +117,10 @@ def test_markdown_links_get_encoded_paths_with_the_extension(vault):
     assert [i.insert for i in found.items] == ["Ada%20Lovelace.md"]
     assert found.span == Span(1, 5, 1, 8)
     assert complete(ws, "[x](https://exa") is None
+    assert complete(ws, "[x](ada lovelace") is None  # a space ends a destination outside <>
+    found = complete(ws, "[x](<ada love")
+    assert [i.insert for i in found.items] == ["Ada%20Lovelace.md"]
+    assert found.span == Span(1, 6, 1, 14)
 
 
 def test_headings_after_hash_and_blocks_after_caret(vault):

@@ -124,9 +124,10 @@ def _typed_link(before: str) -> _Typed | None:
     start = (markdown if is_markdown else wiki) + 2
     typed = before[start:]
     if is_markdown:
-        if typed.startswith("<"):
+        angled = typed.startswith("<")  # <My Note.md>: spaces allowed until the ">"
+        if angled:
             start, typed = start + 1, typed[1:]
-        if any(c in typed for c in ")> \t") or "://" in typed:
+        if any(c in typed for c in (">" if angled else ") \t")) or "://" in typed:
             return None
     elif any(mark in typed for mark in ("]]", "|", "[[")):
         return None
