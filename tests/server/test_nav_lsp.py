@@ -61,6 +61,7 @@ async def client(lsp_client: LanguageClient, request, tmp_path):
     )
     lsp_client.vault = root
     lsp_client.encoding = str(result.capabilities.position_encoding or "utf-16")
+    lsp_client.server_capabilities = result.capabilities
     yield
     await asyncio.wait_for(lsp_client.shutdown_session(), TIMEOUT)
 
@@ -108,6 +109,10 @@ def open_note(client: LanguageClient, path: str) -> str:
 
 
 async def test_a_session_renames_a_file_then_a_heading(client: LanguageClient):
+    offered = client.server_capabilities
+    if client.capabilities.workspace.file_operations:  # VS Code: it asks only if the server says it answers
+        assert offered.workspace.file_operations.will_rename.filters[0].pattern.glob == "**/*"
+    assert offered.rename_provider == types.RenameOptions(prepare_provider=True)
     home = open_note(client, "Home.md")
     # the editor renames Project.md: it asks for the edits first, applies them, then moves the file
     rename = types.FileRename(old_uri=uri(client, "Project.md"), new_uri=uri(client, "Big Plan.md"))
