@@ -169,6 +169,17 @@ def test_a_folder_rename_rewrites_links_into_it_and_relative_links_out_of_it(vau
     assert link_problems(ws.root) == []
 
 
+def test_several_files_renamed_at_once_link_each_other_by_their_new_names(vault):
+    """An editor moving a selection sends every file in one willRenameFiles."""
+    ws = vault({"A.md": "[[B]] and [[A#Top]]\n\n# Top\n", "B.md": "[[A]]\n", "Home.md": "[[A]] [[B]]\n"})
+    moved = {**moved_files(ws.vault.index.paths, "A.md", "C.md"), **moved_files(ws.vault.index.paths, "B.md", "D.md")}
+    assert applied(ws, rename_edits(ws, moved)) == {
+        "A.md": "[[D]] and [[C#Top]]\n\n# Top\n",
+        "B.md": "[[C]]\n",
+        "Home.md": "[[C]] [[D]]\n",
+    }
+
+
 def test_percent_encoding_and_case(vault):
     ws = vault({"Café notes.md": "# Ünïcode\n", "Home.md": "[c](Caf%C3%A9%20notes.md) [[café notes]]\n"})
     texts = move_and_apply(ws, "Café notes.md", "Ärger & (Plan).md")
