@@ -9,6 +9,8 @@ Modules:
   diagnostics.py  pull / push / workspace-mode diagnostics
   actions.py    code actions (quick fixes, did-you-mean, create note, suppress, fix-all)
   positions.py  model.Span (1-based code points) <-> LSP Range (0-based, negotiated units)
-  navigate.py   definition, completion, hover (helper "nav")
-  renames.py    willRenameFiles, heading rename (helper "nav")
+  navigate.py   definition, completion, hover (LSP side of linknav.py)
+  renames.py    willRenameFiles, heading and block-id renames (LSP side of linkedits.py)
+  linknav.py    where a link leads, what can be typed in one, hover text: pure, no LSP types
+  linkedits.py  the edits of file, folder, heading and block-id renames: pure, no LSP types
 """
