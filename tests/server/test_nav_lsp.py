@@ -175,7 +175,22 @@ async def test_a_session_renames_a_file_then_a_heading(client: LanguageClient):
         "#Goals%202024", "#Aims"
     )
 
+    # a block id, from the embed that names it
+    at = position(client, home, 4, "plan]]")
+    params = types.PrepareRenameParams(text_document=params.text_document, position=at)
+    prepared = await asyncio.wait_for(client.text_document_prepare_rename_async(params), TIMEOUT)
+    assert prepared.placeholder == "plan"
+    edit = await asyncio.wait_for(
+        client.text_document_rename_async(
+            types.RenameParams(text_document=params.text_document, position=at, new_name="decision-1")
+        ),
+        TIMEOUT,
+    )
+    assert apply(client, plan, edit.changes[uri(client, "Big Plan.md")]) == PROJECT.replace("^plan", "^decision-1")
+    assert apply(client, home, edit.changes[uri(client, "Home.md")]) == home.replace("#^plan", "#^decision-1")
+
     # a heading rename that would send a link to another heading is refused with a reason
+    at = position(client, home, 4, "Goals 2024 |")
     with pytest.raises(Exception, match="another heading"):
         await asyncio.wait_for(
             client.text_document_rename_async(
