@@ -17,6 +17,7 @@ import pytest
 import pytest_lsp
 from helpers import write_vault
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
@@ -191,13 +192,14 @@ async def test_a_session_renames_a_file_then_a_heading(client: LanguageClient):
 
     # a heading rename that would send a link to another heading is refused with a reason
     at = position(client, home, 4, "Goals 2024 |")
-    with pytest.raises(Exception, match="another heading"):
+    with pytest.raises(JsonRpcException, match="another heading") as refused:
         await asyncio.wait_for(
             client.text_document_rename_async(
                 types.RenameParams(text_document=params.text_document, position=at, new_name="Project")
             ),
             TIMEOUT,
         )
+    assert refused.value.code == -32803  # RequestFailed: the editor shows the message
 
 
 async def test_a_session_follows_completes_and_explains_links(client: LanguageClient):
