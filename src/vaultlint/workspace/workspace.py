@@ -413,7 +413,7 @@ class Workspace:
         keys_before = {p: frontmatter_keys(loader.loaded.get(p)) for p in changed}
         owners_before = loader.aggregate().alias_owners
         moved_before = self._context.moved
-        loader.forget([*changed, *added, *removed])
+        loader.forget([*changed, *added, *removed], aggregate=False)  # dropped below if tags or aliases changed
         _forget_answers(self._context, [*changed, *added, *removed])
         names_changed = bool(added or removed)
         if names_changed:
@@ -424,12 +424,15 @@ class Workspace:
         for path in removed:
             self._note_results.pop(path, None)
             index.drop(path)
-        aliases_changed = keys_changed = False
+        aliases_changed = keys_changed = tags_changed = False
         for path in changed:
             after = _summary_or_none(loader, path)
             before = summaries_before[path]
             aliases_changed |= (before.aliases if before else ()) != (after.aliases if after else ())
+            tags_changed |= (before.tags if before else ()) != (after.tags if after else ())
             keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
+        if aliases_changed or tags_changed or any(is_source(p) for p in [*added, *removed]):
+            loader.forget((), aggregate=True)  # the vault's tags and aliases are added up again
         recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
