@@ -262,7 +262,7 @@ class Workspace:
         found = list(dict.fromkeys(found))  # a note reached twice never says the same thing twice
         found.sort(key=lambda d: d.sort_key)
         if self._live and self._options.baseline is not None and found:
-            from ..engine import apply_baseline
+            from ..baseline import apply_baseline
 
             found = apply_baseline(found, self._scope, self.vault, self._options)[0]
         return tuple(found)
@@ -333,7 +333,14 @@ class Workspace:
         if wanted is None:
             return False
         parts = wanted.split("/")
-        return parts[-1] == ".gitignore" or self._options.obsidian_dir.strip("/") in parts
+        config_folder = self._options.obsidian_dir.replace("\\", "/").strip("/")
+        # The vault's config folder, or one in a subfolder (a vault inside the vault, FN004).
+        return (
+            parts[-1] == ".gitignore"
+            or wanted == config_folder
+            or wanted.startswith(config_folder + "/")
+            or config_folder in parts
+        )
 
     def _reload_changes(self) -> frozenset[str]:
         before = self._results_by_path()
