@@ -225,3 +225,14 @@ def test_git_rename_gives_the_hint_and_fix_a_fresh_check_gives(tmp_path: Path) -
         (edit,) = ws.diagnostics("a.md")[0].fix.edits
         assert (edit.span.line, unsaved[edit.span.column - 1 : edit.span.end_column - 1]) == (1, "Plan")
         assert edit.text == "Project plan"
+
+
+def test_a_baseline_hides_what_it_records_as_check_does(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[old]]\n", "b.md": "plain\n"})
+    baseline = tmp_path / "baseline.json"
+    vaultlint.lint(root, offline=True, no_cache=True, baseline=baseline, update_baseline=True)
+    with Workspace(root, offline=True, baseline=baseline) as ws:
+        assert ws.diagnostics() == ()
+        ws.update("b.md", "[[new]]\n")
+        assert codes(ws.diagnostics()) == [("b.md", "LK001")]
+        assert ws.diagnostics("b.md") == ws.diagnostics()

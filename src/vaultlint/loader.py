@@ -300,12 +300,14 @@ class NoteLoader:
         except UnreadableFile:
             return None
 
-    def forget(self, paths: Iterable[str]) -> None:
-        """Drop what is known of these files (changed, added or gone): the next load reads them again."""
+    def forget(self, paths: Iterable[str], aggregate: bool = True) -> None:
+        """Drop what is known of these files (changed, added or gone): the next load reads them again.
+        ``aggregate=False`` keeps the vault's tags and aliases: the caller knows they did not change."""
         for path in paths:
             for known in (self.loaded, self.summaries, self.hashes, self.parsed, self.counted_pdfs):
                 known.pop(path, None)
-        self._aggregate = None
+        if aggregate:
+            self._aggregate = None
 
     def _from_cache(self, path: str) -> bool:
         if path in self.overlays or self.cache is None or not self.has_fresh_row(path):

@@ -262,7 +262,7 @@ class Workspace:
         found = list(dict.fromkeys(found))  # a note reached twice never says the same thing twice
         found.sort(key=lambda d: d.sort_key)
         if self._live and self._options.baseline is not None and found:
-            from ..engine import apply_baseline
+            from ..baseline import apply_baseline
 
             found = apply_baseline(found, self._scope, self.vault, self._options)[0]
         return tuple(found)
@@ -333,7 +333,14 @@ class Workspace:
         if wanted is None:
             return False
         parts = wanted.split("/")
-        return parts[-1] == ".gitignore" or self._options.obsidian_dir.strip("/") in parts
+        config_folder = self._options.obsidian_dir.replace("\\", "/").strip("/")
+        # The vault's config folder, or one in a subfolder (a vault inside the vault, FN004).
+        return (
+            parts[-1] == ".gitignore"
+            or wanted == config_folder
+            or wanted.startswith(config_folder + "/")
+            or config_folder in parts
+        )
 
     def _reload_changes(self) -> frozenset[str]:
         before = self._results_by_path()
@@ -413,7 +420,7 @@ class Workspace:
         keys_before = {p: frontmatter_keys(loader.loaded.get(p)) for p in changed}
         owners_before = loader.aggregate().alias_owners
         moved_before = self._context.moved
-        loader.forget([*changed, *added, *removed])
+        loader.forget([*changed, *added, *removed], aggregate=False)  # dropped below if tags or aliases changed
         _forget_answers(self._context, [*changed, *added, *removed])
         names_changed = bool(added or removed)
         if names_changed:
@@ -424,12 +431,15 @@ class Workspace:
         for path in removed:
             self._note_results.pop(path, None)
             index.drop(path)
-        aliases_changed = keys_changed = False
+        aliases_changed = keys_changed = tags_changed = False
         for path in changed:
             after = _summary_or_none(loader, path)
             before = summaries_before[path]
             aliases_changed |= (before.aliases if before else ()) != (after.aliases if after else ())
+            tags_changed |= (before.tags if before else ()) != (after.tags if after else ())
             keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
+        if aliases_changed or tags_changed or any(is_source(p) for p in [*added, *removed]):
+            loader.forget((), aggregate=True)  # the vault's tags and aliases are added up again
         recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
