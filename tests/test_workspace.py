@@ -157,3 +157,71 @@ def test_overrides_and_unknown_keywords(tmp_path: Path) -> None:
         Workspace(root, colour=True)
     with pytest.raises(TypeError, match="one run"):
         Workspace(root, staged=True)
+
+
+def test_memory_stays_flat_over_a_thousand_update_and_check_cycles(tmp_path: Path) -> None:
+    """An editor session: typing (unsaved text), saving, a file created and deleted, each followed
+    by diagnostics.  What the workspace holds must not grow with the number of changes."""
+    import gc
+    import tracemalloc
+
+    root = write_vault(
+        tmp_path / "v",
+        {"a.md": "# A\n[[b#B]] [[c]]\n", "b.md": "# B\n^x\n", "c.md": "---\naliases: [see]\n---\n[[a]]\n"},
+    )
+    texts = ["# A\n[[b#B]] [[nowhere]] #tag\n", "# A\n[[b#Gone]] [[see]]\n", "# A\n[[b#B]] [[c]]\n"]
+
+    def cycle(ws: Workspace, number: int) -> None:
+        kind = number % 4
+        if kind == 0:
+            ws.update("a.md", texts[number % 3])
+        elif kind == 1:
+            (root / "b.md").write_text(f"# B\n^x{number % 3}\n", encoding="utf-8")
+            ws.update("b.md")
+        elif kind == 2:  # a new name each time: what is known of a file must go with it
+            (root / f"new {number}.md").write_text("[[a]] [[nowhere]] [[c#Nope]]\n", encoding="utf-8")
+            ws.update(f"new {number}.md")
+        else:
+            (root / f"new {number - 1}.md").unlink()
+            ws.remove(f"new {number - 1}.md")
+        ws.diagnostics()
+        ws.diagnostics("a.md")
+
+    with Workspace(root, offline=True, jobs=1) as ws:
+        for number in range(200):  # every cache and index has seen every state
+            cycle(ws, number)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.take_snapshot()
+            for number in range(1000):
+                cycle(ws, number)
+            gc.collect()
+            after = tracemalloc.take_snapshot()
+        finally:
+            tracemalloc.stop()
+    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    assert grown < 64 * 1024, [str(stat) for stat in after.compare_to(before, "lineno")[:5]]
+
+
+def test_git_rename_gives_the_hint_and_fix_a_fresh_check_gives(tmp_path: Path) -> None:
+    """In a git work tree, links to a file renamed since HEAD get a hint naming the new file and a fix."""
+    from helpers import git
+
+    root = write_vault(tmp_path / "v", {"a.md": "[[Plan]]\n", "Plan.md": "# Plan\n", "other.md": "[[Plan]]\n"})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
+    with Workspace(root, offline=True) as ws:
+        assert ws.diagnostics() == ()
+        (root / "Plan.md").rename(root / "Project plan.md")
+        changed = ws.rename("Plan.md", "Project plan.md")
+        assert {"a.md", "other.md"} <= changed
+        assert [d.hint for d in ws.diagnostics()] == [d.hint for d in fresh(root)]
+        assert ws.diagnostics() == fresh(root)
+        assert all("renamed" in (d.hint or "") and d.fix is not None for d in ws.diagnostics())
+        unsaved = "Now: [[Plan]]\n"
+        ws.update("a.md", unsaved)  # the fix is planned on the text checked, not the file's
+        (edit,) = ws.diagnostics("a.md")[0].fix.edits
+        assert (edit.span.line, unsaved[edit.span.column - 1 : edit.span.end_column - 1]) == (1, "Plan")
+        assert edit.text == "Project plan"

@@ -77,9 +77,12 @@ class LintContext:
     #: Files git says were renamed (former path -> new path) or deleted (-> ``None``):
     #: read by the engine (``git.changes``), never by rules; links to them get a fix.
     moved: Mapping[str, str | None] = field(default_factory=dict)
-    #: The current note's check asked about the vault as a whole (file names for a hint, aliases,
-    #: renames, property names): a long-lived workspace checks it again when any of those change.
+    #: What the current note's check asked of the vault as a whole, beyond the files its links name
+    #: (a long-lived workspace checks the note again when the answer may change): the property
+    #: names of every note (bases), what git renamed, and the names that hints looked up.
     read_vault: bool = False
+    read_moved: bool = False
+    hinted: set[str] = field(default_factory=set)
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
@@ -99,7 +102,7 @@ class LintContext:
 
     def former_target(self, link: Link, source: str) -> str | None:
         """Where ``link`` led before the files in :attr:`moved` were renamed or deleted."""
-        self.read_vault = True  # what git renamed, and the link text to the new name
+        self.read_moved = True  # what git renamed, and the link text to the new name
         if not self.moved or not link.path.strip():
             return None
         return self._former_index().resolve(link.path.strip(), source).target
@@ -170,10 +173,10 @@ class LintContext:
     # -- hints -----------------------------------------------------------------
     def suggest_file(self, link_path: str, attachments: bool) -> str | None:
         """A hint for a link that reaches no file: an alias it names, or a close file name."""
-        self.read_vault = True
         if "\\" in link_path:
             return 'use "/" to separate folders in links, not "\\"'
         name = nfc(link_path).rsplit("/", 1)[-1]
+        self.hinted.add(name.lower())
         # The close name first, though an alias wins: it needs only file names, so it is
         # worked out (and cached) while the pool still parses; the alias needs every note,
         # and is looked up when the check is tried again after the parse.
@@ -211,7 +214,7 @@ class LintContext:
         return names
 
     def alias_owner(self, name: str) -> str | None:
-        self.read_vault = True
+        self.hinted.add(name.lower())
         return self._aliases().get(name.lower())
 
     def _aliases(self) -> Mapping[str, str]:

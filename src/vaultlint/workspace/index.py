@@ -9,10 +9,16 @@ recorded when it is checked:
   of them are ambiguous, LK005);
 - the notes it read (:attr:`LintContext.consulted`): the headings and block ids
   behind ``#heading`` and ``#^block`` links, a PDF's pages;
-- the vault as a whole (:attr:`LintContext.read_vault`): a hint searched every
-  file name and alias, a git rename was looked up, the property names of every
-  note were read (bases).  Such notes are checked again whenever a name, an
-  alias or a property name changes anywhere.
+- the names its hints looked up (:attr:`LintContext.hinted`): a "did you mean"
+  hint is the closest file name by similarity ratio (at least 80, :mod:`vaultlint.hints`)
+  or an alias of that very name, so a file that comes or goes changes only the
+  hints of names it scores 79 or more against, and an alias only the hints of
+  that name;
+- git's renames (:attr:`LintContext.read_moved`), looked up for every link that
+  reaches nothing: checked again when files come or go and git has renames;
+- the vault as a whole (:attr:`LintContext.read_vault`): the property names of
+  every note (bases), or every name and alias (placeholders' near misses).  Such
+  notes are checked again whenever a name, an alias or a property name changes.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ from dataclasses import dataclass, field
 
 from ..model import Note
 from ..vault import nfc
+
+#: A name scoring below this against a wanted name can be neither its hint nor the reason for
+#: another (the hint's floor is 80, :data:`vaultlint.hints.MIN_SCORE`; one point of margin).
+CLOSE = 79
 
 
 def name_keys(link_path: str) -> set[str]:
@@ -61,15 +71,33 @@ class ReverseIndex:
     by_name: dict[str, set[str]] = field(default_factory=dict)
     #: Vault path -> the notes whose check read it.
     by_consulted: dict[str, set[str]] = field(default_factory=dict)
+    #: Lower-cased name a hint looked up -> the notes whose hints looked it up.
+    by_hint: dict[str, set[str]] = field(default_factory=dict)
+    #: Notes whose check looked up git's renames.
+    moved_readers: set[str] = field(default_factory=set)
     #: Notes whose check read the vault as a whole.
     vault_readers: set[str] = field(default_factory=set)
     #: What each note was recorded under, to take it out again.
     _names_of: dict[str, frozenset[str]] = field(default_factory=dict)
     _consulted_by: dict[str, frozenset[str]] = field(default_factory=dict)
+    _hinted_by: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def record(self, path: str, note: Note | None, consulted: Iterable[str], reads_vault: bool) -> None:
+    def record(
+        self,
+        path: str,
+        note: Note | None,
+        consulted: Iterable[str],
+        hinted: Iterable[str] = (),
+        reads_moved: bool = False,
+        reads_vault: bool = False,
+    ) -> None:
         """What ``path``'s latest check depended on (replacing what was recorded before)."""
         self.drop(path)
+        hints = self._hinted_by[path] = frozenset(hinted)
+        for name in hints:
+            self.by_hint.setdefault(name, set()).add(path)
+        if reads_moved:
+            self.moved_readers.add(path)
         names: set[str] = set()
         if note is not None:
             for link in note.links:
@@ -86,18 +114,14 @@ class ReverseIndex:
             self.vault_readers.add(path)
 
     def drop(self, path: str) -> None:
+        """Forget what ``path`` depended on (it is gone, or about to be recorded again)."""
         for name in self._names_of.pop(path, ()):
-            sources = self.by_name.get(name)
-            if sources is not None:
-                sources.discard(path)
-                if not sources:
-                    del self.by_name[name]
+            _discard(self.by_name, name, path)
         for target in self._consulted_by.pop(path, ()):
-            sources = self.by_consulted.get(target)
-            if sources is not None:
-                sources.discard(path)
-                if not sources:
-                    del self.by_consulted[target]
+            _discard(self.by_consulted, target, path)
+        for name in self._hinted_by.pop(path, ()):
+            _discard(self.by_hint, name, path)
+        self.moved_readers.discard(path)
         self.vault_readers.discard(path)
 
     def consulting(self, paths: Iterable[str]) -> set[str]:
@@ -113,3 +137,40 @@ class ReverseIndex:
         for path in paths:
             found.update(self.by_name.get(file_key(path), ()))
         return found
+
+    def hinting(self, paths: Iterable[str]) -> set[str]:
+        """The notes with a hint that a file at one of ``paths`` could be (or was): the names their
+        hints looked up that score :data:`CLOSE` or more against its name (:mod:`vaultlint.hints`)."""
+        if not self.by_hint:
+            return set()
+        from rapidfuzz import fuzz, process
+
+        wanted: dict[str, list[str]] = {}
+        for name in self.by_hint:
+            wanted.setdefault(name.removesuffix(".md"), []).append(name)
+        found: set[str] = set()
+        for path in paths:
+            name = nfc(path).lower().rsplit("/", 1)[-1]
+            for form in {name, name.removesuffix(".md")}:
+                for close, _, _ in process.extract(
+                    form, list(wanted), scorer=fuzz.ratio, score_cutoff=CLOSE, limit=None
+                ):
+                    for looked_up in wanted[close]:
+                        found.update(self.by_hint[looked_up])
+        return found
+
+    def hinted_at(self, names: Iterable[str]) -> set[str]:
+        """The notes whose hints looked up one of these (lower-cased) names: an alias changed owner."""
+        found: set[str] = set()
+        for name in names:
+            found.update(self.by_hint.get(name, ()))
+        return found
+
+
+def _discard(sources_of: dict[str, set[str]], key: str, path: str) -> None:
+    """Take ``path`` out of ``sources_of[key]``, and the key out when no source is left (memory stays flat)."""
+    sources = sources_of.get(key)
+    if sources is not None:
+        sources.discard(path)
+        if not sources:
+            del sources_of[key]

@@ -16,28 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import CONFIG_NAMES
 from ..context import LintContext
-from ..engine import (
-    LintOptions,
-    _apply_baseline,
-    _apply_directives,
-    _check_note,
-    _in_scope,
-    _moved,
-    _unreadable_in_scope,
-    locate,
-    vault_findings,
-)
 from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
+from ..options import LintOptions
 from ..placeholders import Placeholders
-from ..vault import Vault, VaultFile, VaultIndex, is_source, scan_vault
+from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
+from . import checking
 from .index import ReverseIndex, frontmatter_keys
+from .scope import Location, files_in_scope, in_scope, locate, reported_among
 
 if TYPE_CHECKING:
     from ..api import PathLike
@@ -73,54 +66,123 @@ class Workspace:
         from ..api import options_for
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
-        self._options: LintOptions = dataclasses.replace(options, use_cache=False, progress=False)
+        options = dataclasses.replace(options, use_cache=False, progress=False)
         location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+        vault = scan_vault(location.root, options.obsidian_dir, options.template_folders)
+        loader = NoteLoader(self._with_overlay_files(vault, location.root), None, jobs=options.jobs)
+        loader.overlays = self._overlays
+        context = _new_context(loader.vault, loader, options)
+        screen = Placeholders(context) if options.allow_placeholders else None
+        self._start(options, location, context, in_scope(loader.vault, _targets(location), options), screen)
+
+    @classmethod
+    def checked_once(
+        cls,
+        options: LintOptions,
+        location: Location,
+        context: LintContext,
+        scope: list[str],
+        screen: Placeholders | None,
+        *,
+        world: checking.World | None,
+        fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+        settle: bool,
+        files: tuple[str, ...] | None,
+    ) -> Workspace:
+        """The workspace of one batch run (``vaultlint check``, :func:`vaultlint.lint`): built from
+        the run's loader (with its cache) and context, asked once, never updated.
+
+        ``world``/``fresh_results``: stored results are used and new ones collected for the cache;
+        ``settle``: each note keeps only what others read of it once checked (memory);
+        ``files``: what the file-name rules look at, when not every file under the paths.
+        """
+        workspace = cls.__new__(cls)
+        workspace._overlays = context.loader.overlays
+        workspace._closed = False
+        workspace._start(
+            options,
+            location,
+            context,
+            scope,
+            screen,
+            world=world,
+            fresh_results=fresh_results,
+            settle=settle,
+            files=files,
+        )
+        return workspace
+
+    def _start(
+        self,
+        options: LintOptions,
+        location: Location,
+        context: LintContext,
+        scope: list[str],
+        screen: Placeholders | None,
+        *,
+        world: checking.World | None = None,
+        fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
+        settle: bool = False,
+        files: tuple[str, ...] | None = None,
+    ) -> None:
+        """Parse and check everything in scope (notes checked as soon as a pool has parsed them)."""
+        #: A live workspace records what each result depends on; a batch run's is asked once.
+        self._live = fresh_results is None
+        self._options = options
         self._root: Path = location.root
-        self._targets = tuple(argument.target for argument in location.arguments)
-        vault = self._with_overlay_files(scan_vault(self._root, options.obsidian_dir, options.template_folders))
-        self._loader = NoteLoader(vault, None, jobs=options.jobs)
-        self._loader.overlays = self._overlays
-        self._context = self._new_context(vault)
+        self._targets = _targets(location)
+        self._context = context
+        self._loader = context.loader
+        self._screen = screen
+        self._world = world
+        self._fresh_results = fresh_results if fresh_results is not None else {}
+        self._settle = settle
+        self._files = files
         self._index = ReverseIndex()
         self._note_results: dict[str, list[Diagnostic]] = {}
-        self._scope: list[str] = _in_scope(vault, self._targets, self._options)
-        self._loader.preload(self._scope)
-        for path in self._scope:
-            self._check(path)
-        self._vault_raw: dict[str, list[Diagnostic]] | None = None
+        self._set_scope(scope)
+        if self._live:
+            self._set_files(files_in_scope(self.vault, self._targets, options))
+        checking.check_while_parsing(self._loader.preload_stepwise(scope), self._check)
+        for path in scope:
+            if path not in self._note_results:
+                self._check(path)
+        self._vault_raw: dict[str, list[Diagnostic]] = {}
         self._vault_results: dict[str, list[Diagnostic]] = {}
         self._refresh_vault_rules()
 
-    def _new_context(self, vault: Vault) -> LintContext:
-        options = self._options
-        types = {**vault.obsidian.property_types, **options.types}
-        context = LintContext(vault, self._loader, types, options.schema, moved=_moved(self._root, vault, options))
-        self._screen = Placeholders(context) if options.allow_placeholders else None
-        return context
-
-    def _with_overlay_files(self, vault: Vault) -> Vault:
+    def _with_overlay_files(self, vault: Vault, root: Path | None = None) -> Vault:
         """``vault`` with the files that exist only as unsaved text (a new note not saved yet)."""
         missing = [p for p in self._overlays if p not in vault.by_path]
-        return _replace_files(vault, [self._virtual_file(p) for p in missing], ()) if missing else vault
-
-    def _virtual_file(self, path: str) -> VaultFile:
-        return VaultFile(path, os.path.join(self._root, *path.split("/")), path[-3:].lower() == ".md")
+        if not missing:
+            return vault
+        return _replace_files(vault, [_virtual_file(root or self._root, p) for p in missing], ())
 
     # -- checking ----------------------------------------------------------------------
-    def _check(self, path: str) -> None:
-        """Check one note in scope and record what its result depends on."""
+    def _check(self, path: str) -> list[Diagnostic]:
+        """Check one note in scope and, in a live workspace, record what its result depends on."""
         context = self._context
-        context.consulted = set()
-        context.read_vault = False
-        loaded = self._loader.load(path)
-        self._note_results[path] = _check_note(path, loaded, context, self._options, self._screen)
-        note = loaded if isinstance(loaded, Note) else None
-        self._index.record(path, note, context.consulted, context.read_vault or path.lower().endswith(".base"))
+        context.read_vault = context.read_moved = False
+        context.hinted = set()
+        found = checking.check_in_scope(
+            path, context, self._options, self._screen, self._world, self._fresh_results, self._settle
+        )
+        self._note_results[path] = found
+        if self._live:
+            loaded = self._loader.loaded.get(path)
+            note = loaded if isinstance(loaded, Note) else None
+            # Bases read the vault's folders and paths directly (BS002); placeholders' near misses
+            # compare with every name and alias.
+            whole = context.read_vault or path.lower().endswith(".base")
+            whole = whole or (self._screen is not None and bool(context.hinted))
+            self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
+        return found
 
     def _refresh_vault_rules(self) -> set[str]:
         """Run the vault-wide rules again; the paths whose findings changed."""
-        before = self._vault_raw or {}
-        raw = vault_findings(self._scope, self._targets, self._context, self._options)
+        before = self._vault_raw
+        files = self._files_reported if self._live else self._files
+        raw = checking.vault_findings(self._scope, self._targets, self._context, self._options, files)
         self._vault_raw = raw
         changed = {p for p in {*before, *raw} if before.get(p) != raw.get(p)}
         for path in changed:
@@ -129,9 +191,9 @@ class Workspace:
 
     def _directives(self, path: str) -> None:
         """The vault-wide findings on ``path`` after its suppression directives."""
-        raw = (self._vault_raw or {}).get(path)
+        raw = self._vault_raw.get(path)
         if raw:
-            self._vault_results[path] = _apply_directives({path: raw}, self._loader)
+            self._vault_results[path] = checking.apply_directives({path: raw}, self._loader)
         else:
             self._vault_results.pop(path, None)
 
@@ -183,22 +245,26 @@ class Workspace:
         """Every diagnostic of the notes in scope, or those of one file: sorted, selected and
         suppressed as ``vaultlint check --no-cache`` reports them."""
         if path is None:
-            found = _unreadable_in_scope(self.vault, self._targets, self._options)
+            found = checking.unreadable_in_scope(self.vault, self._targets, self._options)
             for note in self._scope:
                 found.extend(self._note_results.get(note, ()))
-            for results in self._vault_results.values():
-                found.extend(results)
+            for reported in self._vault_raw:  # in the order the rules found them, as a batch run has them
+                found.extend(self._vault_results.get(reported, ()))
         else:
             wanted = self.vault_path(path)
             if wanted is None:
                 return ()
-            found = [d for d in _unreadable_in_scope(self.vault, self._targets, self._options) if d.path == wanted]
+            found = [
+                d for d in checking.unreadable_in_scope(self.vault, self._targets, self._options) if d.path == wanted
+            ]
             found.extend(self._note_results.get(wanted, ()))
             found.extend(self._vault_results.get(wanted, ()))
         found = list(dict.fromkeys(found))  # a note reached twice never says the same thing twice
         found.sort(key=lambda d: d.sort_key)
-        if self._options.baseline is not None and found:
-            found = _apply_baseline(found, self._scope, self.vault, self._options)[0]
+        if self._live and self._options.baseline is not None and found:
+            from ..engine import apply_baseline
+
+            found = apply_baseline(found, self._scope, self.vault, self._options)[0]
         return tuple(found)
 
     def update(self, path: PathLike, text: str | None = None) -> frozenset[str]:
@@ -282,11 +348,49 @@ class Workspace:
         return {path: tuple(items) for path, items in found.items()}
 
     def _from_disk(self, paths: Iterable[str]) -> frozenset[str]:
-        """Paths as the disk has them now: walk the vault again when a file came or went."""
-        paths = list(paths)
+        """Paths as the disk has them now.  Files edited, created or deleted are taken as they are;
+        when a folder came, or a name needs the walk's care (a symlink, a name not in NFC), the
+        vault is walked again."""
         vault = self.vault
-        if all(p in vault.by_path and os.path.isfile(vault.by_path[p].fs_path) for p in paths):
-            return self._apply(changed=paths)
+        changed: list[str] = []
+        added: list[str] = []
+        removed: list[str] = []
+        for path in paths:
+            file = vault.by_path.get(path)
+            state = _kind(file.fs_path if file is not None else _fs_path(self._root, path))
+            if file is not None and state == "file":
+                changed.append(path)
+            elif file is not None and state is None:
+                removed.append(path)
+            elif file is None and state is None and path in self._overlays:  # unsaved text moved here
+                added.append(path)
+            elif file is None and state is None:  # a folder gone: every file under it
+                removed.extend(p for p in vault.by_path if p.startswith(path + "/"))
+            elif file is None and state == "file" and self._plain_new_file(path):
+                added.append(path)
+            else:
+                return self._rescan(paths)
+        if not added and not removed:
+            return self._apply(changed=changed)
+        overlaid = [p for p in removed if p in self._overlays]  # unsaved text of a note deleted on disk
+        removed = [p for p in removed if p not in self._overlays]
+        changed += overlaid
+        return self._apply(changed=changed, added=added, removed=removed)
+
+    def _plain_new_file(self, path: str) -> bool:
+        """A new file the walk would list under this very path: its name in NFC, and every folder
+        on the way a real folder (the walk never follows a folder symlink)."""
+        if nfc(path) != path:
+            return False
+        folder = self._root
+        for part in path.split("/")[:-1]:
+            folder = folder / part
+            if os.path.islink(folder) or not os.path.isdir(folder):
+                return False
+        return True
+
+    def _rescan(self, paths: Iterable[str]) -> frozenset[str]:
+        vault = self.vault
         fresh = self._with_overlay_files(
             scan_vault(self._root, self._options.obsidian_dir, self._options.template_folders)
         )
@@ -307,35 +411,44 @@ class Workspace:
         loader, index = self._loader, self._index
         summaries_before = {p: _summary_or_none(loader, p) for p in changed}
         keys_before = {p: frontmatter_keys(loader.loaded.get(p)) for p in changed}
+        owners_before = loader.aggregate().alias_owners
+        moved_before = self._context.moved
         loader.forget([*changed, *added, *removed])
         _forget_answers(self._context, [*changed, *added, *removed])
         names_changed = bool(added or removed)
         if names_changed:
+            walked = vault is not None
             if vault is None:
-                vault = _replace_files(self.vault, [self._virtual_file(p) for p in added], removed)
-            self._swap_vault(vault)
-        recheck: set[str] = set()
+                vault = _replace_files(self.vault, [_virtual_file(self._root, p) for p in added], removed)
+            self._swap_vault(vault, added, removed, walked)
         for path in removed:
             self._note_results.pop(path, None)
             index.drop(path)
-        aliases_changed = False
-        keys_changed = False
+        aliases_changed = keys_changed = False
         for path in changed:
             after = _summary_or_none(loader, path)
             before = summaries_before[path]
-            if (before.aliases if before else ()) != (after.aliases if after else ()):
-                aliases_changed = True
-            if keys_before[path] != frontmatter_keys(loader.loaded.get(path)):
-                keys_changed = True
-        recheck.update(p for p in changed if p in self._scope_set)
+            aliases_changed |= (before.aliases if before else ()) != (after.aliases if after else ())
+            keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
+        recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
-            recheck.update(index.naming([*added, *removed]))
             recheck.update(p for p in added if p in self._scope_set)
+            recheck.update(index.naming([*added, *removed]))
+            recheck.update(index.hinting([*added, *removed]))
+            if index.moved_readers and _moves_matter(moved_before, self._context.moved):
+                recheck.update(index.moved_readers)
         if names_changed or aliases_changed:
-            loader.forget(())  # the aggregate (aliases, tags) is made again
             if self._screen is not None:
                 self._screen = Placeholders(self._context)
+            owners_after = loader.aggregate().alias_owners
+            if owners_after != owners_before:
+                recheck.update(
+                    index.hinted_at(
+                        k for k in {*owners_before, *owners_after} if owners_before.get(k) != owners_after.get(k)
+                    )
+                )
+                aliases_changed = True
         if names_changed or aliases_changed or keys_changed:
             recheck.update(index.vault_readers)
         recheck &= self._scope_set
@@ -346,26 +459,70 @@ class Workspace:
         if summaries_changed:
             touched |= self._refresh_vault_rules()
         for path in changed:  # suppression directives of the vault-wide findings may have changed
-            if (self._vault_raw or {}).get(path):
+            if self._vault_raw.get(path):
                 self._directives(path)
                 touched.add(path)
         return frozenset(touched)
 
-    @property
-    def _scope_set(self) -> set[str]:
-        scope_set = getattr(self, "_scope_cache", None)
-        if scope_set is None or scope_set[0] is not self._scope:
-            scope_set = (self._scope, set(self._scope))
-            self._scope_cache = scope_set
-        return scope_set[1]
-
-    def _swap_vault(self, vault: Vault) -> None:
+    def _swap_vault(self, vault: Vault, added: Iterable[str], removed: Iterable[str], walked: bool) -> None:
         """Files came or went: the loader and context see ``vault`` from now on."""
         loader = self._loader
         loader.vault = vault
         loader.states = dict.fromkeys(f.path for f in vault.files if f.is_note or is_source(f.path))
-        self._context = self._new_context(vault)
-        self._scope = _in_scope(vault, self._targets, self._options)
+        self._context = _new_context(vault, loader, self._options)
+        if self._screen is not None:
+            self._screen = Placeholders(self._context)
+        if walked:
+            self._set_files(files_in_scope(vault, self._targets, self._options))
+        else:
+            gone = set(removed)
+            came = reported_among(vault, self._targets, self._options, added)
+            self._set_files(sorted({*(p for p in self._files_reported if p not in gone), *came}))
+
+    def _set_scope(self, scope: list[str]) -> None:
+        self._scope = scope
+        self._scope_set = set(scope)
+
+    def _set_files(self, files: Iterable[str]) -> None:
+        """The files reported on (the file-name rules'), and of them the notes (the scope)."""
+        self._files_reported = tuple(files)
+        self._set_scope([p for p in self._files_reported if is_source(p)])
+
+
+def _targets(location: Location) -> tuple[Path, ...]:
+    return tuple(argument.target for argument in location.arguments)
+
+
+def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
+    types = {**vault.obsidian.property_types, **options.types}
+    # Outside a git work tree git has nothing to say: not asking saves a process per file that comes or goes.
+    in_git = find_git_root(vault.root) is not None
+    moved = checking.moved_files(vault.root, vault, options) if in_git else {}
+    return LintContext(vault, loader, types, options.schema, moved=moved)
+
+
+def _virtual_file(root: Path, path: str) -> VaultFile:
+    """A file that exists as unsaved text only, where saving it would put it."""
+    return VaultFile(path, _fs_path(root, path), path[-3:].lower() == ".md")
+
+
+def _fs_path(root: Path, path: str) -> str:
+    return os.path.join(root, *path.split("/"))
+
+
+def _kind(fs_path: str) -> str | None:
+    """``"file"``, ``"other"`` (a folder, a symlink, a FIFO...) or ``None`` (nothing there)."""
+    try:
+        mode = os.lstat(fs_path).st_mode
+    except OSError:
+        return None
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _moves_matter(before: Mapping[str, str | None], after: Mapping[str, str | None]) -> bool:
+    """Files came or went: may the hints and fixes of links to what git saw renamed change?  They may
+    when git's renames changed, and while there are any (the fix's link text depends on every name)."""
+    return bool(after) or dict(before) != dict(after)
 
 
 def _hidden(path: str) -> bool:
