@@ -140,6 +140,12 @@ async def test_vscode_session_push_fix_all_watch_and_close(tmp_path: Path) -> No
         assert (typed[0].range.start.character, typed[0].range.end.character) == (15, 23)
         replace_text(lsp, document, text, version=3)
         await eventually(lambda: _codes(lsp.diagnostics[document]) == ["FM005", "FM006", "LK001"])
+        # A burst of keystrokes, sent without waiting: what is shown at the end is the last text's.
+        for index, char in enumerate("[[Zed]]"):
+            type_at(lsp, document, 5, index, char, version=4 + index)
+        await eventually(lambda: [d.message for d in lsp.diagnostics[document]][-1:] == ['unresolved link "Zed"'])
+        replace_text(lsp, document, text, version=20)
+        await eventually(lambda: _codes(lsp.diagnostics[document]) == ["FM005", "FM006", "LK001"])
         # The first index reported its progress.
         reports = [value for values in lsp.progress_reports.values() for value in values]
         assert [r.kind for r in reports][:1] == ["begin"] and reports[-1].kind == "end"

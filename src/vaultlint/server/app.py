@@ -221,7 +221,7 @@ class VaultlintServer(LanguageServer):
             for diagnostic in ws.diagnostics():
                 found.setdefault(diagnostic.path, []).append(diagnostic)
         else:
-            found = {path: list(ws.diagnostics(path)) if ws.note(path) is not None else [] for path in paths}
+            found = {path: list(ws.diagnostics(path)) for path in paths}  # a file gone has none
         reports = []
         for path, items in found.items():
             if path in skip or not self.budget.admit(path, len(items)):
@@ -413,7 +413,7 @@ def _register_pull(server: VaultlintServer) -> None:
 
         def collect(ws: Any) -> list[types.Diagnostic]:
             path = ws.vault_path(fs_path) if fs_path else None
-            if path is None or ws.note(path) is None:
+            if path is None:
                 return []
             return diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding)
 
