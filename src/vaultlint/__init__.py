@@ -18,7 +18,17 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing alone costs 
 #: The one place the version is written (pyproject.toml reads it; docs/releasing.md).
 __version__ = "0.2.0"
 
-__all__ = ["ConfigError", "Diagnostic", "LintOptions", "Report", "Severity", "VaultError", "__version__", "lint"]
+__all__ = [
+    "ConfigError",
+    "Diagnostic",
+    "LintOptions",
+    "Report",
+    "Severity",
+    "VaultError",
+    "Workspace",
+    "__version__",
+    "lint",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import lint
@@ -26,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine import LintOptions, Report
     from .model import Diagnostic, Severity
     from .vault import VaultError
+    from .workspace import Workspace
 
 _LAZY = {
     "lint": "api",
@@ -35,6 +46,7 @@ _LAZY = {
     "VaultError": "vault",
     "Diagnostic": "model",
     "Severity": "model",
+    "Workspace": "workspace",
 }
 
 

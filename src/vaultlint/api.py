@@ -135,14 +135,23 @@ def lint(paths: PathLike | Sequence[PathLike] = ".", *, config: PathLike | None 
     for an unusable config or an unknown rule selector, and
     :class:`~vaultlint.VaultError` for a path that does not exist or lies outside the vault.
     """
-    from .config import ConfigError
     from .engine import lint as run
+
+    return run(options_for(paths, config, overrides, "lint()"))
+
+
+def options_for(
+    paths: PathLike | Sequence[PathLike], config: PathLike | None, overrides: dict[str, Any], caller: str
+) -> LintOptions:
+    """The options of :func:`lint` and :class:`~vaultlint.Workspace`: the config's, with ``overrides``
+    (keyword arguments named as the command line's options) on top."""
+    from .config import ConfigError
     from .selection import SelectorError
 
     unknown = sorted(set(overrides) - _OVERRIDE_NAMES)
     if unknown:
         raise TypeError(
-            f"lint() got unknown option(s): {', '.join(unknown)} (known: {', '.join(sorted(_OVERRIDE_NAMES))})"
+            f"{caller} got unknown option(s): {', '.join(unknown)} (known: {', '.join(sorted(_OVERRIDE_NAMES))})"
         )
     values = dict(overrides)
     for key in ("select", "ignore", "extend_select"):
@@ -160,4 +169,4 @@ def lint(paths: PathLike | Sequence[PathLike] = ".", *, config: PathLike | None 
         )
     except SelectorError as error:
         raise ConfigError(str(error)) from error
-    return run(options)
+    return options

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .config import PropertySchema
 from .loader import NoteLoader
 from .model import Link, Note, summarize
-from .vault import Resolution, UnreadableFile, Vault, VaultIndex, decode_note, nfc, read_note_bytes
+from .vault import Resolution, Vault, VaultIndex, nfc
 
 if TYPE_CHECKING:
     from .hints import NameIndex
@@ -77,6 +77,9 @@ class LintContext:
     #: Files git says were renamed (former path -> new path) or deleted (-> ``None``):
     #: read by the engine (``git.changes``), never by rules; links to them get a fix.
     moved: Mapping[str, str | None] = field(default_factory=dict)
+    #: The current note's check asked about the vault as a whole (file names for a hint, aliases,
+    #: renames, property names): a long-lived workspace checks it again when any of those change.
+    read_vault: bool = False
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
@@ -96,6 +99,7 @@ class LintContext:
 
     def former_target(self, link: Link, source: str) -> str | None:
         """Where ``link`` led before the files in :attr:`moved` were renamed or deleted."""
+        self.read_vault = True  # what git renamed, and the link text to the new name
         if not self.moved or not link.path.strip():
             return None
         return self._former_index().resolve(link.path.strip(), source).target
@@ -107,14 +111,8 @@ class LintContext:
         return former_index(self.vault.index.paths, dict(self.moved))
 
     def source_text(self, path: str) -> str | None:
-        """The text of a note as it is on disk (to rewrite a link in place), ``None`` if unreadable."""
-        file = self.vault.by_path.get(path)
-        if file is None:
-            return None
-        try:
-            return decode_note(read_note_bytes(file.fs_path))
-        except UnreadableFile:
-            return None
+        """The text of a note as checked (to rewrite a link in place), ``None`` if unreadable."""
+        return self.loader.text(path)
 
     def expectations(self, note: Note) -> PropertyExpectations:
         """The property types, required keys and allowed values that apply to ``note``."""
@@ -154,6 +152,7 @@ class LintContext:
     def vault_property_keys(self) -> frozenset[str]:
         """Lower-cased property names the vault knows (BS002): the frontmatter keys of
         every note, and the properties given a type in ``types.json`` or the config."""
+        self.read_vault = True
         self.consulted.update(p for p in self.loader.states if p.lower().endswith(".md"))
         return self._vault_property_keys()
 
@@ -171,6 +170,7 @@ class LintContext:
     # -- hints -----------------------------------------------------------------
     def suggest_file(self, link_path: str, attachments: bool) -> str | None:
         """A hint for a link that reaches no file: an alias it names, or a close file name."""
+        self.read_vault = True
         if "\\" in link_path:
             return 'use "/" to separate folders in links, not "\\"'
         name = nfc(link_path).rsplit("/", 1)[-1]
@@ -211,6 +211,7 @@ class LintContext:
         return names
 
     def alias_owner(self, name: str) -> str | None:
+        self.read_vault = True
         return self._aliases().get(name.lower())
 
     def _aliases(self) -> Mapping[str, str]:

@@ -604,12 +604,23 @@ def _check_vault(
     """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on.
 
     The file-name rules look at ``files``, by default every file under ``targets``."""
+    return _apply_directives(vault_findings(scope, targets, context, options, files), context.loader)
+
+
+def vault_findings(
+    scope: Sequence[str],
+    targets: Sequence[Path],
+    context: LintContext,
+    options: LintOptions,
+    files: tuple[str, ...] | None = None,
+) -> dict[str, list[Diagnostic]]:
+    """What the vault-wide rules find, by the path they report on, before suppression directives."""
     from .rules._vault import VaultView
 
     selection = options.selection
     rules = [r for r in selection.enabled_rules() if r.scope is Scope.VAULT and r.check is not None]
     if not rules:
-        return []
+        return {}
     context.loader.preload_summaries()
     notes = tuple(p for p in scope if p.lower().endswith(".md"))
     if files is None:
@@ -621,7 +632,7 @@ def _check_vault(
         for path, violation in rule.check(view, context):
             if not selection.ignored_in(rule.code, path):
                 by_path.setdefault(path, []).append(_diagnostic(rule, selection, path, violation))
-    return _apply_directives(by_path, context.loader)
+    return by_path
 
 
 def _apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) -> list[Diagnostic]:

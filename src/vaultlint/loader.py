@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .cache import FileState, NoteCache, Row, StoredResults, content_hash, encode_loaded, file_state
 from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, settled, summarize
-from .vault import UnreadableFile, Vault, decode_note, is_source, read_note_bytes
+from .vault import MAX_NOTE_BYTES, UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -70,9 +70,6 @@ def _parser(path: str) -> Callable[[str, str], Note]:
 
 def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loaded]:
     """Read, hash and parse one note, canvas or base (module level: it runs in worker processes too)."""
-    from .syntax.note import NestingTooDeep  # canvases hold Markdown too: the parser is loaded for every source
-
-    parse = _parser(path)
     try:
         info: os.stat_result | None = os.stat(fs_path)
     except OSError:
@@ -82,16 +79,32 @@ def parse_file(path: str, fs_path: str) -> tuple[str, FileState | None, str, Loa
         data = read_note_bytes(fs_path, info=info)
     except UnreadableFile as error:
         return path, state, "", str(error)
+    digest, loaded = parse_data(path, data)
+    return path, state, digest, loaded
+
+
+def parse_data(path: str, data: bytes) -> tuple[str, Loaded]:
+    """Hash and parse the bytes of one source file: those on disk, or an editor's unsaved text."""
+    from .syntax.note import NestingTooDeep  # canvases hold Markdown too: the parser is loaded for every source
+
     digest = content_hash(data)
     try:
-        text = decode_note(data)
-        return path, state, digest, parse(path, text)
+        return digest, _parser(path)(path, decode_note(data))
     except UnreadableFile as error:
-        return path, state, digest, str(error)
+        return digest, str(error)
     except RecursionError:
-        return path, state, digest, "too deeply nested to parse"
+        return digest, "too deeply nested to parse"
     except NestingTooDeep as error:
-        return path, state, digest, str(error)
+        return digest, str(error)
+
+
+def parse_overlay(path: str, text: str) -> tuple[str, Loaded]:
+    """Hash and parse an editor's unsaved text as the bytes a save would write, with the limits a
+    file on disk has (:func:`~vaultlint.vault.read_note_bytes`)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_NOTE_BYTES:
+        return "", f"file is too large to check: {len(data)} bytes, limit {MAX_NOTE_BYTES}"
+    return parse_data(path, data)
 
 
 def _start_worker() -> None:
@@ -161,6 +174,8 @@ class NoteLoader:
     #: PDF page counts: stored ones (read on first use), and those counted in this run (to store).
     _stored_pdfs: dict[str, tuple[FileState, int | None]] | None = None
     counted_pdfs: dict[str, tuple[FileState, int | None]] = field(default_factory=dict)
+    #: Unsaved editor texts that win over the disk (a :class:`~vaultlint.workspace.Workspace`'s).
+    overlays: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         notes = [file for file in self.vault.files if file.is_note or is_source(file.path)]
@@ -201,6 +216,9 @@ class NoteLoader:
         and nothing is yielded.
         """
         missing = [p for p in paths if p not in self.loaded and not self.has_fresh_row(p)]
+        for path in [p for p in missing if p in self.overlays]:
+            self.load(path)
+        missing = [p for p in missing if p not in self.loaded]
         if not missing:
             return
         batch = [(path, self.vault.by_path[path].fs_path) for path in missing]
@@ -259,15 +277,38 @@ class NoteLoader:
     def load(self, path: str) -> Loaded:
         if path in self.pending:
             raise NotYetParsed(path)
-        if path not in self.loaded and not self._from_cache(path):
+        if path in self.overlays:
+            if path not in self.loaded:
+                self._accept(path, None, *parse_overlay(path, self.overlays[path]))
+        elif path not in self.loaded and not self._from_cache(path):
             file = self.vault.by_path.get(path)
             if file is None:
                 return "not in the vault"
             self._accept(*parse_file(path, file.fs_path))
         return self.loaded[path]
 
+    def text(self, path: str) -> str | None:
+        """The text checked for a note: the unsaved overlay, else the file's (``None``: unreadable)."""
+        overlay = self.overlays.get(path)
+        if overlay is not None:
+            return overlay
+        file = self.vault.by_path.get(path)
+        if file is None:
+            return None
+        try:
+            return decode_note(read_note_bytes(file.fs_path))
+        except UnreadableFile:
+            return None
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop what is known of these files (changed, added or gone): the next load reads them again."""
+        for path in paths:
+            for known in (self.loaded, self.summaries, self.hashes, self.parsed, self.counted_pdfs):
+                known.pop(path, None)
+        self._aggregate = None
+
     def _from_cache(self, path: str) -> bool:
-        if self.cache is None or not self.has_fresh_row(path):
+        if path in self.overlays or self.cache is None or not self.has_fresh_row(path):
             return False
         stored = self.cache.note(path, self.hashes[path])
         if not isinstance(stored, (Note, str)):
@@ -339,7 +380,7 @@ class NoteLoader:
     def has_fresh_row(self, path: str) -> bool:
         """True when the cache holds this note and it has not changed (by stat, else by content)."""
         row = self.rows.get(path)
-        return row is not None and self.current_hash(path) == row.hash
+        return row is not None and path not in self.overlays and self.current_hash(path) == row.hash
 
     def summary(self, path: str) -> NoteSummary:
         found = self.summaries.get(path)

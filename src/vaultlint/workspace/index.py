@@ -1,0 +1,115 @@
+"""The reverse-link index: which notes a change can reach.
+
+A note's result depends on its own text and on three things outside it, each
+recorded when it is checked:
+
+- the files its links name: a link finds its target by file name alone
+  (OBSIDIAN.md §2, :meth:`~vaultlint.vault.VaultIndex.resolve`), so a file
+  created, deleted or renamed can change only the links that name it (and which
+  of them are ambiguous, LK005);
+- the notes it read (:attr:`LintContext.consulted`): the headings and block ids
+  behind ``#heading`` and ``#^block`` links, a PDF's pages;
+- the vault as a whole (:attr:`LintContext.read_vault`): a hint searched every
+  file name and alias, a git rename was looked up, the property names of every
+  note were read (bases).  Such notes are checked again whenever a name, an
+  alias or a property name changes anywhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..model import Note
+from ..vault import nfc
+
+
+def name_keys(link_path: str) -> set[str]:
+    """What a link path's target file can be named, lower-cased, without ``.md`` and spaces at the
+    ends: the key under which every file that could answer the link is found (an over-approximation:
+    extra notes checked again cost time, never correctness)."""
+    path = nfc(link_path).lower().strip()
+    keys = {_key(path.rsplit("/", 1)[-1])}
+    if path.startswith(("./", "../")) or "/." in path:  # a relative path is resolved before its name is taken
+        keys.add(_key(posixpath.normpath("/" + path).rsplit("/", 1)[-1]))
+    return keys
+
+
+def file_key(path: str) -> str:
+    """The key of a file of the vault (see :func:`name_keys`)."""
+    return _key(nfc(path).lower().rsplit("/", 1)[-1])
+
+
+def _key(name: str) -> str:
+    name = name.strip()
+    return name[:-3].strip() if name.endswith(".md") else name
+
+
+def frontmatter_keys(loaded: object) -> frozenset[str]:
+    """The property names of a parsed note (bases look them up across the vault, BS002)."""
+    if not isinstance(loaded, Note) or loaded.frontmatter is None:
+        return frozenset()
+    return frozenset(prop.key.lower() for prop in loaded.frontmatter.properties)
+
+
+@dataclass
+class ReverseIndex:
+    """Who depends on what, from the notes' last checks."""
+
+    #: File key -> the notes with a link naming it.
+    by_name: dict[str, set[str]] = field(default_factory=dict)
+    #: Vault path -> the notes whose check read it.
+    by_consulted: dict[str, set[str]] = field(default_factory=dict)
+    #: Notes whose check read the vault as a whole.
+    vault_readers: set[str] = field(default_factory=set)
+    #: What each note was recorded under, to take it out again.
+    _names_of: dict[str, frozenset[str]] = field(default_factory=dict)
+    _consulted_by: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def record(self, path: str, note: Note | None, consulted: Iterable[str], reads_vault: bool) -> None:
+        """What ``path``'s latest check depended on (replacing what was recorded before)."""
+        self.drop(path)
+        names: set[str] = set()
+        if note is not None:
+            for link in note.links:
+                if link.path.strip():
+                    names.update(name_keys(link.path))
+        self._names_of[path] = frozenset(names)
+        for name in names:
+            self.by_name.setdefault(name, set()).add(path)
+        read = frozenset(p for p in consulted if p != path)
+        self._consulted_by[path] = read
+        for target in read:
+            self.by_consulted.setdefault(target, set()).add(path)
+        if reads_vault:
+            self.vault_readers.add(path)
+
+    def drop(self, path: str) -> None:
+        for name in self._names_of.pop(path, ()):
+            sources = self.by_name.get(name)
+            if sources is not None:
+                sources.discard(path)
+                if not sources:
+                    del self.by_name[name]
+        for target in self._consulted_by.pop(path, ()):
+            sources = self.by_consulted.get(target)
+            if sources is not None:
+                sources.discard(path)
+                if not sources:
+                    del self.by_consulted[target]
+        self.vault_readers.discard(path)
+
+    def consulting(self, paths: Iterable[str]) -> set[str]:
+        """The notes whose last check read one of ``paths``."""
+        found: set[str] = set()
+        for path in paths:
+            found.update(self.by_consulted.get(path, ()))
+        return found
+
+    def naming(self, paths: Iterable[str]) -> set[str]:
+        """The notes with a link that could reach one of the files at ``paths``."""
+        found: set[str] = set()
+        for path in paths:
+            found.update(self.by_name.get(file_key(path), ()))
+        return found

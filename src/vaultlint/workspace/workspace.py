@@ -1,0 +1,395 @@
+"""A vault held in memory and kept current change by change: the engine behind every face.
+
+A :class:`Workspace` is built once (discover, parse, check: the batch run's steps)
+and then told what changed: :meth:`~Workspace.update` (an edit, a new or deleted
+file, or an editor's unsaved text), :meth:`~Workspace.remove`,
+:meth:`~Workspace.rename`, or :meth:`~Workspace.reload` when the configuration
+changed.  It re-parses only the files that changed and re-checks only the notes
+whose results can change (:mod:`.index` says which), and answers
+:meth:`~Workspace.diagnostics` exactly as ``vaultlint check --no-cache`` of the
+same files would.
+
+Not thread-safe: callers (the language server, ``--watch``) serialise calls.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import CONFIG_NAMES
+from ..context import LintContext
+from ..engine import (
+    LintOptions,
+    _apply_baseline,
+    _apply_directives,
+    _check_note,
+    _in_scope,
+    _moved,
+    _unreadable_in_scope,
+    locate,
+    vault_findings,
+)
+from ..loader import NoteLoader
+from ..model import Diagnostic, Note, NoteSummary
+from ..placeholders import Placeholders
+from ..vault import Vault, VaultFile, VaultIndex, is_source, scan_vault
+from .index import ReverseIndex, frontmatter_keys
+
+if TYPE_CHECKING:
+    from ..api import PathLike
+
+#: Overrides that make sense for one run only: a workspace lives on while git's index and HEAD move.
+_BATCH_ONLY = ("staged", "new_since", "update_baseline")
+
+
+class Workspace:
+    """The vault at ``path`` (its root, or a folder or file in it: the same root rule as ``check``),
+    checked with the configuration ``vaultlint check`` would use, plus ``overrides``
+    (:func:`vaultlint.lint`'s keyword arguments).
+
+    Diagnostics cover the notes under ``path``, as ``vaultlint check PATH`` does;
+    the URL rules are the batch run's (:func:`vaultlint.lint`, ``check``): a
+    workspace never goes to the network.
+    """
+
+    def __init__(self, path: PathLike = ".", config: PathLike | None = None, **overrides: Any) -> None:
+        for name in _BATCH_ONLY:
+            if overrides.get(name):
+                raise TypeError(f"Workspace() does not take {name}: it is for one run (use vaultlint.lint())")
+        self._path = Path(os.path.abspath(path))
+        self._config = Path(os.path.abspath(config)) if config is not None else None
+        self._overrides = dict(overrides)
+        #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
+        self._overlays: dict[str, str] = {}
+        self._closed = False
+        self._build()
+
+    # -- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        from ..api import options_for
+
+        options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
+        self._options: LintOptions = dataclasses.replace(options, use_cache=False, progress=False)
+        location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+        self._root: Path = location.root
+        self._targets = tuple(argument.target for argument in location.arguments)
+        vault = self._with_overlay_files(scan_vault(self._root, options.obsidian_dir, options.template_folders))
+        self._loader = NoteLoader(vault, None, jobs=options.jobs)
+        self._loader.overlays = self._overlays
+        self._context = self._new_context(vault)
+        self._index = ReverseIndex()
+        self._note_results: dict[str, list[Diagnostic]] = {}
+        self._scope: list[str] = _in_scope(vault, self._targets, self._options)
+        self._loader.preload(self._scope)
+        for path in self._scope:
+            self._check(path)
+        self._vault_raw: dict[str, list[Diagnostic]] | None = None
+        self._vault_results: dict[str, list[Diagnostic]] = {}
+        self._refresh_vault_rules()
+
+    def _new_context(self, vault: Vault) -> LintContext:
+        options = self._options
+        types = {**vault.obsidian.property_types, **options.types}
+        context = LintContext(vault, self._loader, types, options.schema, moved=_moved(self._root, vault, options))
+        self._screen = Placeholders(context) if options.allow_placeholders else None
+        return context
+
+    def _with_overlay_files(self, vault: Vault) -> Vault:
+        """``vault`` with the files that exist only as unsaved text (a new note not saved yet)."""
+        missing = [p for p in self._overlays if p not in vault.by_path]
+        return _replace_files(vault, [self._virtual_file(p) for p in missing], ()) if missing else vault
+
+    def _virtual_file(self, path: str) -> VaultFile:
+        return VaultFile(path, os.path.join(self._root, *path.split("/")), path[-3:].lower() == ".md")
+
+    # -- checking ----------------------------------------------------------------------
+    def _check(self, path: str) -> None:
+        """Check one note in scope and record what its result depends on."""
+        context = self._context
+        context.consulted = set()
+        context.read_vault = False
+        loaded = self._loader.load(path)
+        self._note_results[path] = _check_note(path, loaded, context, self._options, self._screen)
+        note = loaded if isinstance(loaded, Note) else None
+        self._index.record(path, note, context.consulted, context.read_vault or path.lower().endswith(".base"))
+
+    def _refresh_vault_rules(self) -> set[str]:
+        """Run the vault-wide rules again; the paths whose findings changed."""
+        before = self._vault_raw or {}
+        raw = vault_findings(self._scope, self._targets, self._context, self._options)
+        self._vault_raw = raw
+        changed = {p for p in {*before, *raw} if before.get(p) != raw.get(p)}
+        for path in changed:
+            self._directives(path)
+        return changed
+
+    def _directives(self, path: str) -> None:
+        """The vault-wide findings on ``path`` after its suppression directives."""
+        raw = (self._vault_raw or {}).get(path)
+        if raw:
+            self._vault_results[path] = _apply_directives({path: raw}, self._loader)
+        else:
+            self._vault_results.pop(path, None)
+
+    # -- the public API ----------------------------------------------------------------
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    @property
+    def vault(self) -> Vault:
+        return self._context.vault
+
+    @property
+    def context(self) -> LintContext:
+        return self._context
+
+    @property
+    def settings(self) -> LintOptions:
+        return self._options
+
+    def vault_path(self, path: PathLike) -> str | None:
+        """``path`` (absolute, or relative to the vault root) as a vault path; ``None`` when outside."""
+        given = os.fspath(path)
+        absolute = given if os.path.isabs(given) else os.path.join(self._root, given)
+        relative = os.path.relpath(os.path.abspath(absolute), self._root)
+        if relative == "." or relative == ".." or relative.startswith(".." + os.sep):
+            # Through a symlink to the root (a temporary folder under /private on macOS)?
+            relative = os.path.relpath(os.path.realpath(absolute), self._root)
+            if relative == "." or relative == ".." or relative.startswith(".." + os.sep):
+                return None
+        return self.vault.vault_path(relative.replace(os.sep, "/"))
+
+    def fs_path(self, vault_path: str) -> Path:
+        file = self.vault.by_path.get(vault_path)
+        return Path(file.fs_path) if file is not None else self._root.joinpath(*vault_path.split("/"))
+
+    def note(self, vault_path: str) -> Note | None:
+        if vault_path not in self._loader.states:
+            return None
+        loaded = self._loader.load(vault_path)
+        return loaded if isinstance(loaded, Note) else None
+
+    def text(self, vault_path: str) -> str | None:
+        if vault_path not in self.vault.by_path:
+            return None
+        return self._loader.text(vault_path)
+
+    def diagnostics(self, path: PathLike | None = None) -> tuple[Diagnostic, ...]:
+        """Every diagnostic of the notes in scope, or those of one file: sorted, selected and
+        suppressed as ``vaultlint check --no-cache`` reports them."""
+        if path is None:
+            found = _unreadable_in_scope(self.vault, self._targets, self._options)
+            for note in self._scope:
+                found.extend(self._note_results.get(note, ()))
+            for results in self._vault_results.values():
+                found.extend(results)
+        else:
+            wanted = self.vault_path(path)
+            if wanted is None:
+                return ()
+            found = [d for d in _unreadable_in_scope(self.vault, self._targets, self._options) if d.path == wanted]
+            found.extend(self._note_results.get(wanted, ()))
+            found.extend(self._vault_results.get(wanted, ()))
+        found = list(dict.fromkeys(found))  # a note reached twice never says the same thing twice
+        found.sort(key=lambda d: d.sort_key)
+        if self._options.baseline is not None and found:
+            found = _apply_baseline(found, self._scope, self.vault, self._options)[0]
+        return tuple(found)
+
+    def update(self, path: PathLike, text: str | None = None) -> frozenset[str]:
+        """A file changed: ``text`` is an editor's unsaved contents (they win over the disk until
+        an update without text); ``None`` reads the disk again (a file gone is dropped, a new one
+        added).  Returns the vault paths whose diagnostics may have changed."""
+        if self._is_settings_file(path):
+            return self._reload_changes()
+        wanted = self.vault_path(path)
+        if wanted is None or _hidden(wanted):
+            return frozenset()
+        if text is not None:
+            self._overlays[wanted] = text
+            if wanted not in self.vault.by_path:
+                return self._apply(added=[wanted])
+            return self._apply(changed=[wanted])
+        self._overlays.pop(wanted, None)
+        return self._from_disk([wanted])
+
+    def remove(self, path: PathLike) -> frozenset[str]:
+        """A file or folder is gone (or its unsaved text closed, for a note never saved)."""
+        wanted = self.vault_path(path)
+        if wanted is None or _hidden(wanted):
+            return frozenset()
+        for overlay in [p for p in self._overlays if p == wanted or p.startswith(wanted + "/")]:
+            del self._overlays[overlay]
+        return self._from_disk([wanted])
+
+    def rename(self, old: PathLike, new: PathLike) -> frozenset[str]:
+        """A file or folder moved from ``old`` to ``new`` (already on disk); unsaved text moves with it."""
+        before, after = self.vault_path(old), self.vault_path(new)
+        touched = [p for p in (before, after) if p is not None and not _hidden(p)]
+        if before is not None and after is not None:
+            for overlay in [p for p in self._overlays if p == before or p.startswith(before + "/")]:
+                self._overlays[after + overlay[len(before) :]] = self._overlays.pop(overlay)
+        return self._from_disk(touched) if touched else frozenset()
+
+    def reload(self) -> None:
+        """The configuration, the Obsidian config folder or a ``.gitignore`` changed: start again."""
+        self._build()
+
+    def close(self) -> None:
+        """Let go of everything held (parsed notes, results); the workspace cannot be used after."""
+        self._closed = True
+        self._note_results = {}
+        self._vault_results = {}
+        self._vault_raw = {}
+        self._index = ReverseIndex()
+        self._overlays.clear()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- changes -----------------------------------------------------------------------
+    def _is_settings_file(self, path: PathLike) -> bool:
+        """The config file, a ``.gitignore`` or a file of the Obsidian config folder: what makes a reload."""
+        absolute = Path(os.path.abspath(os.path.join(self._root, os.fspath(path))))
+        if self._options.config_file is not None and absolute == Path(os.path.abspath(self._options.config_file)):
+            return True
+        if absolute.name in CONFIG_NAMES and (absolute.parent == self._path or absolute.parent in self._path.parents):
+            return True  # a config file nearer than the one in use, or the first one
+        wanted = self.vault_path(absolute)
+        if wanted is None:
+            return False
+        parts = wanted.split("/")
+        return parts[-1] == ".gitignore" or self._options.obsidian_dir.strip("/") in parts
+
+    def _reload_changes(self) -> frozenset[str]:
+        before = self._results_by_path()
+        self.reload()
+        after = self._results_by_path()
+        return frozenset(p for p in {*before, *after} if before.get(p) != after.get(p))
+
+    def _results_by_path(self) -> dict[str, tuple[Diagnostic, ...]]:
+        found: dict[str, list[Diagnostic]] = {}
+        for diagnostic in self.diagnostics():
+            found.setdefault(diagnostic.path, []).append(diagnostic)
+        return {path: tuple(items) for path, items in found.items()}
+
+    def _from_disk(self, paths: Iterable[str]) -> frozenset[str]:
+        """Paths as the disk has them now: walk the vault again when a file came or went."""
+        paths = list(paths)
+        vault = self.vault
+        if all(p in vault.by_path and os.path.isfile(vault.by_path[p].fs_path) for p in paths):
+            return self._apply(changed=paths)
+        fresh = self._with_overlay_files(
+            scan_vault(self._root, self._options.obsidian_dir, self._options.template_folders)
+        )
+        gone = [p for p in vault.by_path if p not in fresh.by_path]
+        added = [p for p in fresh.by_path if p not in vault.by_path]
+        changed = [p for p in paths if p in vault.by_path and p in fresh.by_path]
+        return self._apply(changed=changed, added=added, removed=gone, vault=fresh)
+
+    def _apply(
+        self,
+        changed: Iterable[str] = (),
+        added: Iterable[str] = (),
+        removed: Iterable[str] = (),
+        vault: Vault | None = None,
+    ) -> frozenset[str]:
+        """Take the changes in, re-check what they can change; the paths whose diagnostics may differ."""
+        changed, added, removed = list(changed), list(added), list(removed)
+        loader, index = self._loader, self._index
+        summaries_before = {p: _summary_or_none(loader, p) for p in changed}
+        keys_before = {p: frontmatter_keys(loader.loaded.get(p)) for p in changed}
+        loader.forget([*changed, *added, *removed])
+        _forget_answers(self._context, [*changed, *added, *removed])
+        names_changed = bool(added or removed)
+        if names_changed:
+            if vault is None:
+                vault = _replace_files(self.vault, [self._virtual_file(p) for p in added], removed)
+            self._swap_vault(vault)
+        recheck: set[str] = set()
+        for path in removed:
+            self._note_results.pop(path, None)
+            index.drop(path)
+        aliases_changed = False
+        keys_changed = False
+        for path in changed:
+            after = _summary_or_none(loader, path)
+            before = summaries_before[path]
+            if (before.aliases if before else ()) != (after.aliases if after else ()):
+                aliases_changed = True
+            if keys_before[path] != frontmatter_keys(loader.loaded.get(path)):
+                keys_changed = True
+        recheck.update(p for p in changed if p in self._scope_set)
+        recheck.update(index.consulting([*changed, *added, *removed]))
+        if names_changed:
+            recheck.update(index.naming([*added, *removed]))
+            recheck.update(p for p in added if p in self._scope_set)
+        if names_changed or aliases_changed:
+            loader.forget(())  # the aggregate (aliases, tags) is made again
+            if self._screen is not None:
+                self._screen = Placeholders(self._context)
+        if names_changed or aliases_changed or keys_changed:
+            recheck.update(index.vault_readers)
+        recheck &= self._scope_set
+        for path in sorted(recheck):
+            self._check(path)
+        summaries_changed = names_changed or any(summaries_before[p] != _summary_or_none(loader, p) for p in changed)
+        touched = set(recheck) | set(removed)
+        if summaries_changed:
+            touched |= self._refresh_vault_rules()
+        for path in changed:  # suppression directives of the vault-wide findings may have changed
+            if (self._vault_raw or {}).get(path):
+                self._directives(path)
+                touched.add(path)
+        return frozenset(touched)
+
+    @property
+    def _scope_set(self) -> set[str]:
+        scope_set = getattr(self, "_scope_cache", None)
+        if scope_set is None or scope_set[0] is not self._scope:
+            scope_set = (self._scope, set(self._scope))
+            self._scope_cache = scope_set
+        return scope_set[1]
+
+    def _swap_vault(self, vault: Vault) -> None:
+        """Files came or went: the loader and context see ``vault`` from now on."""
+        loader = self._loader
+        loader.vault = vault
+        loader.states = dict.fromkeys(f.path for f in vault.files if f.is_note or is_source(f.path))
+        self._context = self._new_context(vault)
+        self._scope = _in_scope(vault, self._targets, self._options)
+
+
+def _hidden(path: str) -> bool:
+    """A dot-file or a file in a dot-folder: not part of the vault (Obsidian never indexes them)."""
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def _summary_or_none(loader: NoteLoader, path: str) -> NoteSummary | None:
+    return loader.summaries.get(path) if path in loader.summaries or path not in loader.states else loader.summary(path)
+
+
+def _replace_files(vault: Vault, added: Iterable[VaultFile], removed: Iterable[str]) -> Vault:
+    """``vault`` with files added and others gone (a new index: resolution sees them at once)."""
+    gone = set(removed)
+    files = sorted([*(f for f in vault.files if f.path not in gone), *added], key=lambda f: f.path)
+    return dataclasses.replace(
+        vault, files=tuple(files), index=VaultIndex(f.path for f in files), by_path={f.path: f for f in files}
+    )
+
+
+def _forget_answers(context: LintContext, paths: Iterable[str]) -> None:
+    """Drop the context's remembered answers that these files' contents feed."""
+    answers: Mapping[tuple[Any, ...], Any] | None = context.__dict__.get("_cached__pdf_page_count")
+    if isinstance(answers, dict):
+        for path in paths:
+            answers.pop((path,), None)
+    context.__dict__.pop("_cached__vault_property_keys", None)

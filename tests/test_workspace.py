@@ -1,0 +1,159 @@
+"""The long-lived workspace (issue 21): its public API, each change kind, and that it answers
+exactly what a fresh ``vaultlint check --no-cache`` of the same files answers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, write_vault
+
+import vaultlint
+from vaultlint.workspace import Workspace
+
+
+def fresh(root: Path, **overrides: object) -> tuple:
+    """What a new batch run (no cache) says about the vault at ``root``."""
+    return vaultlint.lint(root, offline=True, no_cache=True, **overrides).diagnostics
+
+
+def codes(diagnostics) -> list[tuple[str, str]]:
+    return sorted((d.path, d.code) for d in diagnostics)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURES / "demo-vault", tmp_path / "demo"))
+
+
+def test_built_workspace_says_what_check_says(demo: Path) -> None:
+    with vaultlint.Workspace(demo, offline=True) as ws:
+        assert ws.root == demo.resolve()
+        assert ws.diagnostics() == fresh(demo)
+        assert ws.diagnostics()  # the demo vault has problems to show
+
+
+def test_one_note_diagnostics_by_vault_path_or_absolute(demo: Path) -> None:
+    with Workspace(demo, offline=True) as ws:
+        everything = ws.diagnostics()
+        path = everything[0].path
+        mine = tuple(d for d in everything if d.path == path)
+        assert ws.diagnostics(path) == mine
+        assert ws.diagnostics(demo / path) == mine
+        assert ws.diagnostics("/nowhere/else.md") == ()
+
+
+def test_paths_in_and_out(demo: Path) -> None:
+    with Workspace(demo, offline=True) as ws:
+        assert ws.vault_path(demo / "Guides" / "x.md") == "Guides/x.md"
+        assert ws.vault_path("Guides/x.md") == "Guides/x.md"
+        assert ws.vault_path(demo.parent / "elsewhere.md") is None
+        assert ws.fs_path("Reading list.md") == demo.resolve() / "Reading list.md"
+        assert ws.note("Reading list.md") is not None and ws.note("Reading list.md").path == "Reading list.md"
+        assert ws.note("nothing.md") is None
+        assert ws.text("Reading list.md") == (demo / "Reading list.md").read_text(encoding="utf-8")
+        assert ws.context.vault is ws.vault
+        assert ws.settings.offline is True
+
+
+def test_edit_on_disk_then_update(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    with Workspace(root, offline=True) as ws:
+        assert ws.diagnostics() == ()
+        (root / "a.md").write_text("[[b#Missing]]\n", encoding="utf-8")
+        assert "a.md" in ws.update(root / "a.md")
+        assert codes(ws.diagnostics()) == [("a.md", "LK003")]
+        assert ws.diagnostics() == fresh(root)
+
+
+def test_unsaved_text_wins_over_disk_until_updated_without_it(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    with Workspace(root, offline=True) as ws:
+        assert ws.update("a.md", "[[nowhere]]\n") == frozenset({"a.md"})
+        assert codes(ws.diagnostics()) == [("a.md", "LK001")]
+        assert ws.text("a.md") == "[[nowhere]]\n"
+        assert ws.note("a.md").links[0].path == "nowhere"
+        assert (root / "a.md").read_text(encoding="utf-8") == "[[b]]\n"  # never written
+        ws.update("a.md")
+        assert ws.diagnostics() == ()
+
+
+def test_heading_change_rechecks_the_notes_linking_to_it(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b#Start]]\n", "b.md": "# Start\n", "c.md": "plain\n"})
+    with Workspace(root, offline=True) as ws:
+        changed = ws.update("b.md", "# Begin\n")
+        assert changed == frozenset({"a.md", "b.md"})
+        assert codes(ws.diagnostics()) == [("a.md", "LK003")]
+
+
+def test_created_deleted_and_renamed_files(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]] ![[pic.png]]\n", "b.md": "B\n"})
+    with Workspace(root, offline=True) as ws:
+        assert codes(ws.diagnostics()) == [("a.md", "LK002")]
+        (root / "pic.png").write_bytes(b"\x89PNG")
+        assert "a.md" in ws.update(root / "pic.png")
+        assert ws.diagnostics() == ()
+        (root / "b.md").rename(root / "c.md")
+        assert "a.md" in ws.rename("b.md", "c.md")
+        assert codes(ws.diagnostics()) == [("a.md", "LK001")]
+        assert ws.diagnostics() == fresh(root)
+        (root / "pic.png").unlink()
+        assert "a.md" in ws.remove("pic.png")
+        assert ws.diagnostics() == fresh(root)
+
+
+def test_folder_rename_moves_every_note_in_it(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[Old/b]] [[Old/c]]\n", "Old/b.md": "[[c]]\n", "Old/c.md": "# C\n"})
+    with Workspace(root, offline=True) as ws:
+        (root / "Old").rename(root / "New")
+        changed = ws.rename("Old", "New")
+        assert {"a.md", "New/b.md", "Old/b.md"} <= changed
+        assert codes(ws.diagnostics()) == [("a.md", "LK001"), ("a.md", "LK001")]
+        assert ws.diagnostics() == fresh(root)
+
+
+def test_unsaved_new_note_exists_until_closed(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[new]]\n"})
+    with Workspace(root, offline=True) as ws:
+        assert codes(ws.diagnostics()) == [("a.md", "LK001")]
+        assert ws.update("new.md", "[[gone]]\n") >= {"a.md", "new.md"}
+        assert codes(ws.diagnostics()) == [("new.md", "LK001")]
+        ws.remove("new.md")
+        assert codes(ws.diagnostics()) == [("a.md", "LK001")]
+
+
+def test_config_change_reloads(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[nowhere]]\n"})
+    with Workspace(root, offline=True) as ws:
+        assert codes(ws.diagnostics()) == [("a.md", "LK001")]
+        (root / ".vaultlint.toml").write_text('ignore = ["LK001"]\n', encoding="utf-8")
+        assert ws.update(root / ".vaultlint.toml") == frozenset({"a.md"})
+        assert ws.diagnostics() == ()
+
+
+def test_obsidian_settings_change_reloads(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "---\nn: x\n---\n"})
+    with Workspace(root, offline=True) as ws:
+        assert ws.diagnostics() == ()
+        (root / ".obsidian" / "types.json").write_text('{"types": {"n": "number"}}', encoding="utf-8")
+        ws.update(root / ".obsidian" / "types.json")
+        assert codes(ws.diagnostics()) == [("a.md", "FM007")]
+
+
+def test_alias_change_updates_hints(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[Nick]]\n", "b.md": "plain\n"})
+    with Workspace(root, offline=True) as ws:
+        assert ws.diagnostics()[0].hint is None
+        assert "a.md" in ws.update("b.md", "---\naliases: [Nick]\n---\n")
+        assert "alias" in ws.diagnostics()[0].hint
+
+
+def test_overrides_and_unknown_keywords(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[nowhere]]\n"})
+    with Workspace(root, offline=True, ignore=["LK001"]) as ws:
+        assert ws.diagnostics() == ()
+    with pytest.raises(TypeError, match="unknown"):
+        Workspace(root, colour=True)
+    with pytest.raises(TypeError, match="one run"):
+        Workspace(root, staged=True)
