@@ -160,11 +160,14 @@ def test_a_config_change_reloads_the_settings(tmp_path: Path, watching) -> None:
 
 def test_its_own_writes_and_files_outside_the_vault_start_no_round(tmp_path: Path, watching) -> None:
     vault = write_vault(tmp_path / "vault", {"a.md": "[[missing]]\n", ".gitignore": "build/\n"})
-    # The report inside the vault and the cache (written on every round) must not start a round.
-    watch = Watch(vault, vault / "report.json")
+    # The report inside the vault (written on every round) must not start a round, nor the cache
+    # folder (a `vaultlint check` in another terminal writes it), even where it is no dot-folder.
+    watch = Watch(vault, vault / "report.json", "--cache-dir", str(vault / "cache"))
     try:
         assert watch.next_round() == [("a.md", "LK001")]
-        assert (vault / ".vaultlint-cache").is_dir()
+        assert watch.rounds_within(QUIET) == []
+        (vault / "cache").mkdir()
+        (vault / "cache" / "notes.sqlite3").write_bytes(b"x")
         assert watch.rounds_within(QUIET) == []
         # Not the vault's: a dot-folder (git's own files), Obsidian's workspace state.
         (vault / ".git").mkdir()
@@ -176,6 +179,19 @@ def test_its_own_writes_and_files_outside_the_vault_start_no_round(tmp_path: Pat
         assert watch.rounds_within(QUIET) == []
     finally:
         watch.close()
+
+
+def test_a_change_no_reported_result_can_see_starts_no_round(tmp_path: Path, watching) -> None:
+    """The workspace says which results a change can alter: none, no round."""
+    files = {"a.md": "[[b]] [[missing]]\n", "b.md": "# B\n", "picture.png": "1", ".gitignore": "drafts/\n"}
+    vault = write_vault(tmp_path / "vault", {**files, "drafts/x.md": "[[nowhere]]\n"})
+    watch = watching(vault)
+    assert watch.next_round() == [("a.md", "LK001")]
+    (vault / "picture.png").write_text("2", encoding="utf-8")  # an attachment no note links to
+    (vault / "drafts" / "x.md").write_text("[[still nowhere]]\n", encoding="utf-8")  # ignored, linked by none
+    assert watch.rounds_within(QUIET) == []
+    (vault / "drafts" / "missing.md").write_text("", encoding="utf-8")  # ignored, but a link target
+    assert watch.next_round() == []
 
 
 def test_fix_writes_once_and_does_not_loop(tmp_path: Path, watching) -> None:

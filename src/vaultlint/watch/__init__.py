@@ -21,12 +21,11 @@ def watch_vault(request: Request, show: Show, fix: FixRound | None, report_file:
     """
     import os
 
-    from ..engine import CACHE_FOLDER, locate_vault
+    from ..engine import CACHE_FOLDER
 
     session = Session(request)
     try:
-        options = session.options
-        root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+        options, root = session.options, session.root
         own = [options.cache_dir or root / CACHE_FOLDER]
         if report_file is not None:
             own.append(report_file)

@@ -1,21 +1,30 @@
 """The one place where ``--watch`` talks to the engine: a batch of changes in, a report out.
 
-Everything the watch loop knows about checking is these three calls, so that how a change is
-re-checked (the whole run again, or only what the change can affect) is decided here alone.
+One :class:`~vaultlint.Workspace` lives as long as the watch: each batch is handed to it as
+updates, removals and renames, so that a save re-parses one note and re-checks only the notes
+whose result it can change; a settings change reloads it.  The report of a round is the
+workspace's diagnostics of the notes in PATHS, as ``vaultlint check --no-cache`` reports them
+(the URL rules aside: a workspace never goes to the network).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .changes import Batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import Overrides
     from ..engine import LintOptions, Report
+    from ..model import CheckedFile, Diagnostic
+    from ..workspace import Workspace
+
+#: Overrides that the command line knows and a workspace does not take (--watch refuses the others).
+_NOT_FOR_A_WORKSPACE = frozenset({"progress", "staged", "new_since", "update_baseline"})
 
 
 @dataclass(frozen=True)
@@ -31,27 +40,121 @@ class Session:
     """The checks of one watch.  Not thread-safe: the loop calls it from one thread."""
 
     def __init__(self, request: Request) -> None:
+        from ..vault import common_folder
+        from ..workspace import Workspace
+
         self.request = request
-        self.options = self._build()
+        paths = request.paths or (Path("."),)
+        # One workspace for the folder holding every PATH; the report keeps to PATHS themselves.
+        start = paths[0] if len(paths) == 1 else common_folder(Path(os.path.abspath(p)) for p in paths)
+        self.workspace: Workspace = Workspace(start, request.config_file, **_keywords(request.overrides))
+        #: A reload that failed (a config that does not parse) is tried again with the next change.
+        self._reload_pending = False
+        self._scope = self._scope_now()
 
-    def _build(self) -> LintOptions:
-        """The options of the request as the config now says (raises ConfigError, SelectorError)."""
-        from ..api import build_options
+    @property
+    def options(self) -> LintOptions:
+        return self.workspace.settings
 
-        options, _ = build_options(self.request.paths, self.request.config_file, self.request.overrides)
-        return options
+    @property
+    def root(self) -> Path:
+        return self.workspace.root
 
     def apply(self, batch: Batch) -> bool:
-        """Take in what changed on disk; whether the report can differ from the last one."""
-        if batch.reload:
-            self.options = self._build()
-        return bool(batch)
+        """Take in what changed on disk; whether the report can differ from the last one.
+
+        Raises ConfigError (or SelectorError) when the settings read again do not hold.
+        """
+        workspace = self.workspace
+        if batch.reload or self._reload_pending:
+            self._reload_pending = True
+            workspace.reload()
+            self._reload_pending = False
+            self._scope = self._scope_now()
+            return True
+        touched: set[str] = set()
+        if len(batch.deleted) == 1 and len(batch.added) == 1:  # a file or folder renamed, or moved
+            (gone,), (came,) = batch.deleted, batch.added
+            touched |= workspace.rename(gone, came)
+        else:
+            # The first file that came or went makes the workspace walk the vault again, which
+            # takes in every other one: those already taken in are not walked for again.
+            for path in sorted(batch.deleted | batch.added):
+                if not self._taken_in(path):
+                    touched |= workspace.update(path) if os.path.lexists(path) else workspace.remove(path)
+        for path in sorted(batch.modified):
+            touched |= workspace.update(path)
+        if batch.added or batch.deleted:
+            before, self._scope = self._scope, self._scope_now()
+            return bool(touched) or before != self._scope
+        return bool(touched)
 
     def report(self, written: Sequence[Path] = ()) -> Report:
         """The report of the vault as it is now (``written``: files this watch's fixes just wrote)."""
-        from ..engine import lint
+        from ..engine import Report
 
-        return lint(self.options)
+        workspace = self.workspace
+        for path in written:
+            workspace.update(path)
+        scope, prefixes = self._scope
+        diagnostics = tuple(
+            d
+            for d in workspace.diagnostics()
+            if any(p == "" or d.path == p or d.path.startswith(p + "/") for p in prefixes)
+        )
+        return Report(
+            diagnostics, len(scope), workspace.root, workspace.vault.warnings, fixable=self._fixable(diagnostics)
+        )
 
     def close(self) -> None:
-        """Let go of what the session holds."""
+        self.workspace.close()
+
+    def _taken_in(self, path: Path) -> bool:
+        """Whether the workspace already sees ``path`` as the disk has it (there or gone)."""
+        workspace = self.workspace
+        wanted = workspace.vault_path(path)
+        if wanted is None:
+            return True
+        files = workspace.vault.by_path
+        known = (
+            wanted in files or any(p.startswith(wanted + "/") for p in files)
+            if os.path.isdir(path)
+            else wanted in files
+        )
+        return known == os.path.lexists(path)
+
+    def _scope_now(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The notes PATHS hold (what ``check`` counts as checked) and PATHS as vault paths."""
+        from ..engine import _in_scope, _prefixes, locate
+
+        options, vault = self.options, self.workspace.vault
+        paths = self.request.paths or (Path("."),)
+        targets = [
+            a.target for a in locate(paths, options.vault_root, options.obsidian_dir, options.config_folder).arguments
+        ]
+        return frozenset(_in_scope(vault, targets, options)), tuple(_prefixes(vault, targets))
+
+    def _fixable(self, diagnostics: Sequence[Diagnostic]) -> dict[str, CheckedFile]:
+        """The files with a fix and the hash of the text the workspace checked (``--fix`` writes
+        only into a file that still holds exactly that text)."""
+        from ..cache import content_hash
+        from ..model import CheckedFile
+
+        found: dict[str, CheckedFile] = {}
+        for diagnostic in diagnostics:
+            if diagnostic.fix is None or diagnostic.path in found:
+                continue
+            text = self.workspace.text(diagnostic.path)
+            if text is not None:
+                fs_path = str(self.workspace.fs_path(diagnostic.path))
+                found[diagnostic.path] = CheckedFile(fs_path, content_hash(text.encode("utf-8")))
+        return found
+
+
+def _keywords(overrides: Overrides) -> dict[str, Any]:
+    """The command line's overrides as the workspace's keyword arguments (those set only)."""
+    return {
+        field.name: getattr(overrides, field.name)
+        for field in fields(overrides)
+        if field.name not in _NOT_FOR_A_WORKSPACE and getattr(overrides, field.name) != field.default
+    }
