@@ -20,9 +20,11 @@ def watch_vault(request: Request, show: Show, fix: FixRound | None, report_file:
     Raises what a first check raises (ConfigError, SelectorError, VaultError) before watching.
     """
     import os
+    import time
 
     from ..engine import CACHE_FOLDER
 
+    started = time.monotonic()  # the first round's time includes reading the vault
     session = Session(request)
     try:
         options, root = session.options, session.root
@@ -30,7 +32,7 @@ def watch_vault(request: Request, show: Show, fix: FixRound | None, report_file:
         if report_file is not None:
             own.append(report_file)
         place = Place(root, options.obsidian_dir, tuple(Path(os.path.abspath(path)) for path in own))
-        watch(session, place, show, fix, _settings_outside(root, options.config_file))
+        watch(session, place, show, fix, _settings_outside(root, options.config_file), started)
     finally:
         session.close()
 

@@ -45,9 +45,17 @@ Show = Callable[["Report"], object]
 _EVENTS = {1: Event.ADDED, 2: Event.MODIFIED, 3: Event.DELETED}
 
 
-def watch(session: Session, place: Place, show: Show, fix: FixRound | None, outside: Sequence[Path] = ()) -> None:
+def watch(
+    session: Session,
+    place: Place,
+    show: Show,
+    fix: FixRound | None,
+    outside: Sequence[Path] = (),
+    started: float | None = None,
+) -> None:
     """Print a report now and after every change that can alter it; returns only by an exception
-    (KeyboardInterrupt on Ctrl-C, which the command turns into its exit code)."""
+    (KeyboardInterrupt on Ctrl-C, which the command turns into its exit code).  ``started``: when
+    the session began to build (``time.monotonic()``), for the first round's time."""
     # The watcher itself (watchfiles' documented Rust backend), not its ``watch()`` generator:
     # that one starts watching only when first asked for changes, so a save made during the
     # first check would be missed.  Here the vault is watched before it is first checked.
@@ -59,7 +67,7 @@ def watch(session: Session, place: Place, show: Show, fix: FixRound | None, outs
     polling = bool(os.environ.get("WATCHFILES_FORCE_POLLING"))  # network drives, some containers
     with RustNotify([str(place.root)], False, polling, 300, True, True) as watcher:
         click.echo(f"Watching {place.root} for changes (Ctrl-C to stop).", err=True)
-        rounds.run()
+        rounds.run(started)
         while True:
             events = watcher.watch(LONGEST_BATCH_MS, QUIET_MS, POLL_MS, None)
             if events == "signal":
@@ -125,7 +133,7 @@ def _totals(report: Report, seconds: float) -> str:
     """``[12:30:05] 3 problems (2 errors, 1 warning) in 40 notes, 0.12 s; watching for changes``."""
     from ..model import Severity
 
-    counts = {severity: 0 for severity in Severity}
+    counts = {severity: 0 for severity in sorted(Severity, key=lambda s: -s.rank)}  # errors first
     for diagnostic in report.diagnostics:
         counts[diagnostic.severity] += 1
     total = len(report.diagnostics)
