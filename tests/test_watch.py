@@ -158,6 +158,17 @@ def test_a_config_change_reloads_the_settings(tmp_path: Path, watching) -> None:
     assert "Traceback" not in "".join(watch.stderr)
 
 
+def test_a_config_file_outside_the_vault_is_watched_too(tmp_path: Path, watching) -> None:
+    vault = write_vault(tmp_path / "vault", {"a.md": "[[missing]]\n"})
+    config = tmp_path / "settings" / "vaultlint.toml"
+    config.parent.mkdir()
+    config.write_text("ignore = []\n", encoding="utf-8")
+    watch = watching(vault, "--config", str(config))
+    assert watch.next_round() == [("a.md", "LK001")]
+    config.write_text('ignore = ["LK001"]\n', encoding="utf-8")
+    assert watch.next_round() == []
+
+
 def test_its_own_writes_and_files_outside_the_vault_start_no_round(tmp_path: Path, watching) -> None:
     vault = write_vault(tmp_path / "vault", {"a.md": "[[missing]]\n", ".gitignore": "build/\n"})
     # The report inside the vault (written on every round) must not start a round, nor the cache
