@@ -252,7 +252,7 @@ def check(
             click.echo(text, nl=False, color=context.color)
         if report.url_summary and not quiet:
             click.echo(escape(report.url_summary), err=True)
-        if options.baseline is not None and not quiet:
+        if options.baseline is not None and not quiet and not watch:  # a watch does not count what it hid
             click.echo(_baseline_line(report, update_baseline), err=True)
         if nothing_in_scope:
             return EXIT_ERROR
