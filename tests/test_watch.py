@@ -295,3 +295,65 @@ def test_classify_an_atomic_save_is_one_modification(tmp_path: Path) -> None:
     root = write_vault(tmp_path / "vault", {"a.md": "saved"})
     events = [(Event.DELETED, str(root / "a.md")), (Event.ADDED, str(root / "a.md"))]
     assert classify(events, Place(root)) == Batch(modified=frozenset({root / "a.md"}))
+
+
+# -- the session: how a batch reaches the workspace (in process) ------------------------------
+
+
+def _session(vault: Path):
+    from vaultlint.api import Overrides
+    from vaultlint.watch.session import Request, Session
+
+    return Session(Request((vault,), None, Overrides(offline=True)))
+
+
+def _found(session) -> list[tuple[str, str]]:
+    return sorted((d.path, d.code) for d in session.report().diagnostics)
+
+
+def _calls(monkeypatch, session, name: str) -> list[tuple]:
+    """Record the calls of the session's workspace method ``name`` (and still make them)."""
+    made: list[tuple] = []
+    method = getattr(session.workspace, name)
+    monkeypatch.setattr(session.workspace, name, lambda *args: made.append(args) or method(*args))
+    return made
+
+
+def test_one_file_gone_and_one_come_is_a_rename(tmp_path: Path, monkeypatch) -> None:
+    vault = write_vault(tmp_path / "vault", {"a.md": "[[b]]\n", "b.md": ""})
+    session = _session(vault)
+    renames = _calls(monkeypatch, session, "rename")
+    (vault / "b.md").rename(vault / "c.md")
+    assert session.apply(Batch(added=frozenset({vault / "c.md"}), deleted=frozenset({vault / "b.md"})))
+    assert renames == [(vault / "b.md", vault / "c.md")]
+    assert _found(session) == [("a.md", "LK001")]
+
+
+def test_a_large_batch_rebuilds_the_workspace_once(tmp_path: Path, monkeypatch) -> None:
+    import vaultlint.watch.session as session_module
+
+    monkeypatch.setattr(session_module, "LARGE_BATCH", 2)
+    vault = write_vault(tmp_path / "vault", {"a.md": "[[b]] [[c]]\n", "b.md": "", "c.md": ""})
+    session = _session(vault)
+    reloads, updates = _calls(monkeypatch, session, "reload"), _calls(monkeypatch, session, "update")
+    for name in ("b.md", "c.md"):
+        (vault / name).unlink()
+    (vault / "d.md").write_text("[[a]]\n", encoding="utf-8")
+    batch = Batch(added=frozenset({vault / "d.md"}), deleted=frozenset({vault / "b.md", vault / "c.md"}))
+    assert session.apply(batch)
+    assert (len(reloads), updates) == (1, [])
+    assert _found(session) == [("a.md", "LK001"), ("a.md", "LK001")]
+    assert session.report().files_checked == 2
+
+
+def test_files_a_walk_took_in_are_not_walked_for_again(tmp_path: Path, monkeypatch) -> None:
+    vault = write_vault(tmp_path / "vault", {"a.md": "[[b]] [[c]] [[d]]\n", "d.md": ""})
+    session = _session(vault)
+    updates, removals = _calls(monkeypatch, session, "update"), _calls(monkeypatch, session, "remove")
+    (vault / "b.md").write_text("", encoding="utf-8")
+    (vault / "c.md").write_text("", encoding="utf-8")
+    (vault / "d.md").unlink()
+    batch = Batch(added=frozenset({vault / "b.md", vault / "c.md"}), deleted=frozenset({vault / "d.md"}))
+    assert session.apply(batch)
+    assert len(updates) + len(removals) == 1  # the first walk took in all three
+    assert _found(session) == [("a.md", "LK001")]
