@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import write_vault
+from helpers import run, write_vault
 
 from vaultlint.cli import main
 from vaultlint.watch.changes import Batch, Event, Place, classify
@@ -304,7 +304,7 @@ def _session(vault: Path):
     from vaultlint.api import Overrides
     from vaultlint.watch.session import Request, Session
 
-    return Session(Request((vault,), None, Overrides(offline=True)))
+    return Session(Request((vault,), None, Overrides(offline=True)), vault)
 
 
 def _found(session) -> list[tuple[str, str]]:
@@ -357,3 +357,17 @@ def test_files_a_walk_took_in_are_not_walked_for_again(tmp_path: Path, monkeypat
     assert session.apply(batch)
     assert len(updates) + len(removals) == 1  # the first walk took in all three
     assert _found(session) == [("a.md", "LK001")]
+
+
+def test_several_paths_report_on_those_paths_only(tmp_path: Path) -> None:
+    from vaultlint.api import Overrides
+    from vaultlint.watch.session import Request, Session
+
+    files = {"notes/a.md": "[[x]]\n", "notes/b.md": "[[y]]\n", "other/c.md": "[[z]]\n", "third/d.md": "[[w]]\n"}
+    vault = write_vault(tmp_path / "vault", files)
+    request = Request((vault / "notes" / "a.md", vault / "other"), None, Overrides(offline=True))
+    session = Session(request, vault)
+    report = session.report()
+    assert sorted((d.path, d.code) for d in report.diagnostics) == [("notes/a.md", "LK001"), ("other/c.md", "LK001")]
+    assert report.files_checked == 2
+    assert report.diagnostics == run(vault, request.paths).diagnostics  # as check reports them

@@ -17,24 +17,23 @@ from .session import Request, Session
 def watch_vault(request: Request, show: Show, fix: FixRound | None, report_file: Path | None = None) -> None:
     """Check ``request`` and keep checking it after each change until Ctrl-C (KeyboardInterrupt).
 
-    Raises what a first check raises (ConfigError, SelectorError, VaultError) before watching.
+    Raises what a first check raises (ConfigError, SelectorError, VaultError) before the first round.
     """
     import os
     import time
 
-    from ..engine import CACHE_FOLDER
+    from ..api import build_options
+    from ..engine import CACHE_FOLDER, locate_vault
 
     started = time.monotonic()  # the first round's time includes reading the vault
-    session = Session(request)
-    try:
-        options, root = session.options, session.root
-        own = [options.cache_dir or root / CACHE_FOLDER]
-        if report_file is not None:
-            own.append(report_file)
-        place = Place(root, options.obsidian_dir, tuple(Path(os.path.abspath(path)) for path in own))
-        watch(session, place, show, fix, _settings_outside(root, options.config_file), started)
-    finally:
-        session.close()
+    # Where to watch, found as the session will find it, before the session reads the vault.
+    options, _ = build_options(request.paths, request.config_file, request.overrides)
+    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    own = [options.cache_dir or root / CACHE_FOLDER]
+    if report_file is not None:
+        own.append(report_file)
+    place = Place(root, options.obsidian_dir, tuple(Path(os.path.abspath(path)) for path in own))
+    watch(lambda: Session(request, root), place, show, fix, _settings_outside(root, options.config_file), started)
 
 
 def _settings_outside(root: Path, config_file: Path | None) -> list[Path]:

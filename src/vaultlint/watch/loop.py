@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -46,7 +46,7 @@ _EVENTS = {1: Event.ADDED, 2: Event.MODIFIED, 3: Event.DELETED}
 
 
 def watch(
-    session: Session,
+    open_session: Callable[[], Session],
     place: Place,
     show: Show,
     fix: FixRound | None,
@@ -54,31 +54,44 @@ def watch(
     started: float | None = None,
 ) -> None:
     """Print a report now and after every change that can alter it; returns only by an exception
-    (KeyboardInterrupt on Ctrl-C, which the command turns into its exit code).  ``started``: when
-    the session began to build (``time.monotonic()``), for the first round's time."""
+    (KeyboardInterrupt on Ctrl-C, which the command turns into its exit code).
+
+    ``open_session`` reads the vault (seconds for a large one): it is called once the vault is
+    watched, so that a save made meanwhile is not lost.  ``started``: when the command began
+    (``time.monotonic()``), for the first round's time.
+    """
     # The watcher itself (watchfiles' documented Rust backend), not its ``watch()`` generator:
     # that one starts watching only when first asked for changes, so a save made during the
-    # first check would be missed.  Here the vault is watched before it is first checked.
+    # first check would be missed.
     from watchfiles._rust_notify import RustNotify
 
     own_writes = _OwnWrites()
     settings_outside = _Fingerprints(outside)
-    rounds = _Rounds(session, place.root, show, fix, own_writes)
     polling = bool(os.environ.get("WATCHFILES_FORCE_POLLING"))  # network drives, some containers
     with RustNotify([str(place.root)], False, polling, 300, True, True) as watcher:
         click.echo(f"Watching {place.root} for changes (Ctrl-C to stop).", err=True)
-        rounds.run(started)
-        while True:
-            events = watcher.watch(LONGEST_BATCH_MS, QUIET_MS, POLL_MS, None)
-            if events == "signal":
-                raise KeyboardInterrupt
-            if events in ("timeout", "stop"):
-                events = set()
-            batch = classify(own_writes.drop((_EVENTS[change], name) for change, name in events), place)
-            if settings_outside.changed():
-                batch = replace(batch, reload=True)
-            if batch:
-                rounds.after(batch)
+        session = open_session()
+        try:
+            rounds = _Rounds(session, place.root, show, fix, own_writes)
+            rounds.run(started)
+            _follow(watcher, place, rounds, own_writes, settings_outside)
+        finally:
+            session.close()
+
+
+def _follow(watcher: Any, place: Place, rounds: _Rounds, own_writes: _OwnWrites, outside: _Fingerprints) -> None:
+    """Hand each batch of events to ``rounds``, for ever (until Ctrl-C)."""
+    while True:
+        events = watcher.watch(LONGEST_BATCH_MS, QUIET_MS, POLL_MS, None)
+        if events == "signal":
+            raise KeyboardInterrupt
+        if events in ("timeout", "stop"):
+            events = set()
+        batch = classify(own_writes.drop((_EVENTS[change], name) for change, name in events), place)
+        if outside.changed():
+            batch = replace(batch, reload=True)
+        if batch:
+            rounds.after(batch)
 
 
 class _Rounds:

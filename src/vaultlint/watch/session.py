@@ -44,15 +44,22 @@ class Request:
 class Session:
     """The checks of one watch.  Not thread-safe: the loop calls it from one thread."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, root: Path) -> None:
+        """``root``: the vault root ``check`` finds for the request's PATHS."""
         from ..vault import common_folder
         from ..workspace import Workspace
 
         self.request = request
         paths = request.paths or (Path("."),)
-        # One workspace for the folder holding every PATH; the report keeps to PATHS themselves.
-        start = paths[0] if len(paths) == 1 else common_folder(Path(os.path.abspath(p)) for p in paths)
-        self.workspace: Workspace = Workspace(start, request.config_file, **_keywords(request.overrides))
+        keywords = _keywords(request.overrides)
+        if len(paths) == 1:
+            start = paths[0]
+        else:
+            # One workspace for the folder holding every PATH, at the root check finds for them
+            # (from that folder alone the root could differ); the report keeps to PATHS themselves.
+            start = common_folder(Path(os.path.abspath(p)) for p in paths)
+            keywords.setdefault("vault_root", root)
+        self.workspace: Workspace = Workspace(start, request.config_file, **keywords)
         #: A reload that failed (a config that does not parse) is tried again with the next change.
         self._reload_pending = False
         self._scope = self._scope_now()
