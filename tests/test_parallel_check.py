@@ -1,4 +1,4 @@
-"""Notes checked while the pool still parses (engine._check_while_parsing): the same answers
+"""Notes checked while the pool still parses (workspace.checking.check_while_parsing): the same answers
 as checking after the parse, whatever arrives first.
 
 A check that needs a note not parsed yet (a heading or block link to it) or the whole
@@ -15,6 +15,7 @@ from helpers import run, write_vault
 
 import vaultlint.engine
 import vaultlint.loader
+import vaultlint.workspace.checking
 from vaultlint.loader import NotYetParsed
 
 NOTES = 60
@@ -51,7 +52,7 @@ def small_chunks(monkeypatch):
 def _count_stops(monkeypatch) -> dict[str, int]:
     """How often a check was stopped for a note (``note``) or for the whole vault (``vault``)."""
     stops = {"note": 0, "vault": 0}
-    original = vaultlint.engine._check_in_scope
+    original = vaultlint.workspace.checking.check_in_scope
 
     def counting(*args, **kwargs):
         try:
@@ -60,7 +61,7 @@ def _count_stops(monkeypatch) -> dict[str, int]:
             stops["note" if missing.path else "vault"] += 1
             raise
 
-    monkeypatch.setattr(vaultlint.engine, "_check_in_scope", counting)
+    monkeypatch.setattr(vaultlint.workspace.checking, "check_in_scope", counting)
     return stops
 
 

@@ -72,7 +72,7 @@ def build_options(
     :class:`~vaultlint.selection.SelectorError` for a selector that names no rule.
     """
     from .config import load_settings
-    from .engine import LintOptions
+    from .options import LintOptions
     from .selection import selection_from_settings
     from .vault import common_folder
 

@@ -27,8 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ConfigError
+from .git.changes import worktree_changes
+from .git.run import GitError, ask_git
 from .model import Diagnostic
-from .safeio import RefusedFile, read_file, write_file
+from .options import LintOptions
+from .rules import Scope
+from .safeio import RefusedFile, read_file, repository_of, write_file
+from .vault import Vault
 
 FORMAT_VERSION = 1
 _LINE_NUMBER = re.compile(r"\bline \d+")
@@ -186,3 +191,51 @@ def write(path: Path, entries: Counter[EntryKey], repository: Path, commit: str 
         raise BaselineError(f"baseline {error}") from error
     except OSError as error:
         raise BaselineError(f"baseline {path}: cannot write it ({error.strerror or error})") from error
+
+
+# -- applying it to a run -------------------------------------------------------------
+def _codes_run(options: LintOptions) -> frozenset[str]:
+    """The rules this run checked: the enabled ones, URL rules only when the URL stage ran."""
+    return frozenset(
+        rule.code for rule in options.selection.enabled_rules() if not (options.offline and rule.scope is Scope.URL)
+    )
+
+
+def apply_baseline(
+    diagnostics: list[Diagnostic], scope: list[str], vault: Vault, options: LintOptions
+) -> tuple[list[Diagnostic], int, int]:
+    """The one place the baseline applies: after selection and suppressions, before reporting.
+
+    Entries follow the notes git saw renamed since the file was written; ``--update-baseline``
+    rewrites it, and ``--fix`` (``keep_baseline_current``) rewrites the paths that moved.
+    ``(kept, hidden, stale)``: stale entries are problems this run would have seen and did not.
+    """
+    assert options.baseline is not None
+    path = options.baseline
+    repository = repository_of(vault.root)
+    recorded = load(path, repository)
+    accepted = follow(recorded.entries, _renamed_since(vault, recorded.commit, options))
+    ran = _codes_run(options)
+    if options.update_baseline:
+        accepted = updated(accepted, diagnostics, scope, vault.by_path, ran)
+        write(path, accepted, repository, _head(vault.root, options))
+    elif options.keep_baseline_current and accepted != recorded.entries:
+        write(path, accepted, repository, _head(vault.root, options) or recorded.commit)
+    outcome = subtract(diagnostics, accepted)
+    return outcome.kept, outcome.hidden, outcome.stale(set(scope), ran)
+
+
+def _renamed_since(vault: Vault, commit: str | None, options: LintOptions) -> Mapping[str, str]:
+    """Notes renamed between ``commit`` (the baseline's; else HEAD) and the work tree; none without git."""
+    if not options.use_git:
+        return {}
+    try:
+        return worktree_changes(vault.root, commit or "HEAD").within(vault.by_path).renamed
+    except GitError:
+        return {}  # no git, or a commit this clone lacks: paths as recorded
+
+
+def _head(root: Path, options: LintOptions) -> str | None:
+    """The commit checked out, recorded in a baseline written now (``None`` outside git)."""
+    found = ask_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") if options.use_git else None
+    return found.decode("ascii").strip() if found else None

@@ -19,8 +19,9 @@ from .changes import Batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import Overrides
-    from ..engine import LintOptions, Report
+    from ..engine import Report
     from ..model import CheckedFile, Diagnostic
+    from ..options import LintOptions
     from ..workspace import Workspace
 
 #: A batch naming more files than this (a checkout, a sync) rebuilds the workspace.  On the
@@ -137,14 +138,14 @@ class Session:
 
     def _scope_now(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """The notes PATHS hold (what ``check`` counts as checked) and PATHS as vault paths."""
-        from ..engine import _in_scope, _prefixes, locate
+        from ..workspace.scope import in_scope, locate, vault_prefixes
 
         options, vault = self.options, self.workspace.vault
         paths = self.request.paths or (Path("."),)
         targets = [
             a.target for a in locate(paths, options.vault_root, options.obsidian_dir, options.config_folder).arguments
         ]
-        return frozenset(_in_scope(vault, targets, options)), tuple(_prefixes(vault, targets))
+        return frozenset(in_scope(vault, targets, options)), tuple(vault_prefixes(vault, targets))
 
     def _fixable(self, diagnostics: Sequence[Diagnostic]) -> dict[str, CheckedFile]:
         """The files with a fix and the hash of the text the workspace checked (``--fix`` writes

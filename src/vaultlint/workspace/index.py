@@ -86,18 +86,11 @@ class ReverseIndex:
             self.vault_readers.add(path)
 
     def drop(self, path: str) -> None:
+        """Forget what ``path`` depended on (it is gone, or about to be recorded again)."""
         for name in self._names_of.pop(path, ()):
-            sources = self.by_name.get(name)
-            if sources is not None:
-                sources.discard(path)
-                if not sources:
-                    del self.by_name[name]
+            _discard(self.by_name, name, path)
         for target in self._consulted_by.pop(path, ()):
-            sources = self.by_consulted.get(target)
-            if sources is not None:
-                sources.discard(path)
-                if not sources:
-                    del self.by_consulted[target]
+            _discard(self.by_consulted, target, path)
         self.vault_readers.discard(path)
 
     def consulting(self, paths: Iterable[str]) -> set[str]:
@@ -113,3 +106,12 @@ class ReverseIndex:
         for path in paths:
             found.update(self.by_name.get(file_key(path), ()))
         return found
+
+
+def _discard(sources_of: dict[str, set[str]], key: str, path: str) -> None:
+    """Take ``path`` out of ``sources_of[key]``, and the key out when no source is left (memory stays flat)."""
+    sources = sources_of.get(key)
+    if sources is not None:
+        sources.discard(path)
+        if not sources:
+            del sources_of[key]

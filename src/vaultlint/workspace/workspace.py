@@ -22,22 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import CONFIG_NAMES
 from ..context import LintContext
-from ..engine import (
-    LintOptions,
-    _apply_baseline,
-    _apply_directives,
-    _check_note,
-    _in_scope,
-    _moved,
-    _unreadable_in_scope,
-    locate,
-    vault_findings,
-)
 from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
+from ..options import LintOptions
 from ..placeholders import Placeholders
 from ..vault import Vault, VaultFile, VaultIndex, is_source, scan_vault
+from . import checking
 from .index import ReverseIndex, frontmatter_keys
+from .scope import Location, in_scope, locate
 
 if TYPE_CHECKING:
     from ..api import PathLike
@@ -73,54 +65,115 @@ class Workspace:
         from ..api import options_for
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
-        self._options: LintOptions = dataclasses.replace(options, use_cache=False, progress=False)
+        options = dataclasses.replace(options, use_cache=False, progress=False)
         location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+        vault = scan_vault(location.root, options.obsidian_dir, options.template_folders)
+        loader = NoteLoader(self._with_overlay_files(vault, location.root), None, jobs=options.jobs)
+        loader.overlays = self._overlays
+        context = _new_context(loader.vault, loader, options)
+        screen = Placeholders(context) if options.allow_placeholders else None
+        self._start(options, location, context, in_scope(loader.vault, _targets(location), options), screen)
+
+    @classmethod
+    def checked_once(
+        cls,
+        options: LintOptions,
+        location: Location,
+        context: LintContext,
+        scope: list[str],
+        screen: Placeholders | None,
+        *,
+        world: checking.World | None,
+        fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+        settle: bool,
+        files: tuple[str, ...] | None,
+    ) -> Workspace:
+        """The workspace of one batch run (``vaultlint check``, :func:`vaultlint.lint`): built from
+        the run's loader (with its cache) and context, asked once, never updated.
+
+        ``world``/``fresh_results``: stored results are used and new ones collected for the cache;
+        ``settle``: each note keeps only what others read of it once checked (memory);
+        ``files``: what the file-name rules look at, when not every file under the paths.
+        """
+        workspace = cls.__new__(cls)
+        workspace._overlays = context.loader.overlays
+        workspace._closed = False
+        workspace._start(
+            options,
+            location,
+            context,
+            scope,
+            screen,
+            world=world,
+            fresh_results=fresh_results,
+            settle=settle,
+            files=files,
+        )
+        return workspace
+
+    def _start(
+        self,
+        options: LintOptions,
+        location: Location,
+        context: LintContext,
+        scope: list[str],
+        screen: Placeholders | None,
+        *,
+        world: checking.World | None = None,
+        fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
+        settle: bool = False,
+        files: tuple[str, ...] | None = None,
+    ) -> None:
+        """Parse and check everything in scope (notes checked as soon as a pool has parsed them)."""
+        #: A live workspace records what each result depends on; a batch run's is asked once.
+        self._live = fresh_results is None
+        self._options = options
         self._root: Path = location.root
-        self._targets = tuple(argument.target for argument in location.arguments)
-        vault = self._with_overlay_files(scan_vault(self._root, options.obsidian_dir, options.template_folders))
-        self._loader = NoteLoader(vault, None, jobs=options.jobs)
-        self._loader.overlays = self._overlays
-        self._context = self._new_context(vault)
+        self._targets = _targets(location)
+        self._context = context
+        self._loader = context.loader
+        self._screen = screen
+        self._world = world
+        self._fresh_results = fresh_results if fresh_results is not None else {}
+        self._settle = settle
+        self._files = files
         self._index = ReverseIndex()
         self._note_results: dict[str, list[Diagnostic]] = {}
-        self._scope: list[str] = _in_scope(vault, self._targets, self._options)
-        self._loader.preload(self._scope)
-        for path in self._scope:
-            self._check(path)
-        self._vault_raw: dict[str, list[Diagnostic]] | None = None
+        self._set_scope(scope)
+        checking.check_while_parsing(self._loader.preload_stepwise(scope), self._check)
+        for path in scope:
+            if path not in self._note_results:
+                self._check(path)
+        self._vault_raw: dict[str, list[Diagnostic]] = {}
         self._vault_results: dict[str, list[Diagnostic]] = {}
         self._refresh_vault_rules()
 
-    def _new_context(self, vault: Vault) -> LintContext:
-        options = self._options
-        types = {**vault.obsidian.property_types, **options.types}
-        context = LintContext(vault, self._loader, types, options.schema, moved=_moved(self._root, vault, options))
-        self._screen = Placeholders(context) if options.allow_placeholders else None
-        return context
-
-    def _with_overlay_files(self, vault: Vault) -> Vault:
+    def _with_overlay_files(self, vault: Vault, root: Path | None = None) -> Vault:
         """``vault`` with the files that exist only as unsaved text (a new note not saved yet)."""
         missing = [p for p in self._overlays if p not in vault.by_path]
-        return _replace_files(vault, [self._virtual_file(p) for p in missing], ()) if missing else vault
-
-    def _virtual_file(self, path: str) -> VaultFile:
-        return VaultFile(path, os.path.join(self._root, *path.split("/")), path[-3:].lower() == ".md")
+        if not missing:
+            return vault
+        return _replace_files(vault, [_virtual_file(root or self._root, p) for p in missing], ())
 
     # -- checking ----------------------------------------------------------------------
-    def _check(self, path: str) -> None:
-        """Check one note in scope and record what its result depends on."""
+    def _check(self, path: str) -> list[Diagnostic]:
+        """Check one note in scope and, in a live workspace, record what its result depends on."""
         context = self._context
-        context.consulted = set()
         context.read_vault = False
-        loaded = self._loader.load(path)
-        self._note_results[path] = _check_note(path, loaded, context, self._options, self._screen)
-        note = loaded if isinstance(loaded, Note) else None
-        self._index.record(path, note, context.consulted, context.read_vault or path.lower().endswith(".base"))
+        found = checking.check_in_scope(
+            path, context, self._options, self._screen, self._world, self._fresh_results, self._settle
+        )
+        self._note_results[path] = found
+        if self._live:
+            loaded = self._loader.loaded.get(path)
+            note = loaded if isinstance(loaded, Note) else None
+            self._index.record(path, note, context.consulted, context.read_vault or path.lower().endswith(".base"))
+        return found
 
     def _refresh_vault_rules(self) -> set[str]:
         """Run the vault-wide rules again; the paths whose findings changed."""
-        before = self._vault_raw or {}
-        raw = vault_findings(self._scope, self._targets, self._context, self._options)
+        before = self._vault_raw
+        raw = checking.vault_findings(self._scope, self._targets, self._context, self._options, self._files)
         self._vault_raw = raw
         changed = {p for p in {*before, *raw} if before.get(p) != raw.get(p)}
         for path in changed:
@@ -129,9 +182,9 @@ class Workspace:
 
     def _directives(self, path: str) -> None:
         """The vault-wide findings on ``path`` after its suppression directives."""
-        raw = (self._vault_raw or {}).get(path)
+        raw = self._vault_raw.get(path)
         if raw:
-            self._vault_results[path] = _apply_directives({path: raw}, self._loader)
+            self._vault_results[path] = checking.apply_directives({path: raw}, self._loader)
         else:
             self._vault_results.pop(path, None)
 
@@ -183,22 +236,26 @@ class Workspace:
         """Every diagnostic of the notes in scope, or those of one file: sorted, selected and
         suppressed as ``vaultlint check --no-cache`` reports them."""
         if path is None:
-            found = _unreadable_in_scope(self.vault, self._targets, self._options)
+            found = checking.unreadable_in_scope(self.vault, self._targets, self._options)
             for note in self._scope:
                 found.extend(self._note_results.get(note, ()))
-            for results in self._vault_results.values():
-                found.extend(results)
+            for reported in self._vault_raw:  # in the order the rules found them, as a batch run has them
+                found.extend(self._vault_results.get(reported, ()))
         else:
             wanted = self.vault_path(path)
             if wanted is None:
                 return ()
-            found = [d for d in _unreadable_in_scope(self.vault, self._targets, self._options) if d.path == wanted]
+            found = [
+                d for d in checking.unreadable_in_scope(self.vault, self._targets, self._options) if d.path == wanted
+            ]
             found.extend(self._note_results.get(wanted, ()))
             found.extend(self._vault_results.get(wanted, ()))
         found = list(dict.fromkeys(found))  # a note reached twice never says the same thing twice
         found.sort(key=lambda d: d.sort_key)
-        if self._options.baseline is not None and found:
-            found = _apply_baseline(found, self._scope, self.vault, self._options)[0]
+        if self._live and self._options.baseline is not None and found:
+            from ..engine import apply_baseline
+
+            found = apply_baseline(found, self._scope, self.vault, self._options)[0]
         return tuple(found)
 
     def update(self, path: PathLike, text: str | None = None) -> frozenset[str]:
@@ -312,7 +369,7 @@ class Workspace:
         names_changed = bool(added or removed)
         if names_changed:
             if vault is None:
-                vault = _replace_files(self.vault, [self._virtual_file(p) for p in added], removed)
+                vault = _replace_files(self.vault, [_virtual_file(self._root, p) for p in added], removed)
             self._swap_vault(vault)
         recheck: set[str] = set()
         for path in removed:
@@ -346,26 +403,38 @@ class Workspace:
         if summaries_changed:
             touched |= self._refresh_vault_rules()
         for path in changed:  # suppression directives of the vault-wide findings may have changed
-            if (self._vault_raw or {}).get(path):
+            if self._vault_raw.get(path):
                 self._directives(path)
                 touched.add(path)
         return frozenset(touched)
-
-    @property
-    def _scope_set(self) -> set[str]:
-        scope_set = getattr(self, "_scope_cache", None)
-        if scope_set is None or scope_set[0] is not self._scope:
-            scope_set = (self._scope, set(self._scope))
-            self._scope_cache = scope_set
-        return scope_set[1]
 
     def _swap_vault(self, vault: Vault) -> None:
         """Files came or went: the loader and context see ``vault`` from now on."""
         loader = self._loader
         loader.vault = vault
         loader.states = dict.fromkeys(f.path for f in vault.files if f.is_note or is_source(f.path))
-        self._context = self._new_context(vault)
-        self._scope = _in_scope(vault, self._targets, self._options)
+        self._context = _new_context(vault, loader, self._options)
+        if self._screen is not None:
+            self._screen = Placeholders(self._context)
+        self._set_scope(in_scope(vault, self._targets, self._options))
+
+    def _set_scope(self, scope: list[str]) -> None:
+        self._scope = scope
+        self._scope_set = set(scope)
+
+
+def _targets(location: Location) -> tuple[Path, ...]:
+    return tuple(argument.target for argument in location.arguments)
+
+
+def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
+    types = {**vault.obsidian.property_types, **options.types}
+    return LintContext(vault, loader, types, options.schema, moved=checking.moved_files(vault.root, vault, options))
+
+
+def _virtual_file(root: Path, path: str) -> VaultFile:
+    """A file that exists as unsaved text only, where saving it would put it."""
+    return VaultFile(path, os.path.join(root, *path.split("/")), path[-3:].lower() == ".md")
 
 
 def _hidden(path: str) -> bool:

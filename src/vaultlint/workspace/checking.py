@@ -1,0 +1,305 @@
+"""Checking notes: the rules of one note, the vault-wide rules, suppressions, and the stored
+results of unchanged notes.  A :class:`~vaultlint.workspace.Workspace` (and so every run) checks
+through here; rules never see configuration, comments or the baseline (DESIGN.md §1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import suppress, templates
+from ..cache import code_fingerprint, decode_results, encode_results
+from ..context import LintContext
+from ..git.changes import MovedLater
+from ..loader import NoteLoader, NotYetParsed
+from ..model import Diagnostic, Note, Span, Violation
+from ..options import LintOptions
+from ..placeholders import Placeholders
+from ..rules import RULES_BY_CODE, Rule, Scope
+from ..selection import Selection, closest_rule
+from ..vault import Vault, is_source
+from .scope import excluded, files_in_scope, vault_prefixes
+
+
+def check_while_parsing(
+    steps: Generator[list[str], None, None], check: Callable[[str], list[Diagnostic]]
+) -> dict[str, list[Diagnostic]]:
+    """Check notes as soon as the pool has parsed them, on the core that would otherwise wait for it.
+
+    A check that needs a note still being parsed (its headings, for a heading
+    link) is tried again when that note arrives; one that needs the whole vault
+    (its aliases, for a hint) is left for after the parse.  Checks are pure, so a
+    check stopped half-way and tried again gives what one run to the end gives.
+    """
+    found: dict[str, list[Diagnostic]] = {}
+    waiting: dict[str, list[str]] = {}  # note being parsed -> notes whose check needs it
+    try:
+        for parsed in steps:
+            ready = list(parsed)
+            for path in parsed:
+                ready.extend(waiting.pop(path, ()))
+            for path in ready:
+                try:
+                    found[path] = check(path)
+                except NotYetParsed as missing:
+                    if missing.path is not None:
+                        waiting.setdefault(missing.path, []).append(path)
+    finally:
+        steps.close()  # Ctrl-C during a check: stop the pool now
+    return found
+
+
+def check_in_scope(
+    path: str,
+    context: LintContext,
+    options: LintOptions,
+    screen: Placeholders | None,
+    world: World | None,
+    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+    settle: bool = False,
+) -> list[Diagnostic]:
+    """The diagnostics of a note in scope: stored ones while still valid, else checked (and kept to store).
+
+    With ``settle``, the loader then keeps only what other notes and later stages read of it.
+    """
+    loader = context.loader
+    if world is not None and loader.has_fresh_row(path):  # only an unchanged note has stored results
+        cached = cached_results(loader, path, world())
+        if cached is not None:
+            return cached
+    context.consulted = set()
+    found = check_note(path, loader.load(path), context, options, screen)
+    stored = encode_results(found) if world is not None and path in loader.hashes else None
+    if stored is not None:
+        # The note's own content hash first: results belong to that text only.
+        deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
+        fresh_results[path] = (stored, ((path, loader.hashes[path]), *deps))
+    if settle:
+        loader.settle(path)
+    return found
+
+
+@dataclass
+class World:
+    """The key of stored results (:func:`world_key`), made on first use: it needs every note's aliases."""
+
+    options: LintOptions
+    vault: Vault
+    loader: NoteLoader
+    moved: Mapping[str, str | None]
+    key: str | None = None
+
+    def __call__(self) -> str:
+        if self.key is None:
+            self.key = world_key(self.options, self.vault, self.loader, self.moved)
+        return self.key
+
+
+def keyed(
+    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]], world: World | None, interrupted: bool = False
+) -> dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """Fresh results with their key, to store; none when interrupted before the key was made
+    (making it then would parse every note first)."""
+    if world is None or not fresh_results or (interrupted and world.key is None):
+        return {}
+    key = world()
+    return {path: (key, stored, deps) for path, (stored, deps) in fresh_results.items()}
+
+
+def check_note(
+    path: str, loaded: Note | str, context: LintContext, options: LintOptions, screen: Placeholders | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic of one note, selected, at its configured severity, placeholders and suppressions applied."""
+    selection = options.selection
+    rules = selection.rules_for(path)
+    if not isinstance(loaded, Note):
+        unreadable = RULES_BY_CODE["VL001"]
+        if unreadable not in rules:
+            return []
+        return [diagnostic(unreadable, selection, path, Violation(Span(1, 1, 1, 1), loaded))]
+    found: list[Diagnostic] = []
+    for rule in rules:
+        if rule.scope is not Scope.NOTE or rule.check is None:
+            continue
+        for violation in rule.check(loaded, context):
+            if violation.in_comment and not options.check_comments:
+                continue
+            if screen is not None:
+                screened = screen.screen(rule.code, path, violation)
+                if screened is None:
+                    continue
+                violation = screened
+            found.append(diagnostic(rule, selection, violation.path or path, violation))
+    if any(d.code in templates.CODES for d in found):  # a template outside a known template folder?
+        found = templates.with_template_hint(found, context.source_text(path))
+    return suppressed(found, loaded, rules)
+
+
+def suppressed(found: list[Diagnostic], note: Note, rules: Sequence[Rule]) -> list[Diagnostic]:
+    """Apply the note's suppression directives, and report unused (VL002) and unknown (VL003) ones."""
+    outcome = suppress.apply(found, note)
+    kept = outcome.kept
+    if not outcome.unused and not outcome.unknown:
+        return kept  # the usual note: nothing more to say
+    enabled = {rule.code for rule in rules}
+    later = [rule.code for rule in rules if rule.scope in (Scope.VAULT, Scope.URL)]
+    if "VL002" in enabled:
+        for directive in outcome.unused:
+            named = [code for code in enabled if any(code.startswith(p) for p in directive.codes)] or (
+                list(enabled) if not directive.codes and not directive.unknown else []
+            )
+            # Nothing to say when it names only disabled rules, or rules checked after this step.
+            if not named or any(code in later for code in named):
+                continue
+            kept.append(
+                _make("VL002", note.path, directive.span, f"suppression vaultlint-{directive.kind} suppressed nothing")
+            )
+    if "VL003" in enabled:
+        for directive, word in outcome.unknown:
+            guess = closest_rule(word)
+            hint = f'did you mean "{guess}"?' if guess else None
+            message = f'unknown rule "{word}" in suppression comment (it suppresses nothing)'
+            kept.append(_make("VL003", note.path, directive.span, message, hint))
+    return kept
+
+
+def _make(code: str, path: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+    rule = RULES_BY_CODE[code]
+    return Diagnostic(code, rule.name, rule.severity, path, span, message, hint)
+
+
+def diagnostic(rule: Rule, selection: Selection, path: str, violation: Violation) -> Diagnostic:
+    return Diagnostic(
+        code=rule.code,
+        name=rule.name,
+        severity=selection.severity_of(rule),
+        path=path,
+        span=violation.span,
+        message=violation.message,
+        hint=violation.hint,
+        fix=violation.fix,
+    )
+
+
+def check_vault(
+    scope: list[str],
+    targets: Sequence[Path],
+    context: LintContext,
+    options: LintOptions,
+    files: tuple[str, ...] | None = None,
+) -> list[Diagnostic]:
+    """Vault-wide rules (tags, orphans), then the suppression directives of the notes they report on.
+
+    The file-name rules look at ``files``, by default every file under ``targets``."""
+    return apply_directives(vault_findings(scope, targets, context, options, files), context.loader)
+
+
+def vault_findings(
+    scope: Sequence[str],
+    targets: Sequence[Path],
+    context: LintContext,
+    options: LintOptions,
+    files: tuple[str, ...] | None = None,
+) -> dict[str, list[Diagnostic]]:
+    """What the vault-wide rules find, by the path they report on, before suppression directives."""
+    from ..rules._vault import VaultView
+
+    selection = options.selection
+    rules = [r for r in selection.enabled_rules() if r.scope is Scope.VAULT and r.check is not None]
+    if not rules:
+        return {}
+    context.loader.preload_summaries()
+    notes = tuple(p for p in scope if p.lower().endswith(".md"))
+    if files is None:
+        files = files_in_scope(context.vault, targets, options)
+    view = VaultView(context, notes, files)
+    by_path: dict[str, list[Diagnostic]] = {}
+    for rule in rules:
+        assert rule.check is not None
+        for path, violation in rule.check(view, context):
+            if not selection.ignored_in(rule.code, path):
+                by_path.setdefault(path, []).append(diagnostic(rule, selection, path, violation))
+    return by_path
+
+
+def apply_directives(by_path: dict[str, list[Diagnostic]], loader: NoteLoader) -> list[Diagnostic]:
+    """Suppression directives for diagnostics found after the per-note step (vault rules, URLs)."""
+    result: list[Diagnostic] = []
+    for path, found in by_path.items():
+        note = loader.load(path) if is_source(path) else None
+        result.extend(suppress.apply(found, note).kept if isinstance(note, Note) else found)
+    return result
+
+
+def moved_files(root: Path, vault: Vault, options: LintOptions) -> Mapping[str, str | None]:
+    """Files renamed (old -> new) or deleted (old -> None) between HEAD and the work tree
+    (asked of git only if a link rule needs it)."""
+    if not options.use_git:
+        return {}
+    return MovedLater(root, vault.by_path)
+
+
+def world_key(
+    options: LintOptions, vault: Vault, loader: NoteLoader, moved: Mapping[str, str | None] | None = None
+) -> str:
+    """Everything a note's results depend on besides its own text and the notes it links into."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        code_fingerprint(),
+        repr(_settings_fingerprint(options)),
+        repr(sorted(vault.obsidian.property_types.items())),
+        "\n".join(vault.index.paths),
+        repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
+        repr(sorted((moved or {}).items())),  # renames feed hints and fixes
+    ):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
+    selection = options.selection
+    return (
+        selection.select,
+        selection.ignore,
+        selection.extend_select,
+        sorted((k, v.value) for k, v in selection.severity.items()),
+        sorted(selection.per_file_ignores.items()),
+        options.check_comments,
+        options.allow_placeholders,
+        sorted(options.types.items()),
+        repr(options.schema),
+    )
+
+
+def cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Diagnostic] | None:
+    """The stored diagnostics of an unchanged note, if nothing they depend on changed."""
+    if world is None or loader.cache is None:
+        return None
+    stored = loader.stored_results(path)
+    if stored is None or stored.results_key != world:
+        return None
+    deps = stored.deps
+    # The first dependency is the note itself: stored results count only for the text they came from.
+    if not deps or deps[0][0] != path or any(loader.current_hash(dep) != digest for dep, digest in deps):
+        return None
+    return decode_results(stored.results)
+
+
+def unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[Diagnostic]:
+    """VL001 for the folders inside PATHS that the walk could not enter (too long, no permission)."""
+    rule = RULES_BY_CODE["VL001"]
+    selection = options.selection
+    if not vault.unreadable or not selection.enabled(rule):
+        return []
+    prefixes = vault_prefixes(vault, targets)
+    return [
+        diagnostic(rule, selection, path, Violation(Span(1, 1, 1, 1), reason))
+        for path, reason in vault.unreadable
+        if any(p == "" or path == p or path.startswith(p + "/") for p in prefixes)
+        and not excluded(vault, path + "/", options)
+        and not selection.ignored_in(rule.code, path)
+    ]

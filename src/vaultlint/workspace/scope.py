@@ -1,0 +1,133 @@
+"""Where a run or a workspace works: the vault root, and which files of the vault are reported on.
+
+Which files *exist* is always the whole vault (:func:`~vaultlint.vault.scan_vault`); which are
+*reported on* is narrowed here by the paths given, ``exclude``, ``.gitignore``, template folders
+and Obsidian's "Excluded files" (DESIGN.md §1).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..globs import GlobSet
+from ..options import LintOptions
+from ..vault import (
+    Argument,
+    Vault,
+    VaultError,
+    check_obsidian_dir,
+    common_folder,
+    find_git_root,
+    find_vault_root,
+    is_inside,
+    is_source,
+    is_user_ignored,
+    resolve_argument,
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where one run works: the vault root and every PATH, resolved once, all inside the root."""
+
+    root: Path
+    arguments: tuple[Argument, ...]
+
+
+def locate(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Location:
+    """The vault root, the same for every path of a run whatever their order (DESIGN.md §1):
+
+    1. ``--vault-root`` (or the config's ``vault-root``, which the CLI passes here);
+    2. the nearest folder, from the paths' common folder upwards, holding the Obsidian config folder;
+    3. the config file's folder, when it holds every path;
+    4. folders given: their common folder; files given (the pre-commit case): the git
+       work tree around them, else their common folder.
+
+    A PATH that leads out of the root (a symlink to elsewhere) is a :class:`VaultError`.
+    """
+    check_obsidian_dir(obsidian_dir)
+    arguments = tuple(resolve_argument(path) for path in paths)
+    # Looked for from where the user points, not from where symlinks lead: a link out of the
+    # vault must not make its target's folder the root.
+    common = common_folder(a.place for a in arguments)
+    if vault_root is not None:
+        if not vault_root.is_dir():
+            raise VaultError(f"vault root is not a folder: {vault_root}")
+        found = Path(os.path.abspath(vault_root))
+    else:
+        config_root = config_folder.resolve() if config_folder is not None else None
+        only_folders = all(a.target.is_dir() for a in arguments)
+        found = (
+            find_vault_root(common, obsidian_dir)
+            or (config_root if config_root is not None and is_inside(common.resolve(), config_root) else None)
+            or (common if only_folders else find_git_root(common) or common)
+        )
+    root = found.resolve()
+    for argument in arguments:
+        if not is_inside(argument.target, root):
+            if is_inside(argument.place, found):  # inside as written: a symlink on the way leads out
+                raise VaultError(f"path {argument.given} leads out of the vault root {root} (to {argument.target})")
+            raise VaultError(f"path {argument.given} is outside the vault root {root}")
+    return Location(root, arguments)
+
+
+def locate_vault(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, config_folder: Path | None) -> Path:
+    """The vault root alone (see :func:`locate`)."""
+    return locate(paths, vault_root, obsidian_dir, config_folder).root
+
+
+def in_scope(
+    vault: Vault, targets: Sequence[Path], options: LintOptions, staged: frozenset[str] | None = None
+) -> list[str]:
+    """Vault paths of the notes to report on; with ``staged``, a folder stands for its staged notes."""
+    prefixes = vault_prefixes(vault, targets)
+    if all(p in vault.by_path for p in prefixes):  # only files: no need to walk the whole vault
+        candidates = [vault.by_path[p] for p in dict.fromkeys(prefixes)]
+    else:
+        candidates = [
+            f
+            for f in vault.files
+            if any(
+                f.path == p or ((p == "" or f.path.startswith(p + "/")) and (staged is None or f.path in staged))
+                for p in prefixes
+            )
+        ]
+    return sorted(f.path for f in candidates if is_source(f.path) and not excluded(vault, f.path, options))
+
+
+def files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
+    """Vault paths of every file to report on, attachments included (the file-name rules)."""
+    prefixes = vault_prefixes(vault, targets)
+    if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
+        candidates = list(dict.fromkeys(prefixes))
+    else:
+        candidates = [
+            f.path for f in vault.files if any(p in ("", f.path) or f.path.startswith(p + "/") for p in prefixes)
+        ]
+    return tuple(path for path in candidates if not excluded(vault, path, options))
+
+
+def vault_prefixes(vault: Vault, targets: Sequence[Path]) -> list[str]:
+    """Each (resolved) PATH as a vault path; "" for the root itself."""
+    relatives = (vault.vault_path(os.path.relpath(target, vault.root).replace(os.sep, "/")) for target in targets)
+    return ["" if relative == "." else relative for relative in relatives]
+
+
+def excluded(vault: Vault, path: str, options: LintOptions) -> bool:
+    if not options.lint_templates and vault.in_template_folder(path):
+        return True
+    if options.respect_gitignore and vault.gitignore.is_ignored(path):
+        return True
+    if options.respect_obsidian_excluded and is_user_ignored(path, vault.obsidian.user_ignore_filters):
+        return True
+    return _exclude_set(options.exclude).matches(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _exclude_set(patterns: tuple[str, ...]) -> GlobSet:
+    """The ``exclude`` globs, compiled once per run (gitignore rules, see globs.py)."""
+    return GlobSet(patterns)
