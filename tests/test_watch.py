@@ -26,7 +26,7 @@ from vaultlint.watch.changes import Batch, Event, Place, classify
 #: A round is printed well within this after a change (a busy 2-core machine, a cold interpreter).
 ROUND_BOUND = 8.0
 #: Quiet period in which no round may be printed (several times the watch's own batching time).
-QUIET = 0.6
+QUIET = 0.4
 
 ROUND_LINE = re.compile(r"^\[\d\d:\d\d:\d\d\] .*; watching for changes$")
 
