@@ -254,6 +254,18 @@ def test_combinations_that_make_no_sense_are_refused(other: list[str], tmp_path:
     assert error.count("\n") == 1 and f"--watch cannot be combined with {other[0]}" in error
 
 
+def test_a_path_that_does_not_exist_stops_the_watch_before_it_starts(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault", {"a.md": "x\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "--watch", str(vault / "nowhere")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("vaultlint: error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
 # -- which events matter (pure) ---------------------------------------------------------------
 
 
