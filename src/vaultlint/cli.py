@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,6 +117,7 @@ def cli() -> None:
     help="Report only problems not recorded in this baseline file.",
 )
 @click.option("--update-baseline", is_flag=True, help="Write the --baseline file from this run's problems.")
+@click.option("--watch", is_flag=True, help="Check again after every change to the vault, until Ctrl-C.")
 def check(
     paths: tuple[Path, ...],
     vault_root: Path | None,
@@ -146,6 +147,7 @@ def check(
     new_since: str | None,
     baseline_file: Path | None,
     update_baseline: bool,
+    watch: bool,
 ) -> int:
     """Check the notes in PATHS (files or folders; default: the current folder).
 
@@ -168,6 +170,10 @@ def check(
 
     if staged and new_since is not None:
         raise UsageError("--staged and --new-since cannot be combined (--staged compares the index with HEAD)")
+    if watch:
+        _refuse_with_watch(
+            staged=staged, new_since=new_since is not None, diff=show_diff, update_baseline=update_baseline
+        )
     for path in paths:  # an unreadable file is VL001 (see PATHS above); a folder cannot even be walked
         if os.path.isdir(path) and not os.access(path, os.R_OK | os.X_OK):
             raise UsageError(f"cannot read folder {path}")
@@ -203,6 +209,68 @@ def check(
         raise UsageError("--update-baseline records every problem: run it without --staged or --new-since")
     if apply_fixes:
         options = dataclasses.replace(options, keep_baseline_current=True)
+
+    def show(report: Report) -> int:
+        """Print ``report`` as asked; its exit code."""
+        if not quiet:
+            for warning in report.warnings:
+                click.echo(f"warning: {escape(warning)}", err=True)
+        # A run that checked nothing must not pass as green (a CI job pointed at the wrong folder).
+        # --staged (the hook) is exempt: a commit that stages no note is ordinary.
+        nothing_in_scope = report.files_checked == 0 and not report.diagnostics and not _changes_only(options)
+        if nothing_in_scope:  # said even with -q: it explains the exit code
+            named = ", ".join(f'"{escape(str(path))}"' for path in (paths or (Path("."),)))
+            click.echo(
+                f"warning: no note, canvas or base to check in {named}"
+                " (excluded, ignored by .gitignore, or in a template folder?)",
+                err=True,
+            )
+
+        # Under pre-commit, `vaultlint` is not on the PATH: hints name the hook that fixes.
+        command = fix_command(os.environ)
+        diagnostics = naming(report.diagnostics, command)
+        # Only the rules that have a result are described (SARIF): rendering every rule's docs costs 8 ms.
+        found_codes = {d.code for d in diagnostics}
+        context = ReportContext(
+            rules=rule_infos(rule for rule in ALL_RULES if rule.code in found_codes),
+            vault_root=report.vault_root,
+            repo_root=_git_root(report.vault_root),
+            cwd=Path.cwd(),
+            color=_use_color(color) and output_file is None and output_format not in MACHINE_FORMATS,
+            version=__version__,
+            files_checked=report.files_checked,
+            show_summary=not quiet,
+            statistics=statistics,
+            fix_command=command,
+            nothing_in_scope=nothing_in_scope,
+            notices=report.notices,
+        )
+        text = render(output_format, diagnostics, context)
+        if output_file is not None:
+            _write_report(output_file, text, report.vault_root)
+        else:
+            click.echo(text, nl=False, color=context.color)
+        if report.url_summary and not quiet:
+            click.echo(escape(report.url_summary), err=True)
+        if options.baseline is not None and not quiet and not watch:  # a watch does not count what it hid
+            click.echo(_baseline_line(report, update_baseline), err=True)
+        if nothing_in_scope:
+            return EXIT_ERROR
+        if report.network_unavailable and _only_url_rules(options):
+            return EXIT_ERROR  # the run was asked to check URLs and could check none: not a pass
+        threshold = Severity(fail_on or settings.fail_on).rank
+        failed = any(d.severity.rank >= threshold for d in diagnostics)
+        return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
+
+    if watch:
+        from .watch import Request, watch_vault
+
+        fix_round = (lambda root, check: _fix_round(root, check, quiet)) if apply_fixes else None
+        try:
+            watch_vault(Request(paths, config_file, overrides), show, fix_round, output_file)
+        except (VaultError, ConfigError, SelectorError, GitError) as error:
+            raise UsageError(str(error)) from error
+        return EXIT_OK  # not reached: only Ctrl-C ends a watch
     try:
         if show_diff:
             return _print_diff(lint(options), quiet)
@@ -212,56 +280,7 @@ def check(
             report = lint(options)
     except (VaultError, ConfigError, GitError) as error:
         raise UsageError(str(error)) from error
-    if not quiet:
-        for warning in report.warnings:
-            click.echo(f"warning: {escape(warning)}", err=True)
-    # A run that checked nothing must not pass as green (a CI job pointed at the wrong folder).
-    # --staged (the hook) is exempt: a commit that stages no note is ordinary.
-    nothing_in_scope = report.files_checked == 0 and not report.diagnostics and not _changes_only(options)
-    if nothing_in_scope:  # said even with -q: it explains the exit code
-        named = ", ".join(f'"{escape(str(path))}"' for path in (paths or (Path("."),)))
-        click.echo(
-            f"warning: no note, canvas or base to check in {named}"
-            " (excluded, ignored by .gitignore, or in a template folder?)",
-            err=True,
-        )
-
-    # Under pre-commit, `vaultlint` is not on the PATH: hints name the hook that fixes.
-    command = fix_command(os.environ)
-    diagnostics = naming(report.diagnostics, command)
-    # Only the rules that have a result are described (SARIF): rendering every rule's docs costs 8 ms.
-    found_codes = {d.code for d in diagnostics}
-    context = ReportContext(
-        rules=rule_infos(rule for rule in ALL_RULES if rule.code in found_codes),
-        vault_root=report.vault_root,
-        repo_root=_git_root(report.vault_root),
-        cwd=Path.cwd(),
-        color=_use_color(color) and output_file is None and output_format not in MACHINE_FORMATS,
-        version=__version__,
-        files_checked=report.files_checked,
-        show_summary=not quiet,
-        statistics=statistics,
-        fix_command=command,
-        nothing_in_scope=nothing_in_scope,
-        notices=report.notices,
-    )
-    text = render(output_format, diagnostics, context)
-    if output_file is not None:
-        _write_report(output_file, text, report.vault_root)
-    else:
-        click.echo(text, nl=False, color=context.color)
-    if report.url_summary and not quiet:
-        click.echo(escape(report.url_summary), err=True)
-    if options.baseline is not None and not quiet:
-        click.echo(_baseline_line(report, update_baseline), err=True)
-    if nothing_in_scope:
-        return EXIT_ERROR
-    if report.network_unavailable and _only_url_rules(options):
-        return EXIT_ERROR  # the run was asked to check URLs and could check none: not a pass
-    fail_on = fail_on or settings.fail_on
-    threshold = Severity(fail_on).rank
-    failed = any(d.severity.rank >= threshold for d in diagnostics)
-    return EXIT_PROBLEMS if failed and not exit_zero else EXIT_OK
+    return show(report)
 
 
 @cli.command()
@@ -342,6 +361,14 @@ def _baseline_line(report: Report, updated: bool) -> str:
     return line
 
 
+def _refuse_with_watch(**asked: bool) -> None:
+    """``--watch`` prints the whole vault's result again after each change: a one-off comparison
+    (with the index, a revision), a diff or a baseline rewritten on every save make no sense there."""
+    for name, given in asked.items():
+        if given:
+            raise UsageError(f"--watch cannot be combined with --{name.replace('_', '-')}")
+
+
 def _changes_only(options: LintOptions) -> bool:
     """Whether the run checks only what git says changed (``--staged``; ``--new-since``), where no note in scope is an ordinary outcome, not a mistake."""
     return options.staged or options.new_since is not None
@@ -374,17 +401,26 @@ def _print_diff(report: Report, quiet: bool = False) -> int:
 
 
 def _fix(options: LintOptions, quiet: bool = False) -> Report:
-    """``--fix``: check, write the fixes, then check again so the report shows what is left.
+    """``--fix``: check, write the fixes, then check again so the report shows what is left."""
+    from .engine import lint, locate_vault
+
+    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    return _fix_round(root, lambda _written: lint(options), quiet)[0]
+
+
+def _fix_round(
+    root: Path, check: Callable[[Sequence[Path]], Report], quiet: bool = False
+) -> tuple[Report, tuple[Path, ...]]:
+    """One ``--fix`` round of the vault at ``root``: ``check(())``, write the fixes, then
+    ``check(written)`` so the report shows what is left; ``(report, files written)``.
 
     From the check to the last write the run holds the vault's fix lock: a second
     ``--fix`` on the same vault waits, then checks the notes as this one left them.
     """
-    from .engine import lint, locate_vault
     from .fix import plan_fixes, vault_lock, write_fixes
 
-    root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     with vault_lock(root):
-        report = lint(options)
+        report = check(())
         plans, stale = plan_fixes(report.diagnostics, report.vault_root, report.fixable)
         written, refused = write_fixes(plans, report.vault_root)
     _warn_not_fixed([*stale, *((plan.path, why) for plan, why in refused)])
@@ -394,7 +430,8 @@ def _fix(options: LintOptions, quiet: bool = False) -> Report:
             f"Fixed {count} problem{'s' if count != 1 else ''} in {len(written)} note{'s' if len(written) != 1 else ''}.",
             err=True,
         )
-    return lint(options) if written else report
+    paths = tuple(Path(plan.fs_path or report.vault_root / plan.path) for plan in written)
+    return (check(paths) if written else report), paths
 
 
 def _warn_not_fixed(refused: list[tuple[str, str]]) -> None:
