@@ -359,15 +359,18 @@ def test_a_large_batch_rebuilds_the_workspace_once(tmp_path: Path, monkeypatch) 
 
 
 def test_files_a_walk_took_in_are_not_walked_for_again(tmp_path: Path, monkeypatch) -> None:
+    # A plain new file is taken in on its own; a new folder makes the workspace walk the vault,
+    # which takes in the files under it too: those are not handed over a second time.
     vault = write_vault(tmp_path / "vault", {"a.md": "[[b]] [[c]] [[d]]\n", "d.md": ""})
     session = _session(vault)
     updates, removals = _calls(monkeypatch, session, "update"), _calls(monkeypatch, session, "remove")
-    (vault / "b.md").write_text("", encoding="utf-8")
-    (vault / "c.md").write_text("", encoding="utf-8")
+    (vault / "sub").mkdir()
+    (vault / "sub" / "b.md").write_text("", encoding="utf-8")
+    (vault / "sub" / "c.md").write_text("", encoding="utf-8")
     (vault / "d.md").unlink()
-    batch = Batch(added=frozenset({vault / "b.md", vault / "c.md"}), deleted=frozenset({vault / "d.md"}))
-    assert session.apply(batch)
-    assert len(updates) + len(removals) == 1  # the first walk took in all three
+    added = frozenset({vault / "sub", vault / "sub" / "b.md", vault / "sub" / "c.md"})
+    assert session.apply(Batch(added=added, deleted=frozenset({vault / "d.md"})))
+    assert (len(updates), len(removals)) == (1, 1)  # the folder's walk took in both of its notes
     assert _found(session) == [("a.md", "LK001")]
 
 
