@@ -58,7 +58,6 @@ class Workspace:
         self._overrides = dict(overrides)
         #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
         self._overlays: dict[str, str] = {}
-        self._closed = False
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -98,7 +97,6 @@ class Workspace:
         """
         workspace = cls.__new__(cls)
         workspace._overlays = context.loader.overlays
-        workspace._closed = False
         workspace._start(
             options,
             location,
@@ -308,7 +306,6 @@ class Workspace:
 
     def close(self) -> None:
         """Let go of everything held (parsed notes, results); the workspace cannot be used after."""
-        self._closed = True
         self._note_results = {}
         self._vault_results = {}
         self._vault_raw = {}
