@@ -268,8 +268,8 @@ def settled(note: Note, path: str | None = None) -> Note:
     (BS002), its comments (suppression directives of vault-wide and URL findings)
     and its URLs (the URL stage).  Its links, the frontmatter's source text and
     problems, and the values of its other properties are its own checks' alone: its
-    link paths and aliases live on in its :class:`NoteSummary`.  Dropping them keeps
-    about a third of what a parsed note holds, which is most of a big vault's memory.
+    link paths and aliases live on in its :class:`NoteSummary`.  What is left is about
+    a third of what a parsed note holds (whole notes are most of a big vault's memory).
     ``path``, when given, is the note's path as the caller already holds it: one
     string for both (a note from a pool worker brings its own copy).
     """
