@@ -117,7 +117,7 @@ def corpus_roots() -> list[Path]:
 def hint_names(root: Path, attachments: bool) -> list[str]:
     """The lower-cased names hints choose from, in vault order, as the linter makes them."""
     context = LintContext(scan_vault(root), loader=None, property_types={})  # type: ignore[arg-type]
-    return list(context._display_names(attachments))
+    return list(context._hint_names()[attachments])
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not present")

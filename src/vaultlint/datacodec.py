@@ -28,6 +28,7 @@ import dataclasses
 import enum
 import json
 import math
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -130,13 +131,18 @@ def _decode_any(data: Any) -> Any:
 # -- codecs built from type hints --------------------------------------------------------------
 
 
+def _as_is(value: Any) -> Any:
+    """The encoder of a value JSON writes as it is (a ``str``, ``int`` or ``bool`` field)."""
+    return value
+
+
 def _scalar(kind: type) -> tuple[Encoder, Decoder]:
     def decode(data: Any) -> Any:
         if type(data) is not kind:
             _fail(f"expected {kind.__name__}")
         return data
 
-    return (lambda value: value), decode
+    return _as_is, decode
 
 
 def _float_codec() -> tuple[Encoder, Decoder]:
@@ -216,10 +222,18 @@ def _dataclass_codec(cls: type) -> tuple[Encoder, Decoder]:
     # Filled in after this codec is registered, so that recursive types terminate.
     codecs: list[tuple[Encoder, Decoder]] = []
 
+    # All the fields at once, as a tuple; and each field's encoder, None for one written as it is.
+    # Writing a cache encodes every note's many spans and names: these skip a call per field.
+    field_values = operator.attrgetter(*names) if size > 1 else lambda value: (getattr(value, names[0]),)
+    encoders: list[Encoder | None] = []
+
     def encode(value: Any) -> Any:
         if type(value) is not cls:
             raise EncodeError(f"expected {cls.__name__}, got {type(value).__name__}")
-        return [encode_field(getattr(value, name)) for (encode_field, _), name in zip(codecs, names)]
+        values = field_values(value)
+        if not encoders:  # every field written as it is (a span)
+            return list(values)
+        return [item if encode_field is None else encode_field(item) for encode_field, item in zip(encoders, values)]
 
     def decode(data: Any) -> Any:
         if type(data) is not list or len(data) != size:
@@ -229,6 +243,8 @@ def _dataclass_codec(cls: type) -> tuple[Encoder, Decoder]:
     _CODECS[cls] = (encode, decode)
     hints = typing.get_type_hints(cls)
     codecs.extend(codec_for(hints[name]) for name in names)
+    if any(encode_field is not _as_is for encode_field, _ in codecs):
+        encoders.extend(None if encode_field is _as_is else encode_field for encode_field, _ in codecs)
     return encode, decode
 
 

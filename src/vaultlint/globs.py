@@ -74,12 +74,16 @@ class GlobTable(Generic[T]):
                 table = self._name_folders if folders_only else self._names
             table.setdefault(text, []).append(value)
         self._wildcards = [(_one_regex(patterns), value) for value, patterns in wildcards.items()]
+        tables = (self._anchored, self._anchored_folders, self._names, self._name_folders, self._wildcards)
+        self._empty = not any(tables)
 
     def __bool__(self) -> bool:
-        return bool(self._anchored or self._anchored_folders or self._names or self._name_folders or self._wildcards)
+        return not self._empty
 
     def matching(self, path: str) -> list[T]:
         """The values of every pattern that matches ``path`` (vault-relative, ``/``-separated)."""
+        if self._empty:  # no pattern (the usual config): nothing to split, nothing to remember per path
+            return []
         found = self._memo.get(path)
         if found is None:
             found = self._memo[path] = self._match(path)

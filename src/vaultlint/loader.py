@@ -349,7 +349,7 @@ class NoteLoader:
             self._texts[path] = encode_loaded(loaded)
             if len(self._texts) >= STORE_BATCH:
                 self._store_texts()
-        self.loaded[path] = settled(loaded)
+        self.loaded[path] = settled(loaded, path)
 
     def _store_texts(self) -> None:
         """Write the cache texts made so far (those the cache cannot take now wait for :meth:`flush`)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -259,20 +260,43 @@ class Note:
     base_references: tuple[BaseReference, ...] = ()
 
 
-def settled(note: Note) -> Note:
+def settled(note: Note, path: str | None = None) -> Note:
     """``note`` once its own checks have run: only what other notes' checks and the later stages read.
 
     Those read a note's headings and block ids (heading and block links into it),
-    its tags and frontmatter properties (TG001, BS002), its comments (suppression
-    directives of vault-wide and URL findings) and its URLs (the URL stage).  Its
-    links, and the frontmatter's source text and problems, are its own checks'
-    alone: its link paths live on in its :class:`NoteSummary`.  Dropping them
-    roughly halves what a parsed note holds, which is most of a big vault's memory.
+    its tags and ``tags`` property (TG001), the names of its other properties
+    (BS002), its comments (suppression directives of vault-wide and URL findings)
+    and its URLs (the URL stage).  Its links, the frontmatter's source text and
+    problems, and the values of its other properties are its own checks' alone: its
+    link paths and aliases live on in its :class:`NoteSummary`.  What is left is about
+    a third of what a parsed note holds (whole notes are most of a big vault's memory).
+    ``path``, when given, is the note's path as the caller already holds it: one
+    string for both (a note from a pool worker brings its own copy).
     """
     front = note.frontmatter
     if front is not None:
-        front = dataclasses.replace(front, raw="", problems=())
-    return dataclasses.replace(note, frontmatter=front, links=(), raw_space_links=(), empty_links=())
+        properties = tuple(prop if prop.key.lower() == "tags" else _name_only(prop) for prop in front.properties)
+        front = dataclasses.replace(front, raw="", properties=properties, problems=())
+    kept_path = path if path is not None and path == note.path else note.path
+    return dataclasses.replace(note, path=kept_path, frontmatter=front, links=(), raw_space_links=(), empty_links=())
+
+
+def _name_only(prop: Property) -> Property:
+    """A property of a settled note: its key alone (its value and spans are its own checks' only)."""
+    return _named(prop.key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(key: str) -> Property:
+    """One shared property per key (most notes repeat a few keys): frozen, so sharing is safe.
+
+    Both spans are one shared empty span: nothing reads them.
+    """
+    return Property(key, _UNREAD_SPAN, None, _UNREAD_SPAN)
+
+
+#: The span of what a settled note no longer holds (:func:`_name_only`): nothing reads it.
+_UNREAD_SPAN = Span(0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ markdown-it-py's own loops on every fixture, corpus and generated note.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -157,7 +158,8 @@ def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Cal
 
 
 def _block_dispatcher(md: MarkdownIt, chain: str) -> Callable[[Any, int, int, bool], bool]:
-    rules = [(name, _underline_first(fn) if name == "lheading" else fn) for name, fn in _enabled(md.block.ruler, chain)]
+    wrappers = {"lheading": _underline_first, "math_block": _closing_line_first}
+    rules = [(name, wrappers[name](fn) if name in wrappers else fn) for name, fn in _enabled(md.block.ruler, chain)]
     table, anywhere = _table(rules, BLOCK_TRIGGERS, "")
 
     def dispatch(state: Any, line: int, end_line: int, silent: bool) -> bool:
@@ -198,6 +200,48 @@ def _underline_first(lheading: Callable[..., bool]) -> Callable[..., bool]:
         return False
 
     return rule
+
+
+def _closing_line_first(math_block: Callable[..., bool]) -> Callable[..., bool]:
+    """mdit-py-plugins' ``$$`` block rule, kept from scanning the rest of the note for a closing line it cannot find.
+
+    A ``$$`` line that does not close itself scans every later line (blank lines
+    included) for one ending with ``$$``; with none, it fails.  Each ``$$`` line of a
+    note without a closing one read the rest of the note: quadratic (80 KB of such
+    lines took 13 s).  A line the rule takes as closing ends with ``$$`` once
+    stripped, whatever container prefix it sits under (the prefix only moves the
+    line's start), so when no later line of the block does, the rule is called with
+    the block ending at the ``$$`` line: it then tries only that line's own closing
+    ``$$``, and returns what the full scan would have returned, leaving the same state.
+    """
+
+    def rule(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        closing = _closing_lines(state)
+        after = bisect.bisect_right(closing, start_line)
+        if after == len(closing) or closing[after] >= end_line:
+            end_line = start_line + 1
+        return math_block(state, start_line, end_line, silent)
+
+    return rule
+
+
+def _closing_lines(state: Any) -> list[int]:
+    """The lines of the note that end with ``$$`` (trailing white space aside), ascending; made once per parse."""
+    closing = state.env.get(_CLOSING_LINES_KEY)
+    if closing is None or closing[0] is not state.src:
+        src, ends = state.src, state.eMarks
+        lines = []
+        start = 0
+        for line in range(state.lineMax):
+            if src[start : ends[line]].rstrip().endswith("$$"):
+                lines.append(line)
+            start = ends[line] + 1
+        closing = state.env[_CLOSING_LINES_KEY] = (src, lines)
+    return closing[1]
+
+
+#: Where :func:`_closing_lines` keeps its answer in the parse's ``env`` (one source text per parse).
+_CLOSING_LINES_KEY = "vaultlint.closing_dollar_lines"
 
 
 def install_dispatchers(md: MarkdownIt) -> None:
