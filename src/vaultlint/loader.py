@@ -433,6 +433,12 @@ class NoteLoader:
         self._aggregate = result
         return result
 
+    def retag(self, before: Iterable[NoteSummary], after: Iterable[NoteSummary]) -> None:
+        """Some notes' tags changed and nothing else did: their old tags are counted out of the
+        vault's aggregate and the new ones in (a live workspace's edit; no pass over every note)."""
+        if self._aggregate is not None:
+            self._aggregate = VaultAggregate(retagged(self._aggregate, before, after), self._aggregate.alias_owners)
+
     def _updated_aggregate(self, old: VaultAggregate) -> VaultAggregate | None:
         """``old`` (built from the cached rows) with the notes that changed since swapped in.
 

@@ -31,6 +31,7 @@ from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc,
 from . import checking
 from .index import ReverseIndex, frontmatter_keys
 from .scope import Location, files_in_scope, in_scope, locate, reported_among
+from .vaultrules import Change, VaultRules, note_view
 
 if TYPE_CHECKING:
     from ..api import PathLike
@@ -147,7 +148,8 @@ class Workspace:
                 self._check(path)
         self._vault_raw: dict[str, list[Diagnostic]] = {}
         self._vault_results: dict[str, list[Diagnostic]] = {}
-        self._refresh_vault_rules()
+        self._vault_rules = VaultRules(options)
+        self._refresh_vault_rules(None)
 
     def _with_overlay_files(self, vault: Vault, root: Path | None = None) -> Vault:
         """``vault`` with the files that exist only as unsaved text (a new note not saved yet)."""
@@ -176,13 +178,20 @@ class Workspace:
             self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
         return found
 
-    def _refresh_vault_rules(self) -> set[str]:
-        """Run the vault-wide rules again; the paths whose findings changed."""
-        before = self._vault_raw
-        files = self._files_reported if self._live else self._files
-        raw = checking.vault_findings(self._scope, self._targets, self._context, self._options, files)
-        self._vault_raw = raw
-        changed = {p for p in {*before, *raw} if before.get(p) != raw.get(p)}
+    def _refresh_vault_rules(self, change: Change | None) -> set[str]:
+        """Run the vault-wide rules again where ``change`` can reach (``None``: everywhere); the
+        paths whose findings changed."""
+        if not self._live:  # a batch run asks once: no need to keep the findings by rule
+            self._vault_raw = checking.vault_findings(
+                self._scope, self._targets, self._context, self._options, self._files
+            )
+            changed = set(self._vault_raw)
+        else:
+            changed = self._vault_rules.update(
+                change,
+                lambda notes: note_view(self._context, self._scope if notes is None else notes, self._files_reported),
+            )
+            self._vault_raw = self._vault_rules.raw
         for path in changed:
             self._directives(path)
         return changed
@@ -309,6 +318,7 @@ class Workspace:
         self._note_results = {}
         self._vault_results = {}
         self._vault_raw = {}
+        self._vault_rules = VaultRules(self._options)
         self._index = ReverseIndex()
         self._overlays.clear()
 
@@ -428,15 +438,20 @@ class Workspace:
         for path in removed:
             self._note_results.pop(path, None)
             index.drop(path)
-        aliases_changed = keys_changed = tags_changed = False
+        aliases_changed = keys_changed = links_changed = False
+        retagged: dict[str, tuple[NoteSummary, NoteSummary]] = {}
         for path in changed:
-            after = _summary_or_none(loader, path)
-            before = summaries_before[path]
-            aliases_changed |= (before.aliases if before else ()) != (after.aliases if after else ())
-            tags_changed |= (before.tags if before else ()) != (after.tags if after else ())
+            after = _summary_or_none(loader, path) or _NO_SUMMARY
+            before = summaries_before[path] or _NO_SUMMARY
+            aliases_changed |= before.aliases != after.aliases
+            links_changed |= before.link_paths != after.link_paths
+            if before.tags != after.tags:
+                retagged[path] = (before, after)
             keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
-        if aliases_changed or tags_changed or any(is_source(p) for p in [*added, *removed]):
+        if aliases_changed or any(is_source(p) for p in [*added, *removed]):
             loader.forget((), aggregate=True)  # the vault's tags and aliases are added up again
+        elif retagged:  # only tags: count the old ones out and the new ones in
+            loader.retag([b for b, _ in retagged.values()], [a for _, a in retagged.values()])
         recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
@@ -461,10 +476,11 @@ class Workspace:
         recheck &= self._scope_set
         for path in sorted(recheck):
             self._check(path)
-        summaries_changed = names_changed or any(summaries_before[p] != _summary_or_none(loader, p) for p in changed)
         touched = set(recheck) | set(removed)
-        if summaries_changed:
-            touched |= self._refresh_vault_rules()
+        tags = frozenset(tag.lower() for b, a in retagged.values() for tag in (*b.tags, *a.tags))
+        touched |= self._refresh_vault_rules(
+            Change(names=names_changed, links=links_changed, tags=tags, edited=frozenset(changed))
+        )
         for path in changed:  # suppression directives of the vault-wide findings may have changed
             if self._vault_raw.get(path):
                 self._directives(path)
@@ -535,6 +551,10 @@ def _moves_matter(before: Mapping[str, str | None], after: Mapping[str, str | No
 def _hidden(path: str) -> bool:
     """A dot-file or a file in a dot-folder: not part of the vault (Obsidian never indexes them)."""
     return any(part.startswith(".") for part in path.split("/"))
+
+
+#: What a file that is no note (or is gone) contributes: no tags, aliases or links.
+_NO_SUMMARY = NoteSummary()
 
 
 def _summary_or_none(loader: NoteLoader, path: str) -> NoteSummary | None:

@@ -1,0 +1,146 @@
+"""The vault-wide rules of a live workspace, run again only where what they read changed.
+
+A vault-wide rule reads the whole vault, so running every one of them after each
+keystroke costs a pass over every note (most of an edit's time in a big vault).
+Each rule reads only some of the vault, named here in one registry:
+
+- the file names (FN001-FN004): the set of files, which only a create, delete or
+  rename changes;
+- the resolved links (OR001, OR002, OR004): every note's link paths, resolved by
+  file name, so they change when files come or go or a note's link paths change;
+- the tags (TG001): the vault's tag counts and the tags of the note reported on,
+  so an edit that leaves a note's tags alone changes only that note's findings
+  (their spans), and one that changes them only the notes with those tags.
+
+A rule not named here is run again after every change (correct, only slower).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from ..context import LintContext
+from ..model import Diagnostic
+from ..options import LintOptions
+from ..rules import Rule, Scope
+from ..rules._vault import VaultView
+from .checking import diagnostic
+
+
+class Reads(Enum):
+    """What a vault-wide rule's findings depend on, besides the configuration (a reload)."""
+
+    #: The set of files and the notes in scope.
+    NAMES = "names"
+    #: The names, and every note's and canvas's link paths.
+    LINKS = "links"
+    #: The names, the vault's tag counts, and each reported note's own tags and text.
+    TAGS = "tags"
+
+
+#: The vault-wide rules and what they read: the one place that decides when each runs again.
+READS: dict[str, Reads] = {
+    "FN001": Reads.NAMES,
+    "FN002": Reads.NAMES,
+    "FN003": Reads.NAMES,
+    "FN004": Reads.NAMES,
+    "OR001": Reads.LINKS,
+    "OR002": Reads.LINKS,
+    "OR004": Reads.LINKS,
+    "TG001": Reads.TAGS,
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one workspace change did to what vault-wide rules read."""
+
+    #: Files came or went (the vault's names, the scope).
+    names: bool = False
+    #: Some note's or canvas's link paths differ.
+    links: bool = False
+    #: Lower-cased tags whose counts may differ (a note's tags changed).
+    tags: frozenset[str] = frozenset()
+    #: The notes whose text changed (their findings' spans may have moved).
+    edited: frozenset[str] = frozenset()
+
+
+class VaultRules:
+    """The findings of the enabled vault-wide rules, by rule and by the path they report on."""
+
+    def __init__(self, options: LintOptions) -> None:
+        self._selection = options.selection
+        self._rules = [r for r in self._selection.enabled_rules() if r.scope is Scope.VAULT and r.check is not None]
+        #: Rule code -> path -> findings, in the order the rule gave them.
+        self._by_rule: dict[str, dict[str, list[Diagnostic]]] = {r.code: {} for r in self._rules}
+        #: Path -> findings of every rule, in rule order: what a batch run's ``vault_findings`` has.
+        self.raw: dict[str, list[Diagnostic]] = {}
+
+    def run_all(self, view: Callable[[Sequence[str] | None], VaultView]) -> set[str]:
+        """Run every rule; the paths whose findings changed."""
+        return self.update(None, view)
+
+    def update(self, change: Change | None, view: Callable[[Sequence[str] | None], VaultView]) -> set[str]:
+        """Run again the rules (or, for TG001, the notes) ``change`` can reach (``None``: all);
+        ``view(notes)`` is what the rules see, reporting on ``notes`` only or (``None``) on all in scope.
+        The paths whose findings changed."""
+        if not self._rules:
+            return set()
+        touched: set[str] = set()
+        whole: VaultView | None = None
+        for rule in self._rules:
+            reads = READS.get(rule.code)
+            if change is None or reads is None or change.names or (reads is Reads.LINKS and change.links):
+                whole = whole or view(None)
+                touched |= self._replace(rule, whole, None)
+            elif reads is Reads.TAGS and (change.tags or change.edited):
+                partial = view(self._tagged(whole or view(None), change))
+                touched |= self._replace(rule, partial, partial.scope)
+        for path in touched:
+            found = [d for code in self._by_rule for d in self._by_rule[code].get(path, ())]
+            if found:
+                self.raw[path] = found
+            else:
+                self.raw.pop(path, None)
+        return touched
+
+    def _tagged(self, view: VaultView, change: Change) -> list[str]:
+        """The notes in scope whose TG001 findings ``change`` can change: those edited, and those
+        with a tag whose counts changed (the preferred spelling and its count are in the message)."""
+        if not change.tags:
+            return [p for p in view.scope if p in change.edited]
+        return [
+            p
+            for p in view.scope
+            if p in change.edited or any(tag.lower() in change.tags for tag in view.summary(p).tags)
+        ]
+
+    def _replace(self, rule: Rule, view: VaultView, reported: Iterable[str] | None) -> set[str]:
+        """Run ``rule`` on ``view``; its findings replace the old ones of ``reported`` (``None``: all)."""
+        assert rule.check is not None
+        fresh: dict[str, list[Diagnostic]] = {}
+        for path, violation in rule.check(view, view.context):
+            if not self._selection.ignored_in(rule.code, path):
+                fresh.setdefault(path, []).append(diagnostic(rule, self._selection, path, violation))
+        old = self._by_rule[rule.code]
+        if reported is None:
+            self._by_rule[rule.code] = fresh
+            return {p for p in {*old, *fresh} if old.get(p) != fresh.get(p)}
+        changed = set()
+        for path in {*reported, *fresh}:
+            before, after = old.get(path), fresh.get(path)
+            if before != after:
+                changed.add(path)
+                if after:
+                    old[path] = after
+                else:
+                    old.pop(path, None)
+        return changed
+
+
+def note_view(context: LintContext, scope: Sequence[str], files: tuple[str, ...]) -> VaultView:
+    """What vault-wide rules see: the notes in scope (Markdown only) and the files reported on."""
+    context.loader.preload_summaries()
+    return VaultView(context, tuple(p for p in scope if p.lower().endswith(".md")), files)

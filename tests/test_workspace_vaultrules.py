@@ -1,0 +1,134 @@
+"""The workspace runs a vault-wide rule again only where what it reads changed (issue 21's keystroke
+latency): which rules run after which change, the tag counts kept per note, and that the
+differential test catches a rule left out when it should have run."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from helpers import write_vault
+from workspace_steps import Mismatch, generated_vault, run
+
+import vaultlint
+from vaultlint import loader as loader_module
+from vaultlint.workspace import Workspace, vaultrules
+from vaultlint.workspace.vaultrules import Reads, VaultRules
+
+EXTRA = ["OR001", "OR002", "FN002"]
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...] | None]]:
+    """Each vault-wide rule run: its code and the notes it reported on (``None``: every note)."""
+    seen: list[tuple[str, tuple[str, ...] | None]] = []
+    replace = VaultRules._replace
+
+    def recording(self, rule, view, reported):
+        seen.append((rule.code, None if reported is None else tuple(reported)))
+        return replace(self, rule, view, reported)
+
+    monkeypatch.setattr(VaultRules, "_replace", recording)
+    return seen
+
+
+def vault(tmp_path: Path) -> Path:
+    return write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "# A\n\n#Topic and [[b]]\n",
+            "b.md": "#topic here, [[c]]\n",
+            "c.md": "#topic again, [[a]]\n",
+            "d.md": "#other\n",
+            "pic.png": "",
+        },
+    )
+
+
+def same_as_fresh(ws: Workspace, root: Path) -> None:
+    assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
+
+
+def test_typing_plain_words_runs_tg001_on_that_note_only(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        runs.clear()
+        ws.update("a.md", "# A\n\nmore words\n#Topic and [[b]]\n")  # the TG001 finding moves a line down
+        assert runs == [("TG001", ("a.md",))]
+        assert [d.span.line for d in ws.diagnostics("a.md") if d.code == "TG001"] == [4]
+
+
+def test_a_changed_link_runs_the_link_rules_not_the_name_rules(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        runs.clear()
+        (root / "d.md").write_text("#other ![[pic.png]] [[a]]\n", encoding="utf-8")
+        ws.update("d.md")
+        assert sorted(code for code, _ in runs) == ["OR001", "OR002", "TG001"]
+        assert ("TG001", ("d.md",)) in runs and ("OR001", None) in runs
+        same_as_fresh(ws, root)
+
+
+def test_a_changed_tag_runs_tg001_on_the_notes_with_that_tag(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws, pytest.MonkeyPatch.context() as patch:
+        # The vault's tag counts are adjusted, never added up again from every note.
+        patch.setattr(loader_module, "aggregate", lambda summaries: pytest.fail("tag counts rebuilt"))
+        runs.clear()
+        (root / "d.md").write_text("#TOPIC\n", encoding="utf-8")
+        ws.update("d.md")
+        assert runs == [("TG001", ("a.md", "b.md", "c.md", "d.md"))]
+        patch.undo()
+        same_as_fresh(ws, root)
+
+
+def test_a_new_file_runs_every_vault_rule(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        runs.clear()
+        (root / "e?.md").write_text("[[d]]\n", encoding="utf-8")
+        ws.update("e?.md")
+        assert {code for code, reported in runs if reported is None} >= {"FN001", "FN002", "FN003", "OR001", "TG001"}
+        same_as_fresh(ws, root)
+
+
+def _tg001_never_for_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(vaultrules.READS, "TG001", Reads.NAMES)
+
+
+def _orphans_never_for_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    for code in ("OR001", "OR002", "OR004"):
+        monkeypatch.setitem(vaultrules.READS, code, Reads.NAMES)
+
+
+def _tg001_only_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(VaultRules, "_tagged", lambda self, view, change: [p for p in view.scope if p in change.edited])
+
+
+def _tg001_not_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the notes with a tag whose counts changed: an edit that moves a finding is missed."""
+    monkeypatch.setattr(
+        VaultRules,
+        "_tagged",
+        lambda self, view, change: [
+            p for p in view.scope if any(tag.lower() in change.tags for tag in view.summary(p).tags)
+        ],
+    )
+
+
+#: A wrong dependency and the first seed of the differential test that shows it.
+SABOTAGE = {
+    "tg001-skipped-on-tag-change": (_tg001_never_for_tags, 0),
+    "orphans-skipped-on-link-change": (_orphans_never_for_links, 0),
+    "tg001-other-notes-with-the-tag-skipped": (_tg001_only_on_edited_notes, 0),
+    "tg001-edited-note-skipped-when-its-tags-stay": (_tg001_not_on_edited_notes, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SABOTAGE))
+def test_a_vault_rule_wrongly_skipped_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    sabotage, seed = SABOTAGE[name]
+    sabotage(monkeypatch)
+    with pytest.raises(Mismatch):
+        run(generated_vault(tmp_path / "vault", random.Random(seed), notes=12), 30)
