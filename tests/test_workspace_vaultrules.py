@@ -13,7 +13,8 @@ from workspace_steps import Mismatch, generated_vault, run
 
 import vaultlint
 from vaultlint import loader as loader_module
-from vaultlint.workspace import Workspace, vaultrules
+from vaultlint.workspace import Workspace, checking, vaultrules
+from vaultlint.workspace import workspace as workspace_module
 from vaultlint.workspace.vaultrules import Reads, VaultRules
 
 EXTRA = ["OR001", "OR002", "FN002"]
@@ -132,3 +133,120 @@ def test_a_vault_rule_wrongly_skipped_is_caught(tmp_path: Path, monkeypatch: pyt
     sabotage(monkeypatch)
     with pytest.raises(Mismatch):
         run(generated_vault(tmp_path / "vault", random.Random(seed), notes=12), 30)
+
+
+# -- a warm start: results from the cache ---------------------------------------------------------
+def checked_notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes actually checked (not answered from the cache)."""
+    seen: list[str] = []
+    check_note = checking.check_note
+
+    def counting(path, *args, **kwargs):
+        seen.append(path)
+        return check_note(path, *args, **kwargs)
+
+    monkeypatch.setattr(checking, "check_note", counting)
+    return seen
+
+
+def test_a_warm_start_checks_only_what_the_cache_cannot_answer(tmp_path: Path, monkeypatch) -> None:
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "# A\n\n## Part\n[[b]]\n",
+            "b.md": "[[a#Part]] and [[c]]\n",
+            "c.md": "[[Missing]] here\n",  # a link that reaches nothing: its hint's lookups are not stored
+            "d.md": "plain\n",
+            "e.md": "[[a#Part]]\n",
+            # A run stores results from 50 notes on (engine.RESULTS_CACHE_MIN).
+            **{f"more/n{i}.md": f"note {i} [[d]]\n" for i in range(50)},
+        },
+    )
+    primed = vaultlint.lint(root, offline=True, extend_select=EXTRA)  # stores notes and results
+    assert (root / ".vaultlint-cache").is_dir()
+    checked = checked_notes(monkeypatch)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert ws.diagnostics() == primed.diagnostics
+        assert sorted(checked) == ["c.md"]
+        checked.clear()
+        # The reverse index knows the stored notes' dependencies: a heading they read, a file they name.
+        (root / "c.md").unlink()
+        assert "b.md" in ws.remove("c.md")
+        same_as_fresh(ws, root)
+        (root / "more" / "n1.md").write_text("[[a#Part]]\n", encoding="utf-8")
+        ws.update("more/n1.md")
+        (root / "a.md").write_text("# A\n\n## Renamed\n[[b]]\n", encoding="utf-8")
+        assert {"b.md", "e.md", "more/n1.md"} <= ws.update("a.md")
+        (root / "Missing.md").write_text("[[d]]\n", encoding="utf-8")
+        ws.update("Missing.md")
+        same_as_fresh(ws, root)
+    assert checked
+
+
+@pytest.mark.parametrize("sabotaged", [False, True])
+def test_a_stored_note_with_a_broken_link_is_checked_for_its_hints(tmp_path: Path, monkeypatch, sabotaged) -> None:
+    """Its hint looks up close names, which stored results do not keep: such a note is checked
+    at the start, and so its hint follows the files (the sabotaged run shows the test can fail)."""
+    root = write_vault(
+        tmp_path / "v",
+        {"Alpha.md": "x\n", "c.md": "[[Alpah]]\n", **{f"more/n{i}.md": f"{i} [[c]]\n" for i in range(50)}},
+    )
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    if sabotaged:
+        monkeypatch.setattr(workspace_module, "_reaches_nothing", lambda links, source, index: False)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert [d.hint for d in ws.diagnostics("c.md")] == ['did you mean "Alpha"?']
+        (root / "Alpha.md").unlink()
+        ws.remove("Alpha.md")
+        hints = [d.hint for d in ws.diagnostics("c.md")]
+    assert (hints == [None]) is not sabotaged
+
+
+def test_unsaved_text_never_reaches_the_cache(tmp_path: Path) -> None:
+    root = vault(tmp_path)
+
+    def stored() -> list[tuple[str, int, int]]:
+        return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted((root / ".vaultlint-cache").iterdir())]
+
+    with Workspace(root, offline=True) as ws:  # a start with nothing unsaved stores what it learnt
+        before = stored()
+        ws.update("a.md", "#TOPIC [[nowhere]]\n")
+        ws.update("new.md", "unsaved [[a]]\n")
+        ws.reload()  # a start with unsaved text: the cache is neither read nor written
+        assert ws.note("new.md") is not None
+        assert stored() == before
+    assert (
+        vaultlint.lint(root, offline=True).diagnostics == vaultlint.lint(root, offline=True, no_cache=True).diagnostics
+    )
+
+
+def test_no_cache_means_none_read_or_written(tmp_path: Path) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, no_cache=True):
+        pass
+    assert not (root / ".vaultlint-cache").exists()
+
+
+def warm_restarts(session, steps: int, every: int) -> None:
+    """The differential run, with the workspace closed and started again from the cache every
+    ``every`` steps (the cache then lags the disk by up to ``every`` changes); the editor gives
+    its unsaved texts again."""
+    session.scratch.mkdir(parents=True, exist_ok=True)
+    session.start()
+    try:
+        session.compare()
+        for number in range(1, steps + 1):
+            session.step()
+            if number % every == 0:
+                session.ws.close()
+                session.start()
+                for path, text in session.overlays.items():
+                    session.ws.update(path, text)
+            session.compare()
+    finally:
+        session.ws.close()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_warm_restarts_match_a_fresh_check(tmp_path: Path, seed: int) -> None:
+    warm_restarts(generated_vault(tmp_path / "vault", random.Random(seed), notes=60), 30, 3)

@@ -21,12 +21,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cache import NoteCache
 from ..config import CONFIG_NAMES
 from ..context import LintContext
 from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
 from ..options import LintOptions
 from ..placeholders import Placeholders
+from ..safeio import repository_of
 from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
 from . import checking
 from .index import ReverseIndex, frontmatter_keys
@@ -66,14 +68,38 @@ class Workspace:
         from ..api import options_for
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
+        # The cache as ``check`` would use it, but only to start: never with unsaved text (its notes
+        # and the results that read them must not be stored), nor with placeholders (a check records
+        # their near misses, which stored results do not keep).
+        use_cache = options.use_cache and not self._overlays and not options.allow_placeholders
         options = dataclasses.replace(options, use_cache=False, progress=False)
         location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
         vault = scan_vault(location.root, options.obsidian_dir, options.template_folders)
-        loader = NoteLoader(self._with_overlay_files(vault, location.root), None, jobs=options.jobs)
+        cache = _open_cache(options, location.root) if use_cache else None
+        loader = NoteLoader(self._with_overlay_files(vault, location.root), cache, jobs=options.jobs)
         loader.overlays = self._overlays
         context = _new_context(loader.vault, loader, options)
         screen = Placeholders(context) if options.allow_placeholders else None
-        self._start(options, location, context, in_scope(loader.vault, _targets(location), options), screen)
+        world = checking.World(options, loader.vault, loader, context.moved) if cache is not None else None
+        fresh: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        try:
+            self._start(
+                options,
+                location,
+                context,
+                in_scope(loader.vault, _targets(location), options),
+                screen,
+                world=world,
+                fresh_results=fresh,
+            )
+            # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
+            loader.flush(checking.keyed(fresh, world), [])
+        finally:
+            if cache is not None:
+                cache.close()  # a workspace lives long and is called from other threads: no open connection
+            loader.cache = None
+            self._world = None
+            self._fresh_results = {}
 
     @classmethod
     def checked_once(
@@ -108,6 +134,7 @@ class Workspace:
             fresh_results=fresh_results,
             settle=settle,
             files=files,
+            live=False,
         )
         return workspace
 
@@ -123,10 +150,11 @@ class Workspace:
         fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
         settle: bool = False,
         files: tuple[str, ...] | None = None,
+        live: bool = True,
     ) -> None:
         """Parse and check everything in scope (notes checked as soon as a pool has parsed them)."""
         #: A live workspace records what each result depends on; a batch run's is asked once.
-        self._live = fresh_results is None
+        self._live = live
         self._options = options
         self._root: Path = location.root
         self._targets = _targets(location)
@@ -162,10 +190,21 @@ class Workspace:
     def _check(self, path: str) -> list[Diagnostic]:
         """Check one note in scope and, in a live workspace, record what its result depends on."""
         context = self._context
+        if self._live and self._world is not None:
+            stored = self._stored(path)
+            if stored is not None:
+                return stored
         context.read_vault = context.read_moved = False
         context.hinted = set()
         found = checking.check_in_scope(
-            path, context, self._options, self._screen, self._world, self._fresh_results, self._settle
+            path,
+            context,
+            self._options,
+            self._screen,
+            self._world,
+            self._fresh_results,
+            self._settle,
+            use_stored=not self._live,  # a live workspace must see what the check reads (_stored)
         )
         self._note_results[path] = found
         if self._live:
@@ -176,6 +215,29 @@ class Workspace:
             whole = context.read_vault or path.lower().endswith(".base")
             whole = whole or (self._screen is not None and bool(context.hinted))
             self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
+        return found
+
+    def _stored(self, path: str) -> list[Diagnostic] | None:
+        """A note's results from the cache (a live workspace's start), with what they depend on.
+
+        Stored results keep the notes their check read, and its links name the files they
+        depend on; they do not keep the names its hints looked up or whether it asked git
+        for renames.  A check does both only for a link that reaches nothing, so a note
+        with such a link, or a base (it reads the whole vault), is checked instead.
+        """
+        loader = self._loader
+        assert self._world is not None
+        if path.lower().endswith(".base") or not loader.has_fresh_row(path):
+            return None
+        links = loader.summary(path).link_paths
+        if _reaches_nothing(links, path, self.vault.index):
+            return None
+        stored = checking.stored_check(loader, path, self._world())
+        if stored is None:
+            return None
+        found, consulted = stored
+        self._note_results[path] = found
+        self._index.record(path, None, consulted, link_paths=links)
         return found
 
     def _refresh_vault_rules(self, change: Change | None) -> set[str]:
@@ -514,6 +576,21 @@ class Workspace:
 
 def _targets(location: Location) -> tuple[Path, ...]:
     return tuple(argument.target for argument in location.arguments)
+
+
+def _reaches_nothing(link_paths: Iterable[str], source: str, index: VaultIndex) -> bool:
+    """Does one of the links reach no file?  (What a check then reads, hints and git's renames,
+    is not stored with its results.)  A link that the lenient resolution of :class:`LintContext`
+    lets through also resolves here by its trimmed path, so no such link is missed."""
+    return any(index.resolve(link, source).target is None for link in link_paths)
+
+
+def _open_cache(options: LintOptions, root: Path) -> NoteCache | None:
+    """The cache ``check`` uses for this vault (``None`` when it cannot be used: nothing to say
+    to a workspace's caller, who gets a slower start)."""
+    from ..engine import CACHE_FOLDER
+
+    return NoteCache.open(options.cache_dir or root / CACHE_FOLDER, [], repository_of(root))
 
 
 def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
