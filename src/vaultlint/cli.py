@@ -466,6 +466,17 @@ def placeholders(
     return EXIT_OK
 
 
+@cli.command()
+def server() -> int:
+    """Run the language server on stdin/stdout, for editors (Neovim, Helix, VS Code, Zed).
+
+    The vault is the one around the editor's workspace folder, found as `check` finds it,
+    with its own config file.  External URLs are not checked."""
+    from .server.app import main as serve  # pygls is imported here only, never by `check`
+
+    return serve()
+
+
 @cli.command(name="config")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
