@@ -149,13 +149,13 @@ def checked_notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_a_warm_start_checks_only_what_the_cache_cannot_answer(tmp_path: Path, monkeypatch) -> None:
+def test_a_warm_start_checks_no_note_the_cache_answers(tmp_path: Path, monkeypatch) -> None:
     root = write_vault(
         tmp_path / "v",
         {
             "a.md": "# A\n\n## Part\n[[b]]\n",
             "b.md": "[[a#Part]] and [[c]]\n",
-            "c.md": "[[Missing]] here\n",  # a link that reaches nothing: its hint's lookups are not stored
+            "c.md": "[[Missing]] here\n",  # a link that reaches nothing
             "d.md": "plain\n",
             "e.md": "[[a#Part]]\n",
             # A run stores results from 50 notes on (engine.RESULTS_CACHE_MIN).
@@ -167,7 +167,7 @@ def test_a_warm_start_checks_only_what_the_cache_cannot_answer(tmp_path: Path, m
     checked = checked_notes(monkeypatch)
     with Workspace(root, offline=True, extend_select=EXTRA) as ws:
         assert ws.diagnostics() == primed.diagnostics
-        assert sorted(checked) == ["c.md"]
+        assert checked == []
         checked.clear()
         # The reverse index knows the stored notes' dependencies: a heading they read, a file they name.
         (root / "c.md").unlink()
@@ -185,17 +185,19 @@ def test_a_warm_start_checks_only_what_the_cache_cannot_answer(tmp_path: Path, m
 
 @pytest.mark.parametrize("sabotaged", [False, True])
 def test_a_stored_note_with_a_broken_link_is_checked_for_its_hints(tmp_path: Path, monkeypatch, sabotaged) -> None:
-    """Its hint looks up close names, which stored results do not keep: such a note is checked
-    at the start, and so its hint follows the files (the sabotaged run shows the test can fail)."""
+    """Its hint looks up close names, which stored results do not keep: they follow from its links,
+    and so its hint follows the files (the sabotaged run shows the test can fail)."""
     root = write_vault(
         tmp_path / "v",
         {"Alpha.md": "x\n", "c.md": "[[Alpah]]\n", **{f"more/n{i}.md": f"{i} [[c]]\n" for i in range(50)}},
     )
     vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    checked = checked_notes(monkeypatch)
     if sabotaged:
-        monkeypatch.setattr(workspace_module, "_reaches_nothing", lambda links, source, index: False)
+        monkeypatch.setattr(workspace_module, "_lookups", lambda links, source, index: (set(), False))
     with Workspace(root, offline=True, extend_select=EXTRA) as ws:
         assert [d.hint for d in ws.diagnostics("c.md")] == ['did you mean "Alpha"?']
+        assert checked == []  # answered from the cache
         (root / "Alpha.md").unlink()
         ws.remove("Alpha.md")
         hints = [d.hint for d in ws.diagnostics("c.md")]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cache import NoteCache
 from ..config import CONFIG_NAMES
-from ..context import LintContext
+from ..context import LintContext, hinted_name
 from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
 from ..options import LintOptions
@@ -221,23 +221,21 @@ class Workspace:
         """A note's results from the cache (a live workspace's start), with what they depend on.
 
         Stored results keep the notes their check read, and its links name the files they
-        depend on; they do not keep the names its hints looked up or whether it asked git
-        for renames.  A check does both only for a link that reaches nothing, so a note
-        with such a link, or a base (it reads the whole vault), is checked instead.
+        depend on; what its hints looked up and whether it asked git for renames follow from
+        its links (:func:`_lookups`).  A base reads the whole vault: it is checked instead.
         """
         loader = self._loader
         assert self._world is not None
         if path.lower().endswith(".base") or not loader.has_fresh_row(path):
             return None
-        links = loader.summary(path).link_paths
-        if _reaches_nothing(links, path, self.vault.index):
-            return None
         stored = checking.stored_check(loader, path, self._world())
         if stored is None:
             return None
         found, consulted = stored
+        links = loader.summary(path).link_paths
+        hinted, reads_moved = _lookups(links, path, self.vault.index)
         self._note_results[path] = found
-        self._index.record(path, None, consulted, link_paths=links)
+        self._index.record(path, None, consulted, hinted, reads_moved, link_paths=links)
         return found
 
     def _refresh_vault_rules(self, change: Change | None) -> set[str]:
@@ -578,11 +576,13 @@ def _targets(location: Location) -> tuple[Path, ...]:
     return tuple(argument.target for argument in location.arguments)
 
 
-def _reaches_nothing(link_paths: Iterable[str], source: str, index: VaultIndex) -> bool:
-    """Does one of the links reach no file?  (What a check then reads, hints and git's renames,
-    is not stored with its results.)  A link that the lenient resolution of :class:`LintContext`
-    lets through also resolves here by its trimmed path, so no such link is missed."""
-    return any(index.resolve(link, source).target is None for link in link_paths)
+def _lookups(link_paths: Iterable[str], source: str, index: VaultIndex) -> tuple[set[str], bool]:
+    """What a check of a note with these links looked up beyond them: the names its hints
+    looked up, and whether it asked what git renamed.  It does both only for a link that
+    reaches nothing (LK001, LK002), and a link that does reach something resolves here by
+    its trimmed path too, so nothing is missed (a name too many costs a check, never a result)."""
+    missing = [link for link in link_paths if index.resolve(link, source).target is None]
+    return {hinted_name(link).lower() for link in missing}, bool(missing)
 
 
 def _open_cache(options: LintOptions, root: Path) -> NoteCache | None:
