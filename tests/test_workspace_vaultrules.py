@@ -104,7 +104,9 @@ def _orphans_never_for_links(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _tg001_only_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(VaultRules, "_tagged", lambda self, view, change: [p for p in view.scope if p in change.edited])
+    monkeypatch.setattr(
+        VaultRules, "_tagged", lambda self, notes, change, summary: [p for p in notes if p in change.edited]
+    )
 
 
 def _tg001_not_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,8 +114,8 @@ def _tg001_not_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         VaultRules,
         "_tagged",
-        lambda self, view, change: [
-            p for p in view.scope if any(tag.lower() in change.tags for tag in view.summary(p).tags)
+        lambda self, notes, change, summary: [
+            p for p in notes if any(tag.lower() in change.tags for tag in summary(p).tags)
         ],
     )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..context import LintContext
-from ..model import Diagnostic
+from ..model import Diagnostic, NoteSummary
 from ..options import LintOptions
 from ..rules import Rule, Scope
 from ..rules._vault import VaultView
@@ -78,14 +78,12 @@ class VaultRules:
         #: Path -> findings of every rule, in rule order: what a batch run's ``vault_findings`` has.
         self.raw: dict[str, list[Diagnostic]] = {}
 
-    def run_all(self, view: Callable[[Sequence[str] | None], VaultView]) -> set[str]:
-        """Run every rule; the paths whose findings changed."""
-        return self.update(None, view)
-
-    def update(self, change: Change | None, view: Callable[[Sequence[str] | None], VaultView]) -> set[str]:
-        """Run again the rules (or, for TG001, the notes) ``change`` can reach (``None``: all);
-        ``view(notes)`` is what the rules see, reporting on ``notes`` only or (``None``) on all in scope.
-        The paths whose findings changed."""
+    def update(
+        self, change: Change | None, notes: Sequence[str], view: Callable[[Sequence[str] | None], VaultView]
+    ) -> set[str]:
+        """Run again the rules (or, for TG001, the notes) ``change`` can reach (``None``: all).
+        ``notes``: the notes in scope; ``view(some)`` is what the rules see, reporting on ``some``
+        of them only or (``None``) on all.  The paths whose findings changed."""
         if not self._rules:
             return set()
         touched: set[str] = set()
@@ -96,7 +94,7 @@ class VaultRules:
                 whole = whole or view(None)
                 touched |= self._replace(rule, whole, None)
             elif reads is Reads.TAGS and (change.tags or change.edited):
-                partial = view(self._tagged(whole or view(None), change))
+                partial = view(self._tagged(notes, change, view(()).summary))
                 touched |= self._replace(rule, partial, partial.scope)
         for path in touched:
             found = [d for code in self._by_rule for d in self._by_rule[code].get(path, ())]
@@ -106,16 +104,12 @@ class VaultRules:
                 self.raw.pop(path, None)
         return touched
 
-    def _tagged(self, view: VaultView, change: Change) -> list[str]:
-        """The notes in scope whose TG001 findings ``change`` can change: those edited, and those
-        with a tag whose counts changed (the preferred spelling and its count are in the message)."""
-        if not change.tags:
-            return [p for p in view.scope if p in change.edited]
-        return [
-            p
-            for p in view.scope
-            if p in change.edited or any(tag.lower() in change.tags for tag in view.summary(p).tags)
-        ]
+    def _tagged(self, notes: Sequence[str], change: Change, summary: Callable[[str], NoteSummary]) -> list[str]:
+        """The notes whose TG001 findings ``change`` can change: those edited, and those with a
+        tag whose counts changed (the preferred spelling and its count are in the message)."""
+        if not change.tags:  # the usual keystroke: no pass over every note
+            return [p for p in sorted(change.edited) if p in notes]
+        return [p for p in notes if p in change.edited or any(tag.lower() in change.tags for tag in summary(p).tags)]
 
     def _replace(self, rule: Rule, view: VaultView, reported: Iterable[str] | None) -> set[str]:
         """Run ``rule`` on ``view``; its findings replace the old ones of ``reported`` (``None``: all)."""
@@ -140,7 +134,9 @@ class VaultRules:
         return changed
 
 
-def note_view(context: LintContext, scope: Sequence[str], files: tuple[str, ...]) -> VaultView:
-    """What vault-wide rules see: the notes in scope (Markdown only) and the files reported on."""
-    context.loader.preload_summaries()
-    return VaultView(context, tuple(p for p in scope if p.lower().endswith(".md")), files)
+def note_view(context: LintContext, notes: tuple[str, ...], files: tuple[str, ...], everything: bool) -> VaultView:
+    """What vault-wide rules see: ``notes`` (Markdown, in scope) and the files reported on.  A run
+    over ``everything`` first parses, in parallel, what no summary is known for."""
+    if everything:
+        context.loader.preload_summaries()
+    return VaultView(context, notes, files)
