@@ -47,6 +47,13 @@ def vault(tmp_path: Path) -> Path:
     )
 
 
+def saved(ws: Workspace, root: Path, path: str, text: str, runs: list) -> None:
+    """``path`` written with ``text`` and the workspace told; ``runs`` then lists the runs it caused."""
+    (root / path).write_text(text, encoding="utf-8")
+    runs.clear()
+    ws.update(path)
+
+
 def same_as_fresh(ws: Workspace, root: Path) -> None:
     assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
 
@@ -63,9 +70,7 @@ def test_typing_plain_words_runs_tg001_on_that_note_only(tmp_path: Path, runs: l
 def test_a_changed_link_runs_the_link_rules_not_the_name_rules(tmp_path: Path, runs: list) -> None:
     root = vault(tmp_path)
     with Workspace(root, offline=True, extend_select=EXTRA) as ws:
-        runs.clear()
-        (root / "d.md").write_text("#other ![[pic.png]] [[a]]\n", encoding="utf-8")
-        ws.update("d.md")
+        saved(ws, root, "d.md", "#other ![[pic.png]] [[a]]\n", runs)
         assert sorted(code for code, _ in runs) == ["OR001", "OR002", "TG001"]
         assert ("TG001", ("d.md",)) in runs and ("OR001", None) in runs
         same_as_fresh(ws, root)
@@ -76,9 +81,7 @@ def test_a_changed_tag_runs_tg001_on_the_notes_with_that_tag(tmp_path: Path, run
     with Workspace(root, offline=True, extend_select=EXTRA) as ws, pytest.MonkeyPatch.context() as patch:
         # The vault's tag counts are adjusted, never added up again from every note.
         patch.setattr(loader_module, "aggregate", lambda summaries: pytest.fail("tag counts rebuilt"))
-        runs.clear()
-        (root / "d.md").write_text("#TOPIC\n", encoding="utf-8")
-        ws.update("d.md")
+        saved(ws, root, "d.md", "#TOPIC\n", runs)
         assert runs == [("TG001", ("a.md", "b.md", "c.md", "d.md"))]
         patch.undo()
         same_as_fresh(ws, root)
@@ -87,9 +90,7 @@ def test_a_changed_tag_runs_tg001_on_the_notes_with_that_tag(tmp_path: Path, run
 def test_a_new_file_runs_every_vault_rule(tmp_path: Path, runs: list) -> None:
     root = vault(tmp_path)
     with Workspace(root, offline=True, extend_select=EXTRA) as ws:
-        runs.clear()
-        (root / "e?.md").write_text("[[d]]\n", encoding="utf-8")
-        ws.update("e?.md")
+        saved(ws, root, "e?.md", "[[d]]\n", runs)
         assert {code for code, reported in runs if reported is None} >= {"FN001", "FN002", "FN003", "OR001", "TG001"}
         same_as_fresh(ws, root)
 
