@@ -13,6 +13,7 @@ from workspace_steps import Mismatch, generated_vault, run
 
 import vaultlint
 from vaultlint import loader as loader_module
+from vaultlint.rules._vault import VaultView
 from vaultlint.workspace import Workspace, checking, vaultrules
 from vaultlint.workspace import workspace as workspace_module
 from vaultlint.workspace.vaultrules import Reads, VaultRules
@@ -87,6 +88,17 @@ def test_a_changed_tag_runs_tg001_on_the_notes_with_that_tag(tmp_path: Path, run
         same_as_fresh(ws, root)
 
 
+def test_a_changed_link_resolves_the_links_of_that_note_only(tmp_path: Path, monkeypatch) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        resolved: list[str] = []
+        targets = VaultView.targets
+        monkeypatch.setattr(VaultView, "targets", lambda self, path: resolved.append(path) or targets(self, path))
+        saved(ws, root, "d.md", "#other [[c]]\n", [])
+        assert resolved == ["d.md"]
+        same_as_fresh(ws, root)
+
+
 def test_a_new_file_runs_every_vault_rule(tmp_path: Path, runs: list) -> None:
     root = vault(tmp_path)
     with Workspace(root, offline=True, extend_select=EXTRA) as ws:
@@ -121,12 +133,23 @@ def _tg001_not_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def _links_never_retargeted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The links of an edited note are left as they were (made once, never updated)."""
+    retarget = vaultrules.References.retarget
+    monkeypatch.setattr(
+        vaultrules.References,
+        "retarget",
+        lambda self, source, targets: None if source in self.targets_of else retarget(self, source, targets),
+    )
+
+
 #: A wrong dependency and the first seed of the differential test that shows it.
 SABOTAGE = {
     "tg001-skipped-on-tag-change": (_tg001_never_for_tags, 0),
     "orphans-skipped-on-link-change": (_orphans_never_for_links, 0),
     "tg001-other-notes-with-the-tag-skipped": (_tg001_only_on_edited_notes, 0),
     "tg001-edited-note-skipped-when-its-tags-stay": (_tg001_not_on_edited_notes, 1),
+    "links-of-an-edited-note-kept": (_links_never_retargeted, 0),
 }
 
 

@@ -7,7 +7,8 @@ Each rule reads only some of the vault, named here in one registry:
 - the file names (FN001-FN004): the set of files, which only a create, delete or
   rename changes;
 - the resolved links (OR001, OR002, OR004): every note's link paths, resolved by
-  file name, so they change when files come or go or a note's link paths change;
+  file name, so they change when files come or go or a note's link paths change
+  (then only that note's links are resolved again: :class:`References`);
 - the tags (TG001): the vault's tag counts and the tags of the note reported on,
   so an edit that leaves a note's tags alone changes only that note's findings
   (their spans), and one that changes them only the notes with those tags.
@@ -18,7 +19,7 @@ A rule not named here is run again after every change (correct, only slower).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from ..context import LintContext
@@ -67,6 +68,48 @@ class Change:
     edited: frozenset[str] = frozenset()
 
 
+@dataclass
+class References:
+    """Who links to what, kept from change to change: the link rules' input without resolving
+    every link of the vault again (only the links of the notes edited)."""
+
+    #: Note or canvas -> the files its links reach.
+    targets_of: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: File -> the notes and canvases whose links reach it.
+    referrers: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, view: VaultView) -> References:
+        references = cls()
+        for path in [*view.note_paths, *view.canvas_paths]:
+            references.retarget(path, view.targets(path))
+        return references
+
+    def retarget(self, source: str, targets: Iterable[str]) -> None:
+        """``source``'s links now reach ``targets``."""
+        for target in self.targets_of.pop(source, ()):
+            sources = self.referrers[target]
+            sources.discard(source)
+            if not sources:
+                del self.referrers[target]
+        reached = self.targets_of[source] = frozenset(targets)
+        for target in reached:
+            self.referrers.setdefault(target, set()).add(source)
+
+
+@dataclass
+class LinkedView(VaultView):
+    """A :class:`VaultView` whose references come from :class:`References` kept up to date."""
+
+    links: References = field(default_factory=References)
+
+    def references(self) -> set[str]:
+        return set(self.links.referrers)
+
+    def referrers(self) -> dict[str, set[str]]:
+        return self.links.referrers
+
+
 class VaultRules:
     """The findings of the enabled vault-wide rules, by rule and by the path they report on."""
 
@@ -77,6 +120,8 @@ class VaultRules:
         self._by_rule: dict[str, dict[str, list[Diagnostic]]] = {r.code: {} for r in self._rules}
         #: Path -> findings of every rule, in rule order: what a batch run's ``vault_findings`` has.
         self.raw: dict[str, list[Diagnostic]] = {}
+        #: The vault's links, for the rules that read them (made when one first runs).
+        self._links: References | None = None
 
     def update(
         self, change: Change | None, notes: Sequence[str], view: Callable[[Sequence[str] | None], VaultView]
@@ -88,11 +133,18 @@ class VaultRules:
             return set()
         touched: set[str] = set()
         whole: VaultView | None = None
+        if change is None or change.names:
+            self._links = None  # links resolve by file name: every one may reach elsewhere now
+        elif change.links and self._links is not None:
+            probe = view(())
+            sources = {*probe.note_paths, *probe.canvas_paths}
+            for path in change.edited:
+                self._links.retarget(path, probe.targets(path) if path in sources else ())
         for rule in self._rules:
             reads = READS.get(rule.code)
             if change is None or reads is None or change.names or (reads is Reads.LINKS and change.links):
                 whole = whole or view(None)
-                touched |= self._replace(rule, whole, None)
+                touched |= self._replace(rule, self._linked(whole) if reads is Reads.LINKS else whole, None)
             elif reads is Reads.TAGS and (change.tags or change.edited):
                 partial = view(self._tagged(notes, change, view(()).summary))
                 touched |= self._replace(rule, partial, partial.scope)
@@ -103,6 +155,11 @@ class VaultRules:
             else:
                 self.raw.pop(path, None)
         return touched
+
+    def _linked(self, view: VaultView) -> LinkedView:
+        if self._links is None:
+            self._links = References.of(view)
+        return LinkedView(view.context, view.scope, view.files, self._links)
 
     def _tagged(self, notes: Sequence[str], change: Change, summary: Callable[[str], NoteSummary]) -> list[str]:
         """The notes whose TG001 findings ``change`` can change: those edited, and those with a
