@@ -345,11 +345,17 @@ class NoteLoader:
             return
         if path not in self.summaries:  # read from the cache, not parsed: its links live on here only
             self.summaries[path] = _summary(loaded)
-        if path in self.parsed and path not in self._texts and path not in self._written:
+        self.store_text(path)
+        self.loaded[path] = settled(loaded)
+
+    def store_text(self, path: str) -> None:
+        """Make the cache's text of a parsed note now, and write it with the next batch: the
+        texts of a whole vault, made at :meth:`flush`, would be a run's peak of memory."""
+        loaded = self.loaded.get(path)
+        if isinstance(loaded, Note) and path in self.parsed and path not in self._texts and path not in self._written:
             self._texts[path] = encode_loaded(loaded)
             if len(self._texts) >= STORE_BATCH:
                 self._store_texts()
-        self.loaded[path] = settled(loaded)
 
     def _store_texts(self) -> None:
         """Write the cache texts made so far (those the cache cannot take now wait for :meth:`flush`)."""

@@ -220,6 +220,8 @@ class Workspace:
             whole = context.read_vault or path.lower().endswith(".base")
             whole = whole or (self._screen is not None and bool(context.hinted))
             self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
+            if self._world is not None:  # a start with the cache: stored as it goes, not all at the end
+                self._loader.store_text(path)
         return found
 
     def _stored(self, path: str) -> list[Diagnostic] | None:
