@@ -177,7 +177,7 @@ def test_its_own_writes_and_files_outside_the_vault_start_no_round(tmp_path: Pat
     try:
         assert watch.next_round() == [("a.md", "LK001")]
         assert watch.rounds_within(QUIET) == []
-        (vault / "cache").mkdir()
+        (vault / "cache").mkdir(exist_ok=True)  # the watch's own cache may already be there
         (vault / "cache" / "notes.sqlite3").write_bytes(b"x")
         assert watch.rounds_within(QUIET) == []
         # Not the vault's: a dot-folder (git's own files), Obsidian's workspace state.

@@ -129,7 +129,9 @@ class Bench:
 
         self.S = S
         self.rng = random.Random(seed)
-        self.latency = {h: self.rng.uniform(0.03, 0.25) for h in [*MIXED_HOSTS, *SPECIAL.values(), CANON_HOST, TLS_HOST]}
+        self.latency = {
+            h: self.rng.uniform(0.03, 0.25) for h in [*MIXED_HOSTS, *SPECIAL.values(), CANON_HOST, TLS_HOST]
+        }
         self.latency[SPECIAL["slowhost"]] = 0.8
         self.latency[SPECIAL["mixed-ok"]] = 0.03
         self.state: dict[str, Any] = {}
@@ -204,7 +206,17 @@ class Bench:
                 if seen[0] == 1:
                     return await conn.send(429, {"Retry-After": "1"}, method=req.method)
                 return await conn.send(200, {"Content-Type": "text/html"}, page, method=req.method)
-            if kind in ("mixed-ok", "ok", "head405", "head404", "ratelimit-s", "ratelimit-d", "slowhost", "canon", "tls"):
+            if kind in (
+                "mixed-ok",
+                "ok",
+                "head405",
+                "head404",
+                "ratelimit-s",
+                "ratelimit-d",
+                "slowhost",
+                "canon",
+                "tls",
+            ):
                 return await conn.send(200, {"Content-Type": "text/html"}, page, method=req.method)
             if kind == "slow":
                 await _sleep(2 + (zlib.crc32(path.encode()) % 20) / 10)
@@ -214,9 +226,13 @@ class Bench:
                 if step == 0:
                     return await conn.send(302, {"Location": path + "/1"}, method=req.method)
                 if step == 1:
-                    return await conn.send(307, {"Location": f"{self.origin(CANON_HOST)}/canon/chain-{parts[2]}"}, method=req.method)
+                    return await conn.send(
+                        307, {"Location": f"{self.origin(CANON_HOST)}/canon/chain-{parts[2]}"}, method=req.method
+                    )
             if kind == "perm":
-                return await conn.send(301, {"Location": f"{self.origin(CANON_HOST)}/canon/perm-{parts[2]}"}, method=req.method)
+                return await conn.send(
+                    301, {"Location": f"{self.origin(CANON_HOST)}/canon/perm-{parts[2]}"}, method=req.method
+                )
             if kind == "flaky":
                 seen = self.state.setdefault(("flaky", host, path), [0])
                 seen[0] += 1
@@ -241,8 +257,12 @@ class Bench:
             if kind == "reset":
                 return conn.reset()
             if kind == "cf":
-                return await conn.send(403, {"cf-mitigated": "challenge", "Server": "cloudflare"},
-                                       b"<html><title>Just a moment...</title></html>", method=req.method)
+                return await conn.send(
+                    403,
+                    {"cf-mitigated": "challenge", "Server": "cloudflare"},
+                    b"<html><title>Just a moment...</title></html>",
+                    method=req.method,
+                )
             return await conn.send(404, method=req.method)
 
         return handler
@@ -321,7 +341,9 @@ def write_vault(vault: Path, cases: list[UrlCase], occurrences: int, rng: random
         c.url for i, c in enumerate(cases) if (c.truth == "dead" and i % 3 == 0) or (c.truth != "dead" and i % 11 == 0)
     }
     picks = list(cases) + [
-        c for c in (rng.choice(cases) for _ in range(max(0, occurrences - len(cases)))) if c.url not in only_as_reference
+        c
+        for c in (rng.choice(cases) for _ in range(max(0, occurrences - len(cases))))
+        if c.url not in only_as_reference
     ]
     rng.shuffle(picks)
     per_note = 20
@@ -357,11 +379,23 @@ def write_vault(vault: Path, cases: list[UrlCase], occurrences: int, rng: random
 def vaultlint_command(vault: Path) -> tuple[list[str], str]:
     help_text = subprocess.run(
         [sys.executable, "-m", "vaultlint", "check", "--help"],
-        capture_output=True, text=True, cwd=ROOT, env=_env(),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
     ).stdout
     if "--allow-private-urls" in help_text and "--no-cache" in help_text:
-        return [sys.executable, "-m", "vaultlint", "check", "--allow-private-urls", "--no-cache",
-                "--output-format", "json", str(vault)], "cli"
+        return [
+            sys.executable,
+            "-m",
+            "vaultlint",
+            "check",
+            "--allow-private-urls",
+            "--no-cache",
+            "--output-format",
+            "json",
+            str(vault),
+        ], "cli"
     return [sys.executable, __file__, "--fallback-check", str(vault)], "api (CLI flags not there yet)"
 
 
@@ -387,10 +421,14 @@ def fallback_check(vault: Path) -> None:
             for m in _URL.finditer(line):
                 occurrences.append((rel, ExternalUrl(m[0], Span(ln, m.start() + 1, ln, m.end() + 1), UrlOrigin.BARE)))
     report = check_urls(occurrences, UrlSettings(allow_private=True), cache_dir=None, progress=False)
-    print(json.dumps([
-        {"code": f.code, "path": f.path, "line": f.violation.span.line, "message": f.violation.message}
-        for f in report.findings
-    ]))
+    print(
+        json.dumps(
+            [
+                {"code": f.code, "path": f.path, "line": f.violation.span.line, "message": f.violation.message}
+                for f in report.findings
+            ]
+        )
+    )
     print(report.summary.line(), *report.warnings, sep="\n", file=sys.stderr)
 
 
@@ -503,28 +541,43 @@ def print_table(
         base = results["lychee"]["seconds"]
         rows.append(("wall time / lychee's", *(f"{results[t]['seconds'] / base:.3f}" for t in tools)))
     rows.append(("requests / unique URL", *(f"{results[t]['requests_per_url']:.2f}" for t in tools)))
-    rows.append(("peak in flight per host", *(f'{results[t]["peak_per_host"]} ({results[t]["peak_host"]})' for t in tools)))
+    rows.append(
+        ("peak in flight per host", *(f"{results[t]['peak_per_host']} ({results[t]['peak_host']})" for t in tools))
+    )
     for truth in ("ok", "dead", "unverifiable"):
         for said in ("ok", "unverifiable", "dead"):
             label = f"truth {truth} ({truth_counts[truth]}) -> {said}"
             rows.append((label, *(str(results[t]["score"][truth][said]) for t in tools)))
     rows.append(("ok URLs called dead", *(str(results[t]["score"]["ok"]["dead"]) for t in tools)))
-    rows.append(("dead URLs missed (not dead)", *(str(truth_counts["dead"] - results[t]["score"]["dead"]["dead"]) for t in tools)))
+    rows.append(
+        (
+            "dead URLs missed (not dead)",
+            *(str(truth_counts["dead"] - results[t]["score"]["dead"]["dead"]) for t in tools),
+        )
+    )
     dead_refs = [c.url for c in cases if c.truth == "dead" and c.url in only_as_reference]
-    rows.append((f"dead only in reference definitions, found ({len(dead_refs)})",
-                 *(str(sum(1 for u in dead_refs if results[t]["verdicts"].get(u) == "dead")) for t in tools)))
+    rows.append(
+        (
+            f"dead only in reference definitions, found ({len(dead_refs)})",
+            *(str(sum(1 for u in dead_refs if results[t]["verdicts"].get(u) == "dead")) for t in tools),
+        )
+    )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     addresses = {c.url.split("/")[2].split(":")[0] for c in cases if c.kind != "nxdomain"}
     names = sum(1 for c in cases if c.kind == "nxdomain")
-    print(f"\n{len(cases)} unique URLs, {occurrences} occurrences, {len(addresses)} loopback hosts "
-          f"(+{names} names that do not resolve)\n")
+    print(
+        f"\n{len(cases)} unique URLs, {occurrences} occurrences, {len(addresses)} loopback hosts "
+        f"(+{names} names that do not resolve)\n"
+    )
     for i, r in enumerate(rows):
         print("| " + " | ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))) + " |")
         if i == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     if any(t.startswith("lychee") for t in tools):
-        print("\n(lychee has no 'unverifiable': every error and timeout fails its run; timeouts and 429s"
-              " are put under 'unverifiable' here, all other errors under 'dead'.)")
+        print(
+            "\n(lychee has no 'unverifiable': every error and timeout fails its run; timeouts and 429s"
+            " are put under 'unverifiable' here, all other errors under 'dead'.)"
+        )
     for t in tools:
         wrong = results[t]["misses"]
         if wrong:
@@ -549,12 +602,18 @@ def run_vaultlint(bench: Bench, vault: Path, cases: list[UrlCase], served: int) 
         raise SystemExit(f"vaultlint failed with exit code {proc.returncode}")
     print(proc.stderr.strip()[-500:], file=sys.stderr)
     verdicts = vaultlint_verdicts(proc.stdout)
-    return {"seconds": seconds, **bench.metrics(served), "score": score(cases, verdicts),
-            "misses": misses(cases, verdicts), "verdicts": verdicts}
+    return {
+        "seconds": seconds,
+        **bench.metrics(served),
+        "score": score(cases, verdicts),
+        "misses": misses(cases, verdicts),
+        "verdicts": verdicts,
+    }
 
 
-def run_lychee(bench: Bench, exe: Path, name: str, extra: list[str], vault: Path, cases: list[UrlCase],
-               served: int) -> dict[str, Any]:
+def run_lychee(
+    bench: Bench, exe: Path, name: str, extra: list[str], vault: Path, cases: list[UrlCase], served: int
+) -> dict[str, Any]:
     print(f"{name} on {vault.name} ...", file=sys.stderr)
     bench.reset()
     out = SCRATCH / f"{name.replace(' ', '-')}-{vault.name}.json"
@@ -563,8 +622,13 @@ def run_lychee(bench: Bench, exe: Path, name: str, extra: list[str], vault: Path
     total = json.loads(out.read_text()).get("total", 0)
     if total < len(cases):
         raise SystemExit(f"lychee checked only {total} links: {proc.stderr[-1000:]}")
-    return {"seconds": seconds, **bench.metrics(served), "score": score(cases, verdicts),
-            "misses": misses(cases, verdicts), "verdicts": verdicts}
+    return {
+        "seconds": seconds,
+        **bench.metrics(served),
+        "score": score(cases, verdicts),
+        "misses": misses(cases, verdicts),
+        "verdicts": verdicts,
+    }
 
 
 def main() -> int:
@@ -573,8 +637,11 @@ def main() -> int:
     ap.add_argument("--occurrences", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--skip-lychee", action="store_true")
-    ap.add_argument("--no-lychee-matched", action="store_true",
-                    help="skip the lychee run with vaultlint's defaults (-t 10, 2 retries, 4 per host, no interval)")
+    ap.add_argument(
+        "--no-lychee-matched",
+        action="store_true",
+        help="skip the lychee run with vaultlint's defaults (-t 10, 2 retries, 4 per host, no interval)",
+    )
     # Outside the repository: bench/.scratch is git-ignored, and both tools skip
     # git-ignored files.
     ap.add_argument("--vault", type=Path, default=Path(tempfile.gettempdir()) / "vaultlint-bench-urls-vault")
@@ -599,8 +666,9 @@ def main() -> int:
         if exe is not None:
             results["lychee"] = run_lychee(bench, exe, "lychee", [], args.vault, cases, served)
             if not args.no_lychee_matched:
-                results["lychee matched"] = run_lychee(bench, exe, "lychee matched", LYCHEE_MATCHED, args.vault,
-                                                       cases, served)
+                results["lychee matched"] = run_lychee(
+                    bench, exe, "lychee matched", LYCHEE_MATCHED, args.vault, cases, served
+                )
         print_table(results, cases, occurrences, only_as_reference)
         if version:
             print(f"\n({version}; matched: {' '.join(LYCHEE_MATCHED)})")
@@ -621,7 +689,12 @@ def main() -> int:
         print("| " + " | ".join(["vault", "URLs", *(f"{t} (s)" for t in tools), "vaultlint peak in flight"]) + " |")
         print("|" + "---|" * (3 + len(tools)))
         for label, n, row in rows:
-            cells = [label, str(n), *(f"{row[t]['seconds']:.1f}" for t in tools), str(row["vaultlint"]["peak_per_host"])]
+            cells = [
+                label,
+                str(n),
+                *(f"{row[t]['seconds']:.1f}" for t in tools),
+                str(row["vaultlint"]["peak_per_host"]),
+            ]
             print("| " + " | ".join(cells) + " |")
         base = rows[0][2]["vaultlint"]["seconds"]
         print(f"\nvaultlint: all paths / 200s alone = {rows[1][2]['vaultlint']['seconds'] / base:.2f}")

@@ -46,6 +46,11 @@ def _per_context(method: Callable[..., Any]) -> Callable[..., Any]:
     return cached
 
 
+def hinted_name(link_path: str) -> str:
+    """The name a hint for a link reaching nothing looks up (files close to it, an alias of it)."""
+    return nfc(link_path).rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class PropertyExpectations:
     """What a note's properties should look like: types, required keys, allowed values."""
@@ -181,7 +186,7 @@ class LintContext:
         """A hint for a link that reaches no file: an alias it names, or a close file name."""
         if "\\" in link_path:
             return 'use "/" to separate folders in links, not "\\"'
-        name = nfc(link_path).rsplit("/", 1)[-1]
+        name = hinted_name(link_path)
         self.hinted.add(name.lower())
         # The close name first, though an alias wins: it needs only file names, so it is
         # worked out (and cached) while the pool still parses; the alias needs every note,

@@ -345,11 +345,17 @@ class NoteLoader:
             return
         if path not in self.summaries:  # read from the cache, not parsed: its links live on here only
             self.summaries[path] = _summary(loaded)
-        if path in self.parsed and path not in self._texts and path not in self._written:
+        self.store_text(path)
+        self.loaded[path] = settled(loaded, path)
+
+    def store_text(self, path: str) -> None:
+        """Make the cache's text of a parsed note now, and write it with the next batch: the
+        texts of a whole vault, made at :meth:`flush`, would be a run's peak of memory."""
+        loaded = self.loaded.get(path)
+        if isinstance(loaded, Note) and path in self.parsed and path not in self._texts and path not in self._written:
             self._texts[path] = encode_loaded(loaded)
             if len(self._texts) >= STORE_BATCH:
                 self._store_texts()
-        self.loaded[path] = settled(loaded, path)
 
     def _store_texts(self) -> None:
         """Write the cache texts made so far (those the cache cannot take now wait for :meth:`flush`)."""
@@ -432,6 +438,12 @@ class NoteLoader:
             self._new_aggregate = ("", result)
         self._aggregate = result
         return result
+
+    def retag(self, before: Iterable[NoteSummary], after: Iterable[NoteSummary]) -> None:
+        """Some notes' tags changed and nothing else did: their old tags are counted out of the
+        vault's aggregate and the new ones in (a live workspace's edit; no pass over every note)."""
+        if self._aggregate is not None:
+            self._aggregate = VaultAggregate(retagged(self._aggregate, before, after), self._aggregate.alias_owners)
 
     def _updated_aggregate(self, old: VaultAggregate) -> VaultAggregate | None:
         """``old`` (built from the cached rows) with the notes that changed since swapped in.

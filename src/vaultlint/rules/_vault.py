@@ -45,9 +45,16 @@ class VaultView:
         A canvas's links are its ``file`` nodes, group backgrounds and the links in
         its text nodes, resolved against the canvas path (OBSIDIAN.md §8.4).
         """
-        resolve = self.context.vault.index.resolve
         for path in [*self.note_paths, *self.canvas_paths]:
-            for link_path in self.summary(path).link_paths:
-                target = resolve(link_path, path).target
-                if target is not None and target != path:
-                    yield path, target
+            for target in self.targets(path):
+                yield path, target
+
+    def targets(self, path: str) -> list[str]:
+        """What the links of one note or canvas resolve to (not itself)."""
+        resolve = self.context.vault.index.resolve
+        found = []
+        for link_path in self.summary(path).link_paths:
+            target = resolve(link_path, path).target
+            if target is not None and target != path:
+                found.append(target)
+        return found

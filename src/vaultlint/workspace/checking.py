@@ -60,13 +60,15 @@ def check_in_scope(
     world: World | None,
     fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
     settle: bool = False,
+    use_stored: bool = True,
 ) -> list[Diagnostic]:
-    """The diagnostics of a note in scope: stored ones while still valid, else checked (and kept to store).
+    """The diagnostics of a note in scope: stored ones while still valid (unless not ``use_stored``),
+    else checked (and kept to store).
 
     With ``settle``, the loader then keeps only what other notes and later stages read of it.
     """
     loader = context.loader
-    if world is not None and loader.has_fresh_row(path):  # only an unchanged note has stored results
+    if world is not None and use_stored and loader.has_fresh_row(path):  # only an unchanged note has stored results
         cached = cached_results(loader, path, world())
         if cached is not None:
             return cached
@@ -277,6 +279,13 @@ def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
 
 def cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Diagnostic] | None:
     """The stored diagnostics of an unchanged note, if nothing they depend on changed."""
+    stored = stored_check(loader, path, world)
+    return stored[0] if stored is not None else None
+
+
+def stored_check(loader: NoteLoader, path: str, world: str | None) -> tuple[list[Diagnostic], list[str]] | None:
+    """The stored diagnostics of an unchanged note and the other files its check read, if none of
+    them changed."""
     if world is None or loader.cache is None:
         return None
     stored = loader.stored_results(path)
@@ -286,7 +295,7 @@ def cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Dia
     # The first dependency is the note itself: stored results count only for the text they came from.
     if not deps or deps[0][0] != path or any(loader.current_hash(dep) != digest for dep, digest in deps):
         return None
-    return decode_results(stored.results)
+    return decode_results(stored.results), [dep for dep, _ in deps[1:]]
 
 
 def unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[Diagnostic]:

@@ -90,8 +90,10 @@ class ReverseIndex:
         hinted: Iterable[str] = (),
         reads_moved: bool = False,
         reads_vault: bool = False,
+        link_paths: Iterable[str] = (),
     ) -> None:
-        """What ``path``'s latest check depended on (replacing what was recorded before)."""
+        """What ``path``'s latest check depended on (replacing what was recorded before); its links
+        are those of ``note``, or ``link_paths`` (a summary's) when its results were stored ones."""
         self.drop(path)
         hints = self._hinted_by[path] = frozenset(hinted)
         for name in hints:
@@ -100,9 +102,10 @@ class ReverseIndex:
             self.moved_readers.add(path)
         names: set[str] = set()
         if note is not None:
-            for link in note.links:
-                if link.path.strip():
-                    names.update(name_keys(link.path))
+            link_paths = [link.path for link in note.links]
+        for link_path in link_paths:
+            if link_path.strip():
+                names.update(name_keys(link_path))
         self._names_of[path] = frozenset(names)
         for name in names:
             self.by_name.setdefault(name, set()).add(path)

@@ -15,22 +15,26 @@ Not thread-safe: callers (the language server, ``--watch``) serialise calls.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cache import NoteCache
 from ..config import CONFIG_NAMES
-from ..context import LintContext
+from ..context import LintContext, hinted_name
 from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
 from ..options import LintOptions
 from ..placeholders import Placeholders
+from ..safeio import repository_of
 from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
 from . import checking
 from .index import ReverseIndex, frontmatter_keys
 from .scope import Location, files_in_scope, in_scope, locate, reported_among
+from .vaultrules import Change, VaultRules, note_view
 
 if TYPE_CHECKING:
     from ..api import PathLike
@@ -65,14 +69,42 @@ class Workspace:
         from ..api import options_for
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
+        # The cache as ``check`` would use it, but only to start: never with unsaved text (its notes
+        # and the results that read them must not be stored), nor with placeholders (a check records
+        # their near misses, which stored results do not keep).
+        use_cache = options.use_cache and not self._overlays and not options.allow_placeholders
         options = dataclasses.replace(options, use_cache=False, progress=False)
         location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
         vault = scan_vault(location.root, options.obsidian_dir, options.template_folders)
-        loader = NoteLoader(self._with_overlay_files(vault, location.root), None, jobs=options.jobs)
+        cache = _open_cache(options, location.root) if use_cache else None
+        loader = NoteLoader(self._with_overlay_files(vault, location.root), cache, jobs=options.jobs)
         loader.overlays = self._overlays
         context = _new_context(loader.vault, loader, options)
         screen = Placeholders(context) if options.allow_placeholders else None
-        self._start(options, location, context, in_scope(loader.vault, _targets(location), options), screen)
+        world = checking.World(options, loader.vault, loader, context.moved) if cache is not None else None
+        fresh: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        try:
+            self._start(
+                options,
+                location,
+                context,
+                in_scope(loader.vault, _targets(location), options),
+                screen,
+                world=world,
+                fresh_results=fresh,
+            )
+            # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
+            loader.flush(checking.keyed(fresh, world), [])
+        finally:
+            if cache is not None:
+                cache.close()  # a workspace lives long and is called from other threads: no open connection
+            loader.cache = None
+            self._world = None
+            self._fresh_results = {}
+        # The parsed vault is millions of objects that live as long as the workspace.  Left to the
+        # collector, each full collection walks them all (~100 ms on 13k notes, a keystroke's budget
+        # twice over); frozen, collections walk only what edits made since.
+        gc.freeze()
 
     @classmethod
     def checked_once(
@@ -107,6 +139,7 @@ class Workspace:
             fresh_results=fresh_results,
             settle=settle,
             files=files,
+            live=False,
         )
         return workspace
 
@@ -122,10 +155,11 @@ class Workspace:
         fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
         settle: bool = False,
         files: tuple[str, ...] | None = None,
+        live: bool = True,
     ) -> None:
         """Parse and check everything in scope (notes checked as soon as a pool has parsed them)."""
         #: A live workspace records what each result depends on; a batch run's is asked once.
-        self._live = fresh_results is None
+        self._live = live
         self._options = options
         self._root: Path = location.root
         self._targets = _targets(location)
@@ -147,7 +181,8 @@ class Workspace:
                 self._check(path)
         self._vault_raw: dict[str, list[Diagnostic]] = {}
         self._vault_results: dict[str, list[Diagnostic]] = {}
-        self._refresh_vault_rules()
+        self._vault_rules = VaultRules(options)
+        self._refresh_vault_rules(None)
 
     def _with_overlay_files(self, vault: Vault, root: Path | None = None) -> Vault:
         """``vault`` with the files that exist only as unsaved text (a new note not saved yet)."""
@@ -160,10 +195,21 @@ class Workspace:
     def _check(self, path: str) -> list[Diagnostic]:
         """Check one note in scope and, in a live workspace, record what its result depends on."""
         context = self._context
+        if self._live and self._world is not None:
+            stored = self._stored(path)
+            if stored is not None:
+                return stored
         context.read_vault = context.read_moved = False
         context.hinted = set()
         found = checking.check_in_scope(
-            path, context, self._options, self._screen, self._world, self._fresh_results, self._settle
+            path,
+            context,
+            self._options,
+            self._screen,
+            self._world,
+            self._fresh_results,
+            self._settle,
+            use_stored=not self._live,  # a live workspace must see what the check reads (_stored)
         )
         self._note_results[path] = found
         if self._live:
@@ -174,15 +220,51 @@ class Workspace:
             whole = context.read_vault or path.lower().endswith(".base")
             whole = whole or (self._screen is not None and bool(context.hinted))
             self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
+            if self._world is not None:  # a start with the cache: stored as it goes, not all at the end
+                self._loader.store_text(path)
         return found
 
-    def _refresh_vault_rules(self) -> set[str]:
-        """Run the vault-wide rules again; the paths whose findings changed."""
-        before = self._vault_raw
-        files = self._files_reported if self._live else self._files
-        raw = checking.vault_findings(self._scope, self._targets, self._context, self._options, files)
-        self._vault_raw = raw
-        changed = {p for p in {*before, *raw} if before.get(p) != raw.get(p)}
+    def _stored(self, path: str) -> list[Diagnostic] | None:
+        """A note's results from the cache (a live workspace's start), with what they depend on.
+
+        Stored results keep the notes their check read, and its links name the files they
+        depend on; what its hints looked up and whether it asked git for renames follow from
+        its links (:func:`_lookups`).  A base reads the whole vault: it is checked instead.
+        """
+        loader = self._loader
+        assert self._world is not None
+        if path.lower().endswith(".base") or not loader.has_fresh_row(path):
+            return None
+        stored = checking.stored_check(loader, path, self._world())
+        if stored is None:
+            return None
+        found, consulted = stored
+        links = loader.summary(path).link_paths
+        hinted, reads_moved = _lookups(links, path, self.vault.index)
+        self._note_results[path] = found
+        self._index.record(path, None, consulted, hinted, reads_moved, link_paths=links)
+        return found
+
+    def _refresh_vault_rules(self, change: Change | None) -> set[str]:
+        """Run the vault-wide rules again where ``change`` can reach (``None``: everywhere); the
+        paths whose findings changed."""
+        if not self._live:  # a batch run asks once: no need to keep the findings by rule
+            self._vault_raw = checking.vault_findings(
+                self._scope, self._targets, self._context, self._options, self._files
+            )
+            changed = set(self._vault_raw)
+        else:
+            changed = self._vault_rules.update(
+                change,
+                self._notes_in_scope,
+                lambda notes: note_view(
+                    self._context,
+                    self._notes_in_scope if notes is None else tuple(notes),
+                    self._files_reported,
+                    everything=notes is None,
+                ),
+            )
+            self._vault_raw = self._vault_rules.raw
         for path in changed:
             self._directives(path)
         return changed
@@ -309,6 +391,7 @@ class Workspace:
         self._note_results = {}
         self._vault_results = {}
         self._vault_raw = {}
+        self._vault_rules = VaultRules(self._options)
         self._index = ReverseIndex()
         self._overlays.clear()
 
@@ -428,15 +511,20 @@ class Workspace:
         for path in removed:
             self._note_results.pop(path, None)
             index.drop(path)
-        aliases_changed = keys_changed = tags_changed = False
+        aliases_changed = keys_changed = links_changed = False
+        retagged: dict[str, tuple[NoteSummary, NoteSummary]] = {}
         for path in changed:
-            after = _summary_or_none(loader, path)
-            before = summaries_before[path]
-            aliases_changed |= (before.aliases if before else ()) != (after.aliases if after else ())
-            tags_changed |= (before.tags if before else ()) != (after.tags if after else ())
+            after = _summary_or_none(loader, path) or _NO_SUMMARY
+            before = summaries_before[path] or _NO_SUMMARY
+            aliases_changed |= before.aliases != after.aliases
+            links_changed |= before.link_paths != after.link_paths
+            if before.tags != after.tags:
+                retagged[path] = (before, after)
             keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
-        if aliases_changed or tags_changed or any(is_source(p) for p in [*added, *removed]):
+        if aliases_changed or any(is_source(p) for p in [*added, *removed]):
             loader.forget((), aggregate=True)  # the vault's tags and aliases are added up again
+        elif retagged:  # only tags: count the old ones out and the new ones in
+            loader.retag([b for b, _ in retagged.values()], [a for _, a in retagged.values()])
         recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
@@ -461,10 +549,11 @@ class Workspace:
         recheck &= self._scope_set
         for path in sorted(recheck):
             self._check(path)
-        summaries_changed = names_changed or any(summaries_before[p] != _summary_or_none(loader, p) for p in changed)
         touched = set(recheck) | set(removed)
-        if summaries_changed:
-            touched |= self._refresh_vault_rules()
+        tags = frozenset(tag.lower() for b, a in retagged.values() for tag in (*b.tags, *a.tags))
+        touched |= self._refresh_vault_rules(
+            Change(names=names_changed, links=links_changed, tags=tags, edited=frozenset(changed))
+        )
         for path in changed:  # suppression directives of the vault-wide findings may have changed
             if self._vault_raw.get(path):
                 self._directives(path)
@@ -489,6 +578,7 @@ class Workspace:
     def _set_scope(self, scope: list[str]) -> None:
         self._scope = scope
         self._scope_set = set(scope)
+        self._notes_in_scope = tuple(p for p in scope if p.lower().endswith(".md"))  # what vault rules report on
 
     def _set_files(self, files: Iterable[str]) -> None:
         """The files reported on (the file-name rules'), and of them the notes (the scope)."""
@@ -498,6 +588,23 @@ class Workspace:
 
 def _targets(location: Location) -> tuple[Path, ...]:
     return tuple(argument.target for argument in location.arguments)
+
+
+def _lookups(link_paths: Iterable[str], source: str, index: VaultIndex) -> tuple[set[str], bool]:
+    """What a check of a note with these links looked up beyond them: the names its hints
+    looked up, and whether it asked what git renamed.  It does both only for a link that
+    reaches nothing (LK001, LK002), and a link that does reach something resolves here by
+    its trimmed path too, so nothing is missed (a name too many costs a check, never a result)."""
+    missing = [link for link in link_paths if index.resolve(link, source).target is None]
+    return {hinted_name(link).lower() for link in missing}, bool(missing)
+
+
+def _open_cache(options: LintOptions, root: Path) -> NoteCache | None:
+    """The cache ``check`` uses for this vault (``None`` when it cannot be used: nothing to say
+    to a workspace's caller, who gets a slower start)."""
+    from ..engine import CACHE_FOLDER
+
+    return NoteCache.open(options.cache_dir or root / CACHE_FOLDER, [], repository_of(root))
 
 
 def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
@@ -535,6 +642,10 @@ def _moves_matter(before: Mapping[str, str | None], after: Mapping[str, str | No
 def _hidden(path: str) -> bool:
     """A dot-file or a file in a dot-folder: not part of the vault (Obsidian never indexes them)."""
     return any(part.startswith(".") for part in path.split("/"))
+
+
+#: What a file that is no note (or is gone) contributes: no tags, aliases or links.
+_NO_SUMMARY = NoteSummary()
 
 
 def _summary_or_none(loader: NoteLoader, path: str) -> NoteSummary | None:

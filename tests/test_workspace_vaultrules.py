@@ -1,0 +1,280 @@
+"""The workspace runs a vault-wide rule again only where what it reads changed (issue 21's keystroke
+latency): which rules run after which change, the tag counts kept per note, and that the
+differential test catches a rule left out when it should have run."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from helpers import write_vault
+from workspace_steps import Mismatch, generated_vault, run
+
+import vaultlint
+from vaultlint import loader as loader_module
+from vaultlint.rules._vault import VaultView
+from vaultlint.workspace import Workspace, checking, vaultrules
+from vaultlint.workspace import workspace as workspace_module
+from vaultlint.workspace.vaultrules import Reads, VaultRules
+
+EXTRA = ["OR001", "OR002", "FN002"]
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...] | None]]:
+    """Each vault-wide rule run: its code and the notes it reported on (``None``: every note)."""
+    seen: list[tuple[str, tuple[str, ...] | None]] = []
+    replace = VaultRules._replace
+
+    def recording(self, rule, view, reported):
+        seen.append((rule.code, None if reported is None else tuple(reported)))
+        return replace(self, rule, view, reported)
+
+    monkeypatch.setattr(VaultRules, "_replace", recording)
+    return seen
+
+
+def vault(tmp_path: Path) -> Path:
+    return write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "# A\n\n#Topic and [[b]]\n",
+            "b.md": "#topic here, [[c]]\n",
+            "c.md": "#topic again, [[a]]\n",
+            "d.md": "#other\n",
+            "pic.png": "",
+        },
+    )
+
+
+def saved(ws: Workspace, root: Path, path: str, text: str, runs: list) -> None:
+    """``path`` written with ``text`` and the workspace told; ``runs`` then lists the runs it caused."""
+    (root / path).write_text(text, encoding="utf-8")
+    runs.clear()
+    ws.update(path)
+
+
+def same_as_fresh(ws: Workspace, root: Path) -> None:
+    assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
+
+
+def test_typing_plain_words_runs_tg001_on_that_note_only(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        runs.clear()
+        ws.update("a.md", "# A\n\nmore words\n#Topic and [[b]]\n")  # the TG001 finding moves a line down
+        assert runs == [("TG001", ("a.md",))]
+        assert [d.span.line for d in ws.diagnostics("a.md") if d.code == "TG001"] == [4]
+
+
+def test_a_changed_link_runs_the_link_rules_not_the_name_rules(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        saved(ws, root, "d.md", "#other ![[pic.png]] [[a]]\n", runs)
+        assert sorted(code for code, _ in runs) == ["OR001", "OR002", "TG001"]
+        assert ("TG001", ("d.md",)) in runs and ("OR001", None) in runs
+        same_as_fresh(ws, root)
+
+
+def test_a_changed_tag_runs_tg001_on_the_notes_with_that_tag(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws, pytest.MonkeyPatch.context() as patch:
+        # The vault's tag counts are adjusted, never added up again from every note.
+        patch.setattr(loader_module, "aggregate", lambda summaries: pytest.fail("tag counts rebuilt"))
+        saved(ws, root, "d.md", "#TOPIC\n", runs)
+        assert runs == [("TG001", ("a.md", "b.md", "c.md", "d.md"))]
+        patch.undo()
+        same_as_fresh(ws, root)
+
+
+def test_a_changed_link_resolves_the_links_of_that_note_only(tmp_path: Path, monkeypatch) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        resolved: list[str] = []
+        targets = VaultView.targets
+        monkeypatch.setattr(VaultView, "targets", lambda self, path: resolved.append(path) or targets(self, path))
+        saved(ws, root, "d.md", "#other [[c]]\n", [])
+        assert resolved == ["d.md"]
+        same_as_fresh(ws, root)
+
+
+def test_a_new_file_runs_every_vault_rule(tmp_path: Path, runs: list) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        saved(ws, root, "e?.md", "[[d]]\n", runs)
+        assert {code for code, reported in runs if reported is None} >= {"FN001", "FN002", "FN003", "OR001", "TG001"}
+        same_as_fresh(ws, root)
+
+
+def _tg001_never_for_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(vaultrules.READS, "TG001", Reads.NAMES)
+
+
+def _orphans_never_for_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    for code in ("OR001", "OR002", "OR004"):
+        monkeypatch.setitem(vaultrules.READS, code, Reads.NAMES)
+
+
+def _tg001_only_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        VaultRules, "_tagged", lambda self, notes, change, summary: [p for p in notes if p in change.edited]
+    )
+
+
+def _tg001_not_on_edited_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the notes with a tag whose counts changed: an edit that moves a finding is missed."""
+    monkeypatch.setattr(
+        VaultRules,
+        "_tagged",
+        lambda self, notes, change, summary: [
+            p for p in notes if any(tag.lower() in change.tags for tag in summary(p).tags)
+        ],
+    )
+
+
+def _links_never_retargeted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The links of an edited note are left as they were (made once, never updated)."""
+    retarget = vaultrules.References.retarget
+    monkeypatch.setattr(
+        vaultrules.References,
+        "retarget",
+        lambda self, source, targets: None if source in self.targets_of else retarget(self, source, targets),
+    )
+
+
+#: A wrong dependency and the first seed of the differential test that shows it.
+SABOTAGE = {
+    "tg001-skipped-on-tag-change": (_tg001_never_for_tags, 0),
+    "orphans-skipped-on-link-change": (_orphans_never_for_links, 0),
+    "tg001-other-notes-with-the-tag-skipped": (_tg001_only_on_edited_notes, 0),
+    "tg001-edited-note-skipped-when-its-tags-stay": (_tg001_not_on_edited_notes, 1),
+    "links-of-an-edited-note-kept": (_links_never_retargeted, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SABOTAGE))
+def test_a_vault_rule_wrongly_skipped_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    sabotage, seed = SABOTAGE[name]
+    sabotage(monkeypatch)
+    with pytest.raises(Mismatch):
+        run(generated_vault(tmp_path / "vault", random.Random(seed), notes=12), 30)
+
+
+# -- a warm start: results from the cache ---------------------------------------------------------
+def checked_notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes actually checked (not answered from the cache)."""
+    seen: list[str] = []
+    check_note = checking.check_note
+
+    def counting(path, *args, **kwargs):
+        seen.append(path)
+        return check_note(path, *args, **kwargs)
+
+    monkeypatch.setattr(checking, "check_note", counting)
+    return seen
+
+
+def test_a_warm_start_checks_no_note_the_cache_answers(tmp_path: Path, monkeypatch) -> None:
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "# A\n\n## Part\n[[b]]\n",
+            "b.md": "[[a#Part]] and [[c]]\n",
+            "c.md": "[[Missing]] here\n",  # a link that reaches nothing
+            "d.md": "plain\n",
+            "e.md": "[[a#Part]]\n",
+            # A run stores results from 50 notes on (engine.RESULTS_CACHE_MIN).
+            **{f"more/n{i}.md": f"note {i} [[d]]\n" for i in range(50)},
+        },
+    )
+    primed = vaultlint.lint(root, offline=True, extend_select=EXTRA)  # stores notes and results
+    assert (root / ".vaultlint-cache").is_dir()
+    checked = checked_notes(monkeypatch)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert ws.diagnostics() == primed.diagnostics
+        assert checked == []
+        checked.clear()
+        # The reverse index knows the stored notes' dependencies: a heading they read, a file they name.
+        (root / "c.md").unlink()
+        assert "b.md" in ws.remove("c.md")
+        same_as_fresh(ws, root)
+        (root / "more" / "n1.md").write_text("[[a#Part]]\n", encoding="utf-8")
+        ws.update("more/n1.md")
+        (root / "a.md").write_text("# A\n\n## Renamed\n[[b]]\n", encoding="utf-8")
+        assert {"b.md", "e.md", "more/n1.md"} <= ws.update("a.md")
+        (root / "Missing.md").write_text("[[d]]\n", encoding="utf-8")
+        ws.update("Missing.md")
+        same_as_fresh(ws, root)
+    assert checked
+
+
+@pytest.mark.parametrize("sabotaged", [False, True])
+def test_a_stored_note_with_a_broken_link_is_checked_for_its_hints(tmp_path: Path, monkeypatch, sabotaged) -> None:
+    """Its hint looks up close names, which stored results do not keep: they follow from its links,
+    and so its hint follows the files (the sabotaged run shows the test can fail)."""
+    root = write_vault(
+        tmp_path / "v",
+        {"Alpha.md": "x\n", "c.md": "[[Alpah]]\n", **{f"more/n{i}.md": f"{i} [[c]]\n" for i in range(50)}},
+    )
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    checked = checked_notes(monkeypatch)
+    if sabotaged:
+        monkeypatch.setattr(workspace_module, "_lookups", lambda links, source, index: (set(), False))
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert [d.hint for d in ws.diagnostics("c.md")] == ['did you mean "Alpha"?']
+        assert checked == []  # answered from the cache
+        (root / "Alpha.md").unlink()
+        ws.remove("Alpha.md")
+        hints = [d.hint for d in ws.diagnostics("c.md")]
+    assert (hints == [None]) is not sabotaged
+
+
+def test_unsaved_text_never_reaches_the_cache(tmp_path: Path) -> None:
+    root = vault(tmp_path)
+
+    def stored() -> list[tuple[str, int, int]]:
+        return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted((root / ".vaultlint-cache").iterdir())]
+
+    with Workspace(root, offline=True) as ws:  # a start with nothing unsaved stores what it learnt
+        before = stored()
+        ws.update("a.md", "#TOPIC [[nowhere]]\n")
+        ws.update("new.md", "unsaved [[a]]\n")
+        ws.reload()  # a start with unsaved text: the cache is neither read nor written
+        assert ws.note("new.md") is not None
+        assert stored() == before
+    assert (
+        vaultlint.lint(root, offline=True).diagnostics == vaultlint.lint(root, offline=True, no_cache=True).diagnostics
+    )
+
+
+def test_no_cache_means_none_read_or_written(tmp_path: Path) -> None:
+    root = vault(tmp_path)
+    with Workspace(root, offline=True, no_cache=True):
+        pass
+    assert not (root / ".vaultlint-cache").exists()
+
+
+def warm_restarts(session, steps: int, every: int) -> None:
+    """The differential run, with the workspace closed and started again from the cache every
+    ``every`` steps (the cache then lags the disk by up to ``every`` changes); the editor gives
+    its unsaved texts again."""
+    session.scratch.mkdir(parents=True, exist_ok=True)
+    session.start()
+    try:
+        session.compare()
+        for number in range(1, steps + 1):
+            session.step()
+            if number % every == 0:
+                session.ws.close()
+                session.start()
+                for path, text in session.overlays.items():
+                    session.ws.update(path, text)
+            session.compare()
+    finally:
+        session.ws.close()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_warm_restarts_match_a_fresh_check(tmp_path: Path, seed: int) -> None:
+    warm_restarts(generated_vault(tmp_path / "vault", random.Random(seed), notes=60), 30, 3)
