@@ -236,3 +236,27 @@ def test_a_baseline_hides_what_it_records_as_check_does(tmp_path: Path) -> None:
         ws.update("b.md", "[[new]]\n")
         assert codes(ws.diagnostics()) == [("b.md", "LK001")]
         assert ws.diagnostics("b.md") == ws.diagnostics()
+
+
+def test_what_a_workspace_froze_for_the_collector_is_let_go_on_close_and_reload(tmp_path: Path) -> None:
+    # A reference cycle frozen with the vault would never be collected: a program that opens
+    # workspaces one after another (or an editor that reloads) would grow without bound.
+    import gc
+    import weakref
+
+    class Cycle:
+        pass
+
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    workspace = Workspace(root, no_cache=True)
+    assert gc.get_freeze_count() > 0
+    for let_go in (workspace.reload, workspace.close):
+        cycle = Cycle()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        watched = weakref.ref(cycle)
+        gc.freeze()  # frozen as a build freezes what lives beside it
+        del cycle
+        let_go()
+        gc.collect()
+        assert watched() is None, let_go.__name__
+    assert gc.get_freeze_count() == 0

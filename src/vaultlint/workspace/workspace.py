@@ -62,11 +62,13 @@ class Workspace:
         self._overrides = dict(overrides)
         #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
         self._overlays: dict[str, str] = {}
-        self._build()
+        self._build(reloading=False)
 
     # -- building ----------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build(self, reloading: bool) -> None:
         from ..api import options_for
+
+        gc.unfreeze()  # a reload: what the last build froze may be garbage now
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
         # The cache as ``check`` would use it, but only to start: never with unsaved text (its notes
@@ -103,7 +105,10 @@ class Workspace:
             self._fresh_results = {}
         # The parsed vault is millions of objects that live as long as the workspace.  Left to the
         # collector, each full collection walks them all (~100 ms on 13k notes, a keystroke's budget
-        # twice over); frozen, collections walk only what edits made since.
+        # twice over); frozen, collections walk only what edits made since.  On a reload (rare: the
+        # settings changed), the last build's reference cycles are garbage: collected first, not frozen.
+        if reloading:
+            gc.collect()
         gc.freeze()
 
     @classmethod
@@ -384,7 +389,7 @@ class Workspace:
 
     def reload(self) -> None:
         """The configuration, the Obsidian config folder or a ``.gitignore`` changed: start again."""
-        self._build()
+        self._build(reloading=True)
 
     def close(self) -> None:
         """Let go of everything held (parsed notes, results); the workspace cannot be used after."""
@@ -394,6 +399,9 @@ class Workspace:
         self._vault_rules = VaultRules(self._options)
         self._index = ReverseIndex()
         self._overlays.clear()
+        # What the build froze (``gc.freeze``) is never collected while frozen: a reference cycle
+        # in it would outlive the workspace.  Unfrozen, the next collection takes what is garbage.
+        gc.unfreeze()
 
     def __enter__(self) -> Workspace:
         return self
