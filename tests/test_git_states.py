@@ -91,11 +91,13 @@ def test_a_plain_check_in_such_a_repository_waits_once_and_reports(tmp_path, sho
     monkeypatch.chdir(repo)
     (repo / "Home.md").write_text("[[Old]] [[Missing]]\n")
     start = time.monotonic()
-    code, out, _ = cli_run(["check", "--offline", "--output-format", "concise", str(repo)])
+    code, out, err = cli_run(["check", "--offline", "--output-format", "concise", str(repo)])
     seconds = time.monotonic() - start
     assert code == 1
     assert 'unresolved link "Missing"' in out
     assert seconds < 2.5 * TIMEOUT
+    # The wait is not silent: one warning says git did not answer and what the run went without.
+    assert err.count("did not answer") == 1 and "went without what git says" in err, err
 
 
 def dot_git(repo: Path) -> dict[str, tuple[int, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from .cache import NoteCache
 from .context import LintContext
 from .git.newsince import Comparison, Past, anchors, comparison_since, dependents, only_new, past_of, staged_comparison
-from .git.run import GitError
+from .git.run import GitError, stalled_since
 from .loader import NoteLoader
 from .model import CheckedFile, Diagnostic, Note
 from .options import LintOptions
@@ -56,6 +57,7 @@ RESULTS_CACHE_MIN = 50
 
 
 def lint(options: LintOptions) -> Report:
+    started = time.monotonic()
     location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
     root = location.root
     vault = scan_vault(root, options.obsidian_dir, options.template_folders)
@@ -121,6 +123,9 @@ def lint(options: LintOptions) -> Report:
         listing = tuple(screen.listing()) if screen is not None and options.list_placeholders else ()
         checked = len(scope)
         fixable = _fixable_files(diagnostics, vault, loader)
+        stalled = stalled_since(root, started)
+        if stalled is not None:  # the run waited for git once and went on without it: say so
+            warnings.append(f"{stalled}; this run went without what git says (files renamed since HEAD)")
         return Report(
             tuple(diagnostics),
             checked,

@@ -68,6 +68,13 @@ def _repository_key(folder: Path | str) -> str:
     return str(next((c for c in (resolved, *resolved.parents) if os.path.lexists(c / ".git")), resolved))
 
 
+def stalled_since(folder: Path | str, started: float) -> str | None:
+    """Why git stopped answering in the repository of ``folder`` at or after ``started``
+    (``time.monotonic()``), if it did: a caller that went on without git can say so."""
+    stalled = _STALLED.get(_repository_key(folder))
+    return stalled[1] if stalled is not None and stalled[0] >= started else None
+
+
 def run_git(
     folder: Path | str,
     *args: str,
