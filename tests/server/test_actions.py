@@ -55,3 +55,26 @@ def test_the_line_comment_after_a_byte_order_mark_counts_columns_as_the_model() 
     text = "\ufeff[[x]]\n"
     edit = suppress_line_edit(_diagnostic(1), parse_note("a.md", text), lines_of(text))
     assert (edit.span, edit.text) == (Span(1, 6, 1, 6), " %% vaultlint-disable-line LK001 %%")
+
+
+def test_no_note_is_offered_where_a_committed_symlink_would_send_it_out_of_the_vault(tmp_path) -> None:
+    # A fork's vault can commit `notes -> /somewhere/else`: "create the missing note" for
+    # [[notes/x]] would have the editor write outside the vault.  Real folders are fine.
+    from helpers import write_vault
+
+    from vaultlint.server.actions import Request, _create_note, lands_in_vault
+    from vaultlint.workspace import Workspace
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = write_vault(tmp_path / "v", {"a.md": "[[linked/x]] [[real/x]] [[fresh/deep/x]] [[dangling]]\n"})
+    (root / "real").mkdir()
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "dangling.md").symlink_to(outside / "made-by-the-editor.md")
+    assert not lands_in_vault(root, root / "linked" / "x.md")
+    assert lands_in_vault(root, root / "real" / "x.md") and lands_in_vault(root, root / "fresh" / "deep" / "x.md")
+    with Workspace(root, no_cache=True) as ws:
+        request = Request("file:///a.md", "a.md", "", None, (), "utf-16", (0, 0), (0, 0), True)
+        offered = {name: _create_note(_link(name), request, ws) for name in ("linked/x", "real/x", "dangling")}
+    assert offered == {"linked/x": None, "real/x": "real/x.md", "dangling": None}
+    assert list(outside.iterdir()) == []

@@ -11,10 +11,12 @@ reading view hides.  Nothing here writes a file: the editor applies the edit the
 from __future__ import annotations
 
 import asyncio
+import os
 import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -227,9 +229,18 @@ def missing_note_path(link: Link, source: str) -> str | None:
 
 def _create_note(link: Link, request: Request, ws: Any) -> str | None:
     path = missing_note_path(link, request.path)
-    if path is None or ws.note(path) is not None or ws.fs_path(path).exists():
+    if path is None or ws.note(path) is not None or os.path.lexists(ws.fs_path(path)):
         return None
-    return path
+    return path if lands_in_vault(ws.root, ws.fs_path(path)) else None
+
+
+def lands_in_vault(root: Path, target: Path) -> bool:
+    """Whether a file created at ``target`` stays in the vault: a folder on the way may be a
+    symlink the repository committed, and the editor would write the new note where it points."""
+    folder = target.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent  # the editor makes the folders that are missing
+    return Path(os.path.realpath(folder)).is_relative_to(Path(os.path.realpath(root)))
 
 
 def created_action(path: str, diagnostic: types.Diagnostic, ws: Any) -> types.CodeAction:
