@@ -24,6 +24,7 @@ from lsprotocol import types
 from ..fix import FixConflict, apply_edits
 from ..linkrepair import link_text, target_edit, written_link
 from ..model import Diagnostic, Edit, Link, LinkKind, Note, Span
+from ..safeio import is_inside
 from . import diagnostics as lsp_diagnostics
 from .positions import lines_of, to_range
 from .state import EngineAccess, WorkspaceUnavailable
@@ -240,7 +241,7 @@ def lands_in_vault(root: Path, target: Path) -> bool:
     folder = target.parent
     while not os.path.lexists(folder) and folder != folder.parent:
         folder = folder.parent  # the editor makes the folders that are missing
-    return Path(os.path.realpath(folder)).is_relative_to(Path(os.path.realpath(root)))
+    return is_inside(os.path.realpath(folder), os.path.realpath(root))
 
 
 def created_action(path: str, diagnostic: types.Diagnostic, ws: Any) -> types.CodeAction:
