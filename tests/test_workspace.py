@@ -260,3 +260,32 @@ def test_what_a_workspace_froze_for_the_collector_is_let_go_on_close_and_reload(
         gc.collect()
         assert watched() is None, let_go.__name__
     assert gc.get_freeze_count() == 0
+
+
+def test_an_editor_opening_a_note_with_the_text_on_disk_changes_nothing(tmp_path: Path, monkeypatch) -> None:
+    """Opening a note sends its text: when it is the text checked, nothing is checked again (the
+    first diagnostics of a warm start wait for no re-check); any other text is taken in."""
+    from vaultlint.workspace import checking
+
+    root = write_vault(tmp_path / "v", {"a.md": "# A\n[[b]]\n", "b.md": "[[a#A]]\n", "c.md": "[[nowhere]]\n"})
+    checked: list[str] = []
+    check_note = checking.check_note
+
+    def counting(path, *args, **kwargs):
+        checked.append(path)
+        return check_note(path, *args, **kwargs)
+
+    with Workspace(root, offline=True, no_cache=True) as ws:
+        monkeypatch.setattr(checking, "check_note", counting)
+        assert ws.update("c.md", "[[nowhere]]\n") == frozenset()
+        assert ws.update("c.md", "[[nowhere]]\n") == frozenset()  # the same unsaved text again
+        assert checked == []
+        assert ws.update("c.md", "[[nowhere]]\r\n")  # other bytes (a save would write them): taken in
+        assert checked == ["c.md"]
+        assert ws.update("a.md", "# Other\n[[b]]\n") >= {"a.md", "b.md"}
+        assert ws.update("c.md", None) >= {"c.md"}  # closed: the disk again
+        (root / "b.md").write_text("[[a]]\n", encoding="utf-8")  # changed on disk, not yet told
+        ws.update("b.md", "[[a]]\n")  # the editor opens it with the new text: it is taken in
+        assert [d.code for d in ws.diagnostics("b.md")] == []
+        (root / "a.md").write_text("# Other\n[[b]]\n", encoding="utf-8")
+        assert ws.diagnostics() == fresh(root)

@@ -5,6 +5,7 @@ differential test catches a rule left out when it should have run."""
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -228,6 +229,78 @@ def test_a_stored_note_with_a_broken_link_is_checked_for_its_hints(tmp_path: Pat
         ws.remove("Alpha.md")
         hints = [d.hint for d in ws.diagnostics("c.md")]
     assert (hints == [None]) is not sabotaged
+
+
+def checked_notes_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes read and parsed from now on."""
+    seen: list[str] = []
+    parse_file = loader_module.parse_file
+
+    def counting(path, *args, **kwargs):
+        seen.append(path)
+        return parse_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader_module, "parse_file", counting)
+    return seen
+
+
+def test_a_warm_start_leaves_the_stored_notes_dependencies_until_they_are_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first diagnostics come before the reverse index knows what stored results read (half
+    of a warm start); ``finish_index`` (a server, once idle) or the first change completes it."""
+    root = write_vault(
+        tmp_path / "v",
+        {"a.md": "# A\n", "b.md": "[[a]]\n", **{f"more/n{i}.md": f"{i} [[b]]\n" for i in range(50)}},
+    )
+    # The default rules: no vault-wide rule that reads every note's summary during the start.
+    vaultlint.lint(root, offline=True)
+    with Workspace(root, offline=True) as ws:
+        assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True).diagnostics
+        assert "b.md" not in ws._index.naming(["a.md"])  # not yet: deferred
+        parsed = checked_notes_parsed(monkeypatch)
+        ws.finish_index()
+        assert parsed == []  # from the summaries stored, not by reading every note again
+        assert "b.md" in ws._index.naming(["a.md"])
+        assert "more/n3.md" in ws._index.naming(["b.md"])
+        ws.finish_index()  # twice is once
+        (root / "a.md").unlink()
+        assert "b.md" in ws.remove("a.md")
+        assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True).diagnostics
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_build_runs_without_the_cyclic_collector_and_restores_it(tmp_path: Path, collecting: bool) -> None:
+    """Each collection during a build walks everything built so far (a third of a warm start on
+    13k notes); the caller's collector setting is left as it was."""
+    import gc
+
+    root = vault(tmp_path)
+    collections: list[str] = []
+
+    def seen(phase: str, info: dict) -> None:
+        frame = sys._getframe(1)
+        while frame is not None and phase == "start":  # a collection that started inside the build
+            if frame.f_code.co_name == "_build_paused":
+                collections.append(phase)
+                break
+            frame = frame.f_back
+
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    gc.callbacks.append(seen)
+    try:
+        gc.set_threshold(1)  # without the pause, the build would collect at every allocation or so
+        try:
+            ws = Workspace(root, offline=True, no_cache=True)
+        finally:
+            gc.set_threshold(700, 10, 10)
+        assert collections == []
+        assert gc.isenabled() is collecting
+        ws.close()
+    finally:
+        gc.callbacks.remove(seen)
+        (gc.enable if was else gc.disable)()
 
 
 def test_unsaved_text_never_reaches_the_cache(tmp_path: Path) -> None:

@@ -399,6 +399,14 @@ def _encodable(path: str) -> bool:
 # -- the database -----------------------------------------------------------------------------------
 
 
+def decode_summary(text: str) -> NoteSummary | None:
+    """A summary as :meth:`NoteCache.summary_texts` gives it; ``None`` when it does not decode."""
+    try:
+        return data_loads(NoteSummary, text)
+    except DecodeError:
+        return None
+
+
 class NoteCache:
     def __init__(self, connection: sqlite3.Connection, path: Path, warnings: list[str]) -> None:
         self._db = connection
@@ -517,6 +525,15 @@ class NoteCache:
     def summaries(self, paths: Iterable[str] | None = None) -> dict[str, NoteSummary]:
         """Stored summaries: of ``paths``, or of every note (one query)."""
         result: dict[str, NoteSummary] = {}
+        for path, text in self.summary_texts(paths).items():
+            summary = decode_summary(text)
+            if summary is not None:
+                result[path] = summary
+        return result
+
+    def summary_texts(self, paths: Iterable[str] | None = None) -> dict[str, str]:
+        """Stored summaries as stored (:func:`decode_summary` reads one), for a caller that may
+        need only a few of them decoded, or later, when the cache is closed."""
         try:
             if paths is None:
                 found = self._db.execute("SELECT path, summary FROM notes")
@@ -526,15 +543,10 @@ class NoteCache:
                     for path in paths
                     for row in self._db.execute("SELECT path, summary FROM notes WHERE path = ?", (path,))
                 )
-            for path, text in found:
-                try:
-                    result[path] = data_loads(NoteSummary, text)
-                except DecodeError:
-                    continue
+            return {path: text for path, text in found if type(text) is str}
         except sqlite3.Error as error:
             self._failed(error)
             return {}
-        return result
 
     def results(self) -> dict[str, StoredResults]:
         try:

@@ -13,7 +13,16 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .cache import FileState, NoteCache, Row, StoredResults, content_hash, encode_loaded, file_state
+from .cache import (
+    FileState,
+    NoteCache,
+    Row,
+    StoredResults,
+    content_hash,
+    decode_summary,
+    encode_loaded,
+    file_state,
+)
 from .model import Note, NoteSummary, VaultAggregate, aggregate, retagged, settled, summarize
 from .vault import MAX_NOTE_BYTES, UnreadableFile, Vault, decode_note, is_source, read_note_bytes
 
@@ -158,7 +167,8 @@ class NoteLoader:
     hashes: dict[str, str] = field(default_factory=dict)
     loaded: dict[str, Loaded] = field(default_factory=dict)
     summaries: dict[str, NoteSummary] = field(default_factory=dict)
-    _stored_summaries: dict[str, NoteSummary] | None = None
+    #: The cache's summaries, as stored until one is asked for (:meth:`keep_stored_summaries`).
+    _stored_summaries: dict[str, str] | None = None
     _stored_results: dict[str, StoredResults] | None = None
     _aggregate: VaultAggregate | None = None
     _new_aggregate: tuple[str, VaultAggregate] | None = None
@@ -394,13 +404,20 @@ class NoteLoader:
         found = self.summaries.get(path)
         if found is None:
             if path not in self.loaded and self.has_fresh_row(path):
-                if self._stored_summaries is None:
-                    self._stored_summaries = self.cache.summaries() if self.cache is not None else {}
-                found = self._stored_summaries.get(path)
+                self.keep_stored_summaries()
+                assert self._stored_summaries is not None
+                text = self._stored_summaries.pop(path, None)
+                found = decode_summary(text) if text is not None else None
             if found is None:
                 found = _summary(self.load(path))
             self.summaries[path] = found
         return found
+
+    def keep_stored_summaries(self) -> None:
+        """Read the cache's summaries (in one query) if not read yet: each is decoded when first
+        asked for, even after the cache is closed (a workspace closes it after its start)."""
+        if self._stored_summaries is None:
+            self._stored_summaries = self.cache.summary_texts() if self.cache is not None else {}
 
     def stored_results(self, path: str) -> StoredResults | None:
         """The results stored for an unchanged note (read in one query on first use)."""

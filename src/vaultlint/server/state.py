@@ -107,6 +107,10 @@ class EngineAccess:
                 self.root = workspace.root
                 self.build_error = None
                 self._changed.clear()
+            # Behind the jobs already waiting (the first diagnostics an editor asked for while the
+            # vault was indexed), not before them: the rest of the index, so that the first
+            # keystroke does not wait for it.
+            self.run(lambda ws: ws.finish_index())
             return workspace
 
         return self._submit(job)

@@ -74,6 +74,7 @@ def watch(
         try:
             rounds = _Rounds(session, place.root, show, fix, own_writes)
             rounds.run(started)
+            session.workspace.finish_index()  # while nothing has changed yet, not in the first change's round
             _follow(watcher, place, rounds, own_writes, settings_outside)
         finally:
             session.close()
