@@ -63,7 +63,7 @@ class Workspace:
         self._overrides = dict(overrides)
         #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
         self._overlays: dict[str, str] = {}
-        self._unrecorded: dict[str, list[str]] = {}
+        self._unrecorded: dict[str, _Reads] = {}
         self._build(reloading=False)
 
     # -- building ----------------------------------------------------------------------
@@ -110,7 +110,7 @@ class Workspace:
             # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
             loader.flush(checking.keyed(fresh, world), [])
         finally:
-            if self._unrecorded:  # their summaries, for _record_stored once the cache is closed
+            if self._unrecorded:  # their summaries, for _record_deferred once the cache is closed
                 loader.keep_stored_summaries()
             if cache is not None:
                 cache.close()  # a workspace lives long and is called from other threads: no open connection
@@ -183,9 +183,9 @@ class Workspace:
         self._settle = settle
         self._files = files
         self._index = ReverseIndex()
-        #: Notes whose results came from the cache, with the notes their check read: their
-        #: dependencies are recorded by :meth:`_record_stored`, before the first change.
-        self._unrecorded: dict[str, list[str]] = {}
+        #: What the start's checks read, recorded in the index before the first change (_record_deferred).
+        self._unrecorded: dict[str, _Reads] = {}
+        self._starting = live
         self._note_results: dict[str, list[Diagnostic]] = {}
         self._set_scope(scope)
         if self._live:
@@ -198,6 +198,7 @@ class Workspace:
         self._vault_results: dict[str, list[Diagnostic]] = {}
         self._vault_rules = VaultRules(options)
         self._refresh_vault_rules(None)
+        self._starting = False
 
     def _with_overlay_files(self, vault: Vault, root: Path | None = None) -> Vault:
         """``vault`` with the files that exist only as unsaved text (a new note not saved yet)."""
@@ -234,7 +235,11 @@ class Workspace:
             # compare with every name and alias.
             whole = context.read_vault or path.lower().endswith(".base")
             whole = whole or (self._screen is not None and bool(context.hinted))
-            self._index.record(path, note, context.consulted, context.hinted, context.read_moved, whole)
+            reads = _Reads(note, context.consulted, context.hinted, context.read_moved, whole)
+            if self._starting:  # recorded before the first change (_record_deferred)
+                self._unrecorded[path] = reads
+            else:
+                self._record(path, reads)
             if self._world is not None:  # a start with the cache: stored as it goes, not all at the end
                 self._loader.store_text(path)
         return found
@@ -242,9 +247,8 @@ class Workspace:
     def _stored(self, path: str) -> list[Diagnostic] | None:
         """A note's results from the cache (a live workspace's start), with what they depend on.
 
-        Stored results keep the notes their check read, and its links name the files they
-        depend on; what its hints looked up and whether it asked git for renames follow from
-        its links (:func:`_lookups`).  A base reads the whole vault: it is checked instead.
+        What they depend on is recorded later (:meth:`_record`).  A base reads the whole vault:
+        it is checked instead.
         """
         loader = self._loader
         assert self._world is not None
@@ -255,23 +259,30 @@ class Workspace:
             return None
         found, consulted = stored
         self._note_results[path] = found
-        self._unrecorded[path] = consulted
+        self._unrecorded[path] = _Reads(None, consulted)
         return found
 
-    def _record_stored(self) -> None:
-        """Record in the reverse index what the results taken from the cache depend on.
+    def _record_deferred(self) -> None:
+        """Record in the reverse index what the start's results depend on.
 
-        Deferred from the start to the first change (or :meth:`finish_index`): it decodes
-        every note's summary and resolves its links again, about half of a warm start, and
-        the first diagnostics do not need it.  It must run before a change is taken in, while
-        the notes' summaries and the vault are still those the results were stored for.
+        Deferred from the start to the first change (or :meth:`finish_index`), so that the first
+        diagnostics come sooner: for results from the cache it decodes every note's summary and
+        resolves its links again, half of a warm start.  It must run before a change is taken
+        in, while the notes, their summaries and the vault are those the results came from.
         """
         pending, self._unrecorded = self._unrecorded, {}
-        loader, vault_index = self._loader, self.vault.index
-        for path, consulted in pending.items():
-            links = loader.summary(path).link_paths
-            hinted, reads_moved = _lookups(links, path, vault_index)
-            self._index.record(path, None, consulted, hinted, reads_moved, link_paths=links)
+        for path, reads in pending.items():
+            self._record(path, reads)
+
+    def _record(self, path: str, reads: _Reads) -> None:
+        if reads.hinted is not None:
+            self._index.record(path, reads.note, reads.consulted, reads.hinted, reads.moved, reads.vault)
+            return
+        # Stored results keep the notes their check read, and its links name the files they depend
+        # on; what its hints looked up and whether it asked git for renames follow from its links.
+        links = self._loader.summary(path).link_paths
+        hinted, reads_moved = _lookups(links, path, self.vault.index)
+        self._index.record(path, None, reads.consulted, hinted, reads_moved, link_paths=links)
 
     def _refresh_vault_rules(self, change: Change | None) -> set[str]:
         """Run the vault-wide rules again where ``change`` can reach (``None``: everywhere); the
@@ -420,7 +431,7 @@ class Workspace:
         sooner; the first ``update``, ``remove`` or ``rename`` completes it.  A server calls
         this once the first diagnostics are out, so that the first keystroke does not wait.
         """
-        self._record_stored()
+        self._record_deferred()
 
     def reload(self) -> None:
         """The configuration, the Obsidian config folder or a ``.gitignore`` changed: start again."""
@@ -547,7 +558,7 @@ class Workspace:
         vault: Vault | None = None,
     ) -> frozenset[str]:
         """Take the changes in, re-check what they can change; the paths whose diagnostics may differ."""
-        self._record_stored()
+        self._record_deferred()
         changed, added, removed = list(changed), list(added), list(removed)
         loader, index = self._loader, self._index
         summaries_before = {p: _summary_or_none(loader, p) for p in changed}
@@ -638,6 +649,18 @@ class Workspace:
         """The files reported on (the file-name rules'), and of them the notes (the scope)."""
         self._files_reported = tuple(files)
         self._set_scope([p for p in self._files_reported if is_source(p)])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reads:
+    """What a check of a note read besides the note: see :meth:`ReverseIndex.record`.  ``hinted``
+    is ``None`` for results from the cache: it follows from the note's links then."""
+
+    note: Note | None
+    consulted: Iterable[str]
+    hinted: Iterable[str] | None = None
+    moved: bool = False
+    vault: bool = False
 
 
 @contextlib.contextmanager
