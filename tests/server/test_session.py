@@ -178,3 +178,19 @@ async def test_vscode_session_push_fix_all_watch_and_close(tmp_path: Path) -> No
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=document))
         )
         await eventually(lambda: len(lsp.diagnostics[document]) == 0)
+
+
+async def test_a_heading_typo_is_fixed_by_the_hinted_heading(tmp_path: Path) -> None:
+    text = "See [[Target#Introductoin]] and [x](Target.md#^abc124).\n"
+    root = _vault(tmp_path / "vault", {"note.md": text, "Target.md": "# Introduction\n\nA block. ^abc123\n"})
+    async with lsp_session(root, NEOVIM) as lsp:
+        document = open_note(lsp, root / "note.md")
+        assert _codes(await pull(lsp, document)) == ["LK003", "LK004"]
+        fixed = text
+        for column, title in ((8, 'Link "#Introduction" instead'), (40, 'Link "#^abc123" instead')):
+            [action] = [a for a in await code_actions(lsp, document, 0, column) if a.title == title]
+            assert action.is_preferred
+            fixed = apply_text_edits(fixed, action.edit.changes[document])
+            replace_text(lsp, document, fixed, version=column)
+        assert fixed == "See [[Target#Introduction]] and [x](Target.md#^abc123).\n"
+        assert await pull(lsp, document) == []

@@ -1,4 +1,5 @@
-"""Code actions: quick fixes, "did you mean", create the missing note, suppress, fix all.
+"""Code actions: quick fixes, "did you mean" (files here, headings and blocks in ``anchorhints``),
+create the missing note, suppress, fix all.
 
 A quick fix is the diagnostic's own ``fix`` (the very edit ``vaultlint check --fix`` writes),
 and fix-all is every fix of the note at once, offered only when ``--fix`` would apply them
@@ -26,6 +27,7 @@ from ..linkrepair import link_text, target_edit, written_link
 from ..model import Diagnostic, Edit, Link, LinkKind, Note, Span
 from ..safeio import is_inside
 from . import diagnostics as lsp_diagnostics
+from .anchorhints import ANCHOR_CODES, anchor_did_you_mean
 from .positions import lines_of, to_range
 from .state import EngineAccess, WorkspaceUnavailable
 
@@ -105,6 +107,11 @@ def actions_for(request: Request, ws: Any) -> list[types.CodeAction]:
             continue
         if diagnostic.fix is not None:
             found.append(_action(diagnostic.fix.description, lsp, request, lines, diagnostic.fix.edits, preferred=True))
+        if diagnostic.code in ANCHOR_CODES and (link := _link_at(request.note, diagnostic.span)) is not None:
+            replacement = anchor_did_you_mean(diagnostic, link, request.path, request.text, ws)
+            if replacement is not None:
+                title, edit = replacement
+                found.append(_action(title, lsp, request, lines, (edit,), preferred=diagnostic.fix is None))
         link = _link_at(request.note, diagnostic.span) if diagnostic.code in _FILE_TARGET_CODES else None
         if link is not None:
             replacement = did_you_mean(diagnostic, link, request, ws)
