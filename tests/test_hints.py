@@ -20,7 +20,7 @@ from helpers import SHARED
 from hints_reference import ReferenceNames
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from vaultlint import hints
 from vaultlint.context import LintContext
@@ -281,3 +281,34 @@ def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
             names, numbers = hints.picked(bucket, bits)
             assert names == [name for name in bucket if plain_misses.get(name) == misses]
             assert [bucket[number] for number in numbers] == names
+
+
+def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch):
+    # Thousands of pasted images of one length, many within reach of 80: read fewest misses
+    # first, the names that could neither beat nor tie the best are never scored.  Answers
+    # alone cannot show this (reading every level gives them too), so count what rapidfuzz
+    # is given, with and without the ranked read, on the same queries.
+    rng = random.Random(3)
+    names = [f"pasted image 2023{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{i:06d}.png" for i in range(4000)]
+    queries = [f"pasted image 2099{rng.randint(0, 99999999):08d}.png" for _ in range(20)]
+    reference = ReferenceNames(names)
+    scored: list[int] = []
+
+    class CountingProcess:
+        @staticmethod
+        def extractOne(wanted, choices, **options):
+            scored.append(len(choices))
+            return process.extractOne(wanted, choices, **options)
+
+    monkeypatch.setattr(hints, "process", CountingProcess)
+    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
+    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
+    ranked = hints.RANK_ABOVE
+    totals = {}
+    for rank_above in (10**9, ranked):
+        monkeypatch.setattr(hints, "RANK_ABOVE", rank_above)
+        scored.clear()
+        index = NameIndex(names)
+        assert [index.closest(q) for q in queries] == [reference.close_name(q) for q in queries]
+        totals[rank_above] = sum(scored)
+    assert totals[ranked] * 3 < totals[10**9], totals

@@ -12,7 +12,9 @@ link read a share of all the names (about 16 s of a 100,000-note run).  :class:`
 runs the very same search (same buckets in the same order, same cutoffs, same rapidfuzz
 calls) on each bucket cut down to the names that can reach the call's cutoff.  A name
 left out scores below the cutoff, so rapidfuzz would neither return it nor raise its
-running cutoff for it: every call answers as before, ties included.
+running cutoff for it: every call answers as before, ties included.  A crowded bucket
+is read in parts instead (below), and the parts' answers are compared as rapidfuzz
+compares names: the same answer again.
 
 The cut is a character count filter, complete by construction:
 
