@@ -20,7 +20,7 @@ from helpers import SHARED
 from hints_reference import ReferenceNames
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from vaultlint import hints
 from vaultlint.context import LintContext
@@ -29,21 +29,31 @@ from vaultlint.vault import scan_vault
 
 CORPORA = SHARED / "corpora"
 
-#: (BUILD_AFTER, SMALL_GROUP): index every group at once, never index, index part way
-#: through the hints (the default policy, for groups of any size).
-BUILD_MODES = {"indexed": (0, 0), "scanned": (10**12, 10**12), "part-way": (hints.BUILD_AFTER, 0)}
+#: (BUILD_AFTER, SMALL_GROUP, RANK_ABOVE): index every group at once, never index, index part
+#: way through the hints (the default policy, for groups of any size), index at once and read
+#: every bucket fewest misses first.
+BUILD_MODES = {
+    "indexed": (0, 0, hints.RANK_ABOVE),
+    "scanned": (10**12, 10**12, hints.RANK_ABOVE),
+    "part-way": (hints.BUILD_AFTER, 0, hints.RANK_ABOVE),
+    "by-misses": (0, 0, 0),
+}
 
 
 def set_build_mode(mode: str) -> None:
-    hints.BUILD_AFTER, hints.SMALL_GROUP = BUILD_MODES[mode]
+    hints.BUILD_AFTER, hints.SMALL_GROUP, hints.RANK_ABOVE = BUILD_MODES[mode]
+
+
+def saved_mode() -> tuple[int, int, int]:
+    return hints.BUILD_AFTER, hints.SMALL_GROUP, hints.RANK_ABOVE
 
 
 @pytest.fixture(params=list(BUILD_MODES))
 def build_mode(request):
-    saved = hints.BUILD_AFTER, hints.SMALL_GROUP
+    saved = saved_mode()
     set_build_mode(request.param)
     yield request.param
-    hints.BUILD_AFTER, hints.SMALL_GROUP = saved
+    hints.BUILD_AFTER, hints.SMALL_GROUP, hints.RANK_ABOVE = saved
 
 
 def assert_same_answers(names: list[str], queries: list[str]) -> int:
@@ -205,7 +215,7 @@ _small_names = st.text(alphabet="ab c1é", min_size=1, max_size=12)
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(names=st.lists(_small_names, min_size=1, max_size=200, unique=True), wanted=_small_names)
 def test_same_hints_as_before_on_any_small_names(names, wanted):
-    saved = hints.BUILD_AFTER, hints.SMALL_GROUP
+    saved = saved_mode()
     try:
         for mode in BUILD_MODES:
             set_build_mode(mode)
@@ -213,7 +223,7 @@ def test_same_hints_as_before_on_any_small_names(names, wanted):
             for _ in range(2):  # the second call may use the index the first one built
                 assert index.closest(wanted) == ReferenceNames(names).close_name(wanted)
     finally:
-        hints.BUILD_AFTER, hints.SMALL_GROUP = saved
+        hints.BUILD_AFTER, hints.SMALL_GROUP, hints.RANK_ABOVE = saved
 
 
 # -- the filter's parts ------------------------------------------------------------------------
@@ -239,7 +249,7 @@ def test_the_character_count_bound_never_rules_out_a_name_that_scores(a, b, cuto
     names=st.lists(st.text(alphabet="abc", min_size=1, max_size=9), min_size=1, max_size=70, unique=True),
     wanted=st.text(alphabet="abcd", min_size=1, max_size=9),
 )
-@example(  # a bucket of five nearly all chosen: select() hands over the whole bucket
+@example(  # a bucket of five nearly all chosen
     names=["a", "b", "aa", "aaa", "aaaa", "aaaaa", "aaaaaaaaa", "aaaaaaaab", "aaaaaaaba", "aaaaaabaa", "abbbbbbbb"],
     wanted="aaa",
 )
@@ -253,18 +263,52 @@ def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
     allowed = tuple((length, rng.randint(0, len(wanted))) for length in range(1, 10) if rng.random() < 0.8)
     if not allowed:
         return
-    chosen_bits = group.sharing(group.lacking, occurrences(wanted), allowed)
-    chosen = [name for number, name in enumerate(group.names) if chosen_bits >> number & 1]
+    counted = group.sharing(group.lacking, occurrences(wanted), allowed)
+    chosen = [name for number, name in enumerate(group.names) if counted.bits << counted.first >> number & 1]
     expected = []
     for name in group.names:
         missed = len(occurrences(wanted)) - sum((Counter(wanted) & Counter(name)).values())
         if missed <= dict(allowed).get(len(name), -1):
             expected.append(name)
     assert chosen == expected
-    # select() gives a bucket's chosen names in vault order, or the whole bucket when
-    # nearly all of it is chosen (a superset changes no answer of the search).
-    digits = bin(chosen_bits)[:1:-1]
+    # by_misses() sorts each length's chosen names by their count, and picked() gives the
+    # names of a level in vault order, with their numbers in the bucket.
+    plain_misses = {name: len(occurrences(wanted)) - sum((Counter(wanted) & Counter(name)).values()) for name in chosen}
     for length, bucket in group.buckets.items():
-        selected = group.select(digits, length)
-        in_bucket = [name for name in chosen if len(name) == length]
-        assert selected == in_bucket or (selected is bucket and len(in_bucket) * 4 > len(bucket) * 3)
+        if length not in dict(allowed):
+            continue
+        for misses, bits in group.by_misses(counted, length, len(wanted)):
+            names, numbers = hints.picked(bucket, bits)
+            assert names == [name for name in bucket if plain_misses.get(name) == misses]
+            assert [bucket[number] for number in numbers] == names
+
+
+def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch):
+    # Thousands of pasted images of one length, many within reach of 80: read fewest misses
+    # first, the names that could neither beat nor tie the best are never scored.  Answers
+    # alone cannot show this (reading every level gives them too), so count what rapidfuzz
+    # is given, with and without the ranked read, on the same queries.
+    rng = random.Random(3)
+    names = [f"pasted image 2023{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{i:06d}.png" for i in range(4000)]
+    queries = [f"pasted image 2099{rng.randint(0, 99999999):08d}.png" for _ in range(20)]
+    reference = ReferenceNames(names)
+    scored: list[int] = []
+
+    class CountingProcess:
+        @staticmethod
+        def extractOne(wanted, choices, **options):
+            scored.append(len(choices))
+            return process.extractOne(wanted, choices, **options)
+
+    monkeypatch.setattr(hints, "process", CountingProcess)
+    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
+    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
+    ranked = hints.RANK_ABOVE
+    totals = {}
+    for rank_above in (10**9, ranked):
+        monkeypatch.setattr(hints, "RANK_ABOVE", rank_above)
+        scored.clear()
+        index = NameIndex(names)
+        assert [index.closest(q) for q in queries] == [reference.close_name(q) for q in queries]
+        totals[rank_above] = sum(scored)
+    assert totals[ranked] * 3 < totals[10**9], totals

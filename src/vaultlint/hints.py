@@ -12,7 +12,9 @@ link read a share of all the names (about 16 s of a 100,000-note run).  :class:`
 runs the very same search (same buckets in the same order, same cutoffs, same rapidfuzz
 calls) on each bucket cut down to the names that can reach the call's cutoff.  A name
 left out scores below the cutoff, so rapidfuzz would neither return it nor raise its
-running cutoff for it: every call answers as before, ties included.
+running cutoff for it: every call answers as before, ties included.  A crowded bucket
+is read in parts instead (below), and the parts' answers are compared as rapidfuzz
+compares names: the same answer again.
 
 The cut is a character count filter, complete by construction:
 
@@ -26,13 +28,20 @@ The cut is a character count filter, complete by construction:
 
 So a name that misses more than ``la - min_common`` of the wanted name's occurrences
 cannot reach the cutoff.  The names sharing a first (or a last) character form a group
-(:class:`_EndGroup`: the buckets of every length); its index holds, per occurrence,
-the names lacking it as the bits of one int, and :meth:`_EndGroup.sharing` counts the
-misses of all the names of the group at once in bit slices, a few big-int operations
-per character of the wanted name, rarest characters first so that most names are out
-after a few.  What a call costs then grows slowly with the number of names (each
-operation reads one bit per name), and otherwise with how many names really come close:
-those rapidfuzz must still score (a broken embed among thousands of pasted images).
+(:class:`_EndGroup`: the buckets of every length, shortest names first); its index
+holds, per occurrence, the names lacking it as the bits of one int, and
+:meth:`_EndGroup.sharing` counts the misses of all the names of the lengths the call
+compares at once, in bit slices: a few big-int operations per character of the wanted
+name, rarest characters first so that most names are out after a few.  What a call
+costs then grows slowly with the number of names (each operation reads one bit per
+name of those lengths), and otherwise with how many names really come close.
+
+Where many names come close (a broken embed among thousands of pasted images that all
+score 80 or more), rapidfuzz would still score them all to find the best.  Such a
+bucket is read by the count the filter made, fewest misses first
+(:func:`_first_best_by_misses`): a name missing ``e`` occurrences has at most
+``la - e`` characters in common, so once a name scores, the names that miss more
+than it could tie are never read.
 
 A group is indexed once hints have read its names ``BUILD_AFTER`` times over (about
 what indexing costs), and never when it is small, so a run with a few broken links (a
@@ -46,7 +55,8 @@ import itertools
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -68,19 +78,40 @@ SMALL_GROUP = 1024
 #: A group of names is not indexed when its index would need more bits than this (8 MB):
 #: a group of many long names in a script with thousands of characters (CJK) is read whole.
 MAX_INDEX_BITS = 1 << 26
-#: The names a group may still offer are counted again when the cutoff has risen this much
-#: since (a better name was found): a name that scores 95 leaves out the many that score 80.
-RECOUNT_AFTER = 1.0
+#: A bucket with more names than this that may reach the cutoff is searched fewest misses
+#: first (:func:`_first_best_by_misses`), not scored whole: a broken embed among thousands
+#: of pasted images that all score 80 or more.
+RANK_ABOVE = 128
 
 Bucket = tuple[int, int, str]  # (length, 0 for the first character or -1 for the last, that character)
 Allowance = tuple[tuple[int, int], ...]  # (length, how many occurrences its names may miss), ...
-BucketNames = Callable[[Bucket, float], Sequence[str]]  # (bucket, cutoff) -> names that may reach it
+Found = tuple[str, float]  # (name, score)
+BucketBest = Callable[[Bucket, float], "Found | None"]  # (bucket, cutoff) -> what extractOne finds there
+
+
+class Chosen(NamedTuple):
+    """What :meth:`_EndGroup.sharing` counted: the names that may reach the cutoff (bit ``i``
+    of ``bits``: the group's ``first + i``-th name), every name's biased count of the
+    occurrences it misses (``slices[j]``: bit ``j`` of each count) and the allowance counted for."""
+
+    bits: int
+    first: int
+    slices: tuple[int, ...] = ()
+    allowed: Allowance = ()
+
 
 _DIGIT_VALUES = bytes.maketrans(b"01", b"\x00\x01")
 
 
-def _search(wanted: str, bucket_names: BucketNames) -> str | None:
-    """The closest name to ``wanted`` (lower-cased, not empty) in the buckets ``bucket_names`` gives.
+def _extract(wanted: str, names: Sequence[str], cutoff: float) -> Found | None:
+    """The first best of ``names`` scoring at least ``cutoff``, as rapidfuzz finds it."""
+    found = process.extractOne(wanted, names, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return None if found is None else (found[0], found[1])
+
+
+def _search(wanted: str, bucket_best: BucketBest) -> str | None:
+    """The closest name to ``wanted`` (lower-cased, not empty), from what ``bucket_best`` finds in
+    each bucket: what ``process.extractOne`` finds among all the bucket's names.
 
     Nearest lengths first.  Once a name scores, a length whose best possible ratio
     (200 * shorter / (sum of both)) falls below that score cannot win and is skipped,
@@ -95,10 +126,7 @@ def _search(wanted: str, bucket_names: BucketNames) -> str | None:
             continue
         for end in (0, -1):
             cutoff = MIN_SCORE if best is None else best[0] - TIE
-            names = bucket_names((length, end, wanted[end]), cutoff)
-            if not names:
-                continue
-            found = process.extractOne(wanted, names, scorer=fuzz.ratio, score_cutoff=cutoff)
+            found = bucket_best((length, end, wanted[end]), cutoff)
             if found is not None and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
                 best = (found[1], found[0])
     return best[1] if best else None
@@ -145,7 +173,7 @@ class _EndGroup:
         self.scanned = 0  # names read whole by hints while not indexed
         self.lacking: dict[str, int] | None = None  # None: not indexed
         self.having_count: dict[str, int] = {}
-        self.start_counts: dict[Allowance, tuple[tuple[int, ...], int]] = {}  # cache of _start_counts
+        self.start_counts: dict[Allowance, tuple[tuple[int, ...], int, int, int]] = {}  # cache of _start_counts
 
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
@@ -169,31 +197,42 @@ class _EndGroup:
         self.having_count = {occurrence: len(found) for occurrence, found in positions.items()}
         self.lacking = lacking
 
-    def range_of(self, lengths: Iterable[int]) -> int:
-        """The names of these lengths, as bits."""
+    def window(self, lengths: Iterable[int]) -> tuple[int, int]:
+        """The positions ``[first, end)`` of the names of these lengths and of the lengths between
+        (the names are sorted by length); ``(0, 0)`` when the group has none."""
+        present = [length for length in lengths if length in self.starts]
+        if not present:
+            return 0, 0
+        longest = max(present)
+        return self.starts[min(present)], self.starts[longest] + len(self.buckets[longest])
+
+    def range_of(self, lengths: Iterable[int], first: int = 0) -> int:
+        """The names of these lengths, as bits counted from the ``first``-th name (at or before them)."""
         bits = 0
         for length in lengths:
             bucket = self.buckets.get(length)
             if bucket:
-                bits |= ((1 << len(bucket)) - 1) << self.starts[length]
+                bits |= ((1 << len(bucket)) - 1) << (self.starts[length] - first)
         return bits
 
-    def _start_counts(self, allowed: Allowance) -> tuple[tuple[int, ...], int]:
-        """The bit slices of the biased counts before any occurrence is counted, and the names over from the start."""
+    def _start_counts(self, allowed: Allowance) -> tuple[tuple[int, ...], int, int, int]:
+        """The bit slices of the biased counts before any occurrence is counted, the names over
+        from the start, and the window of names counted (:meth:`window`), as bits from its first."""
+        first, end = self.window(length for length, _ in allowed)
         width = max(most for _, most in allowed).bit_length()
         slices = [0] * width
         by_bias: dict[int, list[int]] = {}
         for length, most in allowed:
             by_bias.setdefault((1 << width) - 1 - most, []).append(length)
         for bias, lengths in by_bias.items():
-            bits = self.range_of(lengths)
+            bits = self.range_of(lengths, first)
             for j in range(width):
                 if bias >> j & 1:
                     slices[j] |= bits
-        full = (1 << len(self.names)) - 1
-        return tuple(slices), full ^ self.range_of(length for length, _ in allowed)
+        full = (1 << (end - first)) - 1
+        return tuple(slices), full ^ self.range_of((length for length, _ in allowed), first), first, end
 
-    def sharing(self, lacking: Mapping[str, int], wanted: Sequence[str], allowed: Allowance) -> int:
+    def sharing(self, lacking: Mapping[str, int], wanted: Sequence[str], allowed: Allowance) -> Chosen:
         """The names that miss at most ``most`` of the ``wanted`` character occurrences, for each
         ``(length, most)`` of ``allowed``; the other lengths are left out.  ``wanted`` rarest
         first is fastest.
@@ -201,19 +240,24 @@ class _EndGroup:
         Counts the occurrences each name misses, for all the names at once, in bit
         slices: ``slices[j]`` holds bit ``j`` of every name's count.  Each count starts
         at a bias chosen so that the name overflows into ``over`` as soon as it misses
-        one occurrence more than its length allows.
+        one occurrence more than its length allows.  Only the window of the allowed
+        lengths is counted (each ``lacking`` int cut down to it first): a big group's
+        names of other lengths would otherwise cost every operation their bits.
         """
-        full = (1 << len(self.names)) - 1
         start = self.start_counts.get(allowed)
         if start is None:
             if len(self.start_counts) >= 32:  # a few ints as big as the group each: keep the usual ones
                 self.start_counts.clear()
             start = self.start_counts[allowed] = self._start_counts(allowed)
         slices, over = list(start[0]), start[1]
+        first, end = start[2], start[3]
+        full = (1 << (end - first)) - 1
         if over == full:
-            return 0
+            return Chosen(0, first)
+        below_end = (1 << end) - 1  # "&" first: it reads only the shorter int's digits
         for occurrence in wanted:
-            carry = lacking.get(occurrence, full)  # the names that miss it
+            missing = lacking.get(occurrence)
+            carry = full if missing is None else (missing & below_end) >> first  # the names that miss it
             if not carry:
                 continue
             for j, bits in enumerate(slices):
@@ -223,28 +267,80 @@ class _EndGroup:
             else:
                 over |= carry
                 if over == full:
-                    return 0
-        return full ^ over
+                    return Chosen(0, first)
+        return Chosen(full ^ over, first, tuple(slices), allowed)
 
-    def select(self, digits: str, length: int) -> list[str]:
-        """The names of ``length`` chosen by ``digits`` (digit ``i``: the ``i``-th name), in vault order;
-        the whole bucket when nearly all of it is chosen (a superset changes no answer)."""
-        bucket = self.buckets.get(length)
-        if not bucket:
-            return []
-        start = self.starts[length]
-        chosen = digits[start : start + len(bucket)]  # may stop short: no name chosen beyond
-        many = chosen.count("1")
-        if many * 4 > len(bucket) * 3:  # nearly all: rapidfuzz reads the others faster than we leave them out
-            return bucket
-        if many * 16 > len(bucket):  # one pass in C over the whole bucket
-            return list(itertools.compress(bucket, chosen.encode().translate(_DIGIT_VALUES)))
-        picked = []
-        at = chosen.find("1")
-        while at >= 0:
-            picked.append(bucket[at])
-            at = chosen.find("1", at + 1)
-        return picked
+    def by_misses(self, chosen: Chosen, length: int, most: int) -> Iterator[tuple[int, int]]:
+        """The chosen names of ``length`` that miss at most ``most`` occurrences, by how many they
+        miss, fewest first: ``(misses, names as bits of the bucket)``, bit ``i`` for its ``i``-th name."""
+        counted_most = dict(chosen.allowed).get(length)
+        start = self.starts.get(length, -1) - chosen.first
+        if counted_most is None or start < 0 or not chosen.bits:  # no name of that length chosen
+            return
+        mask = (1 << len(self.buckets[length])) - 1
+        value = (1 << len(chosen.slices)) - 1 - counted_most  # the biased count of no miss (see _start_counts)
+        slices = [(bits >> start) & mask for bits in chosen.slices]
+        here = (chosen.bits >> start) & mask
+        for misses in range(min(most, counted_most) + 1):
+            names = here
+            for j, bits in enumerate(slices):
+                names &= bits if (value + misses) >> j & 1 else ~bits
+                if not names:
+                    break
+            yield misses, names
+
+
+def picked(bucket: Sequence[str], bits: int) -> tuple[list[str], list[int]]:
+    """The names of ``bucket`` that ``bits`` chooses (bit ``i``: its ``i``-th name), in its order, and their numbers."""
+    digits = bin(bits)[:1:-1]  # lowest bit first
+    if bits.bit_count() * 16 > len(digits):  # many: one pass in C
+        flags = digits.encode().translate(_DIGIT_VALUES)
+        numbers = list(itertools.compress(range(len(digits)), flags))
+        return list(itertools.compress(bucket, flags)), numbers
+    numbers = []
+    at = digits.find("1")
+    while at >= 0:
+        numbers.append(at)
+        at = digits.find("1", at + 1)
+    return [bucket[number] for number in numbers], numbers
+
+
+def _first_best_by_misses(
+    wanted: str, bucket: Sequence[str], levels: Iterable[tuple[int, int]], cutoff: float
+) -> Found | None:
+    """What ``process.extractOne`` finds among all of ``bucket`` (names of one length), read
+    level by level of the character occurrences of ``wanted`` its names miss, fewest first.
+
+    A name missing ``e`` of them has at most ``len(wanted) - e`` characters in common with
+    it: a level whose names cannot reach the best so far ends the search, and one whose
+    names can at most tie it is read only before the best name (the first best in bucket
+    order wins).  Every name that could be extractOne's answer is read, and the levels'
+    winners are compared as extractOne would: higher score, then earlier in the bucket.
+    Each level is read with the cutoff at least half a point under the best score so far
+    (:data:`TIE`: rapidfuzz's rounding of a cutoff a hair below a score cannot drop a tie;
+    a name that scores less and gets through only loses the comparison).
+    """
+    size, length = len(wanted), len(bucket[0])
+    best: tuple[float, int, str] | None = None  # (score, number in the bucket, name)
+    best_common = 0
+    for misses, names in levels:
+        if best is not None:
+            if size - misses < best_common:
+                break
+            if size - misses == best_common:
+                names &= (1 << best[1]) - 1
+        if not names:
+            continue
+        level_names, numbers = picked(bucket, names)
+        level_cutoff = cutoff if best is None else max(cutoff, best[0] - TIE)
+        found = process.extractOne(wanted, level_names, scorer=fuzz.ratio, score_cutoff=level_cutoff)
+        if found is None:
+            continue
+        name, score, at = found
+        if best is None or score > best[0] or (score == best[0] and numbers[at] < best[1]):
+            best = (score, numbers[at], name)
+            best_common = round(score * (size + length) / 200)
+    return None if best is None else (best[2], best[0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -288,31 +384,47 @@ class NameIndex:
         size = len(wanted)
         wanted_occurrences = occurrences(wanted)
         rarest_first: dict[int, list[str]] = {}  # end -> the occurrences, fewest names having them first
-        counted: dict[int, tuple[float, str]] = {}  # end -> (cutoff, the names that may reach it, as digits)
+        counted: dict[int, Chosen] = {}  # end -> the names that may reach the first cutoff, with their counts
 
-        def bucket_names(key: Bucket, cutoff: float) -> Sequence[str]:
+        def bucket_best(key: Bucket, cutoff: float) -> Found | None:
             length, end, char = key
             group = self._group(end, char)
             if group is None:
-                return ()
+                return None
+            bucket = group.buckets.get(length)
+            if not bucket:
+                return None
             size_of_group = len(group.names)
             if group.lacking is None and size_of_group >= SMALL_GROUP and group.scanned >= BUILD_AFTER * size_of_group:
                 group.build_index()
             lacking = group.lacking
             if lacking is None:
-                bucket = group.buckets.get(length, ())
                 group.scanned += len(bucket)
-                return bucket
+                return _extract(wanted, bucket, cutoff)
             if end not in rarest_first:
                 having = group.having_count
                 rarest_first[end] = sorted(wanted_occurrences, key=lambda occurrence: having.get(occurrence, 0))
-            # Counted once for all the lengths of the group, and again when a better name
-            # found since has raised the cutoff enough to leave out many more names.
-            if end not in counted or cutoff >= counted[end][0] + RECOUNT_AFTER:
+            # Counted once for all the lengths of the group: when a better name found since has
+            # raised the cutoff, the counts kept say which names may still reach it.
+            if end not in counted:
                 allowed = _allowed_misses(size, cutoff)
-                chosen = group.sharing(lacking, rarest_first[end], allowed) if allowed else 0
-                # As digits, lowest bit first: each bucket is then a slice, not a shift of a big int.
-                counted[end] = (cutoff, bin(chosen)[:1:-1] if chosen else "")
-            return group.select(counted[end][1], length)
+                counted[end] = group.sharing(lacking, rarest_first[end], allowed) if allowed else Chosen(0, 0)
+            chosen = counted[end]
+            start = group.starts[length] - chosen.first
+            if start < 0:  # before the window counted: no name of this length can reach the cutoff
+                return None
+            names = (chosen.bits >> start) & ((1 << len(bucket)) - 1)
+            if not names:
+                return None
+            common = min_common(cutoff, size, length)
+            if common > min(size, length):
+                return None
+            many = names.bit_count()
+            if many * 4 > len(bucket) * 3 and many <= RANK_ABOVE:  # nearly all: rapidfuzz reads the rest faster
+                return _extract(wanted, bucket, cutoff)
+            if many <= RANK_ABOVE:
+                return _extract(wanted, picked(bucket, names)[0], cutoff)
+            levels = group.by_misses(chosen, length, size - common)
+            return _first_best_by_misses(wanted, bucket, levels, cutoff)
 
-        return _search(wanted, bucket_names)
+        return _search(wanted, bucket_best)
