@@ -5,6 +5,11 @@ and the one edit that swaps the target inside a link as written
 (:func:`target_edit`).  Only the characters of the target change: the ``!`` of
 an embed, the ``#heading`` or ``#^block`` subpath, the alias or link text, a
 Markdown title and the quotes of a property stay as they were.
+
+In a canvas the links are inside JSON strings: a ``file`` node's path is
+replaced whole (it is always the full vault path), and a link in a text node
+only when it is written without escapes there; whatever is written is
+JSON-escaped (:func:`vaultlint.syntax.canvas.string_body`).
 """
 
 from __future__ import annotations
@@ -131,17 +136,22 @@ def _markdown_target(written: str) -> tuple[int, int, bool] | None:
     return None if found is None else (found[0], found[1], found[3])
 
 
-def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
+def target_edit(text: str, link: Link, new_target: str, *, in_json: bool = False) -> Edit | None:
     """The edit that makes ``link`` (as written in ``text``) point at ``new_target``.
 
     ``new_target`` is link text from :func:`link_text`, not yet encoded.  ``None``
     when the link cannot be rewritten safely: the target as written does not
     match what the parser read, or the new name cannot be written in that kind
-    of link.
+    of link.  ``in_json``: ``text`` is a canvas and ``link`` is in one of its
+    text nodes, inside a JSON string.
     """
+    if link.kind is LinkKind.CANVAS_FILE:
+        return _canvas_path_edit(text, link, new_target)
     written = written_link(text, link.span)
     if written is None or not _writable(new_target):
         return None
+    if in_json and ("\\" in written or _has_lone_cr(text)):
+        return None  # an escape in the link: what is written is not what the parser read
     if link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE):
         found = _markdown_target(written)
         if found is None:
@@ -165,20 +175,49 @@ def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
             quote_char = written[:1]
             if (quote_char in "\"'" and quote_char in new_target) or "\\" in new_target:
                 return None  # would need YAML escaping: leave it to the user
+    if in_json:
+        from .syntax.canvas import string_body
+
+        replacement = string_body(replacement, text)
     line, column = link.span.line, link.span.column
     return Edit(Span(line, column + first, line, column + last), replacement)
+
+
+def _canvas_path_edit(text: str, link: Link, new_path: str) -> Edit | None:
+    """The edit that puts ``new_path`` into the JSON string of a canvas ``file`` node (or a
+    group's ``background``): everything between its quotes, escaped as the canvas writes
+    strings.  ``None`` unless what is between the quotes decodes to the path the parser read."""
+    from .syntax.canvas import decoded_string_body, string_body
+
+    written = written_link(text, link.span)
+    if written is None or not _writable(new_path) or _has_lone_cr(text):
+        return None
+    if decoded_string_body(written) != link.path:
+        return None
+    return Edit(link.span, string_body(new_path, text))
+
+
+def _has_lone_cr(text: str) -> bool:
+    """A CR that is not part of CRLF: the parser counts it as a line end, :func:`written_link` does not."""
+    return "\r" in text and "\r" in text.replace("\r\n", "")
 
 
 def retarget(text: str, link: Link, former: str, new: str, index: VaultIndex, source: str) -> Edit | None:
     """The edit that makes ``link`` (in ``text``, the note ``source``), which reached ``former``,
     reach ``new`` instead, in the link's own style: the shortest text that reaches ``new`` in
     ``index`` (the vault as it is once renamed), with ``.md`` only if the link wrote it.
-    ``None`` when no link text reaches ``new`` or the link cannot be rewritten safely."""
+    ``None`` when no link text reaches ``new`` or the link cannot be rewritten safely.
+
+    A canvas ``file`` node gets the full vault path ``new``, as Obsidian writes it there."""
+    if link.kind is LinkKind.CANVAS_FILE:
+        return target_edit(text, link, new)
     markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
     extension = posixpath.splitext(former)[1].lower()
     with_extension = bool(extension) and link.path.strip().lower().endswith(extension)
     new_text = link_text(new, index, source, markdown=markdown, with_extension=with_extension)
-    return None if new_text is None else target_edit(text, link, new_text)
+    if new_text is None:
+        return None
+    return target_edit(text, link, new_text, in_json=source.lower().endswith(".canvas"))
 
 
 def subpath_segments(text: str, link: Link) -> tuple[tuple[Span, str], ...] | None:
