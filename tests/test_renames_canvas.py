@@ -40,6 +40,20 @@ BOARD = (
 )
 
 
+def renamed_board(board: str, file: str, wikilink: str, destination: str) -> str:
+    """``board`` (:data:`BOARD` or a variant) with what a rename of ``projects/Project.md`` changes:
+    the file nodes' path and the plain card's two links; each as written inside the JSON string."""
+    return (
+        board.replace('"file":"projects/Project.md"', f'"file":"{file}"')
+        .replace("See [[Project]]", f"See [[{wikilink}]]")
+        .replace("[p](projects/Project.md#Goals)", f"[p]({destination}#Goals)")
+    )
+
+
+#: The card whose links are written with escapes: left alone, and still reported (no fix offered).
+ESCAPED_CARD_PROBLEMS = [("LK001", "[[Pro\\u006aect]]", False), ("LK001", '[[Project|say \\"hi\\"]]', False)]
+
+
 def fixed(repo, old: str, new: str) -> str:
     """The canvas once ``git mv old new`` and ``vaultlint check --fix`` have run."""
     git(repo, "mv", old, new)
@@ -60,20 +74,12 @@ def link_problems(repo) -> list[tuple[str, str, bool]]:
 def test_file_nodes_and_plain_text_node_links_follow_a_renamed_note(tmp_path):
     repo = make_repo(tmp_path / "v", {"projects/Project.md": PROJECT, "Board.canvas": BOARD})
     after = fixed(repo, "projects/Project.md", "projects/Big Plan.md")
-    assert after == (
-        BOARD.replace('"file":"projects/Project.md"', '"file":"projects/Big Plan.md"')
-        .replace("See [[Project]]", "See [[Big Plan]]")
-        .replace("[p](projects/Project.md#Goals)", "[p](Big%20Plan.md#Goals)")
-    )
+    assert after == renamed_board(BOARD, "projects/Big Plan.md", "Big Plan", "Big%20Plan.md")
     nodes = json.loads(after)["nodes"]
     assert [n.get("file") for n in nodes[:2]] == ["projects/Big Plan.md"] * 2
     assert nodes[1]["subpath"] == "#Goals"
-    # the card whose links are written with escapes is left alone, and still reported (no fix offered)
     assert nodes[3]["text"] == '[[Project]] and [[Project|say "hi"]]'
-    assert link_problems(repo) == [
-        ("LK001", "[[Pro\\u006aect]]", False),
-        ("LK001", '[[Project|say \\"hi\\"]]', False),
-    ]
+    assert link_problems(repo) == ESCAPED_CARD_PROBLEMS
 
 
 @needs_git
@@ -81,18 +87,11 @@ def test_a_name_json_must_escape_is_escaped_and_non_ascii_stays_raw(tmp_path):
     board = BOARD.replace('"id":"t1"', '"label":"Ça","id":"t1"')  # the file writes non-ASCII raw
     repo = make_repo(tmp_path / "v", {"projects/Project.md": PROJECT, "Board.canvas": board})
     after = fixed(repo, "projects/Project.md", 'projects/Café "Plan".md')
-    assert after == (
-        board.replace('"file":"projects/Project.md"', '"file":"projects/Café \\"Plan\\".md"')
-        .replace("See [[Project]]", 'See [[Café \\"Plan\\"]]')
-        .replace("[p](projects/Project.md#Goals)", "[p](Caf%C3%A9%20%22Plan%22.md#Goals)")
-    )
+    assert after == renamed_board(board, 'projects/Café \\"Plan\\".md', 'Café \\"Plan\\"', "Caf%C3%A9%20%22Plan%22.md")
     nodes = json.loads(after)["nodes"]
     assert nodes[0]["file"] == 'projects/Café "Plan".md'
     assert nodes[2]["text"] == '# Card\nSee [[Café "Plan"]] and\n[p](Caf%C3%A9%20%22Plan%22.md#Goals)'
-    assert link_problems(repo) == [
-        ("LK001", "[[Pro\\u006aect]]", False),
-        ("LK001", '[[Project|say \\"hi\\"]]', False),
-    ]
+    assert link_problems(repo) == ESCAPED_CARD_PROBLEMS
 
 
 @needs_git

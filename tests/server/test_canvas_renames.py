@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from test_renames_canvas import BOARD, PROJECT
+from test_renames_canvas import BOARD, PROJECT, renamed_board
 
 from server.lspclient import NEOVIM, VSCODE, lsp_session, open_note, uri, within
 from server.test_nav_edits import applied, link_problems, move_and_apply, vault  # noqa: F401 - the vault fixture
@@ -26,11 +26,7 @@ def test_a_note_rename_rewrites_file_nodes_and_plain_card_links(vault):  # noqa:
     ws = vault({"projects/Project.md": PROJECT, "Board.canvas": BOARD})
     texts = move_and_apply(ws, "projects/Project.md", "projects/Big Plan.md")
     # the same text --fix writes after `git mv` (test_renames_canvas)
-    assert texts == {
-        "Board.canvas": BOARD.replace('"file":"projects/Project.md"', '"file":"projects/Big Plan.md"')
-        .replace("See [[Project]]", "See [[Big Plan]]")
-        .replace("[p](projects/Project.md#Goals)", "[p](Big%20Plan.md#Goals)")
-    }
+    assert texts == {"Board.canvas": renamed_board(BOARD, "projects/Big Plan.md", "Big Plan", "Big%20Plan.md")}
     json.loads(texts["Board.canvas"])
     assert [p for p in link_problems(ws.root) if not p.startswith(ESCAPED_CARD)] == []
 
