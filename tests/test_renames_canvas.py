@@ -19,7 +19,7 @@ from test_renames import make_repo
 
 from vaultlint.cli import main
 from vaultlint.fix import apply_edits
-from vaultlint.linkrepair import target_edit
+from vaultlint.linkrepair import canvas_file_edit, target_edit
 from vaultlint.model import LinkKind
 from vaultlint.syntax.canvas import parse_canvas
 
@@ -200,7 +200,7 @@ def _board(file: str, style: dict) -> str:
 def test_a_file_node_edit_changes_only_that_string_and_keeps_the_json_valid(old, new, style):
     board = _board(old, style)
     (link,) = [link for link in parse_canvas("Board.canvas", board).links if link.kind is LinkKind.CANVAS_FILE]
-    edit = target_edit(board, link, new)
+    edit = canvas_file_edit(board, link, new)
     assert edit is not None
     after = apply_edits(board, [edit])
     assert json.loads(after) == json.loads(_board(new, style))
@@ -218,4 +218,12 @@ def test_a_file_value_that_is_not_what_the_parser_read_gets_no_edit():
     board = '{"nodes":[{"id":"a","type":"file","file":"a\\ud800.md","x":0,"y":0,"width":1,"height":1}]}'
     (link,) = parse_canvas("Board.canvas", board).links
     assert link.path == "a\ufffd.md"
-    assert target_edit(board, link, "b.md") is None
+    assert canvas_file_edit(board, link, "b.md") is None
+
+
+def test_link_text_is_never_written_into_a_file_node():
+    """``target_edit`` writes link text (``[[Note]]``'s "Note"): a file node needs the full path."""
+    board = '{"nodes":[{"id":"a","type":"file","file":"x/Old.md","x":0,"y":0,"width":1,"height":1}]}'
+    (link,) = parse_canvas("Board.canvas", board).links
+    assert target_edit(board, link, "New") is None
+    assert canvas_file_edit(board, link, "x/New.md") is not None

@@ -7,7 +7,7 @@ an embed, the ``#heading`` or ``#^block`` subpath, the alias or link text, a
 Markdown title and the quotes of a property stay as they were.
 
 In a canvas the links are inside JSON strings: a ``file`` node's path is
-replaced whole (it is always the full vault path), and a link in a text node
+replaced whole by the full vault path (:func:`canvas_file_edit`), and a link in a text node
 only when it is written without escapes there; whatever is written is
 JSON-escaped (:func:`vaultlint.syntax.canvas.string_body`).
 """
@@ -146,7 +146,7 @@ def target_edit(text: str, link: Link, new_target: str, *, in_json: bool = False
     text nodes, inside a JSON string.
     """
     if link.kind is LinkKind.CANVAS_FILE:
-        return _canvas_path_edit(text, link, new_target)
+        return None  # a file node holds a full vault path, not link text: canvas_file_edit
     written = written_link(text, link.span)
     if written is None or not _writable(new_target):
         return None
@@ -183,7 +183,7 @@ def target_edit(text: str, link: Link, new_target: str, *, in_json: bool = False
     return Edit(Span(line, column + first, line, column + last), replacement)
 
 
-def _canvas_path_edit(text: str, link: Link, new_path: str) -> Edit | None:
+def canvas_file_edit(text: str, link: Link, new_path: str) -> Edit | None:
     """The edit that puts ``new_path`` into the JSON string of a canvas ``file`` node (or a
     group's ``background``): everything between its quotes, escaped as the canvas writes
     strings.  ``None`` unless what is between the quotes decodes to the path the parser read."""
@@ -210,7 +210,7 @@ def retarget(text: str, link: Link, former: str, new: str, index: VaultIndex, so
 
     A canvas ``file`` node gets the full vault path ``new``, as Obsidian writes it there."""
     if link.kind is LinkKind.CANVAS_FILE:
-        return target_edit(text, link, new)
+        return canvas_file_edit(text, link, new)
     markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
     extension = posixpath.splitext(former)[1].lower()
     with_extension = bool(extension) and link.path.strip().lower().endswith(extension)
