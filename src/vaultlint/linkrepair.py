@@ -9,7 +9,7 @@ Markdown title and the quotes of a property stay as they were.
 In a canvas the links are inside JSON strings: a ``file`` node's path is
 replaced whole by the full vault path (:func:`canvas_file_edit`), and a link in a text node
 only when it is written without escapes there; whatever is written is
-JSON-escaped (:func:`vaultlint.syntax.canvas.string_body`).
+JSON-escaped (:func:`as_written_in`).
 """
 
 from __future__ import annotations
@@ -136,22 +136,19 @@ def _markdown_target(written: str) -> tuple[int, int, bool] | None:
     return None if found is None else (found[0], found[1], found[3])
 
 
-def target_edit(text: str, link: Link, new_target: str, *, in_json: bool = False) -> Edit | None:
+def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
     """The edit that makes ``link`` (as written in ``text``) point at ``new_target``.
 
     ``new_target`` is link text from :func:`link_text`, not yet encoded.  ``None``
     when the link cannot be rewritten safely: the target as written does not
     match what the parser read, or the new name cannot be written in that kind
-    of link.  ``in_json``: ``text`` is a canvas and ``link`` is in one of its
-    text nodes, inside a JSON string.
+    of link.  In a canvas, pass the edit through :func:`as_written_in`.
     """
     if link.kind is LinkKind.CANVAS_FILE:
         return None  # a file node holds a full vault path, not link text: canvas_file_edit
     written = written_link(text, link.span)
     if written is None or not _writable(new_target):
         return None
-    if in_json and ("\\" in written or _has_lone_cr(text)):
-        return None  # an escape in the link: what is written is not what the parser read
     if link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE):
         found = _markdown_target(written)
         if found is None:
@@ -175,10 +172,6 @@ def target_edit(text: str, link: Link, new_target: str, *, in_json: bool = False
             quote_char = written[:1]
             if (quote_char in "\"'" and quote_char in new_target) or "\\" in new_target:
                 return None  # would need YAML escaping: leave it to the user
-    if in_json:
-        from .syntax.canvas import string_body
-
-        replacement = string_body(replacement, text)
     line, column = link.span.line, link.span.column
     return Edit(Span(line, column + first, line, column + last), replacement)
 
@@ -195,6 +188,21 @@ def canvas_file_edit(text: str, link: Link, new_path: str) -> Edit | None:
     if decoded_string_body(written) != link.path:
         return None
     return Edit(link.span, string_body(new_path, text))
+
+
+def as_written_in(source: str, text: str, link: Link, edit: Edit) -> Edit | None:
+    """``edit``, a change inside ``link``, as it must be written into the file ``source`` (whose
+    text is ``text``).  A note takes it as it is.  In a canvas, a text node's link is inside a
+    JSON string: the new characters are escaped as JSON requires, and a link written there with
+    escapes gets no edit (its characters are not the ones the parser read, so neither are its columns)."""
+    if not source.lower().endswith(".canvas") or link.kind is LinkKind.CANVAS_FILE:
+        return edit  # a file node's edit (canvas_file_edit) is written for JSON already
+    from .syntax.canvas import string_body
+
+    written = written_link(text, link.span)
+    if written is None or "\\" in written or _has_lone_cr(text):
+        return None
+    return Edit(edit.span, string_body(edit.text, text))
 
 
 def _has_lone_cr(text: str) -> bool:
@@ -215,9 +223,8 @@ def retarget(text: str, link: Link, former: str, new: str, index: VaultIndex, so
     extension = posixpath.splitext(former)[1].lower()
     with_extension = bool(extension) and link.path.strip().lower().endswith(extension)
     new_text = link_text(new, index, source, markdown=markdown, with_extension=with_extension)
-    if new_text is None:
-        return None
-    return target_edit(text, link, new_text, in_json=source.lower().endswith(".canvas"))
+    edit = None if new_text is None else target_edit(text, link, new_text)
+    return None if edit is None else as_written_in(source, text, link, edit)
 
 
 def subpath_segments(text: str, link: Link) -> tuple[tuple[Span, str], ...] | None:

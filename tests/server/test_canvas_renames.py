@@ -11,12 +11,17 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import write_vault
 from lsprotocol import types
 from test_renames_canvas import BOARD, PROJECT, renamed_board
 
 from server.lspclient import NEOVIM, VSCODE, lsp_session, open_note, uri, within
 from server.test_nav_edits import applied, link_problems, move_and_apply, vault  # noqa: F401 - the vault fixture
-from vaultlint.server.linkedits import rename_edits
+from vaultlint import Workspace
+from vaultlint.fix import apply_edits
+from vaultlint.server.actions import Request, did_you_mean
+from vaultlint.server.anchorhints import anchor_did_you_mean
+from vaultlint.server.linkedits import RenameRefused, heading_rename_edits, rename_edits, rename_target
 
 #: The card written with escapes (line 6): left alone by every rename, so it stays broken.
 ESCAPED_CARD = "Board.canvas:6:"
@@ -124,3 +129,53 @@ async def test_will_rename_files_answers_with_the_canvas_edits(tmp_path: Path, c
             after = _utf16_apply(SESSION_BOARD, edit.changes[uri(root / "Board.canvas")])
             assert after == expected
             json.loads(after)
+
+
+# -- headings and block ids named from a canvas card ---------------------------------------------
+
+
+def _card(text: str) -> str:
+    return json.dumps({"nodes": [{"id": "a", "type": "text", "text": text, "x": 0, "y": 0, "width": 1, "height": 1}]})
+
+
+def test_a_heading_rename_escapes_the_new_name_in_a_card(vault):  # noqa: F811
+    ws = vault({"Project.md": "# Goals\n", "Board.canvas": _card("[[Project#Goals]] and ![[Project#Goals|g]]")})
+    edits = heading_rename_edits(ws, rename_target(ws, "Project.md", 1, 3), 'Say "hi"')
+    after = applied(ws, edits)["Board.canvas"]
+    assert json.loads(after)["nodes"][0]["text"] == '[[Project#Say "hi"]] and ![[Project#Say "hi"|g]]'
+    assert after == _card('[[Project#Say "hi"]] and ![[Project#Say "hi"|g]]')
+
+
+def test_a_heading_rename_is_refused_where_a_card_writes_the_link_with_escapes(vault):  # noqa: F811
+    ws = vault({"Project.md": "# Goals\n", "Board.canvas": _card('[[Project#Goals|say "hi"]]')})
+    with pytest.raises(RenameRefused, match="Board.canvas"):
+        heading_rename_edits(ws, rename_target(ws, "Project.md", 1, 3), "Aims")
+
+
+@pytest.mark.parametrize(
+    ("card", "offered"),
+    [("[[Target#Introductoin]]", "[[Target#Introduction]]"), ('[[Target#Introductoin|"i"]]', None)],
+)
+def test_did_you_mean_for_a_heading_in_a_card(tmp_path: Path, card: str, offered: str | None) -> None:
+    root = write_vault(tmp_path / "v", {"Target.md": "# Introduction\n", "Board.canvas": _card(card)})
+    with Workspace(root, offline=True, no_cache=True) as ws:
+        [found] = [d for d in ws.diagnostics("Board.canvas") if d.code == "LK003"]
+        [link] = [link for link in ws.note("Board.canvas").links if link.span == found.span]
+        made = anchor_did_you_mean(found, link, "Board.canvas", ws.text("Board.canvas"), ws)
+    if offered is None:
+        assert made is None
+    else:
+        assert apply_edits(_card(card), [made[1]]) == _card(offered)
+
+
+def test_did_you_mean_for_a_note_in_a_card_escapes_the_name(tmp_path: Path) -> None:
+    """A backslash is a JSON escape: written raw, ``Back\\slash`` would make the canvas invalid."""
+    root = write_vault(tmp_path / "v", {"Back\\slash.md": "# B\n", "Board.canvas": _card("[[Back slash]]")})
+    with Workspace(root, offline=True, no_cache=True) as ws:
+        text = ws.text("Board.canvas")
+        [found] = [d for d in ws.diagnostics("Board.canvas") if d.code == "LK001"]
+        [link] = ws.note("Board.canvas").links
+        request = Request("file:///Board.canvas", "Board.canvas", text, None, (found,), "utf-16", (0, 0), (0, 0), True)
+        title, edit = did_you_mean(found, link, request, ws)
+    assert title == 'Link "Back\\slash" instead'
+    assert json.loads(apply_edits(text, [edit]))["nodes"][0]["text"] == "[[Back\\slash]]"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..anchors import Subpath, classify_subpath, heading_for_link, match_heading_path
 from ..context import resolve_link_path
-from ..linkrepair import retarget, subpath_segments, subpath_text
+from ..linkrepair import as_written_in, retarget, subpath_segments, subpath_text
 from ..model import BlockId, Edit, Heading, Link, LinkKind, Note, Span
 from ..vault import nfc
 
@@ -258,9 +258,12 @@ def _segment_edit(ws: NoteSource, path: str, link: Link, at: int, segment: str) 
     text = ws.text(path)
     segments = subpath_segments(text, link) if text is not None else None
     written = subpath_text(segment, link)
-    if segments is None or written is None or at >= len(segments):
+    edit = None
+    if text is not None and segments is not None and written is not None and at < len(segments):
+        edit = as_written_in(path, text, link, Edit(segments[at][0], written))
+    if edit is None:
         raise RenameRefused(f'the link "{link.raw}" in "{path}" cannot be rewritten')
-    return Edit(segments[at][0], written)
+    return edit
 
 
 def _collect(pairs: Iterable[tuple[str, Edit]]) -> Edits:
