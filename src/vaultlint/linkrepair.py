@@ -5,6 +5,11 @@ and the one edit that swaps the target inside a link as written
 (:func:`target_edit`).  Only the characters of the target change: the ``!`` of
 an embed, the ``#heading`` or ``#^block`` subpath, the alias or link text, a
 Markdown title and the quotes of a property stay as they were.
+
+In a canvas the links are inside JSON strings: a ``file`` node's path is
+replaced whole by the full vault path (:func:`canvas_file_edit`), and a link in a text node
+only when it is written without escapes there; whatever is written is
+JSON-escaped (:func:`as_written_in`).
 """
 
 from __future__ import annotations
@@ -137,8 +142,10 @@ def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
     ``new_target`` is link text from :func:`link_text`, not yet encoded.  ``None``
     when the link cannot be rewritten safely: the target as written does not
     match what the parser read, or the new name cannot be written in that kind
-    of link.
+    of link.  In a canvas, pass the edit through :func:`as_written_in`.
     """
+    if link.kind is LinkKind.CANVAS_FILE:
+        return None  # a file node holds a full vault path, not link text: canvas_file_edit
     written = written_link(text, link.span)
     if written is None or not _writable(new_target):
         return None
@@ -169,16 +176,55 @@ def target_edit(text: str, link: Link, new_target: str) -> Edit | None:
     return Edit(Span(line, column + first, line, column + last), replacement)
 
 
+def canvas_file_edit(text: str, link: Link, new_path: str) -> Edit | None:
+    """The edit that puts ``new_path`` into the JSON string of a canvas ``file`` node (or a
+    group's ``background``): everything between its quotes, escaped as the canvas writes
+    strings.  ``None`` unless what is between the quotes decodes to the path the parser read."""
+    from .syntax.canvas import decoded_string_body, string_body
+
+    written = written_link(text, link.span)
+    if written is None or not _writable(new_path) or _has_lone_cr(text):
+        return None
+    if decoded_string_body(written) != link.path:
+        return None
+    return Edit(link.span, string_body(new_path, text))
+
+
+def as_written_in(source: str, text: str, link: Link, edit: Edit) -> Edit | None:
+    """``edit``, a change inside ``link``, as it must be written into the file ``source`` (whose
+    text is ``text``).  A note takes it as it is.  In a canvas, a text node's link is inside a
+    JSON string: the new characters are escaped as JSON requires, and a link written there with
+    escapes gets no edit (its characters are not the ones the parser read, so neither are its columns)."""
+    if not source.lower().endswith(".canvas") or link.kind is LinkKind.CANVAS_FILE:
+        return edit  # a file node's edit (canvas_file_edit) is written for JSON already
+    from .syntax.canvas import string_body
+
+    written = written_link(text, link.span)
+    if written is None or "\\" in written or _has_lone_cr(text):
+        return None
+    return Edit(edit.span, string_body(edit.text, text))
+
+
+def _has_lone_cr(text: str) -> bool:
+    """A CR that is not part of CRLF: the parser counts it as a line end, :func:`written_link` does not."""
+    return "\r" in text and "\r" in text.replace("\r\n", "")
+
+
 def retarget(text: str, link: Link, former: str, new: str, index: VaultIndex, source: str) -> Edit | None:
     """The edit that makes ``link`` (in ``text``, the note ``source``), which reached ``former``,
     reach ``new`` instead, in the link's own style: the shortest text that reaches ``new`` in
     ``index`` (the vault as it is once renamed), with ``.md`` only if the link wrote it.
-    ``None`` when no link text reaches ``new`` or the link cannot be rewritten safely."""
+    ``None`` when no link text reaches ``new`` or the link cannot be rewritten safely.
+
+    A canvas ``file`` node gets the full vault path ``new``, as Obsidian writes it there."""
+    if link.kind is LinkKind.CANVAS_FILE:
+        return canvas_file_edit(text, link, new)
     markdown = link.kind in (LinkKind.MARKDOWN, LinkKind.MARKDOWN_IMAGE)
     extension = posixpath.splitext(former)[1].lower()
     with_extension = bool(extension) and link.path.strip().lower().endswith(extension)
     new_text = link_text(new, index, source, markdown=markdown, with_extension=with_extension)
-    return None if new_text is None else target_edit(text, link, new_text)
+    edit = None if new_text is None else target_edit(text, link, new_text)
+    return None if edit is None else as_written_in(source, text, link, edit)
 
 
 def subpath_segments(text: str, link: Link) -> tuple[tuple[Span, str], ...] | None:

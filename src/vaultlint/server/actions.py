@@ -23,7 +23,7 @@ from typing import Any
 from lsprotocol import types
 
 from ..fix import FixConflict, apply_edits
-from ..linkrepair import link_text, target_edit, written_link
+from ..linkrepair import as_written_in, link_text, target_edit, written_link
 from ..model import Diagnostic, Edit, Link, LinkKind, Note, Span
 from ..safeio import is_inside
 from . import diagnostics as lsp_diagnostics
@@ -205,6 +205,7 @@ def did_you_mean(diagnostic: Diagnostic, link: Link, request: Request, ws: Any) 
         targets[0], index, request.path, markdown=markdown, with_extension=link.path.lower().endswith(".md")
     )
     edit = target_edit(request.text, link, written) if written is not None else None
+    edit = as_written_in(request.path, request.text, link, edit) if edit is not None else None
     if edit is None:
         return None
     as_written = written_link(request.text, link.span) or ""

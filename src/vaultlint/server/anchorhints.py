@@ -15,7 +15,7 @@ from typing import Any
 
 from ..anchors import classify_subpath, find_heading_path, has_block_id, heading_for_link
 from ..context import resolve_link_path
-from ..linkrepair import subpath_segments, subpath_text
+from ..linkrepair import as_written_in, subpath_segments, subpath_text
 from ..model import Diagnostic, Edit, Link, LinkKind, Note
 
 ANCHOR_CODES = frozenset({"LK003", "LK004"})
@@ -46,9 +46,8 @@ def anchor_did_you_mean(diagnostic: Diagnostic, link: Link, path: str, text: str
     else:
         return None
     as_written = subpath_text(written, link)
-    if as_written is None:
-        return None
-    return f'Link "#{written}" instead', Edit(segments[-1][0], as_written)
+    edit = None if as_written is None else as_written_in(path, text, link, Edit(segments[-1][0], as_written))
+    return None if edit is None else (f'Link "#{written}" instead', edit)
 
 
 def _hinted(hint: str, link: Link) -> str | None:

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..anchors import Subpath, classify_subpath, heading_for_link, match_heading_path
 from ..context import resolve_link_path
-from ..linkrepair import retarget, subpath_segments, subpath_text
-from ..model import BlockId, Edit, Heading, Link, Note, Span
+from ..linkrepair import as_written_in, retarget, subpath_segments, subpath_text
+from ..model import BlockId, Edit, Heading, Link, LinkKind, Note, Span
 from ..vault import nfc
 
 if TYPE_CHECKING:
@@ -85,12 +85,19 @@ def _link_name(link_path: str) -> str:
     return lower[lower.rfind("/") + 1 :]
 
 
+def _names_old_path(link: Link, target: str, moved: Mapping[str, str]) -> bool:
+    """A canvas ``file`` node (or group background) whose file moves: Obsidian opens it by its full
+    vault path, so it must hold the new one even where a link would still find the file by name."""
+    return link.kind is LinkKind.CANVAS_FILE and target in moved
+
+
 def rename_edits(ws: NoteSource, moved: Mapping[str, str]) -> Edits:
     """The edits that keep every link of the vault working once the files in ``moved``
     (former -> new vault path) are renamed, each link in its own style.
 
     A link is rewritten when, after the rename, it would reach another file or none,
-    or would reach its file only as one of a tie (LK005).  A link that still reaches
+    or would reach its file only as one of a tie (LK005); a canvas ``file`` node
+    whenever its file moves.  A link that still reaches
     its file unchanged (``[[Note]]`` after a move to another folder) is left as it is;
     a broken link is left broken.
     """
@@ -117,7 +124,7 @@ def rename_edits(ws: NoteSource, moved: Mapping[str, str]) -> Edits:
             wanted = moved.get(was.target, was.target)
             source = moved.get(path, path)
             will = resolve_link_path(after, link.path, source)
-            if will.target == wanted and (not will.tied or was.tied):
+            if will.target == wanted and (not will.tied or was.tied) and not _names_old_path(link, was.target, moved):
                 continue
             text = ws.text(path) if text is None else text
             edit = retarget(text, link, was.target, wanted, after, source) if text is not None else None
@@ -251,9 +258,12 @@ def _segment_edit(ws: NoteSource, path: str, link: Link, at: int, segment: str) 
     text = ws.text(path)
     segments = subpath_segments(text, link) if text is not None else None
     written = subpath_text(segment, link)
-    if segments is None or written is None or at >= len(segments):
+    edit = None
+    if text is not None and segments is not None and written is not None and at < len(segments):
+        edit = as_written_in(path, text, link, Edit(segments[at][0], written))
+    if edit is None:
         raise RenameRefused(f'the link "{link.raw}" in "{path}" cannot be rewritten')
-    return Edit(segments[at][0], written)
+    return edit
 
 
 def _collect(pairs: Iterable[tuple[str, Edit]]) -> Edits:

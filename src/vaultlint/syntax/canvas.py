@@ -14,6 +14,10 @@ the link rules (LK001-LK004, LK009, the URL checker) apply to it unchanged:
 What is wrong with the file itself becomes a problem on the note: CV001
 (not JSON, or a node or edge without its required fields) and CV002 (an edge
 that names a node the canvas does not have).
+
+A rename rewrites strings inside a canvas (:mod:`vaultlint.linkrepair`):
+:func:`decoded_string_body` and :func:`string_body` read and write the characters
+between a JSON string's quotes, in the file's own style.
 """
 
 from __future__ import annotations
@@ -292,3 +296,28 @@ def _character_at(text: str, lines: LineIndex, offset: int) -> Span:
     line, column = lines.position(offset)
     width = 0 if offset >= len(text) or text[offset] in "\r\n" else 1
     return Span(line, column, line, column + width)
+
+
+# -- writing strings back ---------------------------------------------------------
+
+#: A ``\uXXXX`` escape of a character beyond ASCII, not itself escaped (``\\u00e9`` is text).
+_NON_ASCII_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u(?!00[0-7])[0-9a-fA-F]{4}")
+
+
+def decoded_string_body(body: str) -> str | None:
+    """What the characters between a JSON string's quotes say; ``None`` when they are not
+    exactly one JSON string's contents (a raw quote, a control character, a bad escape)."""
+    try:
+        value = json.loads(f'"{body}"')
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def string_body(value: str, document: str) -> str:
+    """``value`` as the characters between a JSON string's quotes, written the way ``document``
+    writes strings: quotes, backslashes and control characters escaped as JSON must; other
+    characters raw (as Obsidian writes them), unless the document is all ASCII and escapes
+    what is not, in which case those are escaped too."""
+    ascii_only = document.isascii() and _NON_ASCII_ESCAPE.search(document) is not None
+    return json.dumps(value, ensure_ascii=ascii_only)[1:-1]
