@@ -166,3 +166,27 @@ async def test_a_note_outside_every_folder_is_checked_in_the_vault_around_it(tmp
         assert _codes(await pull(lsp, open_note(lsp, a / "a.md"))) == ["LK001", "LK003"]
         # b.md is in no folder: the vault around it (B, with its config) is indexed for it.
         assert _codes(await pull(lsp, open_note(lsp, b / "b.md"))) == ["LK003"]
+
+
+def _folders_event(added: list[Path], removed: list[Path]) -> types.DidChangeWorkspaceFoldersParams:
+    return types.DidChangeWorkspaceFoldersParams(
+        event=types.WorkspaceFoldersChangeEvent(
+            added=[types.WorkspaceFolder(uri=uri(f), name=f.name) for f in added],
+            removed=[types.WorkspaceFolder(uri=uri(f), name=f.name) for f in removed],
+        )
+    )
+
+
+async def test_workspace_mode_reports_the_folders_not_the_rest_of_their_vault(tmp_path: Path) -> None:
+    root = _vault(tmp_path / "vault", {"one/x.md": "[[gone]]\n", "two/y.md": "[[gone]]\n", "z.md": "[[gone]]\n"})
+    one, two = root / "one", root / "two"
+    async with lsp_session(one, VSCODE, {"workspaceDiagnostics": True}) as lsp:
+        await eventually(lambda: uri(one / "x.md") in lsp.diagnostics)
+        assert set(lsp.diagnostics) == {uri(one / "x.md")}  # the vault is indexed whole, reported for `one`
+        lsp.workspace_did_change_workspace_folders(_folders_event([two], []))
+        await eventually(lambda: uri(two / "y.md") in lsp.diagnostics)
+        # `one` closed: the vault stays for `two`, and what was reported for `one` is cleared.
+        lsp.workspace_did_change_workspace_folders(_folders_event([], [one]))
+        await eventually(lambda: len(lsp.diagnostics[uri(one / "x.md")]) == 0)
+        assert _codes(lsp.diagnostics[uri(two / "y.md")]) == ["LK001"]
+        assert uri(root / "z.md") not in lsp.diagnostics

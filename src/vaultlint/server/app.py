@@ -152,15 +152,22 @@ class VaultlintServer(LanguageServer):
             )
         if token is not None:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=done))
-        if built:
+        if built or self.options.workspace_diagnostics:  # a new vault, or a new folder of one to report on
             await self.report_everything()
 
     async def remove_folder(self, folder: Path) -> None:
-        """The editor closed ``folder``: its vault is let go unless another folder or an open note is in it."""
+        """The editor closed ``folder``: its vault is let go unless another folder or an open note
+        is in it (then it stays, as if that note had brought it in), and what workspace mode
+        reported for the folder is cleared."""
         if folder in self.folders:
             self.folders.remove(folder)
         root = self.started.pop(folder, None)
-        if root is None or root in self.started.values() or any(self.covers(root, p) for p in self.open.values()):
+        if root is None:
+            return
+        if root not in self.started.values() and any(self.covers(root, p) for p in self.open.values()):
+            self.started[root] = root
+        if root in self.started.values():
+            await self.report_everything()
             return
         await asyncio.wrap_future(self.engine.close_vault(root))
         gone = [uri for uri in self.budget.reported if self.covers(root, to_fs_path(uri) or "")]
@@ -198,7 +205,7 @@ class VaultlintServer(LanguageServer):
         await self._report(frozenset(self._unreported), self._generation)
 
     async def _report(self, uris: frozenset[str] | None, generation: int | None = None) -> None:
-        open_now = dict(self.open)
+        open_now, areas = dict(self.open), self.areas()
         encoding, pull, workspace_mode = self.encoding, self.pull, self.options.workspace_diagnostics
 
         def collect(workspaces: Sequence[Any]) -> list[tuple[str, list[types.Diagnostic]]] | None:
@@ -223,7 +230,7 @@ class VaultlintServer(LanguageServer):
                 for path in sorted(wanted)
             ]
             if workspace_mode:
-                reports.extend(self._workspace_reports(ws, None if uris is None else changed, set(open_now)))
+                reports.extend(self._workspace_reports(ws, None if uris is None else changed, set(open_now), areas))
             return reports
 
         try:
@@ -249,11 +256,19 @@ class VaultlintServer(LanguageServer):
         if self._can("workspace.diagnostics.refresh_support"):
             self.workspace_diagnostic_refresh(None)
 
+    def areas(self) -> tuple[Path, ...]:
+        """What workspace mode reports on: the editor's folders, and the vaults of notes opened
+        outside them (a vault indexed whole for a folder inside it is reported on for that folder)."""
+        return (*self.folders, *(root for start, root in self.started.items() if start not in self.folders))
+
     def _workspace_reports(
-        self, ws: Any, paths: Iterable[str] | None, skip: set[str]
+        self, ws: Any, paths: Iterable[str] | None, skip: set[str], areas: Sequence[Path]
     ) -> list[tuple[str, list[types.Diagnostic]]]:
         """Workspace mode, on the worker: the reports of ``ws`` for ``paths`` (``None``: its whole
-        vault), without the URIs in ``skip``, nor notes that a vault nested in it reports."""
+        vault) within ``areas``, without the URIs in ``skip``, nor notes that a vault nested in it
+        reports.  A note reported before and now outside the areas is cleared."""
+        as_vault_paths = ("" if Path(os.path.realpath(area)) == ws.root else ws.vault_path(area) for area in areas)
+        prefixes = [prefix for prefix in as_vault_paths if prefix is not None]
         if paths is None:
             found: dict[str, list[Any]] = {}
             for uri in self.budget.reported:  # reported before: cleared if they have nothing now
@@ -271,6 +286,8 @@ class VaultlintServer(LanguageServer):
             uri = from_fs_path(fs_path)
             if uri in skip or (nested and self.engine.owner(fs_path) is not ws):
                 continue
+            if not any(p in ("", path) or path.startswith(p + "/") for p in prefixes):
+                items = []  # outside the folders: not reported, and cleared if it was
             if not self.budget.admit(uri, len(items)):
                 continue
             reports.append((uri, diagnostics.for_note(items, ws.text(path) if items else "", self.encoding)))
@@ -509,9 +526,14 @@ def _register_pull(server: VaultlintServer) -> None:
         previous = {p.uri: p.value for p in params.previous_result_ids}
         while True:
             ls.vault_changed.clear()
+            areas = ls.areas()
             try:
                 reports = await asyncio.wrap_future(
-                    ls.engine.run_all(lambda wss: [r for ws in wss for r in ls._workspace_reports(ws, None, set())])
+                    ls.engine.run_all(
+                        lambda wss, areas=areas: [
+                            r for ws in wss for r in ls._workspace_reports(ws, None, set(), areas)
+                        ]
+                    )
                 )
             except WorkspaceUnavailable:
                 reports = []
