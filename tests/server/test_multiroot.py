@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pytest_lsp import client_capabilities
 
 from server.lspclient import (
     NEOVIM,
@@ -190,3 +191,23 @@ async def test_workspace_mode_reports_the_folders_not_the_rest_of_their_vault(tm
         await eventually(lambda: len(lsp.diagnostics[uri(one / "x.md")]) == 0)
         assert _codes(lsp.diagnostics[uri(two / "y.md")]) == ["LK001"]
         assert uri(root / "z.md") not in lsp.diagnostics
+
+
+async def test_pulled_workspace_diagnostics_span_the_vaults_and_a_nested_vault_reports_its_own(
+    tmp_path: Path,
+) -> None:
+    a, b = _two_vaults(tmp_path)
+    # A vault of its own inside A (its own .obsidian): its notes are its, not A's, and said once.
+    nested = _vault(a / "inner", {"n.md": "[[Shared]]\n"})
+    capabilities = client_capabilities(NEOVIM)
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    options = {"workspaceDiagnostics": True}
+    async with lsp_session(a, options=options, capabilities=capabilities, folders=[a, b, nested]) as lsp:
+        report = await within(lsp.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])))
+        found = {item.uri: _codes(item.items) for item in report.items}
+        assert found == {
+            uri(a / "a.md"): ["LK001", "LK003"],
+            uri(b / "b.md"): ["LK003"],
+            uri(nested / "n.md"): ["LK001"],  # Shared is A's, not the inner vault's
+        }
+        assert _codes(await pull(lsp, open_note(lsp, nested / "n.md"))) == ["LK001"]
