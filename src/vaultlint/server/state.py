@@ -38,6 +38,7 @@ Positions: ``server/positions.py`` converts model spans (1-based, code points) t
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import logging
 import queue
 import threading
@@ -158,8 +159,15 @@ class EngineAccess:
             with self.lock:
                 workspace = self.workspaces.pop(root, None)
                 self._changed.pop(root, None)
-            if workspace is not None:
+                if workspace is None:
+                    return
                 workspace.close()
+                if self.workspaces:
+                    # close() unfroze every object the collector skips (gc.freeze is global): collect
+                    # what was this vault's, then freeze the other vaults' again, so that collections
+                    # do not walk their millions of objects on every keystroke.
+                    gc.collect()
+                    gc.freeze()
 
         return self._submit(job)
 
