@@ -143,7 +143,10 @@ class VaultlintServer(LanguageServer):
         built = False
         try:
             workspace, built = await asyncio.wrap_future(future)
-            self.started[start] = workspace.root
+            if built or start in self.folders:
+                self.started[start] = workspace.root
+            else:  # a note of a vault a folder brought in (opened while it was indexed): not a start
+                self.started.pop(start, None)
             done = f"indexed {workspace.root}" if built else f"{workspace.root} is indexed already"
         except Exception as error:
             done = f"could not index the vault: {error}"
