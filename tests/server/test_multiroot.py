@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import write_vault
 from lsprotocol import types
 from pytest_lsp import client_capabilities
 
@@ -25,22 +26,14 @@ from server.lspclient import (
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
 
-def _vault(root: Path, files: dict[str, str]) -> Path:
-    (root / ".obsidian").mkdir(parents=True)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
-
-
 def _codes(found: list[types.Diagnostic]) -> list[str]:
     return [str(d.code) for d in found]
 
 
 def _two_vaults(tmp_path: Path) -> tuple[Path, Path]:
     """Vault A knows Shared, vault B knows OnlyB; B's config ignores LK001."""
-    a = _vault(tmp_path / "a", {"Shared.md": "# S\n", "a.md": "[[Shared]] [[OnlyB]] [[Shared#Nope]]\n"})
-    b = _vault(
+    a = write_vault(tmp_path / "a", {"Shared.md": "# S\n", "a.md": "[[Shared]] [[OnlyB]] [[Shared#Nope]]\n"})
+    b = write_vault(
         tmp_path / "b",
         {
             ".vaultlint.toml": 'ignore = ["LK001"]\n',
@@ -117,7 +110,7 @@ async def test_files_changed_and_renamed_in_the_second_folder(tmp_path: Path) ->
 
 
 async def test_two_folders_of_one_vault_share_one_index(tmp_path: Path) -> None:
-    root = _vault(
+    root = write_vault(
         tmp_path / "vault",
         {"one/x.md": "[[y]] [[gone]]\n", "two/y.md": "[[x]] [[z]]\n", "z.md": "[[x#Nope]]\n"},
     )
@@ -178,8 +171,8 @@ def _folders_event(added: list[Path], removed: list[Path]) -> types.DidChangeWor
     )
 
 
-async def test_workspace_mode_reports_the_folders_not_the_rest_of_their_vault(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault", {"one/x.md": "[[gone]]\n", "two/y.md": "[[gone]]\n", "z.md": "[[gone]]\n"})
+async def test_workspace_mode_reports_the_folders_not_the_rest_of_theirwrite_vault(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {"one/x.md": "[[gone]]\n", "two/y.md": "[[gone]]\n", "z.md": "[[gone]]\n"})
     one, two = root / "one", root / "two"
     async with lsp_session(one, VSCODE, {"workspaceDiagnostics": True}) as lsp:
         await eventually(lambda: uri(one / "x.md") in lsp.diagnostics)
@@ -198,7 +191,7 @@ async def test_pulled_workspace_diagnostics_span_the_vaults_and_a_nested_vault_r
 ) -> None:
     a, b = _two_vaults(tmp_path)
     # A vault of its own inside A (its own .obsidian): its notes are its, not A's, and said once.
-    nested = _vault(a / "inner", {"n.md": "[[Shared]]\n"})
+    nested = write_vault(a / "inner", {"n.md": "[[Shared]]\n"})
     capabilities = client_capabilities(NEOVIM)
     capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
     options = {"workspaceDiagnostics": True}
