@@ -204,3 +204,21 @@ async def test_pulled_workspace_diagnostics_span_the_vaults_and_a_nested_vault_r
             uri(nested / "n.md"): ["LK001"],  # Shared is A's, not the inner vault's
         }
         assert _codes(await pull(lsp, open_note(lsp, nested / "n.md"))) == ["LK001"]
+
+
+async def test_an_unusable_config_in_one_folder_leaves_the_other_working(tmp_path: Path) -> None:
+    a, b = _two_vaults(tmp_path)
+    (b / ".vaultlint.toml").write_text("select = 3\n", encoding="utf-8")
+    async with lsp_session(a, NEOVIM, folders=[a, b]) as lsp:
+        note_b = open_note(lsp, b / "b.md")
+        assert await pull(lsp, note_b) == []  # no index for B: nothing, not an error
+        await eventually(lambda: lsp.messages)
+        assert [m.type for m in lsp.messages] == [types.MessageType.Error]
+        assert str(b / ".vaultlint.toml") in lsp.messages[0].message
+        assert _codes(await pull(lsp, open_note(lsp, a / "a.md"))) == ["LK001", "LK003"]
+        # Fixed on disk: B is indexed with it.
+        (b / ".vaultlint.toml").write_text('select = ["LK003"]\n', encoding="utf-8")
+        _watched(lsp, b / ".vaultlint.toml", types.FileChangeType.Changed)
+        await eventually(lambda: any(m.startswith("indexed") and m.endswith(str(b)) for m in _ends(lsp)))
+        assert _codes(await pull(lsp, note_b)) == ["LK003"]
+        assert len(lsp.messages) == 1
