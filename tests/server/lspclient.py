@@ -50,8 +50,13 @@ def uri(path: Path) -> str:
 
 @contextlib.asynccontextmanager
 async def lsp_session(
-    root: Path | None, client: str = NEOVIM, options: Any = None, capabilities: types.ClientCapabilities | None = None
+    root: Path | None,
+    client: str = NEOVIM,
+    options: Any = None,
+    capabilities: types.ClientCapabilities | None = None,
+    folders: list[Path] | None = None,
 ) -> AsyncIterator[LanguageClient]:
+    """``folders``: the workspace folders (a multi-root session); by default ``root`` alone."""
     lsp = make_test_lsp_client()
     registrations: list[types.Registration] = []
 
@@ -68,7 +73,11 @@ async def lsp_session(
                 types.InitializeParams(
                     capabilities=capabilities or client_capabilities(client),
                     root_uri=uri(root) if root is not None else None,
-                    workspace_folders=[types.WorkspaceFolder(uri=uri(root), name="vault")] if root else None,
+                    workspace_folders=[
+                        types.WorkspaceFolder(uri=uri(folder), name=folder.name)
+                        for folder in (folders or ([root] if root else []))
+                    ]
+                    or None,
                     initialization_options=options,
                 )
             )

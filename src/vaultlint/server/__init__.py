@@ -4,7 +4,7 @@ Only ``vaultlint server`` imports this package (and with it pygls), so ``vaultli
 and ``vaultlint --version`` start as fast as before.
 
 Modules:
-  state.py      EngineAccess: the one Workspace, its lock and its worker thread (the contract for handlers)
+  state.py      EngineAccess: a Workspace per vault, routing by note, the lock and the worker (the contract for handlers)
   app.py        builds the LanguageServer: lifecycle, documents, watched files, progress
   diagnostics.py  pull / push / workspace-mode diagnostics
   actions.py    code actions (quick fixes, did-you-mean, create note, suppress, fix-all)

@@ -88,7 +88,7 @@ def register(server: Any, engine: EngineAccess) -> None:
             return actions_for(request, ws)
 
         try:
-            found = await asyncio.wrap_future(engine.run(plan))
+            found = await asyncio.wrap_future(engine.run(plan, fs_path))
         except WorkspaceUnavailable:
             return None
         only = params.context.only

@@ -5,10 +5,12 @@ the handlers here run on pygls's message loop, hand work to the worker and await
 keystroke is never queued behind a vault scan in the loop itself, and notifications to the
 client are only ever sent from the loop.
 
-The vault root is found from the first workspace folder (or the root URI) the editor names,
-by the same rule as ``vaultlint check`` (the nearest folder holding ``.obsidian``, a config
-file, ...); without either, from the first note opened.  The configuration is the vault's
-own config file, as for the CLI.  External URLs are never checked here (no network per
+Each workspace folder the editor names (or its root URI) brings in the vault around it,
+found by the same rule as ``vaultlint check FOLDER`` (the nearest folder holding
+``.obsidian``, a config file, ...), and a note opened outside every folder the vault around
+that note; a vault is indexed once however many folders lie in it, and each request goes to
+the vault that holds its note (``state.EngineAccess.run``).  The configuration is each
+vault's own config file, as for the CLI.  External URLs are never checked here (no network per
 keystroke): that is ``vaultlint check``'s job.
 """
 
@@ -20,7 +22,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -71,7 +73,7 @@ _OPTION_KEYS = frozenset({"workspaceDiagnostics", "maxWorkspaceDiagnostics"})
 
 
 class VaultlintServer(LanguageServer):
-    """A pygls LanguageServer with the vault's engine and the editor's open notes."""
+    """A pygls LanguageServer with the engine (one Workspace per vault) and the editor's open notes."""
 
     def __init__(self) -> None:
         super().__init__("vaultlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
@@ -80,8 +82,10 @@ class VaultlintServer(LanguageServer):
         #: Open documents: the client's URI -> the file-system path.
         self.open: dict[str, str] = {}
         self.budget = diagnostics.WorkspaceBudget(_DEFAULT_CAP)
-        self.start_path: Path | None = None
-        self.building = False
+        #: The editor's workspace folders, each the start of one vault (two may share it).
+        self.folders: list[Path] = []
+        #: Where each vault was started from (a folder, or a note outside every folder) -> its root.
+        self.started: dict[Path, Path] = {}
         #: Set whenever the vault's diagnostics may have changed (wakes a waiting workspace/diagnostic).
         self.vault_changed = asyncio.Event()
         #: Reports queued and not yet done: a newer one supersedes older ones (``report_changes``).
@@ -112,14 +116,20 @@ class VaultlintServer(LanguageServer):
     def start_build(self, path: Path) -> None:
         """Index the vault holding ``path`` on the worker, with a progress report meanwhile.
 
-        ``path`` is the editor's workspace folder, or a note when it named none: then the vault
-        is the one around that note, found as ``vaultlint check NOTE`` finds it (and every note
-        in it is reported on, not only that one)."""
-        self.building = True
-        future = self.engine.build(lambda: _workspace_around(path))
-        asyncio.ensure_future(self._after_build(future))
+        ``path`` is one of the editor's workspace folders, or a note outside all of them: then
+        the vault is the one around that note, found as ``vaultlint check NOTE`` finds it (and
+        every note in it is reported on, not only that one).  A vault already indexed (a second
+        folder of it) is not indexed again."""
+        self.started.setdefault(path, path)
+        future = self.engine.open_vault(path, _vault_root, _workspace_of)
+        asyncio.ensure_future(self._after_build(path, future))
 
-    async def _after_build(self, future: Any) -> None:
+    def covered(self, fs_path: str) -> bool:
+        """Whether ``fs_path`` is in a folder or vault already started (its vault needs no new start)."""
+        path = Path(fs_path)
+        return any(path == start or path.is_relative_to(start) for start in {*self.folders, *self.started.values()})
+
+    async def _after_build(self, start: Path, future: Any) -> None:
         token: str | None = None
         if self._can("window.work_done_progress"):
             token = f"vaultlint-index-{uuid.uuid4()}"
@@ -130,23 +140,55 @@ class VaultlintServer(LanguageServer):
                 )
             except Exception:  # the client refused or never answered: index without a progress bar
                 token = None
+        built = False
         try:
-            workspace = await asyncio.wrap_future(future)
-            done = f"indexed {workspace.root}"
+            workspace, built = await asyncio.wrap_future(future)
+            if built or start in self.folders:
+                self.started[start] = workspace.root
+            else:  # a note of a vault a folder brought in (opened while it was indexed): not a start
+                self.started.pop(start, None)
+            done = f"indexed {workspace.root}" if built else f"{workspace.root} is indexed already"
         except Exception as error:
             done = f"could not index the vault: {error}"
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Error, message=f"vaultlint: {done}")
             )
-        finally:
-            self.building = False
         if token is not None:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=done))
-        await self.report_everything()
+        if built or self.options.workspace_diagnostics:  # a new vault, or a new folder of one to report on
+            await self.report_everything()
+
+    async def remove_folder(self, folder: Path) -> None:
+        """The editor closed ``folder``: its vault is let go unless another folder or an open note
+        is in it (then it stays, as if that note had brought it in), and what workspace mode
+        reported for the folder is cleared."""
+        if folder in self.folders:
+            self.folders.remove(folder)
+        root = self.started.pop(folder, None)
+        if root is None:
+            return
+        if root not in self.started.values() and any(self.covers(root, p) for p in self.open.values()):
+            self.started[root] = root
+        if root in self.started.values():
+            await self.report_everything()
+            return
+        await asyncio.wrap_future(self.engine.close_vault(root))
+        gone = [uri for uri in self.budget.reported if self.covers(root, to_fs_path(uri) or "")]
+        for uri in gone:
+            self.budget.admit(uri, 0)
+            if not self.pull:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if gone and self.pull:
+            self._ask_client_to_pull()
+        self.vault_changed.set()
+
+    @staticmethod
+    def covers(root: Path, fs_path: str) -> bool:
+        return Path(fs_path).is_relative_to(root)
 
     # -- reporting -------------------------------------------------------------------------------
     async def report_everything(self) -> None:
-        """After the index was (re)built: every open note, and in workspace mode the vault."""
+        """After an index was (re)built: every open note, and in workspace mode the vaults."""
         self.vault_changed.set()
         if self.pull:
             self._ask_client_to_pull()
@@ -166,15 +208,20 @@ class VaultlintServer(LanguageServer):
         await self._report(frozenset(self._unreported), self._generation)
 
     async def _report(self, uris: frozenset[str] | None, generation: int | None = None) -> None:
-        open_now = dict(self.open)
+        open_now, areas = dict(self.open), self.areas()
         encoding, pull, workspace_mode = self.encoding, self.pull, self.options.workspace_diagnostics
 
-        def collect(ws: Any) -> list[tuple[str, list[types.Diagnostic]]] | None:
+        def collect(workspaces: Sequence[Any]) -> list[tuple[str, list[types.Diagnostic]]] | None:
             if generation is not None and generation != self._generation:
                 return None  # a later report is queued: it reports for this change too
-            changed = self.engine.take_changed()
-            by_path = {ws.vault_path(fs_path): uri for uri, fs_path in open_now.items()}
-            by_path.pop(None, None)
+            reports: list[tuple[str, list[types.Diagnostic]]] = []
+            for ws in workspaces:
+                reports.extend(vault_reports(ws))
+            return reports
+
+        def vault_reports(ws: Any) -> list[tuple[str, list[types.Diagnostic]]]:
+            changed = self.engine.take_changed(ws)
+            by_path = {ws.vault_path(fs): uri for uri, fs in open_now.items() if self.engine.owner(fs) is ws}
             if uris is None:
                 wanted = set(by_path)
             else:
@@ -186,11 +233,11 @@ class VaultlintServer(LanguageServer):
                 for path in sorted(wanted)
             ]
             if workspace_mode:
-                reports.extend(self._workspace_reports(ws, None if uris is None else changed, set(by_path)))
+                reports.extend(self._workspace_reports(ws, None if uris is None else changed, set(open_now), areas))
             return reports
 
         try:
-            reports = await asyncio.wrap_future(self.engine.run(collect))
+            reports = await asyncio.wrap_future(self.engine.run_all(collect))
         except WorkspaceUnavailable:
             return
         for problem in self.engine.take_problems():
@@ -212,21 +259,40 @@ class VaultlintServer(LanguageServer):
         if self._can("workspace.diagnostics.refresh_support"):
             self.workspace_diagnostic_refresh(None)
 
+    def areas(self) -> tuple[Path, ...]:
+        """What workspace mode reports on: the editor's folders, and the vaults of notes opened
+        outside them (a vault indexed whole for a folder inside it is reported on for that folder)."""
+        return (*self.folders, *(root for start, root in self.started.items() if start not in self.folders))
+
     def _workspace_reports(
-        self, ws: Any, paths: Iterable[str] | None, skip: set[str]
+        self, ws: Any, paths: Iterable[str] | None, skip: set[str], areas: Sequence[Path]
     ) -> list[tuple[str, list[types.Diagnostic]]]:
-        """Workspace mode, on the worker: the reports for ``paths`` (``None``: the whole vault)."""
+        """Workspace mode, on the worker: the reports of ``ws`` for ``paths`` (``None``: its whole
+        vault) within ``areas``, without the URIs in ``skip``, nor notes that a vault nested in it
+        reports.  A note reported before and now outside the areas is cleared."""
+        as_vault_paths = ("" if Path(os.path.realpath(area)) == ws.root else ws.vault_path(area) for area in areas)
+        prefixes = [prefix for prefix in as_vault_paths if prefix is not None]
         if paths is None:
-            found: dict[str, list[Any]] = {path: [] for path in self.budget.reported}
+            found: dict[str, list[Any]] = {}
+            for uri in self.budget.reported:  # reported before: cleared if they have nothing now
+                path = ws.vault_path(to_fs_path(uri) or "")
+                if path is not None:
+                    found[path] = []
             for diagnostic in ws.diagnostics():
                 found.setdefault(diagnostic.path, []).append(diagnostic)
         else:
             found = {path: list(ws.diagnostics(path)) for path in paths}  # a file gone has none
+        nested = len(self.engine.workspaces) > 1
         reports = []
         for path, items in found.items():
-            if path in skip or not self.budget.admit(path, len(items)):
+            fs_path = str(ws.fs_path(path))
+            uri = from_fs_path(fs_path)
+            if uri in skip or (nested and self.engine.owner(fs_path) is not ws):
                 continue
-            uri = from_fs_path(str(ws.fs_path(path)))
+            if not any(p in ("", path) or path.startswith(p + "/") for p in prefixes):
+                items = []  # outside the folders: not reported, and cleared if it was
+            if not self.budget.admit(uri, len(items)):
+                continue
             reports.append((uri, diagnostics.for_note(items, ws.text(path) if items else "", self.encoding)))
         return reports
 
@@ -238,15 +304,21 @@ class VaultlintServer(LanguageServer):
         return to_fs_path(uri)
 
 
-def _workspace_around(path: Path) -> Any:
+def _vault_root(start: Path) -> Path:
+    """The vault root around ``start`` (a folder or a note), as ``vaultlint check START`` finds it."""
     from ..api import options_for
     from ..engine import locate_vault
+
+    given = start if start.exists() else start.parent  # a note perhaps new, not saved yet
+    options = options_for(given, None, {}, "vaultlint server")
+    return locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+
+
+def _workspace_of(root: Path) -> Any:
+    """The whole vault at ``root`` (not only a folder's notes: every note of it may be opened)."""
     from ..workspace import Workspace
 
-    if not path.is_dir():  # a note (perhaps new, not saved yet)
-        options = options_for(path if path.exists() else path.parent, None, {}, "vaultlint server")
-        path = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
-    return Workspace(path, offline=True)
+    return Workspace(root, offline=True)
 
 
 def build_server() -> VaultlintServer:
@@ -269,18 +341,31 @@ def _register_lifecycle(server: VaultlintServer) -> None:
         ls.budget = diagnostics.WorkspaceBudget(ls.options.max_workspace_diagnostics)
         for warning in warnings:
             log.warning("%s", warning)
-        uri = params.workspace_folders[0].uri if params.workspace_folders else params.root_uri
-        if uri is None and params.root_path:
-            uri = from_fs_path(params.root_path)
-        folder = to_fs_path(uri) if uri and uri.startswith("file:") else None
-        ls.start_path = Path(folder) if folder else None
+        uris = [folder.uri for folder in params.workspace_folders or ()] or [params.root_uri]
+        if uris == [None] and params.root_path:
+            uris = [from_fs_path(params.root_path)]
+        ls.folders = list(dict.fromkeys(Path(to_fs_path(uri)) for uri in uris if uri and uri.startswith("file:")))
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: VaultlintServer, params: types.InitializedParams) -> None:
-        if ls.start_path is not None:
-            ls.start_build(ls.start_path)
+        # Every folder's vault now, one after the other on the worker: the editor named them as
+        # what the user works in, a rename in any of them needs its index, and a vault two
+        # folders share is indexed once.
+        for folder in ls.folders:
+            ls.start_build(folder)
         if ls._can("workspace.did_change_watched_files.dynamic_registration"):
             await _watch_files(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def folders_changed(ls: VaultlintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for removed in params.event.removed:
+            if removed.uri.startswith("file:"):
+                await ls.remove_folder(Path(to_fs_path(removed.uri)))
+        for added in params.event.added:
+            folder = Path(to_fs_path(added.uri)) if added.uri.startswith("file:") else None
+            if folder is not None and folder not in ls.folders:
+                ls.folders.append(folder)
+                ls.start_build(folder)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: VaultlintServer, params: None) -> None:
@@ -312,9 +397,8 @@ def _register_documents(server: VaultlintServer) -> None:
             return
         ls.open[uri] = fs_path
         ls.engine.stage(fs_path, params.text_document.text)
-        if ls.engine.workspace is None and not ls.building and ls.start_path is None:
-            ls.start_path = Path(fs_path)  # no workspace folder: the vault around this note
-            ls.start_build(ls.start_path)
+        if not ls.covered(fs_path):
+            ls.start_build(Path(fs_path))  # outside every folder: the vault around this note
             return  # the build reports every open note when it is done
         await ls.report_changes({uri})
 
@@ -340,6 +424,12 @@ def _register_documents(server: VaultlintServer) -> None:
         await ls.report_changes()
 
 
+def _root_of(ls: VaultlintServer, path: Path) -> Path | None:
+    """The innermost vault root (or start, while it is being indexed) that holds ``path``."""
+    holding = [root for root in ls.started.values() if path == root or path.is_relative_to(root)]
+    return max(holding, key=lambda root: len(root.parts), default=None)
+
+
 def _is_config(path: Path, root: Path | None) -> bool:
     """A file whose change means reading the configuration again (the Workspace decides exactly)."""
     parts = path.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parts
@@ -356,13 +446,13 @@ def _is_hidden(path: Path, root: Path | None) -> bool:
 def _register_files(server: VaultlintServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched_files_changed(ls: VaultlintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        root = ls.engine.root
         config_changed = False
         for change in params.changes:
             fs_path = ls.document_path(change.uri)
             if fs_path is None:
                 continue
             path = Path(fs_path)
+            root = _root_of(ls, path)
             if _is_config(path, root):
                 config_changed = True
             elif _is_hidden(path, root):
@@ -370,11 +460,12 @@ def _register_files(server: VaultlintServer) -> None:
             if change.type == types.FileChangeType.Changed and change.uri in ls.open:
                 continue  # an open note's buffer wins over the disk
             # Created, changed or deleted, a note or a whole folder: the Workspace reads the disk
-            # again and re-checks what depends on it (a settings file makes it reload).
+            # again and re-checks what depends on it (a settings file makes the vaults that hold
+            # it reload; the others do not see it).
             ls.engine.stage(fs_path, None)
-        if config_changed and ls.engine.workspace is None and not ls.building and ls.start_path is not None:
-            ls.start_build(ls.start_path)  # the last config was unusable: try the new one
-            return
+        if config_changed:
+            for start in ls.engine.retry_failed():
+                ls.start_build(start)  # its last config was unusable: try the new one
         await ls.report_changes()
 
     @server.feature(
@@ -385,19 +476,22 @@ def _register_files(server: VaultlintServer) -> None:
     )
     async def files_renamed(ls: VaultlintServer, params: types.RenameFilesParams) -> None:
         moves = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
-        await _run_quietly(
-            ls, lambda ws: [ls.engine.record_changed(ws.rename(old, new)) for old, new in moves if old and new]
-        )
+
+        def moved(workspaces: Sequence[Any]) -> None:
+            # Each vault that holds either end: a move between two vaults is a file gone from
+            # one (``rename`` drops it) and a new file in the other.
+            for ws in workspaces:
+                for old, new in moves:
+                    if old and new and (ws.vault_path(old) is not None or ws.vault_path(new) is not None):
+                        ls.engine.record_changed(ws, ws.rename(old, new))
+
+        try:
+            await asyncio.wrap_future(ls.engine.run_all(moved))
+        except WorkspaceUnavailable:
+            pass
+        except Exception:  # one odd event must not stop the server
+            log.exception("could not apply a file change")
         await ls.report_changes()
-
-
-async def _run_quietly(ls: VaultlintServer, job: Any) -> None:
-    try:
-        await asyncio.wrap_future(ls.engine.run(job))
-    except WorkspaceUnavailable:
-        pass
-    except Exception:  # one odd event must not stop the server
-        log.exception("could not apply a file change")
 
 
 def _register_pull(server: VaultlintServer) -> None:
@@ -412,13 +506,13 @@ def _register_pull(server: VaultlintServer) -> None:
         encoding = ls.encoding
 
         def collect(ws: Any) -> list[types.Diagnostic]:
-            path = ws.vault_path(fs_path) if fs_path else None
+            path = ws.vault_path(fs_path)
             if path is None:
                 return []
             return diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding)
 
         try:
-            items = await asyncio.wrap_future(ls.engine.run(collect))
+            items = await asyncio.wrap_future(ls.engine.run(collect, fs_path)) if fs_path else []
         except WorkspaceUnavailable:
             items = []
         result_id = diagnostics.result_id(items)
@@ -435,8 +529,15 @@ def _register_pull(server: VaultlintServer) -> None:
         previous = {p.uri: p.value for p in params.previous_result_ids}
         while True:
             ls.vault_changed.clear()
+            areas = ls.areas()
             try:
-                reports = await asyncio.wrap_future(ls.engine.run(lambda ws: ls._workspace_reports(ws, None, set())))
+                reports = await asyncio.wrap_future(
+                    ls.engine.run_all(
+                        lambda wss, areas=areas: [
+                            r for ws in wss for r in ls._workspace_reports(ws, None, set(), areas)
+                        ]
+                    )
+                )
             except WorkspaceUnavailable:
                 reports = []
             items: list[types.WorkspaceDocumentDiagnosticReport] = []

@@ -8,6 +8,7 @@ encoding.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -37,11 +38,11 @@ _KINDS = {
 REQUEST_FAILED = -32803
 
 
-async def on_engine(engine: EngineAccess, job: Callable[[Any], T]) -> T | None:
-    """``job(workspace)`` on the engine's worker, awaited off the message loop; ``None`` while
-    there is no index, and a refused rename as the error the editor shows."""
+async def on_engine(job: concurrent.futures.Future[T]) -> T | None:
+    """A job handed to the engine (``engine.run``, ``engine.run_all``), awaited off the message
+    loop; ``None`` when no index holds the note, and a refused rename as the error the editor shows."""
     try:
-        return await asyncio.wrap_future(engine.run(job))
+        return await asyncio.wrap_future(job)
     except WorkspaceUnavailable:
         return None
     except RenameRefused as refused:
@@ -80,7 +81,7 @@ async def answer_at(
         lines = lines_of(text)
         return answer(ws, At(path, lines, *to_point(params.position, lines, encoding), encoding))
 
-    return await on_engine(engine, job)
+    return await on_engine(engine.run(job, fs_path))
 
 
 def _location(ws: Any, at: At) -> types.Location | None:

@@ -68,18 +68,28 @@ def register(server: Any, engine: EngineAccess) -> None:
         pairs = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
         open_uris, encoding = dict(ls.open), ls.encoding
 
-        def plan(workspace: Any) -> types.WorkspaceEdit | None:
+        def plan_vault(workspace: Any) -> types.WorkspaceEdit | None:
+            """The edits in one vault, for the files that move within it (the vault that holds
+            each file: links in another vault never reached it)."""
             ws = _TextsReadOnce(workspace)
             moved: dict[str, str] = {}
             for old, new in pairs:
-                before = ws.vault_path(old) if old else None
-                after = ws.vault_path(new) if new else None
+                if not old or not new or engine.owner(old) is not workspace:
+                    continue
+                before, after = ws.vault_path(old), ws.vault_path(new)
                 if before is not None and after is not None:
                     moved.update(moved_files(ws.vault.index.paths, before, after))
             edits = rename_edits(ws, moved) if moved else {}
             return workspace_edit(ws, edits, open_uris, encoding) if edits else None
 
-        return await on_engine(engine, plan)
+        def plan(workspaces: Any) -> types.WorkspaceEdit | None:
+            changes: dict[str, list[types.TextEdit]] = {}
+            for found in filter(None, map(plan_vault, workspaces)):
+                for uri, edits in (found.changes or {}).items():
+                    changes.setdefault(uri, edits)  # a note two nested vaults hold: edited once
+            return types.WorkspaceEdit(changes=changes) if changes else None
+
+        return await on_engine(engine.run_all(plan))
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     async def prepare_rename(ls: Any, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:

@@ -1,31 +1,35 @@
-"""EngineAccess: how every server handler reaches the one Workspace.
+"""EngineAccess: how every server handler reaches the Workspace of the note it is about.
+
+The server holds one :class:`vaultlint.workspace.Workspace` per vault: each of the editor's
+workspace folders brings in the vault around it (found as ``vaultlint check FOLDER`` finds
+it), two folders in one vault share its Workspace, and a note opened outside every folder
+brings in the vault around that note.  Every Workspace lives on the one worker thread.
 
 The contract between the server's modules (``app.py``, ``diagnostics.py``, ``actions.py``) and
 ``navigate.py`` / ``renames.py``, each of which exposes ``register(server, engine_access)``:
 
-``engine_access.workspace``
-    The :class:`vaultlint.workspace.Workspace`, or ``None`` before the first index is built
-    (or when building it failed: the server then reports the error and answers empty).
-    Read it only while holding ``lock`` (a Workspace is not thread-safe).
-
-``engine_access.lock``
-    A :class:`threading.Lock` that serialises every call on the Workspace.  ``run`` takes it
-    for you; take it yourself only for a short read from a thread that is not the message loop.
-
-``engine_access.run(fn) -> concurrent.futures.Future``
-    Runs ``fn(workspace)`` on the engine's single worker thread, with ``lock`` held, and returns
-    a Future of its result.  Jobs run one at a time in submission order, and the first job is
-    the initial index build, so ``fn`` always gets a built Workspace; if there is none (the
-    build failed, or the server is shutting down) the Future fails with
-    :class:`WorkspaceUnavailable`.  Never block the message loop on the Future: in an async
-    pygls handler write ``result = await asyncio.wrap_future(engine_access.run(fn))``.
+``engine_access.run(fn, at) -> concurrent.futures.Future``
+    Runs ``fn(workspace)`` on the engine's single worker thread, with ``lock`` held, on the
+    Workspace that holds the file-system path ``at`` (the innermost vault around it, when
+    vaults nest), and returns a Future of its result.  Jobs run one at a time in submission
+    order, and builds are jobs too, so ``fn`` always gets a built Workspace; if none holds
+    ``at`` (no vault around it, its build failed, or the server is shutting down) the Future
+    fails with :class:`WorkspaceUnavailable`.  Never block the message loop on the Future: in
+    an async pygls handler write ``result = await asyncio.wrap_future(engine_access.run(fn, at))``.
     ``fn`` must not call ``run`` itself (single worker: it would wait for itself).
 
-``engine_access.root``
-    The vault root (:class:`pathlib.Path`) once the Workspace exists, else ``None``; safe to
-    read without the lock (it never changes after the build).
+``engine_access.run_all(fn) -> concurrent.futures.Future``
+    ``fn(workspaces)`` with every Workspace (a sequence, by root; perhaps empty), in one job:
+    for what spans vaults (reports after a change, workspace diagnostics, file renames).
 
-Paths given to and returned by the Workspace are vault paths ('/'-separated, relative to the
+``engine_access.owner(fs_path)``
+    Inside a job: the Workspace that ``run`` would give for ``fs_path``, or ``None``.
+
+``engine_access.lock``
+    A :class:`threading.Lock` that serialises every call on the Workspaces.  ``run`` takes it
+    for you.
+
+Paths given to and returned by a Workspace are vault paths ('/'-separated, relative to its
 root); ``ws.vault_path(fs_path)`` and ``ws.fs_path(vault_path)`` convert, and
 ``pygls.uris.to_fs_path`` / ``from_fs_path`` go between URIs and file-system paths.
 Positions: ``server/positions.py`` converts model spans (1-based, code points) to LSP ranges.
@@ -34,10 +38,11 @@ Positions: ``server/positions.py`` converts model spans (1-based, code points) t
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -49,97 +54,153 @@ log = logging.getLogger(__name__)
 
 
 class WorkspaceUnavailable(RuntimeError):
-    """There is no Workspace to run on: the first index failed, or the server is shutting down."""
+    """No Workspace to run on: no vault holds the file, its index failed, or the server is shutting down."""
 
 
 class EngineAccess:
-    """The one Workspace of a server, its lock and the worker thread that runs all work on it.
+    """The server's Workspaces (one per vault, by root), their lock and the worker thread that runs all work on them.
 
     Besides ``run``, the server's document handlers use ``stage`` (an editor buffer or a file
     on disk changed) and ``take_changed`` (which vault paths' diagnostics may have changed
     since last asked): staged texts are applied at the start of the next job, the latest text
-    of a file winning, so a burst of keystrokes costs one update, not one per key.
+    of a file winning, so a burst of keystrokes costs one update, not one per key.  A file is
+    told to every Workspace whose vault holds it (vaults may nest: both see the file).
     """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.workspace: Workspace | None = None
-        self.root: Path | None = None
-        #: Why the last build failed (shown to the user), or None.
-        self.build_error: str | None = None
+        #: The built Workspaces by vault root.
+        self.workspaces: dict[Path, Workspace] = {}
+        #: Why a build failed, by the path it started from (folder or note): shown to the user.
+        self.failed: dict[Path, str] = {}
         self._jobs: queue.SimpleQueue[tuple[concurrent.futures.Future[Any], Callable[[], Any]] | None] = (
             queue.SimpleQueue()
         )
         self._closed = False
         self._pending_lock = threading.Lock()
         self._pending: dict[str, str | None] = {}
-        self._changed: set[str] = set()
+        #: Builds queued and not done: while there are any, a staged text no Workspace holds yet
+        #: is kept for the vault being built (a note opened in a new folder), not dropped.
+        self._builds_queued = 0
+        self._changed: dict[Path, set[str]] = {}
         #: Why staged changes could not be applied (a config file that stopped parsing, say), for
         #: the server to show; taken with ``take_problems``.
         self.problems: list[str] = []
-        # One worker: work on the Workspace is serial anyway (the lock), and one thread keeps the
-        # order of jobs the order in which the editor's messages came.  A daemon, so that an editor
-        # that quits while the first index is still being built is not kept waiting for it.
+        # One worker: work on a Workspace is serial anyway (the lock), one thread keeps the order
+        # of jobs the order in which the editor's messages came, and vaults built one after the
+        # other never compete for the two cores.  A daemon, so that an editor that quits while an
+        # index is still being built is not kept waiting for it.
         self._thread = threading.Thread(target=self._work, name="vaultlint-engine", daemon=True)
         self._thread.start()
 
     # -- the contract ---------------------------------------------------------------------------
-    def run(self, fn: Callable[[Workspace], T]) -> concurrent.futures.Future[T]:
-        """``fn(workspace)`` on the worker thread with the lock held; a Future of its result."""
-        return self._submit(lambda: self._call(fn))
+    def run(self, fn: Callable[[Workspace], T], at: str | Path) -> concurrent.futures.Future[T]:
+        """``fn(workspace)`` on the worker with the lock held, on the Workspace holding ``at``."""
+
+        def job() -> T:
+            workspace = self.owner(at)
+            if workspace is None:
+                raise WorkspaceUnavailable(self._why_not(Path(at)))
+            return fn(workspace)
+
+        return self._submit(lambda: self._call(job))
+
+    def run_all(self, fn: Callable[[Sequence[Workspace]], T]) -> concurrent.futures.Future[T]:
+        """``fn(workspaces)`` with every Workspace (by root), in one job on the worker, the lock held."""
+        return self._submit(lambda: self._call(lambda: fn([self.workspaces[root] for root in sorted(self.workspaces)])))
+
+    def owner(self, fs_path: str | Path) -> Workspace | None:
+        """The Workspace of the innermost vault holding ``fs_path`` (call it in a job)."""
+        holding = [ws for ws in self.workspaces.values() if ws.vault_path(fs_path) is not None]
+        return max(holding, key=lambda ws: len(ws.root.parts), default=None)
 
     # -- for the server's own handlers ----------------------------------------------------------
-    def build(self, make: Callable[[], Workspace]) -> concurrent.futures.Future[Workspace]:
-        """Build (or rebuild) the Workspace on the worker; jobs submitted later run on it."""
+    def open_vault(self, start: Path, locate: Callable[[Path], Path], make: Callable[[Path], Workspace]) -> Any:
+        """The vault around ``start`` (a folder, or a note), built on the worker unless it is already.
 
-        def job() -> Workspace:
-            with self.lock:
-                old, self.workspace = self.workspace, None
-            if old is not None:
-                old.close()
+        ``locate(start)`` gives the vault root; ``make(root)`` builds its Workspace.  A Future of
+        ``(workspace, built)``: ``built`` is False when a Workspace of that root was there already
+        (two folders of one vault share it)."""
+
+        def job() -> tuple[Workspace, bool]:
             try:
-                workspace = make()
+                root = locate(start)
+                with self.lock:
+                    known = self.workspaces.get(root)
+                if known is not None:
+                    return known, False
+                workspace = make(root)
             except Exception as error:
-                self.build_error = str(error) or type(error).__name__
+                with self._pending_lock:
+                    self.failed[start] = str(error) or type(error).__name__
                 raise
+            finally:
+                with self._pending_lock:
+                    self._builds_queued -= 1
             with self.lock:
-                self.workspace = workspace
-                self.root = workspace.root
-                self.build_error = None
-                self._changed.clear()
+                self.workspaces[workspace.root] = workspace
+                self._changed.pop(workspace.root, None)
+            with self._pending_lock:
+                self.failed.pop(start, None)
             # Behind the jobs already waiting (the first diagnostics an editor asked for while the
             # vault was indexed), not before them: the rest of the index, so that the first
             # keystroke does not wait for it.
-            self.run(lambda ws: ws.finish_index())
-            return workspace
+            self._submit(lambda: self._call(workspace.finish_index))
+            return workspace, True
+
+        with self._pending_lock:
+            self._builds_queued += 1
+        return self._submit(job)
+
+    def close_vault(self, root: Path) -> concurrent.futures.Future[None]:
+        """Let the Workspace of ``root`` go (its last folder was removed from the editor)."""
+
+        def job() -> None:
+            with self.lock:
+                workspace = self.workspaces.pop(root, None)
+                self._changed.pop(root, None)
+                if workspace is None:
+                    return
+                workspace.close()
+                if self.workspaces:
+                    # close() unfroze every object the collector skips (gc.freeze is global): collect
+                    # what was this vault's, then freeze the other vaults' again, so that collections
+                    # do not walk their millions of objects on every keystroke.
+                    gc.collect()
+                    gc.freeze()
 
         return self._submit(job)
+
+    def retry_failed(self) -> list[Path]:
+        """The starts whose build failed, forgotten so that they can be tried again (a config changed)."""
+        with self._pending_lock:
+            starts, self.failed = list(self.failed), {}
+        return starts
 
     def stage(self, fs_path: str, text: str | None) -> None:
         """``fs_path`` now holds ``text`` (``None``: read it from disk again); applied by the next job."""
         with self._pending_lock:
             self._pending[fs_path] = text
 
-    def record_changed(self, paths: Iterable[str]) -> None:
+    def record_changed(self, workspace: Workspace, paths: Iterable[str]) -> None:
         """Add what a Workspace call returned (``rename``, ``remove``) to what ``take_changed`` reports."""
-        self._changed.update(paths)
+        self._changed.setdefault(workspace.root, set()).update(paths)
 
-    def take_changed(self) -> frozenset[str]:
-        """The vault paths whose diagnostics may have changed since the last call (call it in a job)."""
-        changed, self._changed = frozenset(self._changed), set()
-        return changed
+    def take_changed(self, workspace: Workspace) -> frozenset[str]:
+        """The vault paths of ``workspace`` whose diagnostics may have changed since the last call (in a job)."""
+        return frozenset(self._changed.pop(workspace.root, ()))
 
     def take_problems(self) -> list[str]:
         problems, self.problems = self.problems, []
         return problems
 
     def close(self, timeout: float = 5.0) -> None:
-        """Close the Workspace after the jobs already queued; later ``run`` calls fail."""
+        """Close every Workspace after the jobs already queued; later ``run`` calls fail."""
 
         def job() -> None:
             with self.lock:
-                workspace, self.workspace = self.workspace, None
-            if workspace is not None:
+                workspaces, self.workspaces = list(self.workspaces.values()), {}
+            for workspace in workspaces:
                 workspace.close()
 
         done = self._submit(job)
@@ -169,22 +230,34 @@ class EngineAccess:
             except BaseException as error:  # handed to whoever waits on the future
                 future.set_exception(error)
 
-    def _call(self, fn: Callable[[Workspace], T]) -> T:
+    def _call(self, job: Callable[[], T]) -> T:
         with self.lock:
-            workspace = self.workspace
-            if workspace is None:
-                raise WorkspaceUnavailable(self.build_error or "the vault is not indexed")
-            self._apply_staged(workspace)
-            return fn(workspace)
+            self._apply_staged()
+            return job()
 
-    def _apply_staged(self, workspace: Workspace) -> None:
+    def _why_not(self, path: Path) -> str:
+        with self._pending_lock:
+            failed = dict(self.failed)
+        for start, error in failed.items():
+            if path == start or path.is_relative_to(start if start.is_dir() else start.parent):
+                return error
+        return f"no vault holds {path}"
+
+    def _apply_staged(self) -> None:
         with self._pending_lock:
             pending, self._pending = self._pending, {}
+            keep_unheld = self._builds_queued > 0
+        unheld: dict[str, str | None] = {}
         for fs_path, text in pending.items():
-            if workspace.vault_path(fs_path) is None:
-                continue  # outside the vault: nothing of ours
-            try:
-                self._changed.update(workspace.update(fs_path, text))
-            except Exception as error:  # one bad file must not stop the server; the next change retries it
-                log.debug("could not update %s", fs_path, exc_info=True)
-                self.problems.append(f"{error}" or f"could not read {fs_path}: {type(error).__name__}")
+            holding = [ws for ws in self.workspaces.values() if ws.vault_path(fs_path) is not None]
+            if not holding and keep_unheld:
+                unheld[fs_path] = text  # perhaps in the vault being built: kept for it
+            for workspace in holding:
+                try:
+                    self._changed.setdefault(workspace.root, set()).update(workspace.update(fs_path, text))
+                except Exception as error:  # one bad file must not stop the server; the next change retries it
+                    log.debug("could not update %s", fs_path, exc_info=True)
+                    self.problems.append(f"{error}" or f"could not read {fs_path}: {type(error).__name__}")
+        if unheld:
+            with self._pending_lock:
+                self._pending = {**unheld, **self._pending}  # a newer text staged meanwhile wins
