@@ -349,6 +349,8 @@ class StoredResults:
 
 def encode_results(found: list[Diagnostic]) -> str | None:
     """Diagnostics as stored text; ``None`` when they cannot be stored (then they are not)."""
+    if not found:
+        return "[]"  # what most notes have to report (and what the encoder writes for it)
     try:
         return data_dumps(_RESULTS, tuple(found))
     except EncodeError:

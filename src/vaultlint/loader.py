@@ -152,7 +152,8 @@ class NoteLoader:
     cache: NoteCache | None
     jobs: int = 1
     rows: dict[str, Row] = field(default_factory=dict)
-    #: Current stat of each note of the vault (None when it cannot be stat'ed).
+    #: Every note of the vault, with its current stat where the cache holds a row for it whose stat
+    #: differs (:meth:`current_hash` stores it when the content turns out the same); else None.
     states: dict[str, FileState | None] = field(default_factory=dict)
     #: Content hash of notes known to be unchanged or parsed in this run.
     hashes: dict[str, str] = field(default_factory=dict)
@@ -179,22 +180,26 @@ class NoteLoader:
 
     def __post_init__(self) -> None:
         notes = [file for file in self.vault.files if file.is_note or is_source(file.path)]
+        self.states = states = dict.fromkeys(file.path for file in notes)
         if self.cache is None:
-            self.states = dict.fromkeys(file.path for file in notes)
             return
         self.rows = rows = self.cache.rows()
-        states, hashes, stat = self.states, self.hashes, os.stat
+        hashes, stat = self.hashes, os.stat
+        # A note the cache has no row for is read and parsed whatever its stat: not stat'ed here
+        # (on a run that builds the cache, that is every note), and no stat kept for it.
         for file in notes:
-            try:
-                info = stat(file.fs_path)
-            except OSError:
-                states[file.path] = None
-                continue
-            state = states[file.path] = file_state(info)
             row = rows.get(file.path)
+            if row is None:
+                continue
+            try:
+                state = file_state(stat(file.fs_path))
+            except OSError:
+                continue
             # Only the stat this machine stored for this very file vouches for its hash (cache.py).
-            if row is not None and row.state == state:
+            if row.state == state:
                 hashes[file.path] = row.hash
+            else:
+                states[file.path] = state
 
     # -- loading -----------------------------------------------------------------
     def preload(self, paths: Iterable[str]) -> None:
