@@ -10,6 +10,7 @@ import pytest
 from helpers import FIXTURES, SHARED, run, write_vault
 
 import vaultlint.loader
+import vaultlint.workspace.checking
 from vaultlint.cache import FileState, NoteCache, encode_loaded
 from vaultlint.model import NoteSummary
 
@@ -236,3 +237,67 @@ def test_a_stat_taken_moments_after_a_change_is_not_trusted_next_time(linked, mo
     rows = dict(sqlite3.connect(cache / "notes.sqlite3").execute("SELECT path, mtime_ns FROM notes"))
     assert rows["a.md"] == (root / "a.md").stat().st_mtime_ns
     assert rows["b.md"] == (root / "b.md").stat().st_mtime_ns  # re-hashed, found unchanged, stat recorded
+
+
+def _stored(cache_dir):
+    db = sqlite3.connect(cache_dir / "notes.sqlite3")
+    try:
+        notes = dict(db.execute("SELECT path, results FROM notes"))
+        parsed = {path for (path,) in db.execute("SELECT path FROM parsed")}
+        aggregate = db.execute("SELECT count(*) FROM meta WHERE key = 'aggregate'").fetchone()[0]
+    finally:
+        db.close()
+    return notes, parsed, aggregate
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_killed_half_way_leaves_rows_the_next_run_reads_right(tmp_path, monkeypatch, parsed, jobs):
+    """Notes are written to the cache in batches as the run goes (issue 20: memory), each with its
+    ``notes`` row.  A run killed after some batches, with no write at the end, leaves rows that
+    are right for their files; the vault's stored tags and aliases go with the first batch, since
+    they no longer match the rows.  The next run reads the rows written, parses the rest, and
+    answers as a run without a cache does."""
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr(vaultlint.loader, "STORE_BATCH", 4)
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 4)
+    names = [f"n{index:02}.md" for index in range(40)]
+    root = write_vault(
+        tmp_path / "v", {name: f"#tag\n[[n{(i + 1) % 40:02}]] [[gone{i}]]\n" for i, name in enumerate(names)}
+    )
+    (root / "n00.md").write_text("#Tag\n[[n01]]\n")
+    cache = tmp_path / "cache"
+    tg001 = lambda report: [(d.path, d.message) for d in report.diagnostics if d.code == "TG001"]  # noqa: E731
+    first = run(root, use_cache=True, cache_dir=cache, jobs=jobs)
+    assert tg001(first) == [("n00.md", 'tag "#Tag" is also written "#tag" (39 times); Obsidian treats them as one tag')]
+    assert _stored(cache)[2] == 1  # the vault's tags and aliases, stored
+    for name in names[10:]:  # the majority's spelling changes: every note's verdict does
+        (root / name).write_text(f"#Tag\n[[n00]] [[changed{name}]]\n")
+    expected = diagnostics(run(root))
+
+    checked = []
+    check_note = vaultlint.workspace.checking.check_note
+
+    def killed_after_twenty(path, *args, **kwargs):
+        checked.append(path)
+        if len(checked) > 20:
+            raise KeyboardInterrupt
+        return check_note(path, *args, **kwargs)
+
+    with monkeypatch.context() as killed:
+        killed.setattr(vaultlint.workspace.checking, "check_note", killed_after_twenty)
+        killed.setattr(vaultlint.loader.NoteLoader, "flush", lambda self, results, warnings: None)  # no end
+        with pytest.raises(KeyboardInterrupt):
+            run(root, use_cache=True, cache_dir=cache, jobs=jobs)
+    rows, stored_notes, aggregate = _stored(cache)
+    early = {path for path in names[10:] if rows[path] is None}  # written again in this run, results to come
+    assert early and early <= stored_notes and len(early) < 30
+    assert aggregate == 0
+
+    del parsed[:]
+    again = run(root, use_cache=True, cache_dir=cache, jobs=1)
+    assert diagnostics(again) == expected and again.warnings == ()
+    assert not early & set(parsed)  # what the killed run wrote is read, not parsed again
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache, jobs=jobs)) == expected
+    rows, stored_notes, aggregate = _stored(cache)
+    assert sorted(rows) == sorted(stored_notes) == names and aggregate == 1
