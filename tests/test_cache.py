@@ -301,3 +301,28 @@ def test_a_build_killed_half_way_leaves_rows_the_next_run_reads_right(tmp_path, 
     assert diagnostics(run(root, use_cache=True, cache_dir=cache, jobs=jobs)) == expected
     rows, stored_notes, aggregate = _stored(cache)
     assert sorted(rows) == sorted(stored_notes) == names and aggregate == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cache_build_holds_no_more_than_a_batch_of_notes_to_write(tmp_path, monkeypatch, jobs):
+    """Memory of a run that builds the cache (issue 20): each note's row is written with the
+    batch its text goes in, so what waits for the end of the run is less than a batch, not
+    the whole vault's stats, hashes and summaries.  Bounded by count, not timed."""
+    monkeypatch.setattr(vaultlint.loader, "STORE_BATCH", 5)
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 4)
+    root = write_vault(tmp_path / "v", {f"n{index:02}.md": f"# N{index}\n[[n{index + 1:02}]]\n" for index in range(60)})
+    waiting = []
+    flush = vaultlint.loader.NoteLoader.flush
+
+    def measured_flush(self, results, warnings):
+        waiting.append(len(self.parsed) + len(self._texts))
+        flush(self, results, warnings)
+
+    monkeypatch.setattr(vaultlint.loader.NoteLoader, "flush", measured_flush)
+    cache = tmp_path / "cache"
+    report = run(root, use_cache=True, cache_dir=cache, jobs=jobs)
+    assert len(waiting) == 1 and waiting[0] < 2 * 5  # (texts made, and the notes whose text is not made yet)
+    rows, stored_notes, aggregate = _stored(cache)
+    assert len(rows) == len(stored_notes) == 60 and aggregate == 1
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache, jobs=jobs)) == diagnostics(report)
