@@ -36,8 +36,11 @@ a repository written by others: a pull request, a shared team vault, a clone.
   stat that never matches (git's "racily clean" problem: a change in the same
   clock tick would keep the stat), so it is hashed again next time.
 
-Robustness.  Writes are one transaction (atomic, so a full disk leaves the old
-state); SQLite's locking makes overlapping runs safe.  A file that is not a
+Robustness.  Writes are transactions (atomic, so a full disk leaves the old
+state): new notes with their rows in batches as a run goes, so that it need not
+hold them all to its end, then the rest (results, stats, the vault aggregate) in
+one; every row is right on its own, so a run stopped between two leaves a cache
+the next run reads.  SQLite's locking makes overlapping runs safe.  A file that is not a
 database, or one whose pages are damaged, is rebuilt once with one warning.  A
 read-only cache folder turns the cache off with one warning.
 """
