@@ -9,7 +9,9 @@ import sqlite3
 import pytest
 from helpers import FIXTURES, SHARED, run, write_vault
 
+import vaultlint.cache
 import vaultlint.loader
+import vaultlint.workspace.checking
 from vaultlint.cache import FileState, NoteCache, encode_loaded
 from vaultlint.model import NoteSummary
 
@@ -236,3 +238,111 @@ def test_a_stat_taken_moments_after_a_change_is_not_trusted_next_time(linked, mo
     rows = dict(sqlite3.connect(cache / "notes.sqlite3").execute("SELECT path, mtime_ns FROM notes"))
     assert rows["a.md"] == (root / "a.md").stat().st_mtime_ns
     assert rows["b.md"] == (root / "b.md").stat().st_mtime_ns  # re-hashed, found unchanged, stat recorded
+
+
+def _stored(cache_dir):
+    db = sqlite3.connect(cache_dir / "notes.sqlite3")
+    try:
+        notes = dict(db.execute("SELECT path, results FROM notes"))
+        parsed = {path for (path,) in db.execute("SELECT path FROM parsed")}
+        aggregate = db.execute("SELECT count(*) FROM meta WHERE key = 'aggregate'").fetchone()[0]
+    finally:
+        db.close()
+    return notes, parsed, aggregate
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_killed_half_way_leaves_rows_the_next_run_reads_right(tmp_path, monkeypatch, parsed, jobs):
+    """Notes are written to the cache in batches as the run goes (issue 20: memory), each with its
+    ``notes`` row.  A run killed after some batches, with no write at the end, leaves rows that
+    are right for their files; the vault's stored tags and aliases go with the first batch, since
+    they no longer match the rows.  The next run reads the rows written, parses the rest, and
+    answers as a run without a cache does."""
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr(vaultlint.loader, "STORE_BATCH", 4)
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 4)
+    names = [f"n{index:02}.md" for index in range(40)]
+    root = write_vault(
+        tmp_path / "v", {name: f"#tag\n[[n{(i + 1) % 40:02}]] [[gone{i}]]\n" for i, name in enumerate(names)}
+    )
+    (root / "n00.md").write_text("#Tag\n[[n01]]\n")
+    cache = tmp_path / "cache"
+    tg001 = lambda report: [(d.path, d.message) for d in report.diagnostics if d.code == "TG001"]  # noqa: E731
+    first = run(root, use_cache=True, cache_dir=cache, jobs=jobs)
+    assert tg001(first) == [("n00.md", 'tag "#Tag" is also written "#tag" (39 times); Obsidian treats them as one tag')]
+    assert _stored(cache)[2] == 1  # the vault's tags and aliases, stored
+    for name in names[10:]:  # the majority's spelling changes: every note's verdict does
+        (root / name).write_text(f"#Tag\n[[n00]] [[changed{name}]]\n")
+    expected = diagnostics(run(root))
+
+    checked = []
+    check_note = vaultlint.workspace.checking.check_note
+
+    def killed_after_twenty(path, *args, **kwargs):
+        checked.append(path)
+        if len(checked) > 20:
+            raise KeyboardInterrupt
+        return check_note(path, *args, **kwargs)
+
+    with monkeypatch.context() as killed:
+        killed.setattr(vaultlint.workspace.checking, "check_note", killed_after_twenty)
+        killed.setattr(vaultlint.loader.NoteLoader, "flush", lambda self, results, warnings: None)  # no end
+        with pytest.raises(KeyboardInterrupt):
+            run(root, use_cache=True, cache_dir=cache, jobs=jobs)
+    rows, stored_notes, aggregate = _stored(cache)
+    early = {path for path in names[10:] if rows[path] is None}  # written again in this run, results to come
+    assert early and early <= stored_notes and len(early) < 30
+    assert aggregate == 0
+
+    del parsed[:]
+    again = run(root, use_cache=True, cache_dir=cache, jobs=1)
+    assert diagnostics(again) == expected and again.warnings == ()
+    assert not early & set(parsed)  # what the killed run wrote is read, not parsed again
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache, jobs=jobs)) == expected
+    rows, stored_notes, aggregate = _stored(cache)
+    assert sorted(rows) == sorted(stored_notes) == names and aggregate == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cache_build_holds_no_more_than_a_batch_of_notes_to_write(tmp_path, monkeypatch, jobs):
+    """Memory of a run that builds the cache (issue 20): each note's row is written with the
+    batch its text goes in, so what waits for the end of the run is less than a batch, not
+    the whole vault's stats, hashes and summaries.  Bounded by count, not timed."""
+    monkeypatch.setattr(vaultlint.loader, "STORE_BATCH", 5)
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 4)
+    root = write_vault(tmp_path / "v", {f"n{index:02}.md": f"# N{index}\n[[n{index + 1:02}]]\n" for index in range(60)})
+    waiting = []
+    flush = vaultlint.loader.NoteLoader.flush
+
+    def measured_flush(self, results, warnings):
+        waiting.append(len(self.parsed) + len(self._texts))
+        flush(self, results, warnings)
+
+    monkeypatch.setattr(vaultlint.loader.NoteLoader, "flush", measured_flush)
+    cache = tmp_path / "cache"
+    report = run(root, use_cache=True, cache_dir=cache, jobs=jobs)
+    assert len(waiting) == 1 and waiting[0] < 2 * 5  # (texts made, and the notes whose text is not made yet)
+    rows, stored_notes, aggregate = _stored(cache)
+    assert len(rows) == len(stored_notes) == 60 and aggregate == 1
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache, jobs=jobs)) == diagnostics(report)
+
+
+def test_the_write_ahead_log_is_checkpointed_seldom_and_never_left_behind(tmp_path, monkeypatch):
+    """A cache build writes in batches: SQLite's default checkpoint every 1000 pages synced the
+    file twice each time (about 5 s of waiting on 25,000 notes).  A larger log is copied into
+    the file when the run closes it, so no log is left next to the cache afterwards."""
+    monkeypatch.setattr(vaultlint.loader, "STORE_BATCH", 3)
+    root = write_vault(tmp_path / "v", {f"n{index:02}.md": f"# N{index}\n[[n{index + 1:02}]]\n" for index in range(30)})
+    cache_dir = tmp_path / "cache"
+    cache = NoteCache.open(cache_dir, [])
+    assert cache is not None
+    try:
+        assert cache._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == vaultlint.cache.WAL_CHECKPOINT_PAGES
+    finally:
+        cache.close()
+    run(root, use_cache=True, cache_dir=cache_dir)
+    assert not (cache_dir / "notes.sqlite3-wal").exists()
+    rows, stored_notes, aggregate = _stored(cache_dir)
+    assert len(rows) == len(stored_notes) == 30 and aggregate == 1

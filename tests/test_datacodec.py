@@ -132,3 +132,78 @@ def test_encoding_leaves_no_garbage_for_the_collector():
     finally:
         if collecting:
             gc.enable()
+
+
+def _reference(hint: Any, value: Any) -> Any:
+    """What the cache stores for ``value``, spelt out from the type hints one value at a time:
+    the oracle for the generated encoders (the stored text must not change with them)."""
+    import dataclasses
+    import enum
+    import types
+    import typing
+
+    from vaultlint.datacodec import _encode_any
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return _encode_any(value)
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        return [_reference(hints[f.name], getattr(value, f.name)) for f in dataclasses.fields(hint)]
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return value.value
+    if origin in (typing.Union, types.UnionType):
+        inner = next(a for a in args if a is not type(None))
+        return None if value is None else _reference(inner, value)
+    if origin is tuple and args[-1] is Ellipsis:
+        return [_reference(args[0], item) for item in value]
+    if origin is tuple:
+        return [_reference(a, item) for a, item in zip(args, value)]
+    if origin is dict:
+        return {key: _reference(args[1], item) for key, item in value.items()}
+    return value
+
+
+def _corpus_notes(limit: int) -> list[Note]:
+    from helpers import SHARED
+
+    corpora = SHARED / "corpora"
+    found = []
+    for corpus in sorted(corpora.glob("*")) if corpora.is_dir() else ():
+        for path in sorted(corpus.rglob("*.md"))[:limit]:
+            found.append(parse_note(path.relative_to(corpus).as_posix(), path.read_text("utf-8", "surrogateescape")))
+    return found
+
+
+def test_the_stored_text_is_what_each_field_spelt_out_gives():
+    """The encoders are generated per dataclass for speed (issue 20); what they write is the
+    plain field-by-field form, character for character, for real notes and for diagnostics."""
+    import json
+
+    from vaultlint.model import NoteSummary
+    from vaultlint.model import summarize as summary_of
+
+    notes = [parse_note("folder/n\udcff.md", NOTE_TEXT), *_corpus_notes(60)]
+    for note in notes:
+        for hint, value in ((Note, note), (NoteSummary, summary_of(note))):
+            expected = json.dumps(_reference(hint, value), ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+            assert dumps(hint, value) == expected, note.path
+    found = (
+        Diagnostic("FM006", "unquoted-link-property", Severity.ERROR, "a.md", Span(2, 1, 2, 9), "m", "h",
+                   Fix("quote it", (Edit(Span(2, 5, 2, 5), '"'),))),
+        Diagnostic("LK001", "unresolved-link", Severity.INFO, "b\udcff.md", Span(1, 1, 1, 2), "n"),
+    )  # fmt: skip
+    hint = tuple[Diagnostic, ...]
+    assert dumps(hint, found) == json.dumps(_reference(hint, found), ensure_ascii=True, separators=(",", ":"))
+
+
+def test_a_value_of_the_wrong_type_is_refused_where_it_is_written():
+    from vaultlint.model import Heading, PropertyItem
+
+    with pytest.raises(EncodeError, match="expected Span, got tuple"):
+        dumps(Heading, Heading(1, "h", (1, 1, 1, 2)))  # type: ignore[arg-type]
+    with pytest.raises(EncodeError):
+        dumps(tuple[Diagnostic, ...], (Diagnostic("LK001", "n", "error", "a.md", Span(1, 1, 1, 2), "m"),))  # type: ignore[arg-type]
+    assert loads(PropertyItem, dumps(PropertyItem, PropertyItem("v", Span(1, 1, 1, 2)))) == PropertyItem(
+        "v", Span(1, 1, 1, 2)
+    )

@@ -36,8 +36,11 @@ a repository written by others: a pull request, a shared team vault, a clone.
   stat that never matches (git's "racily clean" problem: a change in the same
   clock tick would keep the stat), so it is hashed again next time.
 
-Robustness.  Writes are one transaction (atomic, so a full disk leaves the old
-state); SQLite's locking makes overlapping runs safe.  A file that is not a
+Robustness.  Writes are transactions (atomic, so a full disk leaves the old
+state): new notes with their rows in batches as a run goes, so that it need not
+hold them all to its end, then the rest (results, stats, the vault aggregate) in
+one; every row is right on its own, so a run stopped between two leaves a cache
+the next run reads.  SQLite's locking makes overlapping runs safe.  A file that is not a
 database, or one whose pages are damaged, is rebuilt once with one warning.  A
 read-only cache folder turns the cache off with one warning.
 """
@@ -52,7 +55,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,6 +73,8 @@ URL_DATABASE = "urls.sqlite3"
 GITIGNORE_TEXT = "# created by vaultlint\n*\n"
 #: A stat this close to the moment it is stored is not trusted next time (see the docstring).
 RACY_NS = 2_000_000_000
+#: Pages of write-ahead log after which a run's writes are copied into the file.
+WAL_CHECKPOINT_PAGES = 10_000
 
 # What the stored JSON holds.
 _DEPS = tuple[tuple[str, str], ...]
@@ -349,6 +354,8 @@ class StoredResults:
 
 def encode_results(found: list[Diagnostic]) -> str | None:
     """Diagnostics as stored text; ``None`` when they cannot be stored (then they are not)."""
+    if not found:
+        return "[]"  # what most notes have to report (and what the encoder writes for it)
     try:
         return data_dumps(_RESULTS, tuple(found))
     except EncodeError:
@@ -385,6 +392,23 @@ def _decode_loaded(text: Any) -> Note | str | None:
     except DecodeError:
         return None
     return None
+
+
+#: A note's row as a new parse makes it: stat, hash and summary; no results yet.
+_UPSERT_NOTE = (
+    "INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, hash, summary, results_key, results, deps) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
+    "size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, "
+    "ino = excluded.ino, hash = excluded.hash, summary = excluded.summary, "
+    "results_key = NULL, results = NULL, deps = NULL"
+)
+
+
+def _stat_columns(state: FileState, racy_after: int) -> tuple[int, int, int, int]:
+    """The stat as stored: one taken after ``racy_after`` never matches (hashed again next run)."""
+    if state.ctime_ns >= racy_after or state.mtime_ns >= racy_after:
+        return (state.size, -1, -1, -1)
+    return tuple(state)  # type: ignore[return-value]
 
 
 def _encodable(path: str) -> bool:
@@ -469,6 +493,11 @@ class NoteCache:
         db.execute("PRAGMA busy_timeout = 10000")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+        # A run that builds the cache writes its notes in many transactions; a checkpoint
+        # after every 4 MB of them (SQLite's default, 1000 pages) syncs the file twice each
+        # time, and kept a 25,000-note build waiting about 5 s.  So: every 40 MB, and when
+        # the run closes the file (which then removes the WAL, as before).
+        db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         signature = environment_signature()
         recorded = db.execute("SELECT value FROM meta WHERE key = 'versions'").fetchone()
@@ -597,22 +626,36 @@ class NoteCache:
             return None
         return loaded
 
-    def store_parsed(self, stored: Sequence[tuple[str, str, str]]) -> list[str]:
-        """Parsed notes ``(path, hash, text)`` written while the run goes on: the paths written
-        (none when the file cannot take them now; :meth:`write` does, at the end).
+    def store_parsed(self, stored: Sequence[tuple[str, FileState, str, str, NoteSummary]]) -> list[str]:
+        """Parsed notes ``(path, stat, hash, text, summary)`` written while the run goes on, their
+        ``notes`` rows (without results) with them: the paths written (none when the file cannot
+        take them now; :meth:`write` does, at the end).
 
-        So that a run need not hold every note's text until :meth:`write`.  A row here is
-        only ever read for the hash a ``notes`` row vouches for (:meth:`note`), so one
-        written by a run that then stops early is a miss at worst, never a wrong answer.
+        So that a run need not hold every note's text, stat and summary until :meth:`write`.
+        The stored aggregate goes in the same transaction (rows changed; the run's :meth:`write`
+        stores the new one).  A run that then stops early leaves rows that are right for the
+        files they name: the next run reads them as any others, and checks those notes again.
         """
         if self.damaged is not None:
             return []  # the write at the end rebuilds the file first
         rows = [row for row in stored if _encodable(row[0])]
+        racy_after = time.time_ns() - RACY_NS
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)", rows)
+                db.executemany(
+                    _UPSERT_NOTE,
+                    (
+                        (path, *_stat_columns(state, racy_after), digest, data_dumps(NoteSummary, summary))
+                        for path, state, digest, _, summary in rows
+                    ),
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)",
+                    ((path, digest, text) for path, _, digest, text, _ in rows),
+                )
+                db.execute("DELETE FROM meta WHERE key = 'aggregate'")
                 db.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
@@ -621,7 +664,7 @@ class NoteCache:
         except sqlite3.Error as error:
             self._failed(error)
             return []
-        return [path for path, _, _ in rows]
+        return [row[0] for row in rows]
 
     def write(
         self,
@@ -631,11 +674,10 @@ class NoteCache:
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
         pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
-        written: Collection[str] = (),
     ) -> None:
-        """One transaction: new parses (as :func:`encode_loaded` wrote them), new stat of unchanged files,
-        new results, removed files, new PDF page counts.  The parsed notes of ``written`` are
-        in the file already (:meth:`store_parsed`): only their ``notes`` rows are written here.
+        """One transaction: new parses (as :func:`encode_loaded` wrote them; those not in the file
+        already, :meth:`store_parsed`), new stat of unchanged files, new results, removed files,
+        new PDF page counts.
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -644,15 +686,15 @@ class NoteCache:
         if self.damaged is not None:
             self._rebuild()
         try:
-            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {}, written)
+            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {})
         except sqlite3.Error as error:
             if not is_corruption(error) or self.damaged is not None:
                 raise
             self.damaged = error
             self._rebuild()
-            # The notes written early are not in the rebuilt file: their rows are, so they are
-            # parsed again next run (cache.note misses), with their summaries and results kept.
-            self._write(parsed, touched, results, [], aggregate, pdfs or {}, written)
+            # The notes written early are not in the rebuilt file: parsed again next run (their
+            # results find no row to go into).
+            self._write(parsed, touched, results, [], aggregate, pdfs or {})
 
     def _rebuild(self) -> None:
         self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
@@ -669,17 +711,14 @@ class NoteCache:
         gone: list[str],
         aggregate: tuple[str, VaultAggregate] | None,
         pdfs: Mapping[str, tuple[FileState, int | None]],
-        written: Collection[str],
     ) -> None:
         racy_after = time.time_ns() - RACY_NS
 
         def stat_columns(state: FileState) -> tuple[int, int, int, int]:
-            if state.ctime_ns >= racy_after or state.mtime_ns >= racy_after:
-                return (state.size, -1, -1, -1)  # never matches: hashed again next run
-            return tuple(state)  # type: ignore[return-value]
+            return _stat_columns(state, racy_after)
 
         def storable(path: str, text: str | None) -> bool:
-            return path in written or (text is not None and _encodable(path))
+            return text is not None and _encodable(path)
 
         if not all(storable(path, text) for path, (_, _, text, _) in parsed.items()):
             # No row for this note (a ``!!binary`` value, a name that is not UTF-8), while
@@ -693,22 +732,11 @@ class NoteCache:
             for path, (state, digest, text, summary) in parsed.items()
             if storable(path, text)
         )
-        stored = (
-            (path, digest, text)
-            for path, (_, digest, text, _) in parsed.items()
-            if path not in written and storable(path, text)
-        )
+        stored = ((path, digest, text) for path, (_, digest, text, _) in parsed.items() if storable(path, text))
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany(
-                "INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, hash, summary, results_key, results, deps) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
-                "size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, "
-                "ino = excluded.ino, hash = excluded.hash, summary = excluded.summary, "
-                "results_key = NULL, results = NULL, deps = NULL",
-                notes,
-            )
+            db.executemany(_UPSERT_NOTE, notes)
             db.executemany("INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)", stored)
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ? WHERE path = ?",

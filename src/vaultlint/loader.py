@@ -161,7 +161,8 @@ class NoteLoader:
     cache: NoteCache | None
     jobs: int = 1
     rows: dict[str, Row] = field(default_factory=dict)
-    #: Current stat of each note of the vault (None when it cannot be stat'ed).
+    #: Every note of the vault, with its current stat where the cache holds a row for it whose stat
+    #: differs (:meth:`current_hash` stores it when the content turns out the same); else None.
     states: dict[str, FileState | None] = field(default_factory=dict)
     #: Content hash of notes known to be unchanged or parsed in this run.
     hashes: dict[str, str] = field(default_factory=dict)
@@ -172,11 +173,10 @@ class NoteLoader:
     _stored_results: dict[str, StoredResults] | None = None
     _aggregate: VaultAggregate | None = None
     _new_aggregate: tuple[str, VaultAggregate] | None = None
-    # What to write back to the cache at the end of the run: the notes parsed, the cache
-    # text of those settled (:meth:`settle`) and not yet written, and those written already.
+    # What to write back to the cache: the notes parsed and not yet written, and the cache text of
+    # those whose text is made (:meth:`store_text`), written in batches as the run goes.
     parsed: dict[str, tuple[FileState, str, NoteSummary]] = field(default_factory=dict)
     _texts: dict[str, str | None] = field(default_factory=dict)
-    _written: set[str] = field(default_factory=set)
     touched: dict[str, FileState] = field(default_factory=dict)
     _flushed: bool = False
     #: Notes a pool is parsing right now (:meth:`preload_stepwise`).
@@ -189,22 +189,26 @@ class NoteLoader:
 
     def __post_init__(self) -> None:
         notes = [file for file in self.vault.files if file.is_note or is_source(file.path)]
+        self.states = states = dict.fromkeys(file.path for file in notes)
         if self.cache is None:
-            self.states = dict.fromkeys(file.path for file in notes)
             return
         self.rows = rows = self.cache.rows()
-        states, hashes, stat = self.states, self.hashes, os.stat
+        hashes, stat = self.hashes, os.stat
+        # A note the cache has no row for is read and parsed whatever its stat: not stat'ed here
+        # (on a run that builds the cache, that is every note), and no stat kept for it.
         for file in notes:
-            try:
-                info = stat(file.fs_path)
-            except OSError:
-                states[file.path] = None
-                continue
-            state = states[file.path] = file_state(info)
             row = rows.get(file.path)
+            if row is None:
+                continue
+            try:
+                state = file_state(stat(file.fs_path))
+            except OSError:
+                continue
             # Only the stat this machine stored for this very file vouches for its hash (cache.py).
-            if row is not None and row.state == state:
+            if row.state == state:
                 hashes[file.path] = row.hash
+            else:
+                states[file.path] = state
 
     # -- loading -----------------------------------------------------------------
     def preload(self, paths: Iterable[str]) -> None:
@@ -340,7 +344,7 @@ class NoteLoader:
     def _accept_encoded(self, item: tuple[str, FileState | None, str, Loaded], text: str | None) -> str:
         path = self._accept(*item)
         if path in self.parsed:
-            self._texts[path] = text
+            self._queue_text(path, text)
         return path
 
     def settle(self, path: str) -> None:
@@ -362,20 +366,23 @@ class NoteLoader:
         """Make the cache's text of a parsed note now, and write it with the next batch: the
         texts of a whole vault, made at :meth:`flush`, would be a run's peak of memory."""
         loaded = self.loaded.get(path)
-        if isinstance(loaded, Note) and path in self.parsed and path not in self._texts and path not in self._written:
-            self._texts[path] = encode_loaded(loaded)
-            if len(self._texts) >= STORE_BATCH:
-                self._store_texts()
+        if isinstance(loaded, Note) and path in self.parsed and path not in self._texts:
+            self._queue_text(path, encode_loaded(loaded))
+
+    def _queue_text(self, path: str, text: str | None) -> None:
+        self._texts[path] = text
+        if len(self._texts) >= STORE_BATCH:
+            self._store_texts()
 
     def _store_texts(self) -> None:
-        """Write the cache texts made so far (those the cache cannot take now wait for :meth:`flush`)."""
+        """Write the notes whose cache texts are made so far, rows and all, and forget them here
+        (those the cache cannot take now, or at all, wait for :meth:`flush`)."""
         if self.cache is None:
             return
-        rows = [(path, self.parsed[path][1], text) for path, text in self._texts.items() if text is not None]
-        written = self.cache.store_parsed(rows)
-        self._written.update(written)
-        for path in written:
-            del self._texts[path]
+        parsed, texts = self.parsed, self._texts
+        rows = [(path, *parsed[path][:2], text, parsed[path][2]) for path, text in texts.items() if text is not None]
+        for path in self.cache.store_parsed(rows):
+            del texts[path], parsed[path]
 
     # -- what results depend on -----------------------------------------------------
     def current_hash(self, path: str) -> str | None:
@@ -526,11 +533,10 @@ class NoteLoader:
         # PDFs whose counts were read and that are no longer in the vault go too.
         gone += [path for path in self._stored_pdfs or () if path not in self.vault.by_path]
         try:
-            written = self._written
             parsed = {
-                path: (state, digest, None if path in written else self._stored_text(path), summary)
+                path: (state, digest, self._stored_text(path), summary)
                 for path, (state, digest, summary) in self.parsed.items()
             }
-            self.cache.write(parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs, written)
+            self.cache.write(parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")
