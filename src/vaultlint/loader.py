@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .cache import (
@@ -525,7 +525,7 @@ class NoteLoader:
         """What the cache stores for a note parsed in this run (``None``: not storable)."""
         return self._texts[path] if path in self._texts else encode_loaded(self.loaded[path])
 
-    def flush(self, results: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
+    def flush(self, results: Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
         if self.cache is None or self._flushed:
             return
         self._flushed = True  # once: an interrupted run flushes early, and must not write twice

@@ -6,7 +6,7 @@ through here; rules never see configuration, comments or the baseline (DESIGN.md
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +94,11 @@ class World:
     moved: Mapping[str, str | None]
     key: str | None = None
 
+    def __post_init__(self) -> None:
+        # Read now, while the run holds little: made with the key at the end, reading every source
+        # file (and the packages' metadata) added a few MB to the run's peak of memory.
+        code_fingerprint()
+
     def __call__(self) -> str:
         if self.key is None:
             self.key = world_key(self.options, self.vault, self.loader, self.moved)
@@ -102,13 +107,30 @@ class World:
 
 def keyed(
     fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]], world: World | None, interrupted: bool = False
-) -> dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
+) -> Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
     """Fresh results with their key, to store; none when interrupted before the key was made
     (making it then would parse every note first)."""
     if world is None or not fresh_results or (interrupted and world.key is None):
         return {}
-    key = world()
-    return {path: (key, stored, deps) for path, (stored, deps) in fresh_results.items()}
+    return _Keyed(fresh_results, world())
+
+
+class _Keyed(Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]]):
+    """``fresh_results`` with ``key`` added to each, made as the cache reads them: a copy of a whole
+    vault's results, made at the end of a run, was its peak of memory."""
+
+    def __init__(self, fresh_results: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]], key: str) -> None:
+        self._fresh, self._key = fresh_results, key
+
+    def __getitem__(self, path: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        stored, deps = self._fresh[path]
+        return self._key, stored, deps
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fresh)
+
+    def __len__(self) -> int:
+        return len(self._fresh)
 
 
 def check_note(
@@ -249,16 +271,26 @@ def world_key(
 ) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
     digest = hashlib.blake2b(digest_size=16)
+
+    def add(part: str) -> None:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+
     for part in (
         code_fingerprint(),
         repr(_settings_fingerprint(options)),
         repr(sorted(vault.obsidian.property_types.items())),
-        "\n".join(vault.index.paths),
+    ):
+        add(part)
+        add("\0")
+    for number, path in enumerate(vault.index.paths):  # the paths one by one: joined, a copy of them all
+        add(f"\n{path}" if number else path)
+    add("\0")
+    for part in (
         repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
         repr(sorted((moved or {}).items())),  # renames feed hints and fixes
     ):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
+        add(part)
+        add("\0")
     return digest.hexdigest()
 
 

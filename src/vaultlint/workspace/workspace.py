@@ -110,8 +110,8 @@ class Workspace:
             # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
             loader.flush(checking.keyed(fresh, world), [])
         finally:
-            if self._unrecorded:  # their summaries, for _record_deferred once the cache is closed
-                loader.keep_stored_summaries()
+            if any(reads.hinted is None for reads in self._unrecorded.values()):
+                loader.keep_stored_summaries()  # for _record_deferred of results from the cache, once it is closed
             if cache is not None:
                 cache.close()  # a workspace lives long and is called from other threads: no open connection
             loader.cache = None
@@ -235,7 +235,9 @@ class Workspace:
             # compare with every name and alias.
             whole = context.read_vault or path.lower().endswith(".base")
             whole = whole or (self._screen is not None and bool(context.hinted))
-            reads = _Reads(note, context.consulted, context.hinted, context.read_moved, whole)
+            # Frozen: most are empty, and every empty frozenset is one object (a set each would be
+            # 8 MB on 20k notes while the start's index waits).
+            reads = _Reads(note, frozenset(context.consulted), frozenset(context.hinted), context.read_moved, whole)
             if self._starting:  # recorded before the first change (_record_deferred)
                 self._unrecorded[path] = reads
             else:
@@ -657,7 +659,7 @@ class Workspace:
         self._set_scope([p for p in self._files_reported if is_source(p)])
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)  # one per note until the index is complete
 class _Reads:
     """What a check of a note read besides the note: see :meth:`ReverseIndex.record`.  ``hinted``
     is ``None`` for results from the cache: it follows from the note's links then."""
