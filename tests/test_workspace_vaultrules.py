@@ -164,17 +164,22 @@ def test_a_vault_rule_wrongly_skipped_is_caught(tmp_path: Path, monkeypatch: pyt
 
 
 # -- a warm start: results from the cache ---------------------------------------------------------
-def checked_notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The notes actually checked (not answered from the cache)."""
+def paths_given_to(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[str]:
+    """The paths ``module.name`` (a function taking a path first) is called with from now on."""
     seen: list[str] = []
-    check_note = checking.check_note
+    function = getattr(module, name)
 
     def counting(path, *args, **kwargs):
         seen.append(path)
-        return check_note(path, *args, **kwargs)
+        return function(path, *args, **kwargs)
 
-    monkeypatch.setattr(checking, "check_note", counting)
+    monkeypatch.setattr(module, name, counting)
     return seen
+
+
+def checked_notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes actually checked (not answered from the cache)."""
+    return paths_given_to(monkeypatch, checking, "check_note")
 
 
 def test_a_warm_start_checks_no_note_the_cache_answers(tmp_path: Path, monkeypatch) -> None:
@@ -232,19 +237,6 @@ def test_a_stored_note_with_a_broken_link_is_checked_for_its_hints(tmp_path: Pat
     assert (hints == [None]) is not sabotaged
 
 
-def checked_notes_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The notes read and parsed from now on."""
-    seen: list[str] = []
-    parse_file = loader_module.parse_file
-
-    def counting(path, *args, **kwargs):
-        seen.append(path)
-        return parse_file(path, *args, **kwargs)
-
-    monkeypatch.setattr(loader_module, "parse_file", counting)
-    return seen
-
-
 def test_a_warm_start_leaves_the_stored_notes_dependencies_until_they_are_needed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,7 +251,7 @@ def test_a_warm_start_leaves_the_stored_notes_dependencies_until_they_are_needed
     with Workspace(root, offline=True) as ws:
         assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True).diagnostics
         assert "b.md" not in ws._index.naming(["a.md"])  # not yet: deferred
-        parsed = checked_notes_parsed(monkeypatch)
+        parsed = paths_given_to(monkeypatch, loader_module, "parse_file")  # notes read and parsed
         ws.finish_index()
         assert parsed == []  # from the summaries stored, not by reading every note again
         assert "b.md" in ws._index.naming(["a.md"])
