@@ -4,6 +4,7 @@ exactly what a fresh ``vaultlint check --no-cache`` of the same files answers.""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,39 @@ def test_an_editor_opening_a_note_with_the_text_on_disk_changes_nothing(tmp_path
         assert [d.code for d in ws.diagnostics("b.md")] == []
         (root / "a.md").write_text("# Other\n[[b]]\n", encoding="utf-8")
         assert ws.diagnostics() == fresh(root)
+
+
+@pytest.mark.parametrize("target", ["", "notes", "notes/b.md"])
+def test_the_notes_among_the_files_in_scope_are_the_notes_in_scope(tmp_path: Path, target: str) -> None:
+    """A run asks each file once whether it is excluded (a .gitignore match each) and takes its notes
+    from that answer: the same notes as asking again for each note."""
+    from vaultlint.api import options_for
+    from vaultlint.vault import scan_vault
+    from vaultlint.workspace.scope import files_in_scope, in_scope, locate, notes_among
+
+    root = write_vault(
+        tmp_path / "v",
+        {
+            ".obsidian/app.json": "{}",
+            ".gitignore": "ignored/\n*.tmp.md\n",
+            ".vaultlint.toml": 'exclude = ["drafts/**"]\n',
+            "a.md": "x\n",
+            "image.png": "",
+            "board.canvas": "{}",
+            "notes/b.md": "x\n",
+            "notes/c.tmp.md": "x\n",
+            "notes/view.base": "views: []\n",
+            "ignored/d.md": "x\n",
+            "drafts/e.md": "x\n",
+            "templates/t.md": "x\n",
+        },
+    )
+    (root / ".obsidian" / "templates.json").write_text('{"folder": "templates"}', encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)  # a .gitignore counts in a git work tree
+    options = options_for(root / target, None, {"offline": True}, "test")
+    location = locate(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
+    vault = scan_vault(location.root, options.obsidian_dir, options.template_folders)
+    targets = [argument.target for argument in location.arguments]
+    files = files_in_scope(vault, targets, options)
+    assert notes_among(files) == in_scope(vault, targets, options)
+    assert "ignored/d.md" not in files and "drafts/e.md" not in files and "templates/t.md" not in files

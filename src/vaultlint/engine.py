@@ -23,7 +23,16 @@ from .safeio import repository_of
 from .vault import Vault, is_source, scan_vault
 from .workspace import Workspace, checking
 from .workspace.checking import World, keyed, moved_files
-from .workspace.scope import Location, excluded, in_scope, locate, locate_vault, vault_prefixes
+from .workspace.scope import (
+    Location,
+    excluded,
+    files_in_scope,
+    in_scope,
+    locate,
+    locate_vault,
+    notes_among,
+    vault_prefixes,
+)
 
 __all__ = ["CACHE_FOLDER", "LintOptions", "Location", "Report", "lint", "locate", "locate_vault"]
 
@@ -64,7 +73,12 @@ def lint(options: LintOptions) -> Report:
     targets = [argument.target for argument in location.arguments]
     comparison = _comparison(root, vault, options)
     moved = comparison.changes.moved if comparison is not None else moved_files(root, vault, options)
-    scope = in_scope(vault, targets, options, comparison.changes.changed if comparison is not None else None)
+    if comparison is None:  # every file reported on, each asked once whether it is excluded
+        every_file: tuple[str, ...] | None = files_in_scope(vault, targets, options)
+        scope = notes_among(every_file)
+    else:
+        every_file = None
+        scope = in_scope(vault, targets, options, comparison.changes.changed)
     warnings = list(vault.warnings)
     cache = None
     if options.use_cache:
@@ -88,7 +102,7 @@ def lint(options: LintOptions) -> Report:
         # A comparison checks the past's notes after the present's, and the past shares the
         # present's parsed notes: they must stay whole until then.
         settle = comparison is None
-        files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else None
+        files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else every_file
         checked = Workspace.checked_once(
             options,
             location,

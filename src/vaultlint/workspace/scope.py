@@ -111,6 +111,12 @@ def files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) 
     return tuple(path for path in candidates if not excluded(vault, path, options))
 
 
+def notes_among(files: Iterable[str]) -> list[str]:
+    """The notes of :func:`files_in_scope`'s answer, sorted: what :func:`in_scope` gives for the
+    same PATHS, without asking again whether each is excluded (a ``.gitignore`` match per file)."""
+    return sorted(path for path in files if is_source(path))
+
+
 def reported_among(vault: Vault, targets: Sequence[Path], options: LintOptions, paths: Iterable[str]) -> list[str]:
     """Those of ``paths`` (files of ``vault``) that :func:`files_in_scope` gives: a workspace's
     files that came, without walking the vault."""

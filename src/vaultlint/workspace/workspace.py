@@ -34,7 +34,7 @@ from ..safeio import repository_of
 from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
 from . import checking
 from .index import ReverseIndex, frontmatter_keys
-from .scope import Location, files_in_scope, in_scope, locate, reported_among
+from .scope import Location, files_in_scope, locate, notes_among, reported_among
 from .vaultrules import Change, VaultRules, note_view
 
 if TYPE_CHECKING:
@@ -97,15 +97,10 @@ class Workspace:
         screen = Placeholders(context) if options.allow_placeholders else None
         world = checking.World(options, loader.vault, loader, context.moved) if cache is not None else None
         fresh: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        files = files_in_scope(loader.vault, _targets(location), options)
         try:
             self._start(
-                options,
-                location,
-                context,
-                in_scope(loader.vault, _targets(location), options),
-                screen,
-                world=world,
-                fresh_results=fresh,
+                options, location, context, notes_among(files), screen, world=world, fresh_results=fresh, files=files
             )
             # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
             loader.flush(checking.keyed(fresh, world), [])
@@ -189,7 +184,7 @@ class Workspace:
         self._note_results: dict[str, list[Diagnostic]] = {}
         self._set_scope(scope)
         if self._live:
-            self._set_files(files_in_scope(self.vault, self._targets, options))
+            self._set_files(files if files is not None else files_in_scope(self.vault, self._targets, options))
         checking.check_while_parsing(self._loader.preload_stepwise(scope), self._check)
         for path in scope:
             if path not in self._note_results:
