@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import PropertySchema
 from .loader import NoteLoader
-from .model import Link, Note, summarize
+from .model import Link, LinkKind, Note, summarize
 from .vault import Resolution, Vault, VaultIndex, nfc
 
 if TYPE_CHECKING:
@@ -108,7 +108,14 @@ class LintContext:
 
         D6: ``[[Note #H]]`` resolves with its path trimmed; §9.2: a file whose
         name ends in a space (``Note .md``) is accepted for ``[[Note]]``.
+
+        A canvas's file node or background names a full vault path, and Obsidian opens that
+        path as written (§8.4): there is no search by name, so ``x.md`` in a canvas does not
+        reach ``Folder/x.md``.  Case is still ignored, as for every other vault path: a
+        canvas written on a case-insensitive disk must not be reported on another.
         """
+        if link.kind is LinkKind.CANVAS_FILE:
+            return Resolution(self.vault.index.exact(link.path))
         return resolve_link_path(self.vault.index, link.path, source)
 
     def former_target(self, link: Link, source: str) -> str | None:

@@ -6,10 +6,10 @@ name from similarity.
 
 from __future__ import annotations
 
-from ..context import LintContext
+from ..context import LintContext, hinted_name
 from ..fixcommand import DEFAULT as FIX_COMMAND
 from ..linkrepair import retarget
-from ..model import Fix, Link, Note, Violation
+from ..model import Fix, Link, LinkKind, Note, Violation
 
 
 def renamed_link(link: Link, note: Note, ctx: LintContext) -> tuple[str, Fix | None] | None:
@@ -37,6 +37,21 @@ def missing_target(
     if renamed is not None:
         hint, fix = renamed
         return Violation(link.span, message, hint, fix, in_comment=link.in_comment, link=link)
+    if hint is None and link.kind is LinkKind.CANVAS_FILE:
+        hint = _same_name_elsewhere(link, ctx)
     if hint is None:
         hint = ctx.suggest_file(link.path.strip(), attachments=attachments)
     return Violation(link.span, message, hint, in_comment=link.in_comment, link=link)
+
+
+def _same_name_elsewhere(link: Link, ctx: LintContext) -> str | None:
+    """A canvas names a file by its full vault path; when the name is right and the folder is
+    not, the hint is the path (a close-name hint would offer the name the canvas already has)."""
+    name = hinted_name(link.path).lower()
+    ctx.hinted.add(name)  # a file of that name coming or going changes the hint
+    elsewhere = sorted(ctx.vault.index.by_name.get(name, ()))
+    if not elsewhere:
+        return None
+    shown = " or ".join(f'"{path}"' for path in elsewhere[:3])
+    more = f" (and {len(elsewhere) - 3} more)" if len(elsewhere) > 3 else ""
+    return f"a canvas names the whole vault path: did you mean {shown}{more}?"
