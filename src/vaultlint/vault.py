@@ -418,10 +418,6 @@ def find_git_root(start: Path) -> Path | None:
     return None
 
 
-def is_inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
 def find_vault_root(start: Path, obsidian_dir: str) -> Path | None:
     """The nearest folder, from ``start`` upwards, that holds the Obsidian config folder."""
     for folder in (start, *start.parents):

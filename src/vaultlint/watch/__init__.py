@@ -39,10 +39,10 @@ def watch_vault(request: Request, show: Show, fix: FixRound | None, report_file:
 def _settings_outside(root: Path, config_file: Path | None) -> list[Path]:
     """Files above the vault root that change how it is checked: the config file when it lies
     outside the vault, and the .gitignore files of the folders up to the git work tree."""
-    from ..vault import find_git_root, is_inside
+    from ..vault import find_git_root
 
     found = []
-    if config_file is not None and not is_inside(config_file.resolve(), root):
+    if config_file is not None and not config_file.resolve().is_relative_to(root):
         found.append(config_file)
     top = find_git_root(root)
     if top is not None and top != root:

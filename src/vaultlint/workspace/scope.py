@@ -23,7 +23,6 @@ from ..vault import (
     common_folder,
     find_git_root,
     find_vault_root,
-    is_inside,
     is_source,
     is_user_ignored,
     resolve_argument,
@@ -63,13 +62,13 @@ def locate(paths: Sequence[Path], vault_root: Path | None, obsidian_dir: str, co
         only_folders = all(a.target.is_dir() for a in arguments)
         found = (
             find_vault_root(common, obsidian_dir)
-            or (config_root if config_root is not None and is_inside(common.resolve(), config_root) else None)
+            or (config_root if config_root is not None and common.resolve().is_relative_to(config_root) else None)
             or (common if only_folders else find_git_root(common) or common)
         )
     root = found.resolve()
     for argument in arguments:
-        if not is_inside(argument.target, root):
-            if is_inside(argument.place, found):  # inside as written: a symlink on the way leads out
+        if not argument.target.is_relative_to(root):
+            if argument.place.is_relative_to(found):  # inside as written: a symlink on the way leads out
                 raise VaultError(f"path {argument.given} leads out of the vault root {root} (to {argument.target})")
             raise VaultError(f"path {argument.given} is outside the vault root {root}")
     return Location(root, arguments)
