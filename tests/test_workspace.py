@@ -326,3 +326,17 @@ def test_the_notes_among_the_files_in_scope_are_the_notes_in_scope(tmp_path: Pat
     files = files_in_scope(vault, targets, options)
     assert notes_among(files) == in_scope(vault, targets, options)
     assert "ignored/d.md" not in files and "drafts/e.md" not in files and "templates/t.md" not in files
+
+
+def test_a_build_tells_how_far_it_is_at_each_percent_and_at_the_last_note(tmp_path):
+    root = write_vault(tmp_path / "vault", {f"n{i}.md": f"[[n{i + 1}]]\n" for i in range(250)})
+    counts: list[tuple[int, int]] = []
+    with Workspace(root, on_progress=lambda done, total: counts.append((done, total))) as workspace:
+        assert counts[-1] == (250, 250)
+        assert [done for done, _ in counts] == list(range(2, 251, 2))  # every 2 notes: 1% of 250
+        counts.clear()
+        workspace.update("n3.md", "[[n1]] changed\n")  # an edit is no build
+        assert counts == []
+        (root / ".vaultlint.toml").write_text('ignore = ["LK001"]\n', encoding="utf-8")
+        workspace.update(".vaultlint.toml")  # a reload builds again, and tells it
+        assert counts[-1] == (250, 250)

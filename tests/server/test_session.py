@@ -194,3 +194,23 @@ async def test_a_heading_typo_is_fixed_by_the_hinted_heading(tmp_path: Path) -> 
             replace_text(lsp, document, fixed, version=column)
         assert fixed == "See [[Target#Introduction]] and [x](Target.md#^abc123).\n"
         assert await pull(lsp, document) == []
+
+
+async def test_the_first_index_shows_how_far_it_is_in_notes_and_percent(tmp_path: Path) -> None:
+    notes = {f"n{i:03}.md": f"[[n{i + 1:03}]]\n" for i in range(449)}
+    root = _vault(tmp_path / "vault", notes)  # 450 notes with Target.md
+    async with lsp_session(root, VSCODE) as lsp:
+        open_note(lsp, root / "n000.md")
+
+        def progress() -> list[types.WorkDoneProgressBegin | types.WorkDoneProgressReport | types.WorkDoneProgressEnd]:
+            values = [value for values in lsp.progress_reports.values() for value in values]
+            return values if values and values[-1].kind == "end" else []
+
+        shown = await eventually(progress)
+        assert shown[0].kind == "begin" and shown[0].percentage == 0
+        reports = [value for value in shown if value.kind == "report"]
+        assert reports, "no count was shown"
+        percentages = [value.percentage for value in reports]
+        assert percentages == sorted(percentages)
+        # However quickly the build ran, the bar ends on the whole count (kept until the bar came).
+        assert (reports[-1].message, reports[-1].percentage) == ("450 of 450 notes", 100)

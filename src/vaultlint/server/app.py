@@ -17,12 +17,14 @@ keystroke): that is ``vaultlint check``'s job.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import gc
 import logging
 import os
 import sys
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -92,6 +94,11 @@ class VaultlintServer(LanguageServer):
         self._generation = 0
         #: URIs whose change has not been reported yet (kept until a report covers them).
         self._unreported: set[str] = set()
+        #: The progress bar of each build under way (by where it started), once the client made it.
+        self._progress_tokens: dict[Path, str] = {}
+        #: Each first build under way, by where it started: its last count (notes checked, notes in
+        #: all), ``None`` before the first.
+        self._progress_counts: dict[Path, tuple[int, int] | None] = {}
 
     # -- what the client can do ------------------------------------------------------------------
     @property
@@ -121,8 +128,29 @@ class VaultlintServer(LanguageServer):
         every note in it is reported on, not only that one).  A vault already indexed (a second
         folder of it) is not indexed again."""
         self.started.setdefault(path, path)
-        future = self.engine.open_vault(path, _vault_root, _workspace_of)
+        self._progress_counts[path] = None  # a build under way (a reload's is not: see below)
+        loop = asyncio.get_running_loop()
+
+        def on_progress(done: int, total: int) -> None:  # on the worker thread: over to the loop
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the server is stopping
+                loop.call_soon_threadsafe(self._report_progress, path, done, total)
+
+        future = self.engine.open_vault(path, _vault_root, functools.partial(_workspace_of, on_progress=on_progress))
         asyncio.ensure_future(self._after_build(path, future))
+
+    def _report_progress(self, start: Path, done: int, total: int) -> None:
+        """How far the build started at ``start`` is, shown once its progress bar is up (the bar is
+        made by a round trip to the client, which a small vault's build may outrun: the last count
+        is kept and shown when the bar comes).  A reload's build has no bar and shows nothing."""
+        if start not in self._progress_counts:
+            return
+        self._progress_counts[start] = (done, total)
+        token = self._progress_tokens.get(start)
+        if token is not None:
+            report = types.WorkDoneProgressReport(
+                message=f"{done:,} of {total:,} notes", percentage=100 * done // total
+            )
+            self.work_done_progress.report(token, report)
 
     def covered(self, fs_path: str) -> bool:
         """Whether ``fs_path`` is in a folder or vault already started (its vault needs no new start)."""
@@ -136,8 +164,12 @@ class VaultlintServer(LanguageServer):
             try:
                 await asyncio.wait_for(self.work_done_progress.create_async(token), timeout=10)
                 self.work_done_progress.begin(
-                    token, types.WorkDoneProgressBegin(title="vaultlint", message="indexing the vault")
+                    token, types.WorkDoneProgressBegin(title="vaultlint", message="indexing the vault", percentage=0)
                 )
+                self._progress_tokens[start] = token
+                counted = self._progress_counts.get(start)
+                if counted is not None:
+                    self._report_progress(start, *counted)
             except Exception:  # the client refused or never answered: index without a progress bar
                 token = None
         built = False
@@ -153,7 +185,9 @@ class VaultlintServer(LanguageServer):
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Error, message=f"vaultlint: {done}")
             )
+        self._progress_counts.pop(start, None)
         if token is not None:
+            self._progress_tokens.pop(start, None)
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=done))
         if built or self.options.workspace_diagnostics:  # a new vault, or a new folder of one to report on
             await self.report_everything()
@@ -314,11 +348,11 @@ def _vault_root(start: Path) -> Path:
     return locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
 
 
-def _workspace_of(root: Path) -> Any:
+def _workspace_of(root: Path, on_progress: Callable[[int, int], None] | None = None) -> Any:
     """The whole vault at ``root`` (not only a folder's notes: every note of it may be opened)."""
     from ..workspace import Workspace
 
-    return Workspace(root, offline=True)
+    return Workspace(root, offline=True, on_progress=on_progress)
 
 
 def build_server() -> VaultlintServer:

@@ -19,7 +19,7 @@ import dataclasses
 import gc
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,15 +52,30 @@ class Workspace:
     Diagnostics cover the notes under ``path``, as ``vaultlint check PATH`` does;
     the URL rules are the batch run's (:func:`vaultlint.lint`, ``check``): a
     workspace never goes to the network.
+
+    ``on_progress(done, total)``, if given, is called while a build checks the notes in scope
+    (the first one, and a reload's), at each whole percent and at the last note, on the thread
+    that builds: an editor's progress bar on a vault that takes seconds to index.
     """
 
-    def __init__(self, path: PathLike = ".", config: PathLike | None = None, **overrides: Any) -> None:
+    #: A batch run's workspace (:meth:`checked_once`) reports no progress.
+    _on_progress: Callable[[int, int], None] | None = None
+
+    def __init__(
+        self,
+        path: PathLike = ".",
+        config: PathLike | None = None,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+        **overrides: Any,
+    ) -> None:
         for name in _BATCH_ONLY:
             if overrides.get(name):
                 raise TypeError(f"Workspace() does not take {name}: it is for one run (use vaultlint.lint())")
         self._path = Path(os.path.abspath(path))
         self._config = Path(os.path.abspath(config)) if config is not None else None
         self._overrides = dict(overrides)
+        self._on_progress = on_progress
         #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
         self._overlays: dict[str, str] = {}
         self._unrecorded: dict[str, _Reads] = {}
@@ -185,10 +200,13 @@ class Workspace:
         self._set_scope(scope)
         if self._live:
             self._set_files(files if files is not None else files_in_scope(self.vault, self._targets, options))
-        checking.check_while_parsing(self._loader.preload_stepwise(scope), self._check)
+        check = self._check
+        if live and self._on_progress is not None:
+            check = _reporting(check, len(scope), self._on_progress)
+        checking.check_while_parsing(self._loader.preload_stepwise(scope), check)
         for path in scope:
             if path not in self._note_results:
-                self._check(path)
+                check(path)
         self._vault_raw: dict[str, list[Diagnostic]] = {}
         self._vault_results: dict[str, list[Diagnostic]] = {}
         self._vault_rules = VaultRules(options)
@@ -678,6 +696,25 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def _reporting(
+    check: Callable[[str], list[Diagnostic]], total: int, on_progress: Callable[[int, int], None]
+) -> Callable[[str], list[Diagnostic]]:
+    """``check``, telling ``on_progress(done, total)`` at each whole percent and at the last note
+    (a check that raises, waiting for a note still being parsed, is not counted: it comes again)."""
+    step = max(1, total // 100)
+    done = 0
+
+    def counted(path: str) -> list[Diagnostic]:
+        nonlocal done
+        found = check(path)
+        done += 1
+        if done % step == 0 or done == total:
+            on_progress(min(done, total), total)
+        return found
+
+    return counted
 
 
 def _targets(location: Location) -> tuple[Path, ...]:
