@@ -16,6 +16,7 @@ import pytest
 from helpers import write_vault
 from test_workspace_vaultrules import paths_given_to
 
+import vaultlint
 import vaultlint.loader as loader_module
 from vaultlint import Workspace
 from vaultlint.fix import apply_edits
@@ -134,3 +135,17 @@ def test_go_to_definition_on_a_settled_note_is_that_on_a_whole_one(vaults) -> No
     for column in (8, 26, 50):
         assert definition(settled, "Home.md", line, column) == definition(whole, "Home.md", line, column)
     assert definition(settled, "Home.md", line, 50) is not None
+
+
+def test_a_file_changed_behind_the_workspaces_back_is_still_a_change_when_it_is_told(tmp_path: Path) -> None:
+    """X gains an alias on disk; before the workspace is told (the watcher's event), a rename
+    parses X again from the file.  The update that follows must still see X's aliases change
+    (A's hint now names X), as it does when nothing read X in between."""
+    root = write_vault(tmp_path / "v", {"A.md": "See [[Nickname]].\n", "X.md": "# X\n"})
+    with Workspace(root, no_cache=True, offline=True) as ws:
+        (root / "X.md").write_text("---\naliases: [Nickname]\n---\n# X\n", encoding="utf-8")
+        assert ws.note("X.md").frontmatter is not None  # parsed again, from the file as it is now
+        ws.update("X.md")
+        expected = vaultlint.lint(root, offline=True, no_cache=True).diagnostics
+        assert any(d.hint and "X" in d.hint for d in expected)  # the alias is in A's hint
+        assert ws.diagnostics() == expected

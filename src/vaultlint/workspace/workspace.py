@@ -298,12 +298,22 @@ class Workspace:
         self._index.record(path, links, reads.consulted, hinted, reads_moved)
 
     def _whole(self, path: str) -> None:
-        """Make sure the loader holds ``path`` whole, parsing a settled note again (from the text it
-        was checked from: the editor's unsaved text, else the file, which a change not yet told
-        would have made a change to take in anyway)."""
+        """Make sure the loader holds ``path`` whole: a settled note is parsed again, from the
+        editor's unsaved text, else from the file (as it is now, if it changed behind the
+        workspace's back: what the note says is taken in by the update that tells of it)."""
         if path in self._settled:
             self._settled.discard(path)
-            self._loader.loaded.pop(path, None)
+            loader = self._loader
+            summary, digest = loader.summaries.get(path), loader.hashes.get(path)
+            loader.loaded.pop(path, None)
+            loader.load(path)
+            # A file changed on disk and not told yet is taken in by the update that tells it, which
+            # compares its summary before and after (aliases, tags, links): until then the summary
+            # and hash stay those of the text the workspace took in.
+            if summary is not None:
+                loader.summaries[path] = summary
+            if digest is not None:
+                loader.hashes[path] = digest
 
     def _refresh_vault_rules(self, change: Change | None) -> set[str]:
         """Run the vault-wide rules again where ``change`` can reach (``None``: everywhere); the
