@@ -258,7 +258,7 @@ def test_a_warm_start_leaves_the_stored_notes_dependencies_until_they_are_needed
         assert "more/n3.md" in ws._index.naming(["b.md"])
         # What the index grew by is frozen for the collector as the build's objects are: a full
         # collection would otherwise walk it on some keystroke (~50 ms on 13k notes).
-        recorded = ws._index._names_of["b.md"]
+        recorded = ws._index.by_name["a"]  # a set: tracked by the collector unless frozen
         assert not any(o is recorded for o in gc.get_objects())
         ws.finish_index()  # twice is once
         (root / "a.md").unlink()

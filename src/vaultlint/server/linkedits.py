@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -45,6 +45,8 @@ class NoteSource(Protocol):
     def context(self) -> LintContext: ...
 
     def note(self, vault_path: str) -> Note | None: ...
+
+    def link_paths(self, vault_path: str) -> tuple[str, ...]: ...
 
     def text(self, vault_path: str) -> str | None: ...
 
@@ -85,6 +87,12 @@ def _link_name(link_path: str) -> str:
     return lower[lower.rfind("/") + 1 :]
 
 
+def _names_any(link_path: str, names: Container[str]) -> bool:
+    """Whether a link with this path looks up one of these (lower-cased) file names."""
+    name = _link_name(link_path)
+    return name in names or name + ".md" in names
+
+
 def _names_old_path(link: Link, target: str, moved: Mapping[str, str]) -> bool:
     """A canvas ``file`` node (or group background) whose file moves: Obsidian opens it by its full
     vault path, so it must hold the new one even where a link would still find the file by name."""
@@ -108,15 +116,18 @@ def rename_edits(ws: NoteSource, moved: Mapping[str, str]) -> Edits:
     names = {posixpath.basename(path).lower() for pair in moved.items() for path in pair}
     edits: Edits = {}
     for path in before.paths:  # every file of the vault: keep this loop lean
+        moves_too = path in moved
+        # A note's link paths first: the whole note (parsed again when the workspace settled it)
+        # only for the few notes whose links name a file that moves.
+        if not moves_too and not any(_names_any(link_path, names) for link_path in ws.link_paths(path)):
+            continue
         note = ws.note(path)  # None for attachments
         if note is None:
             continue
-        moves_too = path in moved
         text: str | None = None
         found: list[Edit] = []
         for link in note.links:
-            name = _link_name(link.path)
-            if not moves_too and name not in names and name + ".md" not in names:
+            if not moves_too and not _names_any(link.path, names):
                 continue
             was = resolve_link_path(before, link.path, path)
             if was.target is None:
@@ -237,14 +248,19 @@ def _links_into(ws: NoteSource, target: str, kind: str) -> Iterator[tuple[str, L
     """Every link of the vault with a ``kind`` subpath whose file is ``target``."""
     index = ws.vault.index
     name = posixpath.basename(target).lower()
+    names = (name, name.removesuffix(".md"))
     for path in index.paths:
+        # A link with no path is to its own note: the target's links are read whole, the others'
+        # only when one of their link paths names the target (see rename_edits).
+        if path != target and not any(_link_name(p) in names for p in ws.link_paths(path)):
+            continue
         note = ws.note(path)  # None for attachments
         if note is None:
             continue
         for link in note.links:
             if not link.subpath:
                 continue
-            if link.path.strip() and _link_name(link.path) not in (name, name.removesuffix(".md")):
+            if link.path.strip() and _link_name(link.path) not in names:
                 continue
             if resolve_link_path(index, link.path, path).target != target:
                 continue

@@ -23,6 +23,7 @@ recorded when it is checked:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,49 +78,52 @@ class ReverseIndex:
     moved_readers: set[str] = field(default_factory=set)
     #: Notes whose check read the vault as a whole.
     vault_readers: set[str] = field(default_factory=set)
-    #: What each note was recorded under, to take it out again.
-    _names_of: dict[str, frozenset[str]] = field(default_factory=dict)
-    _consulted_by: dict[str, frozenset[str]] = field(default_factory=dict)
-    _hinted_by: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: What each note was recorded under, to take it out again.  Tuples, and for the names the
+    #: note's link paths (its summary's own tuple) rather than the keys made of them: one set each
+    #: was a third of the index (~25 MB on 20k notes, most of them empty sets of 216 bytes).
+    _links_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _consulted_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _hinted_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def record(
         self,
         path: str,
-        note: Note | None,
+        link_paths: Iterable[str],
         consulted: Iterable[str],
         hinted: Iterable[str] = (),
         reads_moved: bool = False,
         reads_vault: bool = False,
-        link_paths: Iterable[str] = (),
     ) -> None:
         """What ``path``'s latest check depended on (replacing what was recorded before); its links
-        are those of ``note``, or ``link_paths`` (a summary's) when its results were stored ones."""
-        self.drop(path)
-        hints = self._hinted_by[path] = frozenset(hinted)
+        are those of ``link_paths`` (its summary's)."""
+        links = tuple(link_paths)
+        if self._links_of.get(path) != links:  # most edits keep the links: their names stay recorded
+            self._drop_names(path)
+            for name in _link_names(links):
+                self.by_name.setdefault(name, set()).add(path)
+        self._links_of[path] = links
+        self._drop_reads(path)
+        hints = self._hinted_by[path] = tuple(hinted)
         for name in hints:
             self.by_hint.setdefault(name, set()).add(path)
         if reads_moved:
             self.moved_readers.add(path)
-        names: set[str] = set()
-        if note is not None:
-            link_paths = [link.path for link in note.links]
-        for link_path in link_paths:
-            if link_path.strip():
-                names.update(name_keys(link_path))
-        self._names_of[path] = frozenset(names)
-        for name in names:
-            self.by_name.setdefault(name, set()).add(path)
-        read = frozenset(p for p in consulted if p != path)
-        self._consulted_by[path] = read
+        read = self._consulted_by[path] = tuple(p for p in consulted if p != path)
         for target in read:
             self.by_consulted.setdefault(target, set()).add(path)
         if reads_vault:
             self.vault_readers.add(path)
 
     def drop(self, path: str) -> None:
-        """Forget what ``path`` depended on (it is gone, or about to be recorded again)."""
-        for name in self._names_of.pop(path, ()):
+        """Forget what ``path`` depended on (it is gone)."""
+        self._drop_names(path)
+        self._drop_reads(path)
+
+    def _drop_names(self, path: str) -> None:
+        for name in _link_names(self._links_of.pop(path, ())):
             _discard(self.by_name, name, path)
+
+    def _drop_reads(self, path: str) -> None:
         for target in self._consulted_by.pop(path, ()):
             _discard(self.by_consulted, target, path)
         for name in self._hinted_by.pop(path, ()):
@@ -168,6 +172,21 @@ class ReverseIndex:
         for name in names:
             found.update(self.by_hint.get(name, ()))
         return found
+
+
+def _link_names(link_paths: Iterable[str]) -> set[str]:
+    """The keys of the files that links with these paths can reach (:func:`name_keys`)."""
+    names: set[str] = set()
+    for link_path in link_paths:
+        names.update(_keys_of(link_path))
+    return names
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys_of(link_path: str) -> tuple[str, ...]:
+    """:func:`name_keys` of a link path (none for an empty one), remembered: a note's links are
+    asked again on every change to it (a hub's hundreds, on each keystroke that adds a link)."""
+    return tuple(name_keys(link_path)) if link_path.strip() else ()
 
 
 def _discard(sources_of: dict[str, set[str]], key: str, path: str) -> None:

@@ -190,7 +190,11 @@ class Workspace:
         self._screen = screen
         self._world = world
         self._fresh_results = fresh_results if fresh_results is not None else {}
-        self._settle = settle
+        #: A batch run settles every note once checked; a live workspace settles those its start
+        #: checked (a whole vault of parsed notes is most of its memory) and parses one again when it
+        #: is needed whole (:meth:`_whole`), keeping it whole from then on.
+        self._settle = settle or live
+        self._settled: set[str] = set()
         self._files = files
         self._index = ReverseIndex()
         #: What the start's checks read, recorded in the index before the first change (_record_deferred).
@@ -230,6 +234,11 @@ class Workspace:
                 return stored
         context.read_vault = context.read_moved = False
         context.hinted = set()
+        self._whole(path)
+        # Only the start's checks settle in a live workspace: a note checked again after a change is
+        # likely to be checked again (it reads a note being edited), and parsing it each time would
+        # cost a keystroke more than keeping it.
+        settle = self._settle and (self._starting or not self._live)
         found = checking.check_in_scope(
             path,
             context,
@@ -237,20 +246,20 @@ class Workspace:
             self._screen,
             self._world,
             self._fresh_results,
-            self._settle,
+            settle,
             use_stored=not self._live,  # a live workspace must see what the check reads (_stored)
         )
         self._note_results[path] = found
         if self._live:
-            loaded = self._loader.loaded.get(path)
-            note = loaded if isinstance(loaded, Note) else None
+            if settle and isinstance(self._loader.loaded.get(path), Note):
+                self._settled.add(path)
             # Bases read the vault's folders and paths directly (BS002); placeholders' near misses
             # compare with every name and alias.
             whole = context.read_vault or path.lower().endswith(".base")
             whole = whole or (self._screen is not None and bool(context.hinted))
-            # Frozen: most are empty, and every empty frozenset is one object (a set each would be
-            # 8 MB on 20k notes while the start's index waits).
-            reads = _Reads(note, frozenset(context.consulted), frozenset(context.hinted), context.read_moved, whole)
+            # Tuples: most are empty, and the empty tuple is one object (an empty set or frozenset
+            # each is 216 bytes: 8 MB on 20k notes while the start's index waits).
+            reads = _Reads(tuple(context.consulted), tuple(context.hinted), context.read_moved, whole)
             if self._starting:  # recorded before the first change (_record_deferred)
                 self._unrecorded[path] = reads
             else:
@@ -274,7 +283,7 @@ class Workspace:
             return None
         found, consulted = stored
         self._note_results[path] = found
-        self._unrecorded[path] = _Reads(None, consulted)
+        self._unrecorded[path] = _Reads(consulted)
         return found
 
     def _record_deferred(self) -> None:
@@ -296,14 +305,33 @@ class Workspace:
         gc.freeze()
 
     def _record(self, path: str, reads: _Reads) -> None:
+        # The files a note's links name are in its summary (a settled note has no links left).
+        links = self._loader.summary(path).link_paths
         if reads.hinted is not None:
-            self._index.record(path, reads.note, reads.consulted, reads.hinted, reads.moved, reads.vault)
+            self._index.record(path, links, reads.consulted, reads.hinted, reads.moved, reads.vault)
             return
         # Stored results keep the notes their check read, and its links name the files they depend
         # on; what its hints looked up and whether it asked git for renames follow from its links.
-        links = self._loader.summary(path).link_paths
         hinted, reads_moved = _lookups(links, path, self.vault.index)
-        self._index.record(path, None, reads.consulted, hinted, reads_moved, link_paths=links)
+        self._index.record(path, links, reads.consulted, hinted, reads_moved)
+
+    def _whole(self, path: str) -> None:
+        """Make sure the loader holds ``path`` whole: a settled note is parsed again, from the
+        editor's unsaved text, else from the file (as it is now, if it changed behind the
+        workspace's back: what the note says is taken in by the update that tells of it)."""
+        if path in self._settled:
+            self._settled.discard(path)
+            loader = self._loader
+            summary, digest = loader.summaries.get(path), loader.hashes.get(path)
+            loader.loaded.pop(path, None)
+            loader.load(path)
+            # A file changed on disk and not told yet is taken in by the update that tells it, which
+            # compares its summary before and after (aliases, tags, links): until then the summary
+            # and hash stay those of the text the workspace took in.
+            if summary is not None:
+                loader.summaries[path] = summary
+            if digest is not None:
+                loader.hashes[path] = digest
 
     def _refresh_vault_rules(self, change: Change | None) -> set[str]:
         """Run the vault-wide rules again where ``change`` can reach (``None``: everywhere); the
@@ -371,10 +399,19 @@ class Workspace:
         return Path(file.fs_path) if file is not None else self._root.joinpath(*vault_path.split("/"))
 
     def note(self, vault_path: str) -> Note | None:
+        """The parsed note at ``vault_path``, whole (links and all); ``None`` for any other file."""
         if vault_path not in self._loader.states:
             return None
+        self._whole(vault_path)
         loaded = self._loader.load(vault_path)
         return loaded if isinstance(loaded, Note) else None
+
+    def link_paths(self, vault_path: str) -> tuple[str, ...]:
+        """The paths of the links of the note at ``vault_path`` (stripped, each once, none empty),
+        without parsing it whole: what tells whether a rename can reach it."""
+        if vault_path not in self._loader.states:
+            return ()
+        return self._loader.summary(vault_path).link_paths
 
     def text(self, vault_path: str) -> str | None:
         if vault_path not in self.vault.by_path:
@@ -587,6 +624,7 @@ class Workspace:
         owners_before = loader.aggregate().alias_owners
         moved_before = self._context.moved
         loader.forget([*changed, *added, *removed], aggregate=False)  # dropped below if tags or aliases changed
+        self._settled.difference_update([*changed, *added, *removed])
         _forget_answers(self._context, [*changed, *added, *removed])
         names_changed = bool(added or removed)
         if names_changed:
@@ -677,7 +715,6 @@ class _Reads:
     """What a check of a note read besides the note: see :meth:`ReverseIndex.record`.  ``hinted``
     is ``None`` for results from the cache: it follows from the note's links then."""
 
-    note: Note | None
     consulted: Iterable[str]
     hinted: Iterable[str] | None = None
     moved: bool = False
