@@ -102,6 +102,8 @@ class LintContext:
     read_vault: bool = False
     read_moved: bool = False
     hinted: set[str] = field(default_factory=set)
+    #: The resolutions of the links of the note last asked about: (index, note path, link path -> answer).
+    _resolutions: tuple[VaultIndex, str, dict[str, Resolution]] | None = field(default=None, init=False, repr=False)
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
@@ -109,7 +111,17 @@ class LintContext:
         D6: ``[[Note #H]]`` resolves with its path trimmed; §9.2: a file whose
         name ends in a space (``Note .md``) is accepted for ``[[Note]]``.
         """
-        return resolve_link_path(self.vault.index, link.path, source)
+        index = self.vault.index
+        memo = self._resolutions
+        if memo is None or memo[0] is not index or memo[1] != source:
+            # A note's rules ask for the same links again and again (LK001, LK005, the subpath
+            # rules...); one note's answers are kept, while its checks last.
+            memo = self._resolutions = (index, source, {})
+        answers = memo[2]
+        found = answers.get(link.path)
+        if found is None:
+            found = answers[link.path] = resolve_link_path(index, link.path, source)
+        return found
 
     def former_target(self, link: Link, source: str) -> str | None:
         """Where ``link`` led before the files in :attr:`moved` were renamed or deleted."""
