@@ -111,16 +111,19 @@ class LintContext:
         D6: ``[[Note #H]]`` resolves with its path trimmed; §9.2: a file whose
         name ends in a space (``Note .md``) is accepted for ``[[Note]]``.
         """
+        return self._resolve_path(link.path, source)
+
+    def _resolve_path(self, link_path: str, source: str) -> Resolution:
+        """:func:`resolve_link_path` in the current index, remembered for the note being checked:
+        its rules ask for the same links again and again (LK001, LK005, the subpath rules...)."""
         index = self.vault.index
         memo = self._resolutions
         if memo is None or memo[0] is not index or memo[1] != source:
-            # A note's rules ask for the same links again and again (LK001, LK005, the subpath
-            # rules...); one note's answers are kept, while its checks last.
             memo = self._resolutions = (index, source, {})
         answers = memo[2]
-        found = answers.get(link.path)
+        found = answers.get(link_path)
         if found is None:
-            found = answers[link.path] = resolve_link_path(index, link.path, source)
+            found = answers[link_path] = resolve_link_path(index, link_path, source)
         return found
 
     def former_target(self, link: Link, source: str) -> str | None:
