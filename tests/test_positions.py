@@ -33,7 +33,8 @@ def assert_same_answers(content, first_line, source_lines, end_line=None):
     eager = eager_block_offset_map(content, first_line, source_lines, end_line)
     for offset in range(-2, len(content) + 3):
         assert lazy.locate(offset) == eager.locate(offset), (content, offset)
-        assert lazy.span(offset, offset + 3) == eager.span(offset, offset + 3), (content, offset)
+        for width in (0, 1, 2, 3, 5, 9, len(content)):  # within a line, to its end, across lines
+            assert lazy.span(offset, offset + width) == eager.span(offset, offset + width), (content, offset, width)
 
 
 line = st.text(alphabet=" \t>-*ab#\u3000\xa0", max_size=8)

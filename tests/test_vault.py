@@ -204,3 +204,85 @@ def test_explicit_vault_root_needs_a_folder(tmp_path):
     with pytest.raises(VaultError):
         locate_vault([tmp_path], tmp_path / "missing", ".obsidian", None)
     assert Path(tmp_path).exists()
+
+
+def test_bare_names_resolve_as_from_their_folder():
+    """A link without "/" is answered once for every folder when one file (or none) has its name:
+    every answer equals the folder-by-folder resolution, twins and case and NFD names included."""
+    paths = [
+        "Note.md",
+        "a/Note.md",  # twins: the folder decides
+        "a/b/Note.md",
+        "b/Unique.md",
+        "c/UPPER.md",
+        "c/image.png",
+        "d/image.png",
+        "e/file.v2.md",
+        "e/Caf\u00e9.md",
+        "f/Name .md",
+        "g/archive.tar.gz",
+        "h/.md",
+        "a/Twin.md",
+        "a/b/Twin.md",
+    ]
+    index = VaultIndex(paths)
+    links = ["Note", "note.md", "Unique", "unique.MD", "upper", "image.png", "IMAGE.PNG", "file.v2", "file.v2.md"]
+    links += [
+        unicodedata.normalize("NFD", "Caf\u00e9"),
+        "Name ",
+        "Name",
+        "archive.tar.gz",
+        "archive.tar",
+        "",
+        "Missing",
+        "Twin",
+    ]
+    links += [".", "..", ".md", "b/Unique", "./Note", "../Note", "/Note", "a/Note"]
+    sources = ["Top.md", "a/X.md", "a/b/X.md", "b/X.md", "z/y/X.md"]
+    for source in sources:
+        folder = source.rpartition("/")[0]
+        for link in links:
+            expected = index._resolve_from_folder(link, folder) if link else None
+            if expected is not None:
+                assert index.resolve(link, source) == expected, (link, source)
+    assert index.resolve("Unique", "a/X.md").target == "b/Unique.md"
+    assert index.resolve("Note", "a/b/X.md").target == "Note.md"  # the exact vault path first
+    assert index.resolve("Twin", "a/b/X.md").target == "a/b/Twin.md"  # then the same folder
+    assert index.resolve("Twin", "z/X.md").target == "a/Twin.md"
+    # A renamed index answers from its own names, not from what the index it came from remembered.
+    renamed = index.renamed({"b/Unique.md": "b/Other.md"})
+    assert renamed.resolve("Unique", "a/X.md").target is None
+    assert renamed.resolve("Other", "a/X.md").target == "b/Other.md"
+
+
+def test_a_context_resolves_each_link_of_a_note_once_and_follows_a_new_index(tmp_path):
+    """The rules of one note ask for its links again and again: the index is asked once per link
+    path and note; another note, or another index (files renamed), is asked afresh."""
+    import dataclasses
+
+    from vaultlint.context import LintContext
+    from vaultlint.model import Link, LinkKind, Span
+
+    root = write_vault(tmp_path / "v", {"a/Note.md": "", "b/Note.md": "", "b/Other.md": ""})
+    vault = scan_vault(root)
+    context = LintContext(vault, loader=None, property_types={})  # type: ignore[arg-type]
+    asked: list[tuple[str, str]] = []
+    real = vault.index.resolve
+
+    def counted(link_path: str, source: str):
+        asked.append((link_path, source))
+        return real(link_path, source)
+
+    vault.index.resolve = counted  # type: ignore[method-assign]
+
+    def link(path: str) -> Link:
+        return Link(LinkKind.WIKILINK, path, path, "", Span(1, 1, 1, 2))
+
+    for _ in range(3):
+        assert context.resolve(link("Note"), "b/X.md").target == "b/Note.md"
+        assert context.resolve(link("Missing"), "b/X.md").target is None
+    assert context.resolve(link("Note"), "a/X.md").target == "a/Note.md"
+    assert asked == [("Note", "b/X.md"), ("Missing", "b/X.md"), ("Missing ", "b/X.md"), ("Note", "a/X.md")]
+    moved = dataclasses.replace(vault, index=vault.index.renamed({"a/Note.md": "a/Gone.md"}))
+    context.vault = moved
+    assert context.resolve(link("Note"), "a/X.md").target == "b/Note.md"

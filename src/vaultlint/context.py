@@ -102,6 +102,8 @@ class LintContext:
     read_vault: bool = False
     read_moved: bool = False
     hinted: set[str] = field(default_factory=set)
+    #: The resolutions of the links of the note last asked about: (index, note path, link path -> answer).
+    _resolutions: tuple[VaultIndex, str, dict[str, Resolution]] | None = field(default=None, init=False, repr=False)
 
     def resolve(self, link: Link, source: str) -> Resolution:
         """Resolve a link the way Obsidian does, plus vaultlint's lenient decisions.
@@ -116,7 +118,20 @@ class LintContext:
         """
         if link.kind is LinkKind.CANVAS_FILE:
             return Resolution(self.vault.index.exact(link.path))
-        return resolve_link_path(self.vault.index, link.path, source)
+        return self._resolve_path(link.path, source)
+
+    def _resolve_path(self, link_path: str, source: str) -> Resolution:
+        """:func:`resolve_link_path` in the current index, remembered for the note being checked:
+        its rules ask for the same links again and again (LK001, LK005, the subpath rules...)."""
+        index = self.vault.index
+        memo = self._resolutions
+        if memo is None or memo[0] is not index or memo[1] != source:
+            memo = self._resolutions = (index, source, {})
+        answers = memo[2]
+        found = answers.get(link_path)
+        if found is None:
+            found = answers[link_path] = resolve_link_path(index, link_path, source)
+        return found
 
     def former_target(self, link: Link, source: str) -> str | None:
         """Where ``link`` led before the files in :attr:`moved` were renamed or deleted."""

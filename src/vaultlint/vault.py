@@ -97,7 +97,14 @@ class VaultIndex:
         # Bounded: in a deep vault nearly every (link, folder) pair is new, and an unbounded cache
         # kept one entry per link of the vault (160 MB at 100,000 notes) for answers that cost
         # microseconds to work out again.
+        self._remember_resolutions()
+
+    def _remember_resolutions(self) -> None:
         self._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_from_folder)
+        # Most links are a bare name that one file has (or none): the same answer from every
+        # folder, so one entry per name instead of one per (name, folder) the bounded cache above
+        # soon forgets in a deep vault.
+        self._resolve_bare = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_bare_name)
 
     def renamed(self, moved: Mapping[str, str]) -> VaultIndex:
         """This index once the files in ``moved`` (vault path -> new vault path) are renamed.
@@ -128,7 +135,7 @@ class VaultIndex:
                 index._by_lower_path[lower] = twins[0]
             else:
                 index._by_lower_path.pop(lower, None)
-        index._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(index._resolve_from_folder)
+        index._remember_resolutions()
         return index
 
     def __contains__(self, path: str) -> bool:
@@ -143,8 +150,29 @@ class VaultIndex:
         # Step 1: an empty path is the note itself.
         if not link_path:
             return Resolution(source_path)
+        if "/" not in link_path:
+            found = self._resolve_bare(link_path)
+            if found is not None:
+                return found
         cut = source_path.rfind("/")  # posixpath.dirname, for vault paths (no "//", no trailing "/")
         return self._resolve_from(link_path, source_path[:cut] if cut > 0 else source_path[: cut + 1])
+
+    def _resolve_bare_name(self, link_path: str) -> Resolution | None:
+        """Where a link path without "/" leads from any folder; ``None`` when the folder decides."""
+        candidates, _ = self._candidates(nfc(link_path).lower())
+        if len(candidates) > 1:
+            return None  # steps 4 to 7 choose among them, the same folder first
+        # Steps 2 and 3 (relative and absolute paths have a "/").
+        return Resolution(candidates[0] if candidates else None)
+
+    def _candidates(self, path: str) -> tuple[list[str], str]:
+        """Step 2: the files named as the lower-cased ``path`` ends, with ".md" implied when
+        needed; and the vault path wanted, lower-cased."""
+        name = path.rsplit("/", 1)[-1]
+        candidates = self.by_name.get(name, []) if "." in name else []
+        if candidates:
+            return candidates, path
+        return self.by_name.get(name + ".md", []), path + ".md"
 
     def _resolve_from_folder(self, link_path: str, folder: str) -> Resolution:
         path = nfc(link_path).lower()
@@ -156,13 +184,7 @@ class VaultIndex:
             # D13: a "../" above the vault root stops at the root, as POSIX path arithmetic
             # stops at "/" ("/.." is "/"), and the rest of the path is resolved from there.
             path = posixpath.normpath("/" + posixpath.join(source_folder, path))[1:]
-        # Step 2: candidates by file name, with ".md" implied when needed.
-        name = path.rsplit("/", 1)[-1]
-        candidates = self.by_name.get(name, []) if "." in name else []
-        wanted = path
-        if not candidates:
-            candidates = self.by_name.get(name + ".md", [])
-            wanted = path + ".md"
+        candidates, wanted = self._candidates(path)
         if not candidates:
             return Resolution(None)
         # Step 3: a bare name with a single candidate.

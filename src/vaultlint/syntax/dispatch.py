@@ -158,7 +158,12 @@ def _inline_dispatcher(md: MarkdownIt) -> tuple[Callable[[Any, bool], bool], Cal
 
 
 def _block_dispatcher(md: MarkdownIt, chain: str) -> Callable[[Any, int, int, bool], bool]:
-    wrappers = {"lheading": _underline_first, "math_block": _closing_line_first}
+    wrappers = {
+        "lheading": _underline_first,
+        "math_block": _closing_line_first,
+        "code": _indented_first,
+        "table": _delimiter_row_first,
+    }
     rules = [(name, wrappers[name](fn) if name in wrappers else fn) for name, fn in _enabled(md.block.ruler, chain)]
     table, anywhere = _table(rules, BLOCK_TRIGGERS, "")
 
@@ -198,6 +203,42 @@ def _underline_first(lheading: Callable[..., bool]) -> Callable[..., bool]:
             line += 1
         state.parentType = "paragraph"
         return False
+
+    return rule
+
+
+def _indented_first(code: Callable[..., bool]) -> Callable[..., bool]:
+    """markdown-it's indented code rule, tried only on a line indented four columns past the block.
+
+    It has no marker character, so the table would try it on every line (and
+    every paragraph line); its first test is that indentation, and before it
+    only a debug log call, which costs more than the test.
+    """
+
+    def rule(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        if state.sCount[start_line] - state.blkIndent < 4:
+            return False
+        return code(state, start_line, end_line, silent)
+
+    return rule
+
+
+def _delimiter_row_first(table: Callable[..., bool]) -> Callable[..., bool]:
+    """markdown-it's table rule, tried only when the next line can be a delimiter row.
+
+    A table's second line starts (after its indentation) with ``|``, ``-`` or ``:``;
+    the rule returns False, with no side effect, before reading anything else when
+    it does not, or when there is no second line in the block.
+    """
+
+    def rule(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        next_line = start_line + 1
+        if next_line >= end_line:
+            return False
+        pos = state.bMarks[next_line] + state.tShift[next_line]
+        if pos >= state.eMarks[next_line] or state.src[pos] not in "|-:":
+            return False
+        return table(state, start_line, end_line, silent)
 
     return rule
 

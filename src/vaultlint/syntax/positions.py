@@ -118,13 +118,29 @@ class BlockOffsetMap(OffsetMap):
         self._line_starts: list[int] | None = None
         self._lines: dict[int, tuple[int, int, int]] = {}
 
-    def locate(self, offset: int) -> tuple[int, int]:
+    def _starts(self) -> list[int]:
         starts = self._line_starts
         if starts is None:
             # Where each content line starts, in C (no Python step per line): a note with
             # 10,000 links on one line asks this 10,000 times.
             lengths = map((1).__add__, map(len, self._content.split("\n")))
             starts = self._line_starts = list(accumulate(lengths, initial=0))
+        return starts
+
+    def span(self, start: int, end: int) -> Span:
+        if 0 <= start < end - 1:
+            starts = self._starts()
+            index = min(bisect.bisect_right(starts, start), len(starts) - 1) - 1
+            segment_start, line, column = self._segment(index, starts[index])
+            if start >= segment_start and (index + 2 == len(starts) or end - 1 < starts[index + 1]):
+                # Both ends on one content line, past its leading blanks (most links): what two
+                # calls of locate() give, from one lookup.
+                column += start - segment_start
+                return Span(line, column, line, column + end - start)
+        return super().span(start, end)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        starts = self._starts()
         at = max(offset, 0)
         index = min(bisect.bisect_right(starts, at), len(starts) - 1) - 1
         start, line, column = self._segment(index, starts[index])
