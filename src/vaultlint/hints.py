@@ -50,6 +50,7 @@ pre-commit run) and a small vault index nothing and read buckets whole, as befor
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -83,6 +84,10 @@ MAX_INDEX_BITS = 1 << 26
 #: of pasted images that all score 80 or more.
 RANK_ABOVE = 128
 
+#: How many names on each side of the wanted name's place in a group's alphabetical order
+#: :meth:`NameIndex._floor` scores.
+NEIGHBOURS = 2
+
 Bucket = tuple[int, int, str]  # (length, 0 for the first character or -1 for the last, that character)
 Allowance = tuple[tuple[int, int], ...]  # (length, how many occurrences its names may miss), ...
 Found = tuple[str, float]  # (name, score)
@@ -109,7 +114,7 @@ def _extract(wanted: str, names: Sequence[str], cutoff: float) -> Found | None:
     return None if found is None else (found[0], found[1])
 
 
-def _search(wanted: str, bucket_best: BucketBest) -> str | None:
+def _search(wanted: str, bucket_best: BucketBest, floor: float | None = None) -> str | None:
     """The closest name to ``wanted`` (lower-cased, not empty), from what ``bucket_best`` finds in
     each bucket: what ``process.extractOne`` finds among all the bucket's names.
 
@@ -117,19 +122,34 @@ def _search(wanted: str, bucket_best: BucketBest) -> str | None:
     (200 * shorter / (sum of both)) falls below that score cannot win and is skipped,
     and the other buckets need only match the score: the winner is the same as when
     every bucket is searched, because ties go to the smaller name in any order.
+
+    ``floor``, if given, is the score of a name known to be in one of the
+    buckets (:meth:`NameIndex._floor`): the winner scores at least that, so the search may
+    start as if a name had already scored it.  Only the cutoffs and the lengths skipped
+    change, never the names compared: a bucket's first best name scoring ``floor`` or more
+    is found as before, and one scoring less loses to the bucket of the known name.
     """
     size = len(wanted)
     slack = max(2, size // 4)
     best: tuple[float, str] | None = None
     for length in sorted(range(size - slack, size + slack + 1), key=lambda n: abs(n - size)):
-        if best is not None and length > 0 and 200 * min(size, length) / (size + length) < best[0] - TIE:
+        beat = _to_beat(best, floor)
+        if beat is not None and length > 0 and 200 * min(size, length) / (size + length) < beat - TIE:
             continue
         for end in (0, -1):
-            cutoff = MIN_SCORE if best is None else best[0] - TIE
+            beat = _to_beat(best, floor)
+            cutoff = MIN_SCORE if beat is None else beat - TIE
             found = bucket_best((length, end, wanted[end]), cutoff)
             if found is not None and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
                 best = (found[1], found[0])
     return best[1] if best else None
+
+
+def _to_beat(best: tuple[float, str] | None, floor: float | None) -> float | None:
+    """The score the winner is known to reach: the best so far, or the floor if higher."""
+    if best is None:
+        return floor
+    return best[0] if floor is None else max(best[0], floor)
 
 
 def occurrences(text: str) -> list[str]:
@@ -160,10 +180,11 @@ class _EndGroup:
     :attr:`names` (the buckets one after the other, shortest names first).
     """
 
-    __slots__ = ("names", "buckets", "starts", "scanned", "lacking", "having_count", "start_counts")
+    __slots__ = ("names", "end", "buckets", "starts", "scanned", "lacking", "having_count", "start_counts", "sorted")
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], end: int = 0) -> None:
         self.names = sorted(names, key=len)  # stable: vault order within a length
+        self.end = end
         self.buckets: dict[int, list[str]] = {}
         self.starts: dict[int, int] = {}  # length -> the position of its first name
         for position, name in enumerate(self.names):
@@ -174,9 +195,13 @@ class _EndGroup:
         self.lacking: dict[str, int] | None = None  # None: not indexed
         self.having_count: dict[str, int] = {}
         self.start_counts: dict[Allowance, tuple[tuple[int, ...], int, int, int]] = {}  # cache of _start_counts
+        #: Once indexed, the names in alphabetical order, read from their shared end (the
+        #: last-character group's names reversed): :meth:`NameIndex._floor` looks a name up there.
+        self.sorted: list[str] | None = None
 
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
+        self.sorted = sorted(self.names if self.end == 0 else [name[::-1] for name in self.names])
         count = len(self.names)
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for number, name in enumerate(self.names):
@@ -374,7 +399,7 @@ class NameIndex:
             names = self._by_end[end].pop(char, None)  # the group keeps them from now on
             if names is None:
                 return None
-            group = self._groups[end, char] = _EndGroup(names)
+            group = self._groups[end, char] = _EndGroup(names, end)
         return group
 
     def closest(self, wanted: str) -> str | None:
@@ -427,4 +452,28 @@ class NameIndex:
             levels = group.by_misses(chosen, length, size - common)
             return _first_best_by_misses(wanted, bucket, levels, cutoff)
 
-        return _search(wanted, bucket_best)
+        return _search(wanted, bucket_best, self._floor(wanted))
+
+    def _floor(self, wanted: str) -> float | None:
+        """The best score of a few names the search will compare that look most like ``wanted``
+        (those next to it in the alphabetical order of an indexed group: sharing its start, or
+        its end), if one reaches ``MIN_SCORE``.  Found by bisection, in time that does not grow
+        with the vault; the search then counts with a cutoff near the winner's score, which
+        leaves far fewer lengths and names to count (:func:`_search` says why the answer is the
+        same).  Every name looked at shares the first (or the last) character of ``wanted`` and
+        has a length the search compares: the search is sure to find a name of that score."""
+        size = len(wanted)
+        slack = max(2, size // 4)
+        best: float | None = None
+        for end in (0, -1):
+            group = self._groups.get((end, wanted[end]))
+            if group is None or group.sorted is None:
+                continue
+            key = wanted if end == 0 else wanted[::-1]
+            at = bisect.bisect_left(group.sorted, key)
+            for entry in group.sorted[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]:
+                if abs(len(entry) - size) <= slack:
+                    score = fuzz.ratio(wanted, entry if end == 0 else entry[::-1])
+                    if score >= MIN_SCORE and (best is None or score > best):
+                        best = score
+        return best
