@@ -202,6 +202,14 @@ def test_ties_go_to_the_first_of_a_bucket_and_to_the_smaller_name_across_buckets
         for order, expected in ((names, "abcdy"), (["zbcde", "ybcde"], "zbcde")):
             index = NameIndex(order)
             assert [index.closest("abcde") for _ in range(3)] == [expected] * 3
+        # "abxde" is in both buckets of length 5 and wins the first; "_bcde" ties it in the
+        # last-character bucket and is the smaller name, but only wins when it comes first
+        # there: the last bucket, read without the first bucket's names, must not pass it off
+        # as that bucket's answer.
+        for order, expected in ((["abxde", "_bcde"], "abxde"), (["_bcde", "abxde"], "_bcde")):
+            assert ReferenceNames(order).close_name("abcde") == expected
+            index = NameIndex(order)
+            assert [index.closest("abcde") for _ in range(3)] == [expected] * 3
 
 
 def test_a_group_too_big_to_index_is_read_whole(monkeypatch):

@@ -43,6 +43,14 @@ bucket is read by the count the filter made, fewest misses first
 ``la - e`` characters in common, so once a name scores, the names that miss more
 than it could tie are never read.
 
+Two more cuts keep the names read near those that matter.  Once a group is indexed, its
+names in alphabetical order (from their shared end) give, by bisection, a few names that
+look most like the wanted one; the best score among them is a floor the winner reaches, so
+the count runs with a cutoff near the winner's score from the start (:meth:`NameIndex._floor`).
+And a length's last-character bucket is read without the names of its first-character
+bucket, read just before, where that cannot change the answer (``bucket_best`` in
+:meth:`NameIndex.closest`): a broken embed among pasted images reads them once, not twice.
+
 A group is indexed once hints have read its names ``BUILD_AFTER`` times over (about
 what indexing costs), and never when it is small, so a run with a few broken links (a
 pre-commit run) and a small vault index nothing and read buckets whole, as before.
@@ -180,7 +188,18 @@ class _EndGroup:
     :attr:`names` (the buckets one after the other, shortest names first).
     """
 
-    __slots__ = ("names", "end", "buckets", "starts", "scanned", "lacking", "having_count", "start_counts", "sorted")
+    __slots__ = (
+        "names",
+        "end",
+        "buckets",
+        "starts",
+        "scanned",
+        "lacking",
+        "having_count",
+        "start_counts",
+        "sorted",
+        "first_chars",
+    )
 
     def __init__(self, names: list[str], end: int = 0) -> None:
         self.names = sorted(names, key=len)  # stable: vault order within a length
@@ -198,6 +217,7 @@ class _EndGroup:
         #: Once indexed, the names in alphabetical order, read from their shared end (the
         #: last-character group's names reversed): :meth:`NameIndex._floor` looks a name up there.
         self.sorted: list[str] | None = None
+        self.first_chars: dict[tuple[int, str], int] = {}  # cache of starting_with
 
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
@@ -221,6 +241,16 @@ class _EndGroup:
             lacking[occurrence] = int(digits, 2)
         self.having_count = {occurrence: len(found) for occurrence, found in positions.items()}
         self.lacking = lacking
+
+    def starting_with(self, length: int, char: str) -> int:
+        """The names of ``length`` starting with ``char``, as bits of the bucket (made once)."""
+        key = (length, char)
+        bits = self.first_chars.get(key)
+        if bits is None:
+            bucket = self.buckets.get(length, ())
+            digits = "".join("1" if name[0] == char else "0" for name in reversed(bucket))
+            bits = self.first_chars[key] = int(digits or "0", 2)
+        return bits
 
     def window(self, lengths: Iterable[int]) -> tuple[int, int]:
         """The positions ``[first, end)`` of the names of these lengths and of the lengths between
@@ -411,7 +441,38 @@ class NameIndex:
         rarest_first: dict[int, list[str]] = {}  # end -> the occurrences, fewest names having them first
         counted: dict[int, Chosen] = {}  # end -> the names that may reach the first cutoff, with their counts
 
+        first_found: dict[int, Found | None] = {}  # length -> what its first-character bucket gave
+
         def bucket_best(key: Bucket, cutoff: float) -> Found | None:
+            """What extractOne finds in the bucket; in a last-character bucket, read without the
+            names of the first-character bucket of that length where that gives the same answer.
+
+            _search reads the first-character bucket of a length just before the last-character
+            one, with a cutoff no higher, and both read a length's names in vault order.  The
+            names in both (first character ``wanted[0]``) that are left out: if the first bucket
+            found nothing, none of them reached its cutoff.  If it found ``W`` (score ``S``),
+            none scores above ``S`` and those scoring ``S`` come after ``W``, so when ``W`` is
+            in this bucket too, this bucket's answer is either ``W`` (already compared: no
+            change) or a name outside the first bucket.  The rest read without them find that
+            name when it scores above ``S``; a name found scoring ``S`` or less may come after
+            ``W``, so the bucket is then read whole, as before (rare: names scoring as well as
+            ``W`` outside its bucket)."""
+            length, end, char = key
+            if end == 0:
+                found = first_found[length] = bucket_best_in(key, cutoff)
+                return found
+            seen = first_found.get(length, ())
+            if seen is None:
+                return bucket_best_in(key, cutoff, wanted[0])
+            if seen and seen[0][-1] == char:
+                found = bucket_best_in(key, cutoff, wanted[0])
+                if found is None or found[1] >= seen[1] + TIE:
+                    return found
+            return bucket_best_in(key, cutoff)
+
+        def bucket_best_in(key: Bucket, cutoff: float, without: str | None = None) -> Found | None:
+            """What extractOne finds in the bucket (without the names starting with ``without``:
+            an indexed group may leave them out, or not)."""
             length, end, char = key
             group = self._group(end, char)
             if group is None:
@@ -439,6 +500,8 @@ class NameIndex:
             if start < 0:  # before the window counted: no name of this length can reach the cutoff
                 return None
             names = (chosen.bits >> start) & ((1 << len(bucket)) - 1)
+            if without is not None and names:
+                names &= ~group.starting_with(length, without)
             if not names:
                 return None
             common = min_common(cutoff, size, length)
@@ -449,7 +512,7 @@ class NameIndex:
                 return _extract(wanted, bucket, cutoff)
             if many <= RANK_ABOVE:
                 return _extract(wanted, picked(bucket, names)[0], cutoff)
-            levels = group.by_misses(chosen, length, size - common)
+            levels = ((misses, level & names) for misses, level in group.by_misses(chosen, length, size - common))
             return _first_best_by_misses(wanted, bucket, levels, cutoff)
 
         return _search(wanted, bucket_best, self._floor(wanted))
