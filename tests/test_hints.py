@@ -296,7 +296,24 @@ def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
             assert [bucket[number] for number in numbers] == names
 
 
-def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch):
+@pytest.fixture
+def scored(monkeypatch) -> list[int]:
+    """How many names each rapidfuzz call of the search is given, every group indexed at once."""
+    counts: list[int] = []
+
+    class CountingProcess:
+        @staticmethod
+        def extractOne(wanted, choices, **options):
+            counts.append(len(choices))
+            return process.extractOne(wanted, choices, **options)
+
+    monkeypatch.setattr(hints, "process", CountingProcess)
+    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
+    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
+    return counts
+
+
+def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch, scored):
     # Thousands of pasted images of one length, many within reach of 80: read fewest misses
     # first, the names that could neither beat nor tie the best are never scored.  Answers
     # alone cannot show this (reading every level gives them too), so count what rapidfuzz
@@ -305,17 +322,6 @@ def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch)
     names = [f"pasted image 2023{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{i:06d}.png" for i in range(4000)]
     queries = [f"pasted image 2099{rng.randint(0, 99999999):08d}.png" for _ in range(20)]
     reference = ReferenceNames(names)
-    scored: list[int] = []
-
-    class CountingProcess:
-        @staticmethod
-        def extractOne(wanted, choices, **options):
-            scored.append(len(choices))
-            return process.extractOne(wanted, choices, **options)
-
-    monkeypatch.setattr(hints, "process", CountingProcess)
-    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
-    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
     monkeypatch.setattr(hints, "NEIGHBOURS", 0)  # the ranked read alone (the floor cuts both)
     ranked = hints.RANK_ABOVE
     totals = {}
@@ -328,7 +334,7 @@ def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch)
     assert totals[ranked] * 3 < totals[10**9], totals
 
 
-def test_a_neighbours_score_cuts_what_is_counted_and_read(monkeypatch):
+def test_a_neighbours_score_cuts_what_is_counted_and_read(monkeypatch, scored):
     # Typos of names among thousands: the names next to a typo in a group's alphabetical
     # order (sharing its start or its end) usually include the name it was typed for, so
     # the search starts with a cutoff near the winner's score.  The same answers, with
@@ -341,17 +347,6 @@ def test_a_neighbours_score_cuts_what_is_counted_and_read(monkeypatch):
         at = rng.randrange(len(name))
         queries.append(name[:at] + rng.choice("xyz") + name[at + 1 :])
     reference = ReferenceNames(names)
-    scored: list[int] = []
-
-    class CountingProcess:
-        @staticmethod
-        def extractOne(wanted, choices, **options):
-            scored.append(len(choices))
-            return process.extractOne(wanted, choices, **options)
-
-    monkeypatch.setattr(hints, "process", CountingProcess)
-    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
-    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
     totals = {}
     for neighbours in (0, hints.NEIGHBOURS):
         monkeypatch.setattr(hints, "NEIGHBOURS", neighbours)
