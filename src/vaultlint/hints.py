@@ -215,13 +215,18 @@ class _EndGroup:
         self.having_count: dict[str, int] = {}
         self.start_counts: dict[Allowance, tuple[tuple[int, ...], int, int, int]] = {}  # cache of _start_counts
         #: Once indexed, the names in alphabetical order, read from their shared end (the
-        #: last-character group's names reversed): :meth:`NameIndex._floor` looks a name up there.
+        #: last-character group's names from the last character): :meth:`NameIndex._floor`
+        #: looks a name up there.  The names themselves, not reversed copies: memory.
         self.sorted: list[str] | None = None
         self.first_chars: dict[tuple[int, str], int] = {}  # cache of starting_with
 
+    def order_key(self, name: str) -> str:
+        """The name as :attr:`sorted` orders it: read from the group's shared end."""
+        return name if self.end == 0 else name[::-1]
+
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
-        self.sorted = sorted(self.names if self.end == 0 else [name[::-1] for name in self.names])
+        self.sorted = sorted(self.names, key=self.order_key)
         count = len(self.names)
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for number, name in enumerate(self.names):
@@ -532,11 +537,10 @@ class NameIndex:
             group = self._groups.get((end, wanted[end]))
             if group is None or group.sorted is None:
                 continue
-            key = wanted if end == 0 else wanted[::-1]
-            at = bisect.bisect_left(group.sorted, key)
-            for entry in group.sorted[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]:
-                if abs(len(entry) - size) <= slack:
-                    score = fuzz.ratio(wanted, entry if end == 0 else entry[::-1])
+            at = bisect.bisect_left(group.sorted, group.order_key(wanted), key=group.order_key)
+            for name in group.sorted[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]:
+                if abs(len(name) - size) <= slack:
+                    score = fuzz.ratio(wanted, name)
                     if score >= MIN_SCORE and (best is None or score > best):
                         best = score
         return best
