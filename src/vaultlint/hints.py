@@ -153,6 +153,10 @@ def _search(wanted: str, bucket_best: BucketBest, floor: float | None = None) ->
     return best[1] if best else None
 
 
+def _reversed(name: str) -> str:
+    return name[::-1]
+
+
 def _to_beat(best: tuple[float, str] | None, floor: float | None) -> float | None:
     """The score the winner is known to reach: the best so far, or the floor if higher."""
     if best is None:
@@ -220,13 +224,9 @@ class _EndGroup:
         self.sorted: list[str] | None = None
         self.first_chars: dict[tuple[int, str], int] = {}  # cache of starting_with
 
-    def order_key(self, name: str) -> str:
-        """The name as :attr:`sorted` orders it: read from the group's shared end."""
-        return name if self.end == 0 else name[::-1]
-
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
-        self.sorted = sorted(self.names, key=self.order_key)
+        self.sorted = sorted(self.names) if self.end == 0 else sorted(self.names, key=_reversed)
         count = len(self.names)
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for number, name in enumerate(self.names):
@@ -537,7 +537,10 @@ class NameIndex:
             group = self._groups.get((end, wanted[end]))
             if group is None or group.sorted is None:
                 continue
-            at = bisect.bisect_left(group.sorted, group.order_key(wanted), key=group.order_key)
+            if end == 0:
+                at = bisect.bisect_left(group.sorted, wanted)
+            else:
+                at = bisect.bisect_left(group.sorted, wanted[::-1], key=_reversed)
             for name in group.sorted[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]:
                 if abs(len(name) - size) <= slack:
                     score = fuzz.ratio(wanted, name)
