@@ -140,28 +140,21 @@ def _search(wanted: str, bucket_best: BucketBest, floor: float | None = None) ->
     size = len(wanted)
     slack = max(2, size // 4)
     best: tuple[float, str] | None = None
+    beat = floor  # the score the winner is known to reach: the floor, or the best so far if higher
     for length in sorted(range(size - slack, size + slack + 1), key=lambda n: abs(n - size)):
-        beat = _to_beat(best, floor)
         if beat is not None and length > 0 and 200 * min(size, length) / (size + length) < beat - TIE:
             continue
         for end in (0, -1):
-            beat = _to_beat(best, floor)
             cutoff = MIN_SCORE if beat is None else beat - TIE
             found = bucket_best((length, end, wanted[end]), cutoff)
             if found is not None and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
                 best = (found[1], found[0])
+                beat = found[1] if beat is None else max(beat, found[1])
     return best[1] if best else None
 
 
 def _reversed(name: str) -> str:
     return name[::-1]
-
-
-def _to_beat(best: tuple[float, str] | None, floor: float | None) -> float | None:
-    """The score the winner is known to reach: the best so far, or the floor if higher."""
-    if best is None:
-        return floor
-    return best[0] if floor is None else max(best[0], floor)
 
 
 def occurrences(text: str) -> list[str]:
