@@ -197,6 +197,19 @@ def test_ties_go_to_the_first_of_a_bucket_and_to_the_smaller_name_across_buckets
         reordered = ["ybcde", "zbcde", "abcdy", "abcdx"]
         assert NameIndex(reordered).closest("abcde") == "abcdy"
         assert NameIndex(["zbcde", "ybcde"]).closest("abcde") == "zbcde"  # first of its bucket
+        # Asked again, an indexed group's alphabetical neighbours set the floor first
+        # ("abcdx", "ybcde": 80), and the answers stay the first of a bucket, not the neighbour.
+        for order, expected in ((names, "abcdy"), (["zbcde", "ybcde"], "zbcde")):
+            index = NameIndex(order)
+            assert [index.closest("abcde") for _ in range(3)] == [expected] * 3
+        # "abxde" is in both buckets of length 5 and wins the first; "_bcde" ties it in the
+        # last-character bucket and is the smaller name, but only wins when it comes first
+        # there: the last bucket, read without the first bucket's names, must not pass it off
+        # as that bucket's answer.
+        for order, expected in ((["abxde", "_bcde"], "abxde"), (["_bcde", "abxde"], "_bcde")):
+            assert ReferenceNames(order).close_name("abcde") == expected
+            index = NameIndex(order)
+            assert [index.closest("abcde") for _ in range(3)] == [expected] * 3
 
 
 def test_a_group_too_big_to_index_is_read_whole(monkeypatch):
@@ -283,7 +296,24 @@ def test_the_bit_sliced_count_is_the_plain_count(names, wanted):
             assert [bucket[number] for number in numbers] == names
 
 
-def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch):
+@pytest.fixture
+def scored(monkeypatch) -> list[int]:
+    """How many names each rapidfuzz call of the search is given, every group indexed at once."""
+    counts: list[int] = []
+
+    class CountingProcess:
+        @staticmethod
+        def extractOne(wanted, choices, **options):
+            counts.append(len(choices))
+            return process.extractOne(wanted, choices, **options)
+
+    monkeypatch.setattr(hints, "process", CountingProcess)
+    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
+    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
+    return counts
+
+
+def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch, scored):
     # Thousands of pasted images of one length, many within reach of 80: read fewest misses
     # first, the names that could neither beat nor tie the best are never scored.  Answers
     # alone cannot show this (reading every level gives them too), so count what rapidfuzz
@@ -292,17 +322,7 @@ def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch)
     names = [f"pasted image 2023{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{i:06d}.png" for i in range(4000)]
     queries = [f"pasted image 2099{rng.randint(0, 99999999):08d}.png" for _ in range(20)]
     reference = ReferenceNames(names)
-    scored: list[int] = []
-
-    class CountingProcess:
-        @staticmethod
-        def extractOne(wanted, choices, **options):
-            scored.append(len(choices))
-            return process.extractOne(wanted, choices, **options)
-
-    monkeypatch.setattr(hints, "process", CountingProcess)
-    monkeypatch.setattr(hints, "BUILD_AFTER", 0)
-    monkeypatch.setattr(hints, "SMALL_GROUP", 0)
+    monkeypatch.setattr(hints, "NEIGHBOURS", 0)  # the ranked read alone (the floor cuts both)
     ranked = hints.RANK_ABOVE
     totals = {}
     for rank_above in (10**9, ranked):
@@ -312,3 +332,27 @@ def test_a_crowded_bucket_is_read_only_where_a_name_could_still_win(monkeypatch)
         assert [index.closest(q) for q in queries] == [reference.close_name(q) for q in queries]
         totals[rank_above] = sum(scored)
     assert totals[ranked] * 3 < totals[10**9], totals
+
+
+def test_a_neighbours_score_cuts_what_is_counted_and_read(monkeypatch, scored):
+    # Typos of names among thousands: the names next to a typo in a group's alphabetical
+    # order (sharing its start or its end) usually include the name it was typed for, so
+    # the search starts with a cutoff near the winner's score.  The same answers, with
+    # fewer names handed to rapidfuzz than when every search starts from 80.
+    rng = random.Random(5)
+    words = _WORDS[:12]
+    names = list(dict.fromkeys(f"{rng.choice(words)} {rng.choice(words)} {rng.randint(1, 999)}" for _ in range(4000)))
+    queries = []
+    for name in rng.sample(names, 40):
+        at = rng.randrange(len(name))
+        queries.append(name[:at] + rng.choice("xyz") + name[at + 1 :])
+    reference = ReferenceNames(names)
+    totals = {}
+    for neighbours in (0, hints.NEIGHBOURS):
+        monkeypatch.setattr(hints, "NEIGHBOURS", neighbours)
+        index = NameIndex(names)
+        index.closest(queries[0])  # indexes the groups it reads
+        scored.clear()
+        assert [index.closest(q) for q in queries] == [reference.close_name(q) for q in queries]
+        totals[neighbours] = sum(scored)
+    assert totals[hints.NEIGHBOURS] * 2 < totals[0], totals

@@ -43,6 +43,14 @@ bucket is read by the count the filter made, fewest misses first
 ``la - e`` characters in common, so once a name scores, the names that miss more
 than it could tie are never read.
 
+Two more cuts keep the names read near those that matter.  Once a group is indexed, its
+names in alphabetical order (from their shared end) give, by bisection, a few names that
+look most like the wanted one; the best score among them is a floor the winner reaches, so
+the count runs with a cutoff near the winner's score from the start (:meth:`NameIndex._floor`).
+And a length's last-character bucket is read without the names of its first-character
+bucket, read just before, where that cannot change the answer (``bucket_best`` in
+:meth:`NameIndex.closest`): a broken embed among pasted images reads them once, not twice.
+
 A group is indexed once hints have read its names ``BUILD_AFTER`` times over (about
 what indexing costs), and never when it is small, so a run with a few broken links (a
 pre-commit run) and a small vault index nothing and read buckets whole, as before.
@@ -50,6 +58,7 @@ pre-commit run) and a small vault index nothing and read buckets whole, as befor
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -83,6 +92,10 @@ MAX_INDEX_BITS = 1 << 26
 #: of pasted images that all score 80 or more.
 RANK_ABOVE = 128
 
+#: How many names on each side of the wanted name's place in a group's alphabetical order
+#: :meth:`NameIndex._floor` scores.
+NEIGHBOURS = 2
+
 Bucket = tuple[int, int, str]  # (length, 0 for the first character or -1 for the last, that character)
 Allowance = tuple[tuple[int, int], ...]  # (length, how many occurrences its names may miss), ...
 Found = tuple[str, float]  # (name, score)
@@ -109,7 +122,7 @@ def _extract(wanted: str, names: Sequence[str], cutoff: float) -> Found | None:
     return None if found is None else (found[0], found[1])
 
 
-def _search(wanted: str, bucket_best: BucketBest) -> str | None:
+def _search(wanted: str, bucket_best: BucketBest, floor: float | None = None) -> str | None:
     """The closest name to ``wanted`` (lower-cased, not empty), from what ``bucket_best`` finds in
     each bucket: what ``process.extractOne`` finds among all the bucket's names.
 
@@ -117,19 +130,31 @@ def _search(wanted: str, bucket_best: BucketBest) -> str | None:
     (200 * shorter / (sum of both)) falls below that score cannot win and is skipped,
     and the other buckets need only match the score: the winner is the same as when
     every bucket is searched, because ties go to the smaller name in any order.
+
+    ``floor``, if given, is the score of a name known to be in one of the
+    buckets (:meth:`NameIndex._floor`): the winner scores at least that, so the search may
+    start as if a name had already scored it.  Only the cutoffs and the lengths skipped
+    change, never the names compared: a bucket's first best name scoring ``floor`` or more
+    is found as before, and one scoring less loses to the bucket of the known name.
     """
     size = len(wanted)
     slack = max(2, size // 4)
     best: tuple[float, str] | None = None
+    beat = floor  # the score the winner is known to reach: the floor, or the best so far if higher
     for length in sorted(range(size - slack, size + slack + 1), key=lambda n: abs(n - size)):
-        if best is not None and length > 0 and 200 * min(size, length) / (size + length) < best[0] - TIE:
+        if beat is not None and length > 0 and 200 * min(size, length) / (size + length) < beat - TIE:
             continue
         for end in (0, -1):
-            cutoff = MIN_SCORE if best is None else best[0] - TIE
+            cutoff = MIN_SCORE if beat is None else beat - TIE
             found = bucket_best((length, end, wanted[end]), cutoff)
             if found is not None and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
                 best = (found[1], found[0])
+                beat = found[1] if beat is None else max(beat, found[1])
     return best[1] if best else None
+
+
+def _reversed(name: str) -> str:
+    return name[::-1]
 
 
 def occurrences(text: str) -> list[str]:
@@ -160,10 +185,22 @@ class _EndGroup:
     :attr:`names` (the buckets one after the other, shortest names first).
     """
 
-    __slots__ = ("names", "buckets", "starts", "scanned", "lacking", "having_count", "start_counts")
+    __slots__ = (
+        "names",
+        "end",
+        "buckets",
+        "starts",
+        "scanned",
+        "lacking",
+        "having_count",
+        "start_counts",
+        "sorted",
+        "first_chars",
+    )
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], end: int = 0) -> None:
         self.names = sorted(names, key=len)  # stable: vault order within a length
+        self.end = end
         self.buckets: dict[int, list[str]] = {}
         self.starts: dict[int, int] = {}  # length -> the position of its first name
         for position, name in enumerate(self.names):
@@ -174,9 +211,15 @@ class _EndGroup:
         self.lacking: dict[str, int] | None = None  # None: not indexed
         self.having_count: dict[str, int] = {}
         self.start_counts: dict[Allowance, tuple[tuple[int, ...], int, int, int]] = {}  # cache of _start_counts
+        #: Once indexed, the names in alphabetical order, read from their shared end (the
+        #: last-character group's names from the last character): :meth:`NameIndex._floor`
+        #: looks a name up there.  The names themselves, not reversed copies: memory.
+        self.sorted: list[str] | None = None
+        self.first_chars: dict[tuple[int, str], int] = {}  # cache of starting_with
 
     def build_index(self) -> None:
         """Index the names, unless the index would take more than ``MAX_INDEX_BITS``."""
+        self.sorted = sorted(self.names) if self.end == 0 else sorted(self.names, key=_reversed)
         count = len(self.names)
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for number, name in enumerate(self.names):
@@ -196,6 +239,16 @@ class _EndGroup:
             lacking[occurrence] = int(digits, 2)
         self.having_count = {occurrence: len(found) for occurrence, found in positions.items()}
         self.lacking = lacking
+
+    def starting_with(self, length: int, char: str) -> int:
+        """The names of ``length`` starting with ``char``, as bits of the bucket (made once)."""
+        key = (length, char)
+        bits = self.first_chars.get(key)
+        if bits is None:
+            bucket = self.buckets.get(length, ())
+            digits = "".join("1" if name[0] == char else "0" for name in reversed(bucket))
+            bits = self.first_chars[key] = int(digits or "0", 2)
+        return bits
 
     def window(self, lengths: Iterable[int]) -> tuple[int, int]:
         """The positions ``[first, end)`` of the names of these lengths and of the lengths between
@@ -374,7 +427,7 @@ class NameIndex:
             names = self._by_end[end].pop(char, None)  # the group keeps them from now on
             if names is None:
                 return None
-            group = self._groups[end, char] = _EndGroup(names)
+            group = self._groups[end, char] = _EndGroup(names, end)
         return group
 
     def closest(self, wanted: str) -> str | None:
@@ -386,7 +439,38 @@ class NameIndex:
         rarest_first: dict[int, list[str]] = {}  # end -> the occurrences, fewest names having them first
         counted: dict[int, Chosen] = {}  # end -> the names that may reach the first cutoff, with their counts
 
+        first_found: dict[int, Found | None] = {}  # length -> what its first-character bucket gave
+
         def bucket_best(key: Bucket, cutoff: float) -> Found | None:
+            """What extractOne finds in the bucket; in a last-character bucket, read without the
+            names of the first-character bucket of that length where that gives the same answer.
+
+            _search reads the first-character bucket of a length just before the last-character
+            one, with a cutoff no higher, and both read a length's names in vault order.  The
+            names in both (first character ``wanted[0]``) that are left out: if the first bucket
+            found nothing, none of them reached its cutoff.  If it found ``W`` (score ``S``),
+            none scores above ``S`` and those scoring ``S`` come after ``W``, so when ``W`` is
+            in this bucket too, this bucket's answer is either ``W`` (already compared: no
+            change) or a name outside the first bucket.  The rest read without them find that
+            name when it scores above ``S``; a name found scoring ``S`` or less may come after
+            ``W``, so the bucket is then read whole, as before (rare: names scoring as well as
+            ``W`` outside its bucket)."""
+            length, end, char = key
+            if end == 0:
+                found = first_found[length] = bucket_best_in(key, cutoff)
+                return found
+            seen = first_found.get(length, ())
+            if seen is None:
+                return bucket_best_in(key, cutoff, wanted[0])
+            if seen and seen[0][-1] == char:
+                found = bucket_best_in(key, cutoff, wanted[0])
+                if found is None or found[1] >= seen[1] + TIE:
+                    return found
+            return bucket_best_in(key, cutoff)
+
+        def bucket_best_in(key: Bucket, cutoff: float, without: str | None = None) -> Found | None:
+            """What extractOne finds in the bucket (without the names starting with ``without``:
+            an indexed group may leave them out, or not)."""
             length, end, char = key
             group = self._group(end, char)
             if group is None:
@@ -414,6 +498,8 @@ class NameIndex:
             if start < 0:  # before the window counted: no name of this length can reach the cutoff
                 return None
             names = (chosen.bits >> start) & ((1 << len(bucket)) - 1)
+            if without is not None and names:
+                names &= ~group.starting_with(length, without)
             if not names:
                 return None
             common = min_common(cutoff, size, length)
@@ -424,7 +510,33 @@ class NameIndex:
                 return _extract(wanted, bucket, cutoff)
             if many <= RANK_ABOVE:
                 return _extract(wanted, picked(bucket, names)[0], cutoff)
-            levels = group.by_misses(chosen, length, size - common)
+            levels = ((misses, level & names) for misses, level in group.by_misses(chosen, length, size - common))
             return _first_best_by_misses(wanted, bucket, levels, cutoff)
 
-        return _search(wanted, bucket_best)
+        return _search(wanted, bucket_best, self._floor(wanted))
+
+    def _floor(self, wanted: str) -> float | None:
+        """The best score of a few names the search will compare that look most like ``wanted``
+        (those next to it in the alphabetical order of an indexed group: sharing its start, or
+        its end), if one reaches ``MIN_SCORE``.  Found by bisection, in time that does not grow
+        with the vault; the search then counts with a cutoff near the winner's score, which
+        leaves far fewer lengths and names to count (:func:`_search` says why the answer is the
+        same).  Every name looked at shares the first (or the last) character of ``wanted`` and
+        has a length the search compares: the search is sure to find a name of that score."""
+        size = len(wanted)
+        slack = max(2, size // 4)
+        best: float | None = None
+        for end in (0, -1):
+            group = self._groups.get((end, wanted[end]))
+            if group is None or group.sorted is None:
+                continue
+            if end == 0:
+                at = bisect.bisect_left(group.sorted, wanted)
+            else:
+                at = bisect.bisect_left(group.sorted, wanted[::-1], key=_reversed)
+            for name in group.sorted[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]:
+                if abs(len(name) - size) <= slack:
+                    score = fuzz.ratio(wanted, name)
+                    if score >= MIN_SCORE and (best is None or score > best):
+                        best = score
+        return best
