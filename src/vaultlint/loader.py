@@ -405,7 +405,10 @@ class NoteLoader:
     def has_fresh_row(self, path: str) -> bool:
         """True when the cache holds this note and it has not changed (by stat, else by content)."""
         row = self.rows.get(path)
-        return row is not None and path not in self.overlays and self.current_hash(path) == row.hash
+        if row is None or path in self.overlays:
+            return False
+        digest = self.hashes.get(path)  # current_hash's own first look, without the call: asked 5 times a note
+        return (digest if digest is not None else self.current_hash(path)) == row.hash
 
     def summary(self, path: str) -> NoteSummary:
         found = self.summaries.get(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii  # (C) the strings of the cache's JSON
 from pathlib import Path
 
 from .. import suppress, templates
@@ -68,8 +69,8 @@ def check_in_scope(
     With ``settle``, the loader then keeps only what other notes and later stages read of it.
     """
     loader = context.loader
-    if world is not None and use_stored and loader.has_fresh_row(path):  # only an unchanged note has stored results
-        cached = cached_results(loader, path, world())
+    if world is not None and use_stored:
+        cached = cached_results(loader, path, world)
         if cached is not None:
             return cached
     context.consulted = set()
@@ -309,25 +310,42 @@ def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
     )
 
 
-def cached_results(loader: NoteLoader, path: str, world: str | None) -> list[Diagnostic] | None:
+def cached_results(loader: NoteLoader, path: str, world: str | Callable[[], str] | None) -> list[Diagnostic] | None:
     """The stored diagnostics of an unchanged note, if nothing they depend on changed."""
     stored = stored_check(loader, path, world)
     return stored[0] if stored is not None else None
 
 
-def stored_check(loader: NoteLoader, path: str, world: str | None) -> tuple[list[Diagnostic], list[str]] | None:
+def stored_check(
+    loader: NoteLoader, path: str, world: str | Callable[[], str] | None
+) -> tuple[list[Diagnostic], list[str]] | None:
     """The stored diagnostics of an unchanged note and the other files its check read, if none of
-    them changed."""
+    them changed.  ``world`` may be a :class:`World`: its key is made only once a note has stored
+    results (it needs every note's aliases)."""
     if world is None or loader.cache is None:
         return None
-    stored = loader.stored_results(path)
-    if stored is None or stored.results_key != world:
+    stored = loader.stored_results(path)  # None unless the note is unchanged
+    if stored is None or stored.results_key != (world if isinstance(world, str) else world()):
         return None
+    if stored.deps_text == _only_itself(path, loader.hashes[path]):
+        # The usual note read no other file: it is its own only dependency, and unchanged.
+        return decode_results(stored.results), []
     deps = stored.deps
     # The first dependency is the note itself: stored results count only for the text they came from.
-    if not deps or deps[0][0] != path or any(loader.current_hash(dep) != digest for dep, digest in deps):
+    if not deps or deps[0][0] != path:
         return None
+    hashes = loader.hashes
+    for dep, digest in deps:
+        current = hashes.get(dep)  # (current_hash's own first look, without the call: 100k notes)
+        if (current if current is not None else loader.current_hash(dep)) != digest:
+            return None
     return decode_results(stored.results), [dep for dep, _ in deps[1:]]
+
+
+def _only_itself(path: str, digest: str) -> str:
+    """The stored dependencies of a note whose check read no other file, as the cache writes them
+    (:func:`~vaultlint.datacodec.dumps`: compact, ASCII): compared as text, not decoded."""
+    return f'[[{encode_basestring_ascii(path)},"{digest}"]]'
 
 
 def unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[Diagnostic]:
