@@ -186,7 +186,10 @@ class Workspace:
         if self._live:
             self._set_files(files if files is not None else files_in_scope(self.vault, self._targets, options))
         checking.check_while_parsing(self._loader.preload_stepwise(scope), self._check)
-        for path in scope:
+        left = [path for path in scope if path not in self._note_results]
+        if not self._live:  # a batch run: the unchanged notes' stored results in one pass (a live one records reads)
+            self._note_results.update(checking.stored_checks(self._loader, left, self._world))
+        for path in left:
             if path not in self._note_results:
                 self._check(path)
         self._vault_raw: dict[str, list[Diagnostic]] = {}
