@@ -260,6 +260,18 @@ def test_results_of_a_note_that_read_no_other_are_checked_without_decoding_their
     assert [d[1] for d in cached_run(root, cache)] == ["LK003", "LK001"]
 
 
+def test_a_run_that_builds_the_cache_does_not_read_stored_results(linked, monkeypatch):
+    """Nothing is stored yet: reading every row's results would only scan the notes just written."""
+    root, cache = linked
+    read = []
+    results = vaultlint.cache.NoteCache.results
+    monkeypatch.setattr(vaultlint.cache.NoteCache, "results", lambda self: read.append(1) or results(self))
+    first = cached_run(root, cache)
+    assert read == []
+    assert cached_run(root, cache) == first
+    assert read == [1]
+
+
 @pytest.mark.parametrize("path", ["a.md", "ümlaut/日本 🎉.md", 'say "hi" \\ back.md', "bad\udcff.md", "tab\t\x1b.md"])
 def test_a_note_alone_in_its_dependencies_is_written_as_the_cache_writes_it(path):
     from vaultlint.cache import _DEPS

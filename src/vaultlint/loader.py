@@ -450,12 +450,14 @@ class NoteLoader:
 
     def stored_results_of(self, paths: Sequence[str]) -> list[tuple[str, StoredResults]]:
         """:meth:`stored_results` of each of ``paths`` that has them, in one pass."""
-        if self.cache is None:
-            return []
+        stale = set(self.without_fresh_row(paths))
+        unchanged = [path for path in paths if path not in stale]
+        if self.cache is None or not unchanged:
+            return []  # (a run that builds the cache: no query over the notes it just wrote)
         if self._stored_results is None:
             self._stored_results = self.cache.results()
-        stored, stale = self._stored_results, set(self.without_fresh_row(paths))
-        return [(path, stored[path]) for path in paths if path in stored and path not in stale]
+        stored = self._stored_results
+        return [(path, stored[path]) for path in unchanged if path in stored]
 
     def aggregate(self) -> VaultAggregate:
         """Tags and aliases of the whole vault.
