@@ -409,7 +409,7 @@ class NoteLoader:
 
     def without_fresh_row(self, paths: Iterable[str]) -> list[str]:
         """Those of ``paths`` that :meth:`has_fresh_row` says no for, in order: one loop, not a
-        call for each (a warm run asks it of every note of the vault three times)."""
+        call for each (a warm run asks it of every note of the vault four times)."""
         rows, hashes, overlays = self.rows, self.hashes, self.overlays
         found = []
         for path in paths:

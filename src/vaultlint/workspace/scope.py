@@ -96,7 +96,8 @@ def in_scope(
                 for p in prefixes
             )
         ]
-    return sorted(f.path for f in candidates if is_source(f.path) and not excluded(vault, f.path, options))
+    is_excluded = excluder(vault, options)
+    return sorted(f.path for f in candidates if is_source(f.path) and not is_excluded(f.path))
 
 
 def files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
@@ -123,11 +124,11 @@ def notes_among(files: Iterable[str]) -> list[str]:
 def reported_among(vault: Vault, targets: Sequence[Path], options: LintOptions, paths: Iterable[str]) -> list[str]:
     """Those of ``paths`` (files of ``vault``) that :func:`files_in_scope` gives: a workspace's
     files that came, without walking the vault."""
-    prefixes = vault_prefixes(vault, targets)
+    prefixes, is_excluded = vault_prefixes(vault, targets), excluder(vault, options)
     return [
         path
         for path in paths
-        if any(p in ("", path) or path.startswith(p + "/") for p in prefixes) and not excluded(vault, path, options)
+        if any(p in ("", path) or path.startswith(p + "/") for p in prefixes) and not is_excluded(path)
     ]
 
 
