@@ -240,6 +240,72 @@ def test_a_stat_taken_moments_after_a_change_is_not_trusted_next_time(linked, mo
     assert rows["b.md"] == (root / "b.md").stat().st_mtime_ns  # re-hashed, found unchanged, stat recorded
 
 
+def test_results_of_a_note_that_read_no_other_are_checked_without_decoding_their_dependencies(linked, monkeypatch):
+    """The usual note's stored dependencies are itself alone: compared as the cache's text, not
+    decoded (a warm run of 100,000 notes).  A note that read another (a.md reads b.md) is still
+    checked dependency by dependency."""
+    root, cache = linked
+    first = cached_run(root, cache)
+    decoded = []
+    deps = vaultlint.cache.StoredResults.deps
+
+    def spy(self):
+        decoded.append(self.deps_text)
+        return deps.fget(self)
+
+    monkeypatch.setattr(vaultlint.cache.StoredResults, "deps", property(spy))
+    assert cached_run(root, cache) == first
+    assert len(decoded) == 1 and '"b.md"' in decoded[0]  # a.md's; b.md's and d.md's by their text
+    (root / "b.md").write_text("# Renamed\ntext ^block\n")
+    assert [d[1] for d in cached_run(root, cache)] == ["LK003", "LK001"]
+
+
+def test_a_run_that_builds_the_cache_does_not_read_stored_results(linked, monkeypatch):
+    """Nothing is stored yet: reading every row's results would only scan the notes just written."""
+    root, cache = linked
+    read = []
+    results = vaultlint.cache.NoteCache.results
+    monkeypatch.setattr(vaultlint.cache.NoteCache, "results", lambda self: read.append(1) or results(self))
+    first = cached_run(root, cache)
+    assert read == []
+    assert cached_run(root, cache) == first
+    assert read == [1]
+
+
+@pytest.mark.parametrize("path", ["a.md", "ümlaut/日本 🎉.md", 'say "hi" \\ back.md', "bad\udcff.md", "tab\t\x1b.md"])
+def test_a_note_alone_in_its_dependencies_is_written_as_the_cache_writes_it(path):
+    from vaultlint.cache import _DEPS
+    from vaultlint.datacodec import dumps
+
+    digest = "0123456789abcdef0123456789abcdef"
+    assert vaultlint.workspace.checking._only_itself(path, digest) == dumps(_DEPS, ((path, digest),))
+
+
+def test_stored_results_of_notes_alone_in_their_dependencies_follow_every_change(tmp_path, monkeypatch):
+    """Notes whose results depend on no other note (the text fast path): a change to the note (same
+    size, same mtime), a file that comes (by a rename that keeps size and mtime) and a changed
+    selection each give the answer of a run without a cache."""
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    root = write_vault(tmp_path / "vault", {"e.md": "[[f]]\n", "g.md": "[[h]]\n", "h2.md": "x\n"})
+    cache = tmp_path / "cache"
+
+    def both(**options):
+        cold = diagnostics(run(root, **options))
+        assert diagnostics(run(root, use_cache=True, cache_dir=cache, **options)) == cold
+        return [(d[0], d[3]) for d in cold]
+
+    assert both() == [("e.md", 'unresolved link "f"'), ("g.md", 'unresolved link "h"')]
+    assert both() == [("e.md", 'unresolved link "f"'), ("g.md", 'unresolved link "h"')]
+    before = (root / "e.md").stat()
+    (root / "e.md").write_text("[[x]]\n")  # same size
+    os.utime(root / "e.md", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert both() == [("e.md", 'unresolved link "x"'), ("g.md", 'unresolved link "h"')]
+    os.rename(root / "h2.md", root / "h.md")  # same size, same mtime
+    assert both() == [("e.md", 'unresolved link "x"')]
+    assert both(ignore=["LK001"]) == []
+    assert both() == [("e.md", 'unresolved link "x"')]
+
+
 def _stored(cache_dir):
     db = sqlite3.connect(cache_dir / "notes.sqlite3")
     try:

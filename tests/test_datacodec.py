@@ -207,3 +207,82 @@ def test_a_value_of_the_wrong_type_is_refused_where_it_is_written():
     assert loads(PropertyItem, dumps(PropertyItem, PropertyItem("v", Span(1, 1, 1, 2)))) == PropertyItem(
         "v", Span(1, 1, 1, 2)
     )
+
+
+def _generic_decode(hint: Any, data: Any) -> Any:
+    """What a dataclass decoder did before it was generated (a call per field), the reference the
+    generated decoders are held to: the dataclasses and tuples here, every other type by its codec."""
+    import dataclasses
+    import typing
+
+    from vaultlint.datacodec import codec_for
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        fields = dataclasses.fields(hint)
+        if type(data) is not list or len(data) != len(fields):
+            raise DecodeError(f"expected {hint.__name__}")
+        return hint(*[_generic_decode(hints[f.name], item) for f, item in zip(fields, data)])
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        if type(data) is not list:
+            raise DecodeError("expected a list")
+        return tuple(_generic_decode(args[0], item) for item in data)
+    if origin is tuple and args:
+        if type(data) is not list or len(data) != len(args):
+            raise DecodeError("expected a fixed list")
+        return tuple(_generic_decode(a, item) for a, item in zip(args, data))
+    if type(None) in args and len(args) == 2:
+        return None if data is None else _generic_decode(next(a for a in args if a is not type(None)), data)
+    return codec_for(hint)[1](data)
+
+
+def _outcome(decode, *arguments):
+    try:
+        return decode(*arguments)
+    except DecodeError:
+        return DecodeError
+
+
+def _leaves(data: Any, path: tuple[int, ...] = ()):
+    if type(data) is list:
+        for number, item in enumerate(data):
+            yield from _leaves(item, (*path, number))
+    else:
+        yield path
+
+
+def _replaced(data: Any, path: tuple[int, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copy = list(data)
+    copy[path[0]] = _replaced(data[path[0]], path[1:], value)
+    return copy
+
+
+def test_generated_decoders_accept_and_refuse_what_a_call_per_field_did():
+    """Every leaf of a stored note and of stored diagnostics replaced by a value of each JSON type:
+    the generated decoders give the same value, or refuse, exactly as the field-by-field reference."""
+    import json as json_module
+
+    text = (
+        "---\naliases: [One]\ntags: [a, 3, true, null]\nup: '[[P#H|a]]'\n---\n# Head ^b\n[[x#y]] ![[i.png]] #t [l](u)\n"
+    )
+    note = parse_note("folder/n\udcff.md", text)  # (NOTE_TEXT holds a NaN: never equal to itself)
+    diagnostics = (
+        Diagnostic(
+            "LK001", "n", Severity.ERROR, "a.md", Span(1, 2, 3, 4), "m", "h", Fix("f", (Edit(Span(1, 1, 1, 2), "x"),))
+        ),
+        Diagnostic("LK002", "n", Severity.INFO, "b.md", Span(5, 6, 7, 8), "m"),
+    )
+    checked = 0
+    for hint, value in ((Note, note), (tuple[Diagnostic, ...], diagnostics)):
+        data = json_module.loads(dumps(hint, value))
+        assert loads(hint, dumps(hint, value)) == _generic_decode(hint, data) == value
+        for path in list(_leaves(data))[:400]:  # bounded: the note has some hundreds of leaves
+            for other in (True, 0, -3, "s", None, 1.5, [], {"map": []}):
+                changed = _replaced(data, path, other)
+                text = json_module.dumps(changed)
+                assert _outcome(loads, hint, text) == _outcome(_generic_decode, hint, changed), (path, other)
+                checked += 1
+    assert checked > 1000

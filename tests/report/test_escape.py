@@ -72,3 +72,15 @@ def test_diff_bodies_are_escaped_only_for_a_terminal():
     shown = relabel_diff(diff, "n.md", root, root, terminal=True)
     assert shown.endswith(" \t\\x1b]0;t\\x07 ##\\[error]x\n") and shown.startswith("--- a/n.md\n+++ b/n.md\n@@")
     assert relabel_diff(diff, "n.md", root, root / "elsewhere").startswith("--- a/n.md\n")
+
+
+def test_every_character_escape_changes_is_one_str_isprintable_refuses():
+    """escape() returns printable text without a "##" as it is, unsearched: that is only right
+    if every character its pattern matches is unprintable."""
+    import sys
+
+    from vaultlint.report.escape import _UNSAFE
+
+    matched = [chr(c) for c in range(sys.maxunicode + 1) if _UNSAFE.match(chr(c))]
+    assert len(matched) > 2000  # the controls, separators, bidi characters and surrogates
+    assert [c for c in matched if c.isprintable()] == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +95,8 @@ def in_scope(
                 for p in prefixes
             )
         ]
-    return sorted(f.path for f in candidates if is_source(f.path) and not excluded(vault, f.path, options))
+    is_excluded = excluder(vault, options)
+    return sorted(f.path for f in candidates if is_source(f.path) and not is_excluded(f.path))
 
 
 def files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> tuple[str, ...]:
@@ -104,10 +105,13 @@ def files_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) 
     if all(p in vault.by_path for p in prefixes):  # only files (pre-commit): no need to walk the vault
         candidates = list(dict.fromkeys(prefixes))
     else:
-        candidates = [
-            f.path for f in vault.files if any(p in ("", f.path) or f.path.startswith(p + "/") for p in prefixes)
-        ]
-    return tuple(path for path in candidates if not excluded(vault, path, options))
+        candidates = (
+            [f.path for f in vault.files]  # the whole vault (a run on its root): no prefix to test
+            if "" in prefixes
+            else [f.path for f in vault.files if any(p == f.path or f.path.startswith(p + "/") for p in prefixes)]
+        )
+    is_excluded = excluder(vault, options)
+    return tuple(path for path in candidates if not is_excluded(path))
 
 
 def notes_among(files: Iterable[str]) -> list[str]:
@@ -119,11 +123,11 @@ def notes_among(files: Iterable[str]) -> list[str]:
 def reported_among(vault: Vault, targets: Sequence[Path], options: LintOptions, paths: Iterable[str]) -> list[str]:
     """Those of ``paths`` (files of ``vault``) that :func:`files_in_scope` gives: a workspace's
     files that came, without walking the vault."""
-    prefixes = vault_prefixes(vault, targets)
+    prefixes, is_excluded = vault_prefixes(vault, targets), excluder(vault, options)
     return [
         path
         for path in paths
-        if any(p in ("", path) or path.startswith(p + "/") for p in prefixes) and not excluded(vault, path, options)
+        if any(p in ("", path) or path.startswith(p + "/") for p in prefixes) and not is_excluded(path)
     ]
 
 
@@ -134,13 +138,28 @@ def vault_prefixes(vault: Vault, targets: Sequence[Path]) -> list[str]:
 
 
 def excluded(vault: Vault, path: str, options: LintOptions) -> bool:
-    if not options.lint_templates and vault.in_template_folder(path):
-        return True
-    if options.respect_gitignore and vault.gitignore.is_ignored(path):
-        return True
-    if options.respect_obsidian_excluded and is_user_ignored(path, vault.obsidian.user_ignore_filters):
-        return True
-    return _exclude_set(options.exclude).matches(path)
+    return excluder(vault, options)(path)
+
+
+def excluder(vault: Vault, options: LintOptions) -> Callable[[str], bool]:
+    """:func:`excluded` for many paths: only the tests this run's settings turn on are made, once
+    (a run on a 100,000-file vault asked each of them of every file)."""
+    tests: list[Callable[[str], bool]] = []
+    if not options.lint_templates and vault.obsidian.template_folders:
+        tests.append(vault.in_template_folder)
+    if options.respect_gitignore:
+        tests.append(vault.gitignore.is_ignored)
+    if options.respect_obsidian_excluded:
+        filters = vault.obsidian.user_ignore_filters
+        tests.append(lambda path: is_user_ignored(path, filters))
+    globs = _exclude_set(options.exclude)
+    if globs:
+        tests.append(globs.matches)
+    if not tests:
+        return lambda path: False
+    if len(tests) == 1:
+        return tests[0]
+    return lambda path: any(test(path) for test in tests)
 
 
 @functools.lru_cache(maxsize=8)

@@ -208,7 +208,10 @@ class Workspace:
         if live and self._on_progress is not None:
             check = _reporting(check, len(scope), self._on_progress)
         checking.check_while_parsing(self._loader.preload_stepwise(scope), check)
-        for path in scope:
+        left = [path for path in scope if path not in self._note_results]
+        if not self._live:  # a batch run: the unchanged notes' stored results in one pass (a live one records reads)
+            self._note_results.update(checking.stored_checks(self._loader, left, self._world))
+        for path in left:
             if path not in self._note_results:
                 check(path)
         self._vault_raw: dict[str, list[Diagnostic]] = {}
