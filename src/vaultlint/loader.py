@@ -442,11 +442,8 @@ class NoteLoader:
 
     def stored_results(self, path: str) -> StoredResults | None:
         """The results stored for an unchanged note (read in one query on first use)."""
-        if self.cache is None or not self.has_fresh_row(path):
-            return None
-        if self._stored_results is None:
-            self._stored_results = self.cache.results()
-        return self._stored_results.get(path)
+        found = self.stored_results_of((path,))
+        return found[0][1] if found else None
 
     def stored_results_of(self, paths: Sequence[str]) -> list[tuple[str, StoredResults]]:
         """:meth:`stored_results` of each of ``paths`` that has them, in one pass."""
