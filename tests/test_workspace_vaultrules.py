@@ -266,6 +266,74 @@ def test_a_warm_start_leaves_the_stored_notes_dependencies_until_they_are_needed
         assert ws.diagnostics() == vaultlint.lint(root, offline=True, no_cache=True).diagnostics
 
 
+def stale_first(root: Path) -> None:
+    """A vault whose cache holds results for b.md that a change to a.md since has made stale."""
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    (root / "a.md").write_text("# A\n\n## Other\n", encoding="utf-8")  # b.md's [[a#Part]] now breaks
+
+
+def put_off_vault(tmp_path: Path) -> Path:
+    return write_vault(
+        tmp_path / "v",
+        {
+            "a.md": "# A\n\n## Part\n",
+            "b.md": "[[a#Part]]\n",
+            **{f"more/n{i}.md": f"{i} [[b]] [[Nowhere {i}]]\n" for i in range(50)},
+        },
+    )
+
+
+def test_a_warm_start_validates_only_the_stored_results_asked_for(tmp_path: Path, monkeypatch) -> None:
+    """An editor's first diagnostics are one note's: the other notes' stored results are validated
+    when asked for, or all at once by ``finish_index`` (a server, once idle) or the first change."""
+    root = put_off_vault(tmp_path)
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    fresh = vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
+    validated: list[str] = []
+    still_valid = checking.still_valid
+
+    def validating(loader, path, *args):
+        validated.append(path)
+        return still_valid(loader, path, *args)
+
+    monkeypatch.setattr(checking, "still_valid", validating)
+    checked = checked_notes(monkeypatch)
+    progress: list[tuple[int, int]] = []
+    with Workspace(root, offline=True, extend_select=EXTRA, on_progress=lambda *p: progress.append(p)) as ws:
+        assert progress[-1] == (52, 52)  # the bar fills: the notes put off count as done
+        assert validated == []
+        assert ws.diagnostics("more/n7.md") == tuple(d for d in fresh if d.path == "more/n7.md")
+        assert validated == ["more/n7.md"]
+        ws.finish_index()
+        assert sorted(validated) == sorted(["a.md", "b.md", *(f"more/n{i}.md" for i in range(50))])
+        assert checked == []  # every note answered from the cache
+        assert ws.diagnostics() == fresh
+
+
+def test_a_note_put_off_whose_stored_results_went_stale_is_checked_as_the_start_would(tmp_path: Path) -> None:
+    root = put_off_vault(tmp_path)
+    stale_first(root)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert [d.code for d in ws.diagnostics("b.md")] == ["LK003"]
+        assert "b.md" in ws._settled  # kept as little of as the start's own checks keep
+        same_as_fresh(ws, root)
+        (root / "a.md").write_text("# A\n\n## Part\n", encoding="utf-8")
+        assert "b.md" in ws.update("a.md")  # what the late check read is in the index
+        same_as_fresh(ws, root)
+
+
+def test_unsaved_text_given_before_the_put_off_notes_are_answered(tmp_path: Path) -> None:
+    """Stored results are judged against the files the start read, not an editor's text that came
+    after: then the text is a change like any other."""
+    root = put_off_vault(tmp_path)
+    stale_first(root)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        ws.update("a.md", "# A\n\n## Part\n")  # unsaved: b.md's link works again
+        (root / "a.md").write_text("# A\n\n## Part\n", encoding="utf-8")  # what a fresh check reads
+        assert [d.code for d in ws.diagnostics("b.md")] == []
+        same_as_fresh(ws, root)
+
+
 @pytest.mark.parametrize("collecting", [True, False])
 def test_a_build_runs_without_the_cyclic_collector_and_restores_it(tmp_path: Path, collecting: bool) -> None:
     """Each collection during a build walks everything built so far (a third of a warm start on

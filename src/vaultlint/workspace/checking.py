@@ -313,23 +313,16 @@ def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
 
 
 def cached_results(loader: NoteLoader, path: str, world: str | Callable[[], str] | None) -> list[Diagnostic] | None:
-    """The stored diagnostics of an unchanged note, if nothing they depend on changed."""
-    stored = stored_check(loader, path, world)
-    return stored[0] if stored is not None else None
-
-
-def stored_check(
-    loader: NoteLoader, path: str, world: str | Callable[[], str] | None
-) -> tuple[list[Diagnostic], list[str]] | None:
-    """The stored diagnostics of an unchanged note and the other files its check read, if none of
-    them changed.  ``world`` may be a :class:`World`: its key is made only once a note has stored
-    results (it needs every note's aliases)."""
+    """The stored diagnostics of an unchanged note, if nothing they depend on changed.  ``world``
+    may be a :class:`World`: its key is made only once a note has stored results (it needs every
+    note's aliases)."""
     if world is None or loader.cache is None:
         return None
     stored = loader.stored_results(path)  # None unless the note is unchanged
     if stored is None:
         return None
-    return _still_valid(loader, path, stored, world if isinstance(world, str) else world())
+    valid = still_valid(loader, path, stored, world if isinstance(world, str) else world())
+    return valid[0] if valid is not None else None
 
 
 def stored_checks(
@@ -344,13 +337,13 @@ def stored_checks(
     for path, stored in loader.stored_results_of(paths):
         if key is None:
             key = world if isinstance(world, str) else world()
-        valid = _still_valid(loader, path, stored, key)
+        valid = still_valid(loader, path, stored, key)
         if valid is not None:
             found[path] = valid[0]
     return found
 
 
-def _still_valid(
+def still_valid(
     loader: NoteLoader, path: str, stored: StoredResults, key: str
 ) -> tuple[list[Diagnostic], list[str]] | None:
     """``stored`` (the results of unchanged note ``path``) decoded, with the other files its check

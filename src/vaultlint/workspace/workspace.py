@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cache import NoteCache, content_hash
+from ..cache import NoteCache, StoredResults, content_hash
 from ..config import CONFIG_NAMES
 from ..context import LintContext, hinted_name
 from ..loader import NoteLoader
@@ -79,6 +79,7 @@ class Workspace:
         #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
         self._overlays: dict[str, str] = {}
         self._unrecorded: dict[str, _Reads] = {}
+        self._put_off: dict[str, StoredResults] = {}
         self._build(reloading=False)
 
     # -- building ----------------------------------------------------------------------
@@ -120,7 +121,7 @@ class Workspace:
             # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
             loader.flush(checking.keyed(fresh, world), [])
         finally:
-            if any(reads.hinted is None for reads in self._unrecorded.values()):
+            if self._put_off or any(reads.hinted is None for reads in self._unrecorded.values()):
                 loader.keep_stored_summaries()  # for _record_deferred of results from the cache, once it is closed
             if cache is not None:
                 cache.close()  # a workspace lives long and is called from other threads: no open connection
@@ -199,18 +200,23 @@ class Workspace:
         self._index = ReverseIndex()
         #: What the start's checks read, recorded in the index before the first change (_record_deferred).
         self._unrecorded: dict[str, _Reads] = {}
+        #: Stored results a live start has read and not yet validated (:meth:`_answer_put_off`), and their key.
+        self._put_off: dict[str, StoredResults] = {}
+        self._put_off_key = ""
         self._starting = live
         self._note_results: dict[str, list[Diagnostic]] = {}
         self._set_scope(scope)
         if self._live:
             self._set_files(files if files is not None else files_in_scope(self.vault, self._targets, options))
-        check = self._check
-        if live and self._on_progress is not None:
-            check = _reporting(check, len(scope), self._on_progress)
+        progress = _Progress(len(scope), self._on_progress if live else None)
+        check = progress.counting(self._check)
         checking.check_while_parsing(self._loader.preload_stepwise(scope), check)
         left = [path for path in scope if path not in self._note_results]
         if not self._live:  # a batch run: the unchanged notes' stored results in one pass (a live one records reads)
             self._note_results.update(checking.stored_checks(self._loader, left, self._world))
+        elif self._world is not None:
+            left = self._put_off_stored(left)
+            progress.advance(len(self._put_off))
         for path in left:
             if path not in self._note_results:
                 check(path)
@@ -231,10 +237,6 @@ class Workspace:
     def _check(self, path: str) -> list[Diagnostic]:
         """Check one note in scope and, in a live workspace, record what its result depends on."""
         context = self._context
-        if self._live and self._world is not None:
-            stored = self._stored(path)
-            if stored is not None:
-                return stored
         context.read_vault = context.read_moved = False
         context.hinted = set()
         self._whole(path)
@@ -271,23 +273,44 @@ class Workspace:
                 self._loader.store_text(path)
         return found
 
-    def _stored(self, path: str) -> list[Diagnostic] | None:
-        """A note's results from the cache (a live workspace's start), with what they depend on.
+    def _put_off_stored(self, paths: list[str]) -> list[str]:
+        """Read the stored results of the unchanged notes among ``paths`` (a live start from the
+        cache), to be validated and decoded when first asked for (:meth:`_answer_put_off`); the
+        notes left to check now are returned.
 
-        What they depend on is recorded later (:meth:`_record`).  A base reads the whole vault:
-        it is checked instead.
+        An editor asks for the notes it has open first: validating every note's stored results
+        before answering the first was a third of a warm start (0.12 of 0.34 s on 13k notes).
+        They are read now, while the cache is open, with their key (it needs every note's
+        aliases); what the validation compares with (the notes' hashes, the vault) stays as it is
+        until the first change, which answers them all first.  A base reads the whole vault: it
+        is checked now.
         """
-        loader = self._loader
+        candidates = [path for path in paths if not path.lower().endswith(".base")]
         assert self._world is not None
-        if path.lower().endswith(".base") or not loader.has_fresh_row(path):
-            return None
-        stored = checking.stored_check(loader, path, self._world())
-        if stored is None:
-            return None
-        found, consulted = stored
-        self._note_results[path] = found
-        self._unrecorded[path] = _Reads(consulted)
-        return found
+        self._put_off = dict(self._loader.stored_results_of(candidates))
+        if self._put_off:
+            self._put_off_key = self._world()
+        return [path for path in paths if path not in self._put_off]
+
+    def _answer_put_off(self, paths: Iterable[str] | None = None) -> None:
+        """Validate and decode the put-off stored results (all, or those of ``paths``); a note
+        whose stored results no longer hold is checked now, as the start would have checked it."""
+        if not self._put_off:
+            return
+        put_off = self._put_off
+        wanted = list(put_off) if paths is None else [path for path in paths if path in put_off]
+        for path in wanted:
+            valid = checking.still_valid(self._loader, path, put_off.pop(path), self._put_off_key)
+            if valid is not None:
+                found, consulted = valid
+                self._note_results[path] = found
+                self._unrecorded[path] = _Reads(consulted)
+                continue
+            self._starting = True  # settled and recorded as the start's own checks are
+            try:
+                self._check(path)
+            finally:
+                self._starting = False
 
     def _record_deferred(self) -> None:
         """Record in the reverse index what the start's results depend on.
@@ -297,6 +320,7 @@ class Workspace:
         resolves its links again, half of a warm start.  It must run before a change is taken
         in, while the notes, their summaries and the vault are those the results came from.
         """
+        self._answer_put_off()
         pending, self._unrecorded = self._unrecorded, {}
         if not pending:
             return
@@ -425,6 +449,7 @@ class Workspace:
         """Every diagnostic of the notes in scope, or those of one file: sorted, selected and
         suppressed as ``vaultlint check --no-cache`` reports them."""
         if path is None:
+            self._answer_put_off()
             found = checking.unreadable_in_scope(self.vault, self._targets, self._options)
             for note in self._scope:
                 found.extend(self._note_results.get(note, ()))
@@ -434,6 +459,7 @@ class Workspace:
             wanted = self.vault_path(path)
             if wanted is None:
                 return ()
+            self._answer_put_off((wanted,))
             found = [
                 d for d in checking.unreadable_in_scope(self.vault, self._targets, self._options) if d.path == wanted
             ]
@@ -501,6 +527,7 @@ class Workspace:
     def close(self) -> None:
         """Let go of everything held (parsed notes, results); the workspace cannot be used after."""
         self._note_results = {}
+        self._put_off = {}
         self._vault_results = {}
         self._vault_raw = {}
         self._vault_rules = VaultRules(self._options)
@@ -738,23 +765,33 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _reporting(
-    check: Callable[[str], list[Diagnostic]], total: int, on_progress: Callable[[int, int], None]
-) -> Callable[[str], list[Diagnostic]]:
-    """``check``, telling ``on_progress(done, total)`` at each whole percent and at the last note
-    (a check that raises, waiting for a note still being parsed, is not counted: it comes again)."""
-    step = max(1, total // 100)
-    done = 0
+class _Progress:
+    """Tells ``on_progress(done, total)`` at each whole percent and at the last note of a start."""
 
-    def counted(path: str) -> list[Diagnostic]:
-        nonlocal done
-        found = check(path)
-        done += 1
-        if done % step == 0 or done == total:
-            on_progress(min(done, total), total)
-        return found
+    def __init__(self, total: int, on_progress: Callable[[int, int], None] | None) -> None:
+        self._total, self._on_progress = total, on_progress
+        self._step = max(1, total // 100)
+        self._done = 0
 
-    return counted
+    def counting(self, check: Callable[[str], list[Diagnostic]]) -> Callable[[str], list[Diagnostic]]:
+        """``check``, counted (a check that raises, waiting for a note still being parsed, is not
+        counted: it comes again)."""
+        if self._on_progress is None:
+            return check
+
+        def counted(path: str) -> list[Diagnostic]:
+            found = check(path)
+            self.advance()
+            return found
+
+        return counted
+
+    def advance(self, count: int = 1) -> None:
+        if self._on_progress is None or count <= 0:
+            return
+        before, self._done = self._done, self._done + count
+        if self._done // self._step > before // self._step or self._done >= self._total:
+            self._on_progress(min(self._done, self._total), self._total)
 
 
 def _targets(location: Location) -> tuple[Path, ...]:
