@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,9 +32,19 @@ def _fixture_files() -> set[Path]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.stash[_FIXTURES_BEFORE] = _fixture_files()
+    # The language servers the tests start keep lsprotocol's compiled scripts in the user's cache
+    # folder (server/startup.py): one of the run's own, shared by them all, never the user's.
+    session.stash[_CACHE_HOME] = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="vaultlint-tests-cache-")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+    previous = session.stash.get(_CACHE_HOME, None)
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
     before = session.stash.get(_FIXTURES_BEFORE, None)
     if before is None:
         return
@@ -46,3 +59,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _FIXTURES_BEFORE = pytest.StashKey[set[Path]]()
+_CACHE_HOME = pytest.StashKey[str | None]()

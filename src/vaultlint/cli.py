@@ -509,6 +509,9 @@ def server() -> int:
 
     The vault is the one around the editor's workspace folder, found as `check` finds it,
     with its own config file.  External URLs are not checked."""
+    from .server.startup import import_protocol_types
+
+    import_protocol_types()  # before pygls needs them: with attrs' scripts compiled on an earlier start
     from .server.app import main as serve  # pygls is imported here only, never by `check`
 
     return serve()
