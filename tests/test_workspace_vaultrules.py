@@ -4,8 +4,10 @@ differential test catches a rule left out when it should have run."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 import random
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -307,6 +309,56 @@ def test_a_warm_start_validates_only_the_stored_results_asked_for(tmp_path: Path
         ws.finish_index()
         assert sorted(validated) == sorted(["a.md", "b.md", *(f"more/n{i}.md" for i in range(50))])
         assert checked == []  # every note answered from the cache
+        assert ws.diagnostics() == fresh
+
+
+def test_the_cache_is_held_only_until_the_notes_put_off_are_answered(tmp_path: Path) -> None:
+    root = put_off_vault(tmp_path)
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert ws._held_cache is not None  # for the stored results of the notes not asked for yet
+        ws.diagnostics("b.md")
+        assert ws._held_cache is not None
+        ws.finish_index()
+        assert ws._held_cache is None
+    ws = Workspace(root, offline=True, extend_select=EXTRA)
+    first = ws._held_cache
+    ws.reload()  # the new start holds its own; the last start's is closed
+    assert ws._held_cache is not None and ws._held_cache is not first
+    with pytest.raises(sqlite3.ProgrammingError):
+        first._db.execute("SELECT 1")
+    ws.close()
+    assert ws._held_cache is None
+
+
+def test_notes_put_off_are_answered_from_another_thread(tmp_path: Path, monkeypatch) -> None:
+    """A workspace built on one thread and asked on another (its calls serialised) reads the
+    cache its start kept open."""
+    root = put_off_vault(tmp_path)
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    fresh = vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
+    checked = checked_notes(monkeypatch)
+    with concurrent.futures.ThreadPoolExecutor(1) as builder:
+        ws = builder.submit(Workspace, root, offline=True, extend_select=EXTRA).result()
+    try:
+        assert ws.diagnostics("b.md") == tuple(d for d in fresh if d.path == "b.md")
+        assert ws.diagnostics() == fresh
+        assert checked == []
+    finally:
+        ws.close()
+
+
+def test_notes_put_off_without_stored_results_are_checked(tmp_path: Path, monkeypatch) -> None:
+    """A small vault's cache keeps its notes but not their results (a run stores results from
+    50 notes on): each note asked for is checked then, and only it."""
+    root = write_vault(tmp_path / "v", {"a.md": "# A\n", "b.md": "[[a#Gone]] [[c]]\n", "c.md": "[[b]]\n"})
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    fresh = vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
+    checked = checked_notes(monkeypatch)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert checked == []
+        assert ws.diagnostics("b.md") == tuple(d for d in fresh if d.path == "b.md")
+        assert checked == ["b.md"]
         assert ws.diagnostics() == fresh
 
 

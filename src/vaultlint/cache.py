@@ -480,7 +480,9 @@ class NoteCache:
 
     @staticmethod
     def _connect_once(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        # A workspace may read its start's cache later, from another thread than the one that
+        # built it (calls on a workspace are serialised: never two threads at once).
+        db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         try:
             NoteCache._set_up(db)
         except BaseException:
@@ -578,11 +580,18 @@ class NoteCache:
             self._failed(error)
             return {}
 
-    def results(self) -> dict[str, StoredResults]:
+    def results(self, paths: Iterable[str] | None = None) -> dict[str, StoredResults]:
+        """Stored results: of ``paths`` (a query each), or of every note (one query)."""
         try:
             query = "SELECT path, results_key, results, deps FROM notes WHERE results_key IS NOT NULL"
             make = tuple.__new__  # (StoredResults' own __new__ is a Python call: 100,000 of them)
-            return {row[0]: make(StoredResults, row[1:]) for row in self._db.execute(query)}
+            if paths is None:
+                return {row[0]: make(StoredResults, row[1:]) for row in self._db.execute(query)}
+            return {
+                row[0]: make(StoredResults, row[1:])
+                for path in paths
+                for row in self._db.execute(query + " AND path = ?", (path,))
+            }
         except sqlite3.Error as error:
             self._failed(error)
             return {}

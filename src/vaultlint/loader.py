@@ -445,13 +445,17 @@ class NoteLoader:
         found = self.stored_results_of((path,))
         return found[0][1] if found else None
 
-    def stored_results_of(self, paths: Sequence[str]) -> list[tuple[str, StoredResults]]:
-        """:meth:`stored_results` of each of ``paths`` that has them, in one pass."""
+    def stored_results_of(self, paths: Sequence[str], *, alone: bool = False) -> list[tuple[str, StoredResults]]:
+        """:meth:`stored_results` of each of ``paths`` that has them, in one pass; ``alone``: read
+        only theirs, unless every note's are read already (a workspace's first answers)."""
         stale = set(self.without_fresh_row(paths))
         unchanged = [path for path in paths if path not in stale]
         if self.cache is None or not unchanged:
             return []  # (a run that builds the cache: no query over the notes it just wrote)
         if self._stored_results is None:
+            if alone:
+                stored = self.cache.results(unchanged)
+                return [(path, stored[path]) for path in unchanged if path in stored]
             self._stored_results = self.cache.results()
         stored = self._stored_results
         return [(path, stored[path]) for path in unchanged if path in stored]

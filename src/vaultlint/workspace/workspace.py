@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cache import NoteCache, StoredResults, content_hash
+from ..cache import NoteCache, content_hash
 from ..config import CONFIG_NAMES
 from ..context import LintContext, hinted_name
 from ..loader import NoteLoader
@@ -60,6 +60,8 @@ class Workspace:
 
     #: A batch run's workspace (:meth:`checked_once`) reports no progress.
     _on_progress: Callable[[int, int], None] | None = None
+    #: The cache a live start keeps open for the notes it put off (:meth:`_put_off_stored`).
+    _held_cache: NoteCache | None = None
 
     def __init__(
         self,
@@ -79,7 +81,7 @@ class Workspace:
         #: Unsaved editor texts by vault path; the loader reads them instead of the disk.
         self._overlays: dict[str, str] = {}
         self._unrecorded: dict[str, _Reads] = {}
-        self._put_off: dict[str, StoredResults] = {}
+        self._put_off: dict[str, None] = {}
         self._build(reloading=False)
 
     # -- building ----------------------------------------------------------------------
@@ -97,6 +99,8 @@ class Workspace:
 
     def _build_paused(self) -> None:
         from ..api import options_for
+
+        self._let_go_of_cache()  # a reload: the last start's, if it still held it
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
         # The cache as ``check`` would use it, but only to start: never with unsaved text (its notes
@@ -120,12 +124,11 @@ class Workspace:
             )
             # What this start learnt is stored for the next one (and for ``check``), as a run stores it.
             loader.flush(checking.keyed(fresh, world), [])
+            if self._put_off:  # their stored results are read when asked for, then it is closed
+                self._held_cache, cache = cache, None
         finally:
-            if self._put_off or any(reads.hinted is None for reads in self._unrecorded.values()):
-                loader.keep_stored_summaries()  # for _record_deferred of results from the cache, once it is closed
-            if cache is not None:
-                cache.close()  # a workspace lives long and is called from other threads: no open connection
-            loader.cache = None
+            if self._held_cache is None:
+                self._close_cache(loader, cache)
             self._world = None
             self._fresh_results = {}
 
@@ -200,8 +203,9 @@ class Workspace:
         self._index = ReverseIndex()
         #: What the start's checks read, recorded in the index before the first change (_record_deferred).
         self._unrecorded: dict[str, _Reads] = {}
-        #: Stored results a live start has read and not yet validated (:meth:`_answer_put_off`), and their key.
-        self._put_off: dict[str, StoredResults] = {}
+        #: Unchanged notes whose stored results a live start left for when they are asked for
+        #: (:meth:`_answer_put_off`), in order, and the key those results must have.
+        self._put_off: dict[str, None] = {}
         self._put_off_key = ""
         self._starting = live
         self._note_results: dict[str, list[Diagnostic]] = {}
@@ -274,33 +278,40 @@ class Workspace:
         return found
 
     def _put_off_stored(self, paths: list[str]) -> list[str]:
-        """Read the stored results of the unchanged notes among ``paths`` (a live start from the
-        cache), to be validated and decoded when first asked for (:meth:`_answer_put_off`); the
-        notes left to check now are returned.
+        """Leave the unchanged notes among ``paths`` (a live start from the cache) to be answered
+        from their stored results when first asked for (:meth:`_answer_put_off`); the notes left
+        to check now are returned.
 
-        An editor asks for the notes it has open first: validating every note's stored results
-        before answering the first was a third of a warm start (0.12 of 0.34 s on 13k notes).
-        They are read now, while the cache is open, with their key (it needs every note's
-        aliases); what the validation compares with (the notes' hashes, the vault) stays as it is
-        until the first change, which answers them all first.  A base reads the whole vault: it
-        is checked now.
+        An editor asks for the notes it has open first: reading, validating and decoding every
+        note's stored results before answering the first was a third of a warm start (0.15 of
+        0.34 s on 13k notes).  The cache stays open until they are all answered, and what the
+        validation compares with (the notes' hashes, the vault, the results' key made now) stays
+        as it is until the first change, which answers them all first.  A base reads the whole
+        vault: it is checked now.
         """
         candidates = [path for path in paths if not path.lower().endswith(".base")]
-        assert self._world is not None
-        self._put_off = dict(self._loader.stored_results_of(candidates))
+        changed = set(self._loader.without_fresh_row(candidates))
+        self._put_off = dict.fromkeys(path for path in candidates if path not in changed)
         if self._put_off:
+            assert self._world is not None
             self._put_off_key = self._world()
         return [path for path in paths if path not in self._put_off]
 
     def _answer_put_off(self, paths: Iterable[str] | None = None) -> None:
-        """Validate and decode the put-off stored results (all, or those of ``paths``); a note
-        whose stored results no longer hold is checked now, as the start would have checked it."""
-        if not self._put_off:
-            return
+        """Answer the notes put off by the start (all, or those of ``paths``) from their stored
+        results; a note whose stored results are gone or no longer hold is checked now, as the
+        start would have checked it."""
         put_off = self._put_off
         wanted = list(put_off) if paths is None else [path for path in paths if path in put_off]
+        if not wanted:
+            return
         for path in wanted:
-            valid = checking.still_valid(self._loader, path, put_off.pop(path), self._put_off_key)
+            del put_off[path]
+        loader = self._loader
+        stored = dict(loader.stored_results_of(wanted, alone=paths is not None))
+        for path in wanted:
+            results = stored.get(path)
+            valid = checking.still_valid(loader, path, results, self._put_off_key) if results is not None else None
             if valid is not None:
                 found, consulted = valid
                 self._note_results[path] = found
@@ -312,6 +323,21 @@ class Workspace:
             finally:
                 self._starting = False
 
+    def _close_cache(self, loader: NoteLoader, cache: NoteCache | None) -> None:
+        """Done with the start's cache: what :meth:`_record_deferred` needs of it is read first.
+        A workspace lives long and is called from other threads: no connection is kept open."""
+        if any(reads.hinted is None for reads in self._unrecorded.values()):
+            loader.keep_stored_summaries()  # for _record_deferred of results from the cache
+        if cache is not None:
+            cache.close()
+        loader.cache = None
+
+    def _let_go_of_cache(self) -> None:
+        """Close the cache a start held for the notes it put off (answered, or no longer wanted)."""
+        held, self._held_cache = self._held_cache, None
+        if held is not None:
+            self._close_cache(self._loader, held)
+
     def _record_deferred(self) -> None:
         """Record in the reverse index what the start's results depend on.
 
@@ -321,6 +347,7 @@ class Workspace:
         in, while the notes, their summaries and the vault are those the results came from.
         """
         self._answer_put_off()
+        self._let_go_of_cache()
         pending, self._unrecorded = self._unrecorded, {}
         if not pending:
             return
@@ -528,6 +555,7 @@ class Workspace:
         """Let go of everything held (parsed notes, results); the workspace cannot be used after."""
         self._note_results = {}
         self._put_off = {}
+        self._let_go_of_cache()
         self._vault_results = {}
         self._vault_raw = {}
         self._vault_rules = VaultRules(self._options)
