@@ -22,3 +22,15 @@ def test_check_and_version_never_import_pygls(tmp_path: Path, argv: list[str]) -
         [sys.executable, "-c", probe, *argv], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.rstrip().endswith("LOADED []"), done.stdout + done.stderr
+
+
+def test_the_server_starts_without_the_output_formats_or_the_fixer() -> None:
+    """Neither is on the way to the first diagnostics (hover and fix-all import them when used):
+    every module imported before them is start-up time an editor waits for."""
+    probe = (
+        "import sys\n"
+        "import vaultlint.cli, vaultlint.server.app\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('vaultlint.report') or m == 'vaultlint.fix'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "LOADED []", done.stdout + done.stderr

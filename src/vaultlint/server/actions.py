@@ -22,7 +22,6 @@ from typing import Any
 
 from lsprotocol import types
 
-from ..fix import FixConflict, apply_edits
 from ..linkrepair import as_written_in, link_text, target_edit, written_link
 from ..model import Diagnostic, Edit, Link, LinkKind, Note, Span
 from ..safeio import is_inside
@@ -168,6 +167,9 @@ def _action(
 
 def fix_all_edits(text: str, found: Sequence[Diagnostic]) -> list[Edit]:
     """Every fix's edits, when ``--fix`` would apply them all to ``text`` (else none, as ``--fix`` does)."""
+    # Imported here, not on the way to the server's first diagnostics (issue 21's start target).
+    from ..fix import FixConflict, apply_edits
+
     edits = [edit for d in found if d.fix is not None for edit in d.fix.edits]
     if not edits:
         return []

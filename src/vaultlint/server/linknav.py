@@ -20,7 +20,6 @@ from ..anchors import classify_subpath, heading_for_link, match_heading_path, st
 from ..context import resolve_link_path
 from ..linkrepair import encode_markdown_destination, link_text
 from ..model import Diagnostic, Link, Note, Span, summarize
-from ..report.escape import escape
 from ..vault import nfc
 
 if TYPE_CHECKING:
@@ -257,6 +256,9 @@ def hover_text(note: Note, diagnostics: Sequence[Diagnostic], line: int, column:
     found = [d for d in diagnostics if _inside(d.span, line, column) and any(_overlap(d.span, s) for s in on)]
     if not found:
         return None
+    # Imported here: the output formats' package is not on the way to the server's first diagnostics.
+    from ..report.escape import escape
+
     parts = []
     for diagnostic in found:
         quoted = [escape(diagnostic.message)] + ([f"hint: {escape(diagnostic.hint)}"] if diagnostic.hint else [])
