@@ -362,6 +362,25 @@ def test_notes_put_off_without_stored_results_are_checked(tmp_path: Path, monkey
         assert ws.diagnostics() == fresh
 
 
+def test_a_note_opened_in_an_editor_is_answered_from_its_stored_results(tmp_path: Path, monkeypatch) -> None:
+    """An editor opening a note sends the text on disk: the results stored for that text stand,
+    as they would have had the start validated them before the editor's text came."""
+    root = put_off_vault(tmp_path)
+    vaultlint.lint(root, offline=True, extend_select=EXTRA)
+    fresh = vaultlint.lint(root, offline=True, no_cache=True, extend_select=EXTRA).diagnostics
+    checked = checked_notes(monkeypatch)
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        assert ws.update("more/n3.md", (root / "more" / "n3.md").read_text(encoding="utf-8")) == frozenset()
+        assert ws.diagnostics("more/n3.md") == tuple(d for d in fresh if d.path == "more/n3.md")
+        assert checked == []
+        ws.update("more/n3.md", "3 [[b]] [[Nowhere 3]] and more\n")  # a change: every note answered first
+        assert checked == ["more/n3.md"]
+    checked.clear()
+    with Workspace(root, offline=True, extend_select=EXTRA) as ws:
+        ws.update("more/n4.md", "unsaved\n")  # from the stored results first, then checked once
+        assert checked == ["more/n4.md"]
+
+
 def test_a_note_put_off_whose_stored_results_went_stale_is_checked_as_the_start_would(tmp_path: Path) -> None:
     root = put_off_vault(tmp_path)
     stale_first(root)

@@ -511,6 +511,13 @@ class Workspace:
             return frozenset()
         if text is not None:
             already_checked = self._checked_text(wanted, text)
+            # Notes a warm start put off are answered from the files it read, before a text stands
+            # in for one (the loader takes an unsaved text for a change): the note being opened
+            # from its stored results, or every one before a change.
+            if already_checked:
+                self._answer_put_off((wanted,))
+            else:
+                self._record_deferred()
             self._overlays[wanted] = text
             if wanted not in self.vault.by_path:
                 return self._apply(added=[wanted])
