@@ -6,13 +6,16 @@ Each test is one `vaultlint server` process driven as Neovim (pull diagnostics) 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pytest_lsp import client_capabilities, make_test_lsp_client
 
 from server.lspclient import (
     NEOVIM,
@@ -27,6 +30,7 @@ from server.lspclient import (
     replace_text,
     type_at,
     uri,
+    within,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -214,3 +218,54 @@ async def test_the_first_index_shows_how_far_it_is_in_notes_and_percent(tmp_path
         assert percentages == sorted(percentages)
         # However quickly the build ran, the bar ends on the whole count (kept until the bar came).
         assert (reports[-1].message, reports[-1].percentage) == ("450 of 450 notes", 100)
+
+
+async def test_the_index_is_built_during_the_handshake_and_shown_after_it(tmp_path: Path) -> None:
+    """The build starts when the editor names its folders (``initialize``), but the server says
+    nothing to the client (no progress bar, no request) before ``initialized``; then the
+    bar shows the whole count, kept from the build that ran meanwhile."""
+    notes = {f"n{i:03}.md": f"[[n{i + 1:03}]]\n" for i in range(199)}
+    root = _vault(tmp_path / "vault", {"a.md": "[[Nowhere]]\n", **notes})  # 201 notes with Target.md
+    lsp = make_test_lsp_client()
+    heard: list[str] = []
+
+    @lsp.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(client: object, params: types.RegistrationParams) -> None:
+        heard.append("registration")
+
+    await within(lsp.start_io(sys.executable, "-m", "vaultlint", "server"))
+    try:
+        params = types.InitializeParams(
+            capabilities=client_capabilities(VSCODE),
+            root_uri=uri(root),
+            workspace_folders=[types.WorkspaceFolder(uri=uri(root), name="vault")],
+        )
+        lsp.capabilities = params.capabilities  # as initialize_session sets them, which says initialized at once
+        await within(lsp.initialize_async(params))
+
+        def stored() -> bool:  # the notes the build has stored in the vault's cache: all, once done
+            with contextlib.suppress(sqlite3.Error):
+                with contextlib.closing(
+                    sqlite3.connect(f"file:{root}/.vaultlint-cache/notes.sqlite3?mode=ro", uri=True)
+                ) as db:
+                    return db.execute("SELECT count(*) FROM notes").fetchone()[0] == 201
+            return False
+
+        await eventually(stored)  # built before the client said initialized
+        assert heard == [] and lsp.progress_reports == {}
+        lsp.initialized(types.InitializedParams())
+
+        def progress() -> list[types.WorkDoneProgressBegin | types.WorkDoneProgressReport | types.WorkDoneProgressEnd]:
+            values = [value for values in lsp.progress_reports.values() for value in values]
+            return values if values and values[-1].kind == "end" else []
+
+        shown = await eventually(progress)
+        assert shown[0].kind == "begin"
+        assert [(v.message, v.percentage) for v in shown if v.kind == "report"] == [("201 of 201 notes", 100)]
+        assert "registration" in heard  # the file watcher, asked for once initialized
+        document = open_note(lsp, root / "a.md")
+        assert _codes(await pull(lsp, document)) == ["LK001"]
+        await within(lsp.shutdown_session())
+    finally:
+        with contextlib.suppress(Exception):
+            await within(lsp.stop(), 5)

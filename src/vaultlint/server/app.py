@@ -99,6 +99,8 @@ class VaultlintServer(LanguageServer):
         #: Each first build under way, by where it started: its last count (notes checked, notes in
         #: all), ``None`` before the first.
         self._progress_counts: dict[Path, tuple[int, int] | None] = {}
+        #: Builds started while the client was being initialized, by where they started.
+        self._unannounced: dict[Path, Any] = {}
 
     # -- what the client can do ------------------------------------------------------------------
     @property
@@ -120,13 +122,15 @@ class VaultlintServer(LanguageServer):
         return bool(value)
 
     # -- building the index ----------------------------------------------------------------------
-    def start_build(self, path: Path) -> None:
+    def start_build(self, path: Path, *, before_initialized: bool = False) -> None:
         """Index the vault holding ``path`` on the worker, with a progress report meanwhile.
 
         ``path`` is one of the editor's workspace folders, or a note outside all of them: then
         the vault is the one around that note, found as ``vaultlint check NOTE`` finds it (and
         every note in it is reported on, not only that one).  A vault already indexed (a second
-        folder of it) is not indexed again."""
+        folder of it) is not indexed again.  ``before_initialized``: the client has not said
+        ``initialized`` yet, so its progress bar, and what follows the build, wait for that
+        (:meth:`announce_builds`)."""
         self.started.setdefault(path, path)
         self._progress_counts[path] = None  # a build under way (a reload's is not: see below)
         loop = asyncio.get_running_loop()
@@ -136,7 +140,17 @@ class VaultlintServer(LanguageServer):
                 loop.call_soon_threadsafe(self._report_progress, path, done, total)
 
         future = self.engine.open_vault(path, _vault_root, functools.partial(_workspace_of, on_progress=on_progress))
-        asyncio.ensure_future(self._after_build(path, future))
+        if before_initialized:
+            self._unannounced[path] = future
+        else:
+            asyncio.ensure_future(self._after_build(path, future))
+
+    def announce_builds(self) -> None:
+        """The client is initialized: the builds started before show their progress, and report
+        what they found when done."""
+        for path, future in self._unannounced.items():
+            asyncio.ensure_future(self._after_build(path, future))
+        self._unannounced.clear()
 
     def _report_progress(self, start: Path, done: int, total: int) -> None:
         """How far the build started at ``start`` is, shown once its progress bar is up (the bar is
@@ -379,14 +393,16 @@ def _register_lifecycle(server: VaultlintServer) -> None:
         if uris == [None] and params.root_path:
             uris = [from_fs_path(params.root_path)]
         ls.folders = list(dict.fromkeys(Path(to_fs_path(uri)) for uri in uris if uri and uri.startswith("file:")))
+        # Every folder's vault now, one after the other on the worker: the editor named them as
+        # what the user works in, a rename in any of them needs its index, and a vault two
+        # folders share is indexed once.  Started here, not at `initialized`, the index is built
+        # while the editor takes in the answer; the server says nothing to the client until then.
+        for folder in ls.folders:
+            ls.start_build(folder, before_initialized=True)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: VaultlintServer, params: types.InitializedParams) -> None:
-        # Every folder's vault now, one after the other on the worker: the editor named them as
-        # what the user works in, a rename in any of them needs its index, and a vault two
-        # folders share is indexed once.
-        for folder in ls.folders:
-            ls.start_build(folder)
+        ls.announce_builds()
         if ls._can("workspace.did_change_watched_files.dynamic_registration"):
             await _watch_files(ls)
 
