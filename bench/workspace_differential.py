@@ -3,6 +3,7 @@
 
     python bench/workspace_differential.py --minutes 20 --notes 30 --steps 200
     python bench/workspace_differential.py --seed 1234 --steps 200      # replay one seed
+    python bench/workspace_differential.py --notes 60 --restart-every 5  # warm starts from the cache
 
 Each round takes the next seed: a generated vault of ``--notes`` notes, or (every
 ``--corpus-every``-th round) a copy of a small corpus vault from ``../shared/corpora``.  A
@@ -37,6 +38,9 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=5.0, help="stop starting rounds after this long")
     parser.add_argument("--corpus-every", type=int, default=4, help="every Nth round on a corpus copy (0: never)")
     parser.add_argument("--subprocess-every", type=int, default=50, help="compare with a real process every N steps")
+    parser.add_argument(
+        "--restart-every", type=int, default=0, help="start the workspace again from the cache every N steps (0: never)"
+    )
     args = parser.parse_args()
     corpora = REPO.parent / "shared" / "corpora"
     out = REPO / "bench" / ".scratch" / "workspace-differential"
@@ -60,7 +64,7 @@ def main() -> int:
                 session = generated_vault(Path(scratch) / "vault", rng, args.notes)
                 kind = f"generated {args.notes} notes"
             try:
-                run(session, args.steps, args.subprocess_every)
+                run(session, args.steps, args.subprocess_every, args.restart_every)
                 steps += args.steps
             except Mismatch as error:
                 steps += len(session.log)

@@ -462,26 +462,7 @@ def test_no_cache_means_none_read_or_written(tmp_path: Path) -> None:
     assert not (root / ".vaultlint-cache").exists()
 
 
-def warm_restarts(session, steps: int, every: int) -> None:
-    """The differential run, with the workspace closed and started again from the cache every
-    ``every`` steps (the cache then lags the disk by up to ``every`` changes); the editor gives
-    its unsaved texts again."""
-    session.scratch.mkdir(parents=True, exist_ok=True)
-    session.start()
-    try:
-        session.compare()
-        for number in range(1, steps + 1):
-            session.step()
-            if number % every == 0:
-                session.ws.close()
-                session.start()
-                for path, text in session.overlays.items():
-                    session.ws.update(path, text)
-            session.compare()
-    finally:
-        session.ws.close()
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_warm_restarts_match_a_fresh_check(tmp_path: Path, seed: int) -> None:
-    warm_restarts(generated_vault(tmp_path / "vault", random.Random(seed), notes=60), 30, 3)
+    """The differential run, the workspace started again from the cache every 3 steps."""
+    run(generated_vault(tmp_path / "vault", random.Random(seed), notes=60), 30, restart_every=3)
