@@ -7,7 +7,9 @@ bench_server.py compares one series of starts with check's; here the cache is th
 one both use by default (``<vault>/.vaultlint-cache``), and its state is set before
 each run: removed (cold), or primed by a ``vaultlint check`` (warm).  Each is
 compared with ``vaultlint check`` in the same state.  Targets: warm within 1.5x a
-warm check, cold within 1.2x a cold one.  Runs on bench_server.py's copy of
+warm check, cold within 1.2x a cold one.  The server's own compiled lsprotocol
+scripts (``server/startup.py``, in the user's cache folder) are as the last start
+left them: only the very first start after an install writes them.  Runs on bench_server.py's copy of
 ``../shared/corpora/yoshi-zettelkasten`` (nothing in ../shared is written).
 """
 

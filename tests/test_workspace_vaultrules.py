@@ -319,7 +319,7 @@ def test_the_cache_is_held_only_until_the_notes_put_off_are_answered(tmp_path: P
         assert ws._held_cache is not None  # for the stored results of the notes not asked for yet
         ws.diagnostics("b.md")
         assert ws._held_cache is not None
-        ws.finish_index()
+        ws.diagnostics()  # every note answered: nothing left to read
         assert ws._held_cache is None
     ws = Workspace(root, offline=True, extend_select=EXTRA)
     first = ws._held_cache

@@ -322,10 +322,12 @@ class Workspace:
                 self._check(path)
             finally:
                 self._starting = False
+        if not put_off:
+            self._let_go_of_cache()
 
     def _close_cache(self, loader: NoteLoader, cache: NoteCache | None) -> None:
         """Done with the start's cache: what :meth:`_record_deferred` needs of it is read first.
-        A workspace lives long and is called from other threads: no connection is kept open."""
+        A workspace lives long: no connection is kept open once no note put off needs it."""
         if any(reads.hinted is None for reads in self._unrecorded.values()):
             loader.keep_stored_summaries()  # for _record_deferred of results from the cache
         if cache is not None:
@@ -333,7 +335,8 @@ class Workspace:
         loader.cache = None
 
     def _let_go_of_cache(self) -> None:
-        """Close the cache a start held for the notes it put off (answered, or no longer wanted)."""
+        """Close the cache a start held for the notes it put off (all answered, or the workspace
+        closed or started again)."""
         held, self._held_cache = self._held_cache, None
         if held is not None:
             self._close_cache(self._loader, held)
@@ -347,7 +350,6 @@ class Workspace:
         in, while the notes, their summaries and the vault are those the results came from.
         """
         self._answer_put_off()
-        self._let_go_of_cache()
         pending, self._unrecorded = self._unrecorded, {}
         if not pending:
             return
