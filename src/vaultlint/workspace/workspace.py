@@ -100,7 +100,9 @@ class Workspace:
     def _build_paused(self) -> None:
         from ..api import options_for
 
-        self._let_go_of_cache()  # a reload: the last start's, if it still held it
+        # A reload: what the last start left for later is dropped, and the cache it held closed.
+        self._put_off, self._unrecorded = {}, {}
+        self._let_go_of_cache()
 
         options = options_for(self._path, self._config, dict(self._overrides), "Workspace()")
         # The cache as ``check`` would use it, but only to start: never with unsaved text (its notes
@@ -563,13 +565,12 @@ class Workspace:
     def close(self) -> None:
         """Let go of everything held (parsed notes, results); the workspace cannot be used after."""
         self._note_results = {}
-        self._put_off = {}
+        self._put_off, self._unrecorded = {}, {}
         self._let_go_of_cache()
         self._vault_results = {}
         self._vault_raw = {}
         self._vault_rules = VaultRules(self._options)
         self._index = ReverseIndex()
-        self._unrecorded = {}
         self._overlays.clear()
         # What the build froze (``gc.freeze``) is never collected while frozen: a reference cycle
         # in it would outlive the workspace.  Unfrozen, the next collection takes what is garbage.
