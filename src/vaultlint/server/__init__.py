@@ -13,4 +13,5 @@ Modules:
   renames.py    willRenameFiles, heading and block-id renames (LSP side of linkedits.py)
   linknav.py    where a link leads, what can be typed in one, hover text: pure, no LSP types
   linkedits.py  the edits of file, folder, heading and block-id renames: pure, no LSP types
+  startup.py    lsprotocol's types imported with attrs' scripts compiled on an earlier start
 """
