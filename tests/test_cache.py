@@ -264,21 +264,71 @@ def test_a_run_that_builds_the_cache_does_not_read_stored_results(linked, monkey
     """Nothing is stored yet: reading every row's results would only scan the notes just written."""
     root, cache = linked
     read = []
-    results = vaultlint.cache.NoteCache.results
-    monkeypatch.setattr(vaultlint.cache.NoteCache, "results", lambda self: read.append(1) or results(self))
+    results, rows_and_results = vaultlint.cache.NoteCache.results, vaultlint.cache.NoteCache.rows_and_results
+
+    def reading_rows_and_results(self):
+        found = rows_and_results(self)
+        read.extend(["rows and results"] if found[0] else [])  # (of a cache that holds rows)
+        return found
+
+    monkeypatch.setattr(vaultlint.cache.NoteCache, "results", lambda self: read.append("results") or results(self))
+    monkeypatch.setattr(vaultlint.cache.NoteCache, "rows_and_results", reading_rows_and_results)
     first = cached_run(root, cache)
     assert read == []
     assert cached_run(root, cache) == first
-    assert read == [1]
+    assert read == ["rows and results"]  # with the rows, in one query: a warm run reads both
 
 
-@pytest.mark.parametrize("path", ["a.md", "ümlaut/日本 🎉.md", 'say "hi" \\ back.md', "bad\udcff.md", "tab\t\x1b.md"])
-def test_a_note_alone_in_its_dependencies_is_written_as_the_cache_writes_it(path):
+@pytest.mark.parametrize(
+    ("path", "alone"),
+    [
+        ("a.md", True),
+        ("f/b c.md", True),
+        ("ümlaut/日本 🎉.md", False),
+        ('say "hi" \\ back.md', False),
+        ("tab\t\x1b.md", False),
+    ],
+)
+def test_only_a_note_exactly_alone_in_its_dependencies_is_read_without_its_text(tmp_path, path, alone):
+    """SQLite compares the stored dependencies with what the cache writes for a note that read no
+    other file, and gives ``""`` for those; any other list, and any path JSON writes with escapes,
+    comes back as stored text, decoded to the same pairs."""
     from vaultlint.cache import _DEPS
     from vaultlint.datacodec import dumps
 
-    digest = "0123456789abcdef0123456789abcdef"
-    assert vaultlint.workspace.checking._only_itself(path, digest) == dumps(_DEPS, ((path, digest),))
+    digest, other = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+    cache = NoteCache.open(tmp_path / "cache", [])
+    assert cache is not None
+    state = FileState(1, 1, 1, 1)
+    variants = {
+        path: ((path, digest),),
+        "other hash/" + path: (("other hash/" + path, other),),  # its row's hash is ``digest``
+        "two/" + path: (("two/" + path, digest), ("a.md", digest)),
+        "named another/" + path: (("a.md", digest),),
+    }
+    cache.write(
+        {name: (state, digest, encode_loaded("reason"), NoteSummary()) for name in variants},
+        {},
+        {name: ("key", "[]", deps) for name, deps in variants.items()},
+        [],
+    )
+    rows, results = cache.rows_and_results()
+    assert set(rows) == set(results) == set(variants)
+    assert results[path].deps_text == ("" if alone else dumps(_DEPS, variants[path]))
+    for name, deps in variants.items():
+        stored = results[name]
+        assert stored.hash == digest
+        if name != path:
+            assert stored.deps_text == dumps(_DEPS, deps)
+        if stored.deps_text:
+            assert stored.deps == [list(pair) for pair in deps]
+    assert cache.results() == results
+    cache.close()
+
+
+@pytest.mark.parametrize("text", ["", " []", "[] ", "[[1, 2]]", '[["a"]]', "{}", "[", '[["a","b"]]x', None])
+def test_stored_dependencies_that_do_not_read_are_none(text):
+    assert vaultlint.cache.StoredResults("key", "[]", text, "h").deps is None
 
 
 def test_stored_results_of_notes_alone_in_their_dependencies_follow_every_change(tmp_path, monkeypatch):

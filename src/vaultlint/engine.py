@@ -90,14 +90,16 @@ def lint(options: LintOptions) -> Report:
     world: World | None = None
     past: Past | None = None
     try:
-        loader = NoteLoader(vault, cache, jobs=options.jobs)
+        # Whether stored results are used is decided on the scope as given (a comparison adds the
+        # notes that link to the changed ones, below): until then the rows are read without them.
+        loader = NoteLoader(vault, cache, jobs=options.jobs, with_results=_uses_stored_results(cache, scope, options))
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema, moved=moved)
         if comparison is not None:
             past = past_of(vault, loader, comparison)
             scope = _with_dependents(scope, comparison, context, past, options)
         screen = Placeholders(context) if options.allow_placeholders else None
-        if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
+        if _uses_stored_results(cache, scope, options):
             world = World(options, vault, loader, moved)
         # A comparison checks the past's notes after the present's, and the past shares the
         # present's parsed notes: they must stay whole until then.
@@ -165,6 +167,10 @@ def lint(options: LintOptions) -> Report:
             cache.close()
         if collecting:
             gc.enable()
+
+
+def _uses_stored_results(cache: NoteCache | None, scope: Sequence[str], options: LintOptions) -> bool:
+    return cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders
 
 
 def _fixable_files(diagnostics: Sequence[Diagnostic], vault: Vault, loader: NoteLoader) -> dict[str, CheckedFile]:
