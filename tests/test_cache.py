@@ -326,6 +326,33 @@ def test_only_a_note_exactly_alone_in_its_dependencies_is_read_without_its_text(
     cache.close()
 
 
+def test_results_read_after_another_run_rewrote_the_note_are_not_taken_for_the_text_read_before(tmp_path, monkeypatch):
+    """Results read apart from the rows (a workspace reads them when first asked): another run may
+    have checked a new text of the note in between.  Its results, alone in their dependencies
+    (found so by SQLite, with the hash of the row then), belong to that text, not to the one this
+    loader's rows vouched for."""
+    from vaultlint.vault import scan_vault
+
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)  # stats of files written just now are trusted
+    root = write_vault(tmp_path / "v", {"a.md": "[[x]]\n", "b.md": "text\n"})
+    cache_dir = tmp_path / "cache"
+    cached_run(root, cache_dir)
+    cache = NoteCache.open(cache_dir, [])
+    assert cache is not None
+    loader = vaultlint.loader.NoteLoader(scan_vault(root), cache)  # the rows, not the results
+    key = cache.results()["a.md"].results_key
+    loader._stored_results = None
+    assert vaultlint.workspace.checking.stored_check(loader, "a.md", key) is not None  # as read: valid
+    loader._stored_results = None
+    (root / "a.md").write_text("[[y]]\n")
+    assert cached_run(root, cache_dir) == [("a.md", "LK001", 'unresolved link "y"', None)]
+    stored = loader.stored_results("a.md")
+    assert stored is not None and stored.deps_text == "" and stored.hash != loader.hashes["a.md"]
+    assert vaultlint.workspace.checking.stored_check(loader, "a.md", key) is None
+    cache.close()
+
+
 @pytest.mark.parametrize("text", ["", " []", "[] ", "[[1, 2]]", '[["a"]]', "{}", "[", '[["a","b"]]x', None])
 def test_stored_dependencies_that_do_not_read_are_none(text):
     assert vaultlint.cache.StoredResults("key", "[]", text, "h").deps is None
