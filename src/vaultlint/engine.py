@@ -116,7 +116,7 @@ def lint(options: LintOptions) -> Report:
             settle=settle,
             files=files,
         )
-        diagnostics = list(checked.diagnostics())
+        diagnostics = list(checked.diagnostics())  # each once, sorted
         loader.flush(keyed(fresh_results, world), warnings)
         url_summary = None
         notices: tuple[str, ...] = ()
@@ -124,10 +124,9 @@ def lint(options: LintOptions) -> Report:
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
             known = _urls_before(scope, comparison, past) if comparison is not None and past is not None else {}
             found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache, known)
-            diagnostics.extend(found)
+            diagnostics = list(dict.fromkeys([*diagnostics, *found]))  # a note never says the same thing twice
+            diagnostics.sort(key=lambda d: d.sort_key)
             notices = (notice,) if notice is not None else ()
-        diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
-        diagnostics.sort(key=lambda d: d.sort_key)
         if comparison is not None and past is not None and files is not None:
             before = _past_diagnostics(scope, files, comparison, past, options, types)
             diagnostics = only_new(diagnostics, before, comparison.changes.renamed)
