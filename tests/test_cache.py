@@ -489,3 +489,41 @@ def test_the_write_ahead_log_is_checkpointed_seldom_and_never_left_behind(tmp_pa
     assert not (cache_dir / "notes.sqlite3-wal").exists()
     rows, stored_notes, aggregate = _stored(cache_dir)
     assert len(rows) == len(stored_notes) == 30 and aggregate == 1
+
+
+def test_a_pdf_that_results_depend_on_is_read_again_only_when_its_stat_changes(tmp_path, monkeypatch):
+    """Results that read a PDF (LK009's page count) depend on its content hash, which is kept in
+    the cache with the PDF's stat: a warm run reads neither the note nor the PDF.  A PDF replaced
+    by one of the same size and time (another ctime) is read again, and the results follow it."""
+    from pdfs import pdf
+
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)  # stats of files written just now are trusted
+    five = pdf(5)
+    two = pdf(2) + b"\n" * (len(five) - len(pdf(2)))  # the same size as five
+    root = write_vault(tmp_path / "v", {"Doc.pdf": two, "n.md": "[[Doc.pdf#page=3]]\n", "m.md": "text\n"})
+    cache = tmp_path / "cache"
+    read: list[str] = []
+    read_note_bytes = vaultlint.loader.read_note_bytes
+
+    def reading(fs_path, *args, **kwargs):
+        read.append(os.path.basename(fs_path))
+        return read_note_bytes(fs_path, *args, **kwargs)
+
+    monkeypatch.setattr(vaultlint.loader, "read_note_bytes", reading)
+
+    def codes():
+        return [(d.path, d.code) for d in run(root, use_cache=True, cache_dir=cache, select=["LK009"]).diagnostics]
+
+    assert codes() == [("n.md", "LK009")]
+    assert "Doc.pdf" in read
+    read.clear()
+    assert codes() == [("n.md", "LK009")]
+    assert read == []
+    before = (root / "Doc.pdf").stat()
+    (root / "Doc.pdf").write_bytes(five)
+    os.utime(root / "Doc.pdf", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert codes() == []
+    assert read.count("Doc.pdf") == 1
+    read.clear()
+    assert codes() == [] and read == []

@@ -539,6 +539,7 @@ class NoteCache:
             db.execute("DROP TABLE IF EXISTS notes")
             db.execute("DROP TABLE IF EXISTS parsed")
             db.execute("DROP TABLE IF EXISTS pdfs")
+            db.execute("DROP TABLE IF EXISTS files")
             db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
             db.execute("COMMIT")
@@ -553,6 +554,12 @@ class NoteCache:
         db.execute(
             "CREATE TABLE IF NOT EXISTS pdfs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
             "ctime_ns INTEGER, ino INTEGER, pages INTEGER)"
+        )
+        # The content hash of the other files stored results depend on (a PDF, for LK009), valid
+        # while the file's stat is the one stored, as a note's row is: a warm run need not read them.
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+            "ctime_ns INTEGER, ino INTEGER, hash TEXT)"
         )
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
 
@@ -633,6 +640,19 @@ class NoteCache:
             return None
         return fingerprint, VaultAggregate(spellings, owners)
 
+    def file_hashes(self) -> dict[str, tuple[FileState, str]]:
+        """Every stored content hash of a file that is not a note, with the stat it was taken with."""
+        result: dict[str, tuple[FileState, str]] = {}
+        try:
+            query = "SELECT path, size, mtime_ns, ctime_ns, ino, hash FROM files"
+            for path, size, mtime, ctime, ino, digest in self._db.execute(query):
+                if type(path) is str and type(digest) is str and all(type(n) is int for n in (size, mtime, ctime, ino)):
+                    result[path] = (FileState(size, mtime, ctime, ino), digest)
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
+        return result
+
     def pdf_pages(self) -> dict[str, tuple[FileState, int | None]]:
         """Every stored PDF page count, with the stat of the file it was counted from."""
         result: dict[str, tuple[FileState, int | None]] = {}
@@ -709,10 +729,11 @@ class NoteCache:
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
         pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
+        files: Mapping[str, tuple[FileState, str]] | None = None,
     ) -> None:
         """One transaction: new parses (as :func:`encode_loaded` wrote them; those not in the file
         already, :meth:`store_parsed`), new stat of unchanged files, new results, removed files,
-        new PDF page counts.
+        new PDF page counts, new content hashes of other files (:meth:`file_hashes`).
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -721,7 +742,7 @@ class NoteCache:
         if self.damaged is not None:
             self._rebuild()
         try:
-            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {})
+            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {}, files or {})
         except sqlite3.Error as error:
             if not is_corruption(error) or self.damaged is not None:
                 raise
@@ -729,7 +750,7 @@ class NoteCache:
             self._rebuild()
             # The notes written early are not in the rebuilt file: parsed again next run (their
             # results find no row to go into).
-            self._write(parsed, touched, results, [], aggregate, pdfs or {})
+            self._write(parsed, touched, results, [], aggregate, pdfs or {}, files or {})
 
     def _rebuild(self) -> None:
         self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
@@ -746,6 +767,7 @@ class NoteCache:
         gone: list[str],
         aggregate: tuple[str, VaultAggregate] | None,
         pdfs: Mapping[str, tuple[FileState, int | None]],
+        files: Mapping[str, tuple[FileState, str]],
     ) -> None:
         racy_after = time.time_ns() - RACY_NS
 
@@ -784,6 +806,11 @@ class NoteCache:
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM pdfs WHERE path = ?", [(path,) for path in gone])
+            db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+            db.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, ctime_ns, ino, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                [(path, *stat_columns(state), digest) for path, (state, digest) in files.items() if _encodable(path)],
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO pdfs (path, size, mtime_ns, ctime_ns, ino, pages) VALUES (?, ?, ?, ?, ?, ?)",
                 [(path, *stat_columns(state), pages) for path, (state, pages) in pdfs.items() if _encodable(path)],

@@ -187,6 +187,10 @@ class NoteLoader:
     #: PDF page counts: stored ones (read on first use), and those counted in this run (to store).
     _stored_pdfs: dict[str, tuple[FileState, int | None]] | None = None
     counted_pdfs: dict[str, tuple[FileState, int | None]] = field(default_factory=dict)
+    #: Content hashes of files other than notes (a PDF results depend on): stored ones (read on
+    #: first use), and those taken in this run (to store), each with the stat it was taken with.
+    _stored_files: dict[str, tuple[FileState, str]] | None = None
+    hashed_files: dict[str, tuple[FileState, str]] = field(default_factory=dict)
     #: Unsaved editor texts that win over the disk (a :class:`~vaultlint.workspace.Workspace`'s).
     overlays: dict[str, str] = field(default_factory=dict)
 
@@ -331,7 +335,7 @@ class NoteLoader:
         """Drop what is known of these files (changed, added or gone): the next load reads them again.
         ``aggregate=False`` keeps the vault's tags and aliases: the caller knows they did not change."""
         for path in paths:
-            for known in (self.loaded, self.summaries, self.hashes, self.parsed, self.counted_pdfs):
+            for known in (self.loaded, self.summaries, self.hashes, self.parsed, self.counted_pdfs, self.hashed_files):
                 known.pop(path, None)
         if aggregate:
             self._aggregate = None
@@ -405,6 +409,11 @@ class NoteLoader:
         file = self.vault.by_path.get(path)
         if file is None:
             return None
+        if self.cache is not None and not is_source(path):
+            digest = self._file_hash(path, file.fs_path)
+            if digest is not None:
+                self.hashes[path] = digest
+            return digest
         try:
             digest = content_hash(read_note_bytes(file.fs_path))
         except UnreadableFile:
@@ -413,6 +422,27 @@ class NoteLoader:
         row, state = self.rows.get(path), self.states.get(path)
         if row is not None and row.hash == digest and state is not None:
             self.touched[path] = state
+        return digest
+
+    def _file_hash(self, path: str, fs_path: str) -> str | None:
+        """The content hash of a file that is not a note: the stored one while the file's stat is
+        the one it was taken with (as a note's row, cache.py), else read (and kept to store).
+        A warm run of 100,000 notes read 2,000 PDFs whole for their hashes."""
+        try:
+            info = os.stat(fs_path)
+        except OSError:
+            return None
+        state = file_state(info)
+        if self._stored_files is None:
+            self._stored_files = self.cache.file_hashes() if self.cache is not None else {}
+        stored = self._stored_files.get(path)
+        if stored is not None and stored[0] == state:
+            return stored[1]
+        try:
+            digest = content_hash(read_note_bytes(fs_path, info=info))
+        except UnreadableFile:
+            return None
+        self.hashed_files[path] = (state, digest)
         return digest
 
     def has_fresh_row(self, path: str) -> bool:
@@ -571,11 +601,14 @@ class NoteLoader:
         gone = [path for path in self.rows if path not in self.states]
         # PDFs whose counts were read and that are no longer in the vault go too.
         gone += [path for path in self._stored_pdfs or () if path not in self.vault.by_path]
+        gone += [path for path in self._stored_files or () if path not in self.vault.by_path]
         try:
             parsed = {
                 path: (state, digest, self._stored_text(path), summary)
                 for path, (state, digest, summary) in self.parsed.items()
             }
-            self.cache.write(parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
+            self.cache.write(
+                parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs, self.hashed_files
+            )
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")
