@@ -561,7 +561,7 @@ class NoteLoader:
 
     def preload_summaries(self) -> None:
         """Make every note's summary cheap: parse (in parallel) the notes the cache cannot answer for."""
-        self.preload(self.without_fresh_row(p for p in self.states if p not in self.loaded))
+        self.preload(self.states)  # (preload leaves out the notes loaded and those with a fresh row)
 
     def pdf_page_count(self, path: str) -> int | None:
         """The page count of a PDF of the vault (``None``: no verdict), stored while its stat holds.
