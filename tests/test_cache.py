@@ -264,21 +264,98 @@ def test_a_run_that_builds_the_cache_does_not_read_stored_results(linked, monkey
     """Nothing is stored yet: reading every row's results would only scan the notes just written."""
     root, cache = linked
     read = []
-    results = vaultlint.cache.NoteCache.results
-    monkeypatch.setattr(vaultlint.cache.NoteCache, "results", lambda self: read.append(1) or results(self))
+    results, rows_and_results = vaultlint.cache.NoteCache.results, vaultlint.cache.NoteCache.rows_and_results
+
+    def reading_rows_and_results(self):
+        found = rows_and_results(self)
+        read.extend(["rows and results"] if found[0] else [])  # (of a cache that holds rows)
+        return found
+
+    monkeypatch.setattr(vaultlint.cache.NoteCache, "results", lambda self: read.append("results") or results(self))
+    monkeypatch.setattr(vaultlint.cache.NoteCache, "rows_and_results", reading_rows_and_results)
     first = cached_run(root, cache)
     assert read == []
     assert cached_run(root, cache) == first
-    assert read == [1]
+    assert read == ["rows and results"]  # with the rows, in one query: a warm run reads both
 
 
-@pytest.mark.parametrize("path", ["a.md", "ümlaut/日本 🎉.md", 'say "hi" \\ back.md', "bad\udcff.md", "tab\t\x1b.md"])
-def test_a_note_alone_in_its_dependencies_is_written_as_the_cache_writes_it(path):
+@pytest.mark.parametrize(
+    ("path", "alone"),
+    [
+        ("a.md", True),
+        ("f/b c.md", True),
+        ("ümlaut/日本 🎉.md", False),
+        ('say "hi" \\ back.md', False),
+        ("tab\t\x1b.md", False),
+    ],
+)
+def test_only_a_note_exactly_alone_in_its_dependencies_is_read_without_its_text(tmp_path, path, alone):
+    """SQLite compares the stored dependencies with what the cache writes for a note that read no
+    other file, and gives ``""`` for those; any other list, and any path JSON writes with escapes,
+    comes back as stored text, decoded to the same pairs."""
     from vaultlint.cache import _DEPS
     from vaultlint.datacodec import dumps
 
-    digest = "0123456789abcdef0123456789abcdef"
-    assert vaultlint.workspace.checking._only_itself(path, digest) == dumps(_DEPS, ((path, digest),))
+    digest, other = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+    cache = NoteCache.open(tmp_path / "cache", [])
+    assert cache is not None
+    state = FileState(1, 1, 1, 1)
+    variants = {
+        path: ((path, digest),),
+        "other hash/" + path: (("other hash/" + path, other),),  # its row's hash is ``digest``
+        "two/" + path: (("two/" + path, digest), ("a.md", digest)),
+        "named another/" + path: (("a.md", digest),),
+    }
+    cache.write(
+        {name: (state, digest, encode_loaded("reason"), NoteSummary()) for name in variants},
+        {},
+        {name: ("key", "[]", deps) for name, deps in variants.items()},
+        [],
+    )
+    rows, results = cache.rows_and_results()
+    assert set(rows) == set(results) == set(variants)
+    assert results[path].deps_text == ("" if alone else dumps(_DEPS, variants[path]))
+    for name, deps in variants.items():
+        stored = results[name]
+        assert stored.hash == digest
+        if name != path:
+            assert stored.deps_text == dumps(_DEPS, deps)
+        if stored.deps_text:
+            assert stored.deps == [list(pair) for pair in deps]
+    assert cache.results() == results
+    cache.close()
+
+
+def test_results_read_after_another_run_rewrote_the_note_are_not_taken_for_the_text_read_before(tmp_path, monkeypatch):
+    """Results read apart from the rows (a workspace reads them when first asked): another run may
+    have checked a new text of the note in between.  Its results, alone in their dependencies
+    (found so by SQLite, with the hash of the row then), belong to that text, not to the one this
+    loader's rows vouched for."""
+    from vaultlint.vault import scan_vault
+
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)  # stats of files written just now are trusted
+    root = write_vault(tmp_path / "v", {"a.md": "[[x]]\n", "b.md": "text\n"})
+    cache_dir = tmp_path / "cache"
+    cached_run(root, cache_dir)
+    cache = NoteCache.open(cache_dir, [])
+    assert cache is not None
+    loader = vaultlint.loader.NoteLoader(scan_vault(root), cache)  # the rows, not the results
+    key = cache.results()["a.md"].results_key
+    loader._stored_results = None
+    assert vaultlint.workspace.checking.stored_check(loader, "a.md", key) is not None  # as read: valid
+    loader._stored_results = None
+    (root / "a.md").write_text("[[y]]\n")
+    assert cached_run(root, cache_dir) == [("a.md", "LK001", 'unresolved link "y"', None)]
+    stored = loader.stored_results("a.md")
+    assert stored is not None and stored.deps_text == "" and stored.hash != loader.hashes["a.md"]
+    assert vaultlint.workspace.checking.stored_check(loader, "a.md", key) is None
+    cache.close()
+
+
+@pytest.mark.parametrize("text", ["", " []", "[] ", "[[1, 2]]", '[["a"]]', "{}", "[", '[["a","b"]]x', None])
+def test_stored_dependencies_that_do_not_read_are_none(text):
+    assert vaultlint.cache.StoredResults("key", "[]", text, "h").deps is None
 
 
 def test_stored_results_of_notes_alone_in_their_dependencies_follow_every_change(tmp_path, monkeypatch):
@@ -412,3 +489,41 @@ def test_the_write_ahead_log_is_checkpointed_seldom_and_never_left_behind(tmp_pa
     assert not (cache_dir / "notes.sqlite3-wal").exists()
     rows, stored_notes, aggregate = _stored(cache_dir)
     assert len(rows) == len(stored_notes) == 30 and aggregate == 1
+
+
+def test_a_pdf_that_results_depend_on_is_read_again_only_when_its_stat_changes(tmp_path, monkeypatch):
+    """Results that read a PDF (LK009's page count) depend on its content hash, which is kept in
+    the cache with the PDF's stat: a warm run reads neither the note nor the PDF.  A PDF replaced
+    by one of the same size and time (another ctime) is read again, and the results follow it."""
+    from pdfs import pdf
+
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)  # stats of files written just now are trusted
+    five = pdf(5)
+    two = pdf(2) + b"\n" * (len(five) - len(pdf(2)))  # the same size as five
+    root = write_vault(tmp_path / "v", {"Doc.pdf": two, "n.md": "[[Doc.pdf#page=3]]\n", "m.md": "text\n"})
+    cache = tmp_path / "cache"
+    read: list[str] = []
+    read_note_bytes = vaultlint.loader.read_note_bytes
+
+    def reading(fs_path, *args, **kwargs):
+        read.append(os.path.basename(fs_path))
+        return read_note_bytes(fs_path, *args, **kwargs)
+
+    monkeypatch.setattr(vaultlint.loader, "read_note_bytes", reading)
+
+    def codes():
+        return [(d.path, d.code) for d in run(root, use_cache=True, cache_dir=cache, select=["LK009"]).diagnostics]
+
+    assert codes() == [("n.md", "LK009")]
+    assert "Doc.pdf" in read
+    read.clear()
+    assert codes() == [("n.md", "LK009")]
+    assert read == []
+    before = (root / "Doc.pdf").stat()
+    (root / "Doc.pdf").write_bytes(five)
+    os.utime(root / "Doc.pdf", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert codes() == []
+    assert read.count("Doc.pdf") == 1
+    read.clear()
+    assert codes() == [] and read == []

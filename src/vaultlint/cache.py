@@ -56,6 +56,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from json.scanner import make_scanner
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -326,30 +327,51 @@ def remove_database(path: Path) -> None:
 # -- stored values ------------------------------------------------------------------------------
 
 
+#: The compact JSON reader under ``json.loads`` (C), without its wrapper: half the cost of a
+#: warm run's dependency lists.  Strict: no whitespace around the value (:meth:`StoredResults.deps`).
+_scan_json = make_scanner(json.JSONDecoder())
+
+
 class StoredResults(NamedTuple):
     """A note's stored results as stored (a named tuple: one per note read by every warm run)."""
 
     results_key: str | None
     results: str | None
+    #: The stored dependencies as text; ``""`` when SQLite found them to be the note alone with
+    #: ``hash`` (see :data:`_DEPS_COLUMN`): most notes, whose dependencies are then not decoded.
     deps_text: str | None
+    #: The content hash in the note's row when the results were read.
+    hash: str | None
 
     @property
     def deps(self) -> list[list[str]] | None:
-        """The (path, content hash) pairs the results depend on; ``None`` when unreadable.
+        """The (path, content hash) pairs the results depend on; ``None`` when unreadable
+        (and for ``""``, which only the caller, knowing the note, can answer).
 
         Checked by hand rather than by the generic decoder: a warm run reads
-        one of these per note, and this is twice as fast.
+        one of these per note that read another, and this is several times as fast.
         """
+        text = self.deps_text
         try:
-            found = json.loads(self.deps_text)  # type: ignore[arg-type]
-        except (TypeError, ValueError, RecursionError):
+            found, end = _scan_json(text, 0)
+        except (TypeError, ValueError, StopIteration, RecursionError):
             return None
-        if type(found) is not list:
+        if end != len(text) or type(found) is not list:  # type: ignore[arg-type]
             return None
         for pair in found:
             if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str or type(pair[1]) is not str:
                 return None
         return found
+
+
+#: The ``deps`` column as read: ``''`` when it is exactly what the cache writes for a note that read
+#: no other file (``[["<path>","<its hash>"]]``), compared by SQLite; else the text.  Only for a path
+#: that JSON writes as it is (no quote, no backslash; any other escape, and every non-ASCII
+#: character, makes the stored text differ): for those the text itself is read and decoded.
+_DEPS_COLUMN = (
+    "CASE WHEN deps = '[[\"' || path || '\",\"' || hash || '\"]]' "
+    "AND instr(path, '\"') = 0 AND instr(path, '\\') = 0 THEN '' ELSE deps END"
+)
 
 
 def encode_results(found: list[Diagnostic]) -> str | None:
@@ -519,6 +541,7 @@ class NoteCache:
             db.execute("DROP TABLE IF EXISTS notes")
             db.execute("DROP TABLE IF EXISTS parsed")
             db.execute("DROP TABLE IF EXISTS pdfs")
+            db.execute("DROP TABLE IF EXISTS files")
             db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
             db.execute("COMMIT")
@@ -534,6 +557,12 @@ class NoteCache:
             "CREATE TABLE IF NOT EXISTS pdfs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
             "ctime_ns INTEGER, ino INTEGER, pages INTEGER)"
         )
+        # The content hash of the other files stored results depend on (a PDF, for LK009), valid
+        # while the file's stat is the one stored, as a note's row is: a warm run need not read them.
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+            "ctime_ns INTEGER, ino INTEGER, hash TEXT)"
+        )
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
 
     def _failed(self, error: sqlite3.Error) -> None:
@@ -542,17 +571,28 @@ class NoteCache:
             self.damaged = error
 
     def rows(self) -> dict[str, Row]:
-        result: dict[str, Row] = {}
+        return self._rows(False)[0]
+
+    def rows_and_results(self) -> tuple[dict[str, Row], dict[str, StoredResults]]:
+        """:meth:`rows` and :meth:`results` in one query: a warm run reads both of every note."""
+        return self._rows(True)
+
+    def _rows(self, with_results: bool) -> tuple[dict[str, Row], dict[str, StoredResults]]:
+        rows: dict[str, Row] = {}
+        results: dict[str, StoredResults] = {}
+        stored = f"results_key, results, {_DEPS_COLUMN}" if with_results else "NULL, NULL, NULL"
         try:
-            query = "SELECT path, size, mtime_ns, ctime_ns, ino, hash FROM notes"
+            query = f"SELECT path, size, mtime_ns, ctime_ns, ino, hash, {stored} FROM notes"
             make = tuple.__new__  # (a named tuple's own __new__ is a Python call: two per note, every run)
-            for path, size, mtime, ctime, ino, digest in self._db.execute(query):
+            for path, size, mtime, ctime, ino, digest, key, text, deps in self._db.execute(query):
                 if type(path) is str and type(digest) is str:
-                    result[path] = make(Row, (make(FileState, (size, mtime, ctime, ino)), digest))
+                    rows[path] = make(Row, (make(FileState, (size, mtime, ctime, ino)), digest))
+                    if key is not None:
+                        results[path] = make(StoredResults, (key, text, deps, digest))
         except sqlite3.Error as error:
             self._failed(error)
-            return {}  # every note is a miss, and the write at the end rebuilds
-        return result
+            return {}, {}  # every note is a miss, and the write at the end rebuilds
+        return rows, results
 
     def summaries(self, paths: Iterable[str] | None = None) -> dict[str, NoteSummary]:
         """Stored summaries: of ``paths``, or of every note (one query)."""
@@ -583,7 +623,7 @@ class NoteCache:
     def results(self, paths: Iterable[str] | None = None) -> dict[str, StoredResults]:
         """Stored results: of ``paths`` (a query each), or of every note (one query)."""
         try:
-            query = "SELECT path, results_key, results, deps FROM notes WHERE results_key IS NOT NULL"
+            query = f"SELECT path, results_key, results, {_DEPS_COLUMN}, hash FROM notes WHERE results_key IS NOT NULL"
             make = tuple.__new__  # (StoredResults' own __new__ is a Python call: 100,000 of them)
             if paths is None:
                 return {row[0]: make(StoredResults, row[1:]) for row in self._db.execute(query)}
@@ -608,6 +648,19 @@ class NoteCache:
         except DecodeError:
             return None
         return fingerprint, VaultAggregate(spellings, owners)
+
+    def file_hashes(self) -> dict[str, tuple[FileState, str]]:
+        """Every stored content hash of a file that is not a note, with the stat it was taken with."""
+        result: dict[str, tuple[FileState, str]] = {}
+        try:
+            query = "SELECT path, size, mtime_ns, ctime_ns, ino, hash FROM files"
+            for path, size, mtime, ctime, ino, digest in self._db.execute(query):
+                if type(path) is str and type(digest) is str and all(type(n) is int for n in (size, mtime, ctime, ino)):
+                    result[path] = (FileState(size, mtime, ctime, ino), digest)
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
+        return result
 
     def pdf_pages(self) -> dict[str, tuple[FileState, int | None]]:
         """Every stored PDF page count, with the stat of the file it was counted from."""
@@ -685,10 +738,11 @@ class NoteCache:
         gone: Iterable[str],
         aggregate: tuple[str, VaultAggregate] | None = None,
         pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
+        files: Mapping[str, tuple[FileState, str]] | None = None,
     ) -> None:
         """One transaction: new parses (as :func:`encode_loaded` wrote them; those not in the file
         already, :meth:`store_parsed`), new stat of unchanged files, new results, removed files,
-        new PDF page counts.
+        new PDF page counts, new content hashes of other files (:meth:`file_hashes`).
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -697,7 +751,7 @@ class NoteCache:
         if self.damaged is not None:
             self._rebuild()
         try:
-            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {})
+            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {}, files or {})
         except sqlite3.Error as error:
             if not is_corruption(error) or self.damaged is not None:
                 raise
@@ -705,7 +759,7 @@ class NoteCache:
             self._rebuild()
             # The notes written early are not in the rebuilt file: parsed again next run (their
             # results find no row to go into).
-            self._write(parsed, touched, results, [], aggregate, pdfs or {})
+            self._write(parsed, touched, results, [], aggregate, pdfs or {}, files or {})
 
     def _rebuild(self) -> None:
         self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
@@ -722,6 +776,7 @@ class NoteCache:
         gone: list[str],
         aggregate: tuple[str, VaultAggregate] | None,
         pdfs: Mapping[str, tuple[FileState, int | None]],
+        files: Mapping[str, tuple[FileState, str]],
     ) -> None:
         racy_after = time.time_ns() - RACY_NS
 
@@ -760,6 +815,11 @@ class NoteCache:
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM pdfs WHERE path = ?", [(path,) for path in gone])
+            db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+            db.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, ctime_ns, ino, hash) VALUES (?, ?, ?, ?, ?, ?)",
+                [(path, *stat_columns(state), digest) for path, (state, digest) in files.items() if _encodable(path)],
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO pdfs (path, size, mtime_ns, ctime_ns, ino, pages) VALUES (?, ?, ?, ?, ?, ?)",
                 [(path, *stat_columns(state), pages) for path, (state, pages) in pdfs.items() if _encodable(path)],

@@ -90,14 +90,16 @@ def lint(options: LintOptions) -> Report:
     world: World | None = None
     past: Past | None = None
     try:
-        loader = NoteLoader(vault, cache, jobs=options.jobs)
+        # Whether stored results are used is decided on the scope as given (a comparison adds the
+        # notes that link to the changed ones, below): until then the rows are read without them.
+        loader = NoteLoader(vault, cache, jobs=options.jobs, with_results=_uses_stored_results(cache, scope, options))
         types = {**vault.obsidian.property_types, **options.types}
         context = LintContext(vault, loader, types, options.schema, moved=moved)
         if comparison is not None:
             past = past_of(vault, loader, comparison)
             scope = _with_dependents(scope, comparison, context, past, options)
         screen = Placeholders(context) if options.allow_placeholders else None
-        if cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders:
+        if _uses_stored_results(cache, scope, options):
             world = World(options, vault, loader, moved)
         # A comparison checks the past's notes after the present's, and the past shares the
         # present's parsed notes: they must stay whole until then.
@@ -114,7 +116,7 @@ def lint(options: LintOptions) -> Report:
             settle=settle,
             files=files,
         )
-        diagnostics = list(checked.diagnostics())
+        diagnostics = list(checked.diagnostics())  # each once, sorted
         loader.flush(keyed(fresh_results, world), warnings)
         url_summary = None
         notices: tuple[str, ...] = ()
@@ -122,10 +124,9 @@ def lint(options: LintOptions) -> Report:
             url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
             known = _urls_before(scope, comparison, past) if comparison is not None and past is not None else {}
             found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache, known)
-            diagnostics.extend(found)
+            diagnostics = list(dict.fromkeys([*diagnostics, *found]))  # a note never says the same thing twice
+            diagnostics.sort(key=lambda d: d.sort_key)
             notices = (notice,) if notice is not None else ()
-        diagnostics = list(dict.fromkeys(diagnostics))  # a note reached twice never says the same thing twice
-        diagnostics.sort(key=lambda d: d.sort_key)
         if comparison is not None and past is not None and files is not None:
             before = _past_diagnostics(scope, files, comparison, past, options, types)
             diagnostics = only_new(diagnostics, before, comparison.changes.renamed)
@@ -165,6 +166,10 @@ def lint(options: LintOptions) -> Report:
             cache.close()
         if collecting:
             gc.enable()
+
+
+def _uses_stored_results(cache: NoteCache | None, scope: Sequence[str], options: LintOptions) -> bool:
+    return cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders
 
 
 def _fixable_files(diagnostics: Sequence[Diagnostic], vault: Vault, loader: NoteLoader) -> dict[str, CheckedFile]:

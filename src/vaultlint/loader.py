@@ -160,6 +160,9 @@ class NoteLoader:
     vault: Vault
     cache: NoteCache | None
     jobs: int = 1
+    #: Read every note's stored results with the rows, in one query: for a run that will ask for
+    #: them (:meth:`stored_results_of`); others (a pre-commit run of a few notes) read only the rows.
+    with_results: bool = False
     rows: dict[str, Row] = field(default_factory=dict)
     #: Every note of the vault, with its current stat where the cache holds a row for it whose stat
     #: differs (:meth:`current_hash` stores it when the content turns out the same); else None.
@@ -184,6 +187,10 @@ class NoteLoader:
     #: PDF page counts: stored ones (read on first use), and those counted in this run (to store).
     _stored_pdfs: dict[str, tuple[FileState, int | None]] | None = None
     counted_pdfs: dict[str, tuple[FileState, int | None]] = field(default_factory=dict)
+    #: Content hashes of files other than notes (a PDF results depend on): stored ones (read on
+    #: first use), and those taken in this run (to store), each with the stat it was taken with.
+    _stored_files: dict[str, tuple[FileState, str]] | None = None
+    hashed_files: dict[str, tuple[FileState, str]] = field(default_factory=dict)
     #: Unsaved editor texts that win over the disk (a :class:`~vaultlint.workspace.Workspace`'s).
     overlays: dict[str, str] = field(default_factory=dict)
 
@@ -192,24 +199,33 @@ class NoteLoader:
         self.states = states = dict.fromkeys(file.path for file in notes)
         if self.cache is None:
             return
-        self.rows = rows = self.cache.rows()
+        if self.with_results:
+            stored, self._stored_results = self.cache.rows_and_results()
+        else:
+            stored = self.cache.rows()
+        # The rows again, keyed by the vault's own path strings: a warm run looks every note up in
+        # them some ten times, and a key that is the very object asked for is found without
+        # comparing its text (a fifth of each pass over 100,000 notes).
+        self.rows = rows = {}
         hashes, stat = self.hashes, os.stat
         # A note the cache has no row for is read and parsed whatever its stat: not stat'ed here
         # (on a run that builds the cache, that is every note), and no stat kept for it.
-        for file in notes:
-            row = rows.get(file.path)
+        for path, fs_path, _ in notes:
+            row = stored.pop(path, None)
             if row is None:
                 continue
+            rows[path] = row
             try:
-                info = stat(file.fs_path)
+                info = stat(fs_path)
             except OSError:
                 continue
             # Only the stat this machine stored for this very file vouches for its hash (cache.py).
             # (Compared as a plain tuple: a FileState made for each of 100,000 unchanged notes costs.)
             if row.state == (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino):
-                hashes[file.path] = row.hash
+                hashes[path] = row.hash
             else:
-                states[file.path] = file_state(info)
+                states[path] = file_state(info)
+        rows.update(stored)  # the rows of notes no longer in the vault (flush removes them)
 
     # -- loading -----------------------------------------------------------------
     def preload(self, paths: Iterable[str]) -> None:
@@ -319,7 +335,7 @@ class NoteLoader:
         """Drop what is known of these files (changed, added or gone): the next load reads them again.
         ``aggregate=False`` keeps the vault's tags and aliases: the caller knows they did not change."""
         for path in paths:
-            for known in (self.loaded, self.summaries, self.hashes, self.parsed, self.counted_pdfs):
+            for known in (self.loaded, self.summaries, self.hashes, self.parsed, self.counted_pdfs, self.hashed_files):
                 known.pop(path, None)
         if aggregate:
             self._aggregate = None
@@ -393,6 +409,11 @@ class NoteLoader:
         file = self.vault.by_path.get(path)
         if file is None:
             return None
+        if self.cache is not None and not is_source(path):
+            digest = self._file_hash(path, file.fs_path)
+            if digest is not None:
+                self.hashes[path] = digest
+            return digest
         try:
             digest = content_hash(read_note_bytes(file.fs_path))
         except UnreadableFile:
@@ -403,6 +424,27 @@ class NoteLoader:
             self.touched[path] = state
         return digest
 
+    def _file_hash(self, path: str, fs_path: str) -> str | None:
+        """The content hash of a file that is not a note: the stored one while the file's stat is
+        the one it was taken with (as a note's row, cache.py), else read (and kept to store).
+        A warm run of 100,000 notes read 2,000 PDFs whole for their hashes."""
+        try:
+            info = os.stat(fs_path)
+        except OSError:
+            return None
+        state = file_state(info)
+        if self._stored_files is None:
+            self._stored_files = self.cache.file_hashes() if self.cache is not None else {}
+        stored = self._stored_files.get(path)
+        if stored is not None and stored[0] == state:
+            return stored[1]
+        try:
+            digest = content_hash(read_note_bytes(fs_path, info=info))
+        except UnreadableFile:
+            return None
+        self.hashed_files[path] = (state, digest)
+        return digest
+
     def has_fresh_row(self, path: str) -> bool:
         """True when the cache holds this note and it has not changed (by stat, else by content)."""
         return not self.without_fresh_row((path,))
@@ -411,6 +453,11 @@ class NoteLoader:
         """Those of ``paths`` that :meth:`has_fresh_row` says no for, in order: one loop, not a
         call for each (a warm run asks it of every note of the vault four times)."""
         rows, hashes, overlays = self.rows, self.hashes, self.overlays
+        if not overlays:
+            # Most paths have a row and a known hash, the row's: one comprehension sets them aside
+            # (the loop below costs twice as much per path, and a warm run asks five times).
+            get_row, get_hash = rows.get, hashes.get
+            paths = [path for path in paths if (row := get_row(path)) is None or get_hash(path) != row.hash]
         found = []
         for path in paths:
             row = rows.get(path)
@@ -457,8 +504,8 @@ class NoteLoader:
                 stored = self.cache.results(unchanged)
                 return [(path, stored[path]) for path in unchanged if path in stored]
             self._stored_results = self.cache.results()
-        stored = self._stored_results
-        return [(path, stored[path]) for path in unchanged if path in stored]
+        stored = self._stored_results.get
+        return [(path, found) for path in unchanged if (found := stored(path)) is not None]
 
     def aggregate(self) -> VaultAggregate:
         """Tags and aliases of the whole vault.
@@ -518,7 +565,7 @@ class NoteLoader:
 
     def preload_summaries(self) -> None:
         """Make every note's summary cheap: parse (in parallel) the notes the cache cannot answer for."""
-        self.preload(self.without_fresh_row(p for p in self.states if p not in self.loaded))
+        self.preload(self.states)  # (preload leaves out the notes loaded and those with a fresh row)
 
     def pdf_page_count(self, path: str) -> int | None:
         """The page count of a PDF of the vault (``None``: no verdict), stored while its stat holds.
@@ -558,11 +605,14 @@ class NoteLoader:
         gone = [path for path in self.rows if path not in self.states]
         # PDFs whose counts were read and that are no longer in the vault go too.
         gone += [path for path in self._stored_pdfs or () if path not in self.vault.by_path]
+        gone += [path for path in self._stored_files or () if path not in self.vault.by_path]
         try:
             parsed = {
                 path: (state, digest, self._stored_text(path), summary)
                 for path, (state, digest, summary) in self.parsed.items()
             }
-            self.cache.write(parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs)
+            self.cache.write(
+                parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs, self.hashed_files
+            )
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")

@@ -467,6 +467,7 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates
     if os.path.lexists(root / ".gitignore"):  # whatever it is: a FIFO or a link out is a warning
         gitignore_folders.append("")
     stack: list[tuple[str, str]] = [(str(root), "")]
+    make = tuple.__new__  # (VaultFile's own __new__ is a Python call: one per file of the vault, every run)
     while stack:
         folder, relative = stack.pop()
         try:
@@ -488,7 +489,8 @@ def scan_vault(root: Path, obsidian_dir: str = ".obsidian", configured_templates
             child = prefix + name
             try:
                 if entry.is_file(follow_symlinks=False):  # most entries: one call (d_type, no stat)
-                    files.append(VaultFile(nfc(child), entry.path, name[-3:].lower() == ".md"))
+                    path = child if child.isascii() else nfc(child)  # (nfc's own first test, without its call)
+                    files.append(make(VaultFile, (path, entry.path, name[-3:].lower() == ".md")))
                     continue
                 if entry.is_symlink():
                     if not _symlink_stays_inside(entry.path, real_root):

@@ -53,3 +53,27 @@ def test_a_record_that_is_not_flat_is_written_by_json_dumps(monkeypatch):
     diagnostics = many()[:3]
     assert format_json(diagnostics, None) == reference(diagnostics)
     assert '"related": [\n      {\n        "line": 1' in format_json(diagnostics, None)
+
+
+@pytest.mark.parametrize(
+    ("message", "hint"),
+    [
+        ("plain", "plain"),
+        ("ends in #", "#[starts the hint"),  # "##" only across two fields: nothing to escape
+        ("a ##[command]", None),
+        ("plain", "##vso[task]"),
+        ("new\nline", "plain"),
+        ("plain", "bidi \u202e"),
+        ("plain", "bad byte \udcff"),
+        ("esc \x1b[2J", "tab\t"),
+    ],
+)
+def test_a_record_is_escaped_as_each_of_its_strings_is(message, hint):
+    """Records are tested whole and escaped field by field only when needed: the same as
+    escaping every string on its own, whichever field needs it."""
+    from vaultlint.report.escape import escape
+
+    for path in ("plain.md", "x\n.md", "ends #"):
+        record = Diagnostic("LK001", "unresolved-link", Severity.ERROR, path, Span(1, 1, 1, 2), message, hint).to_json()
+        by_field = {key: escape(value) if isinstance(value, str) else value for key, value in record.items()}
+        assert json_format._escaped(record) == by_field

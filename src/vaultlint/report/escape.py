@@ -54,11 +54,17 @@ def _visible(match: re.Match[str]) -> str:
 
 def escape(text: str) -> str:
     """``text`` with every character that could steer a reader shown as a visible escape."""
-    # Every character _UNSAFE matches is one str.isprintable() refuses (controls, separators,
-    # format characters, surrogates): the usual text is returned ten times faster than by sub().
-    if text.isprintable() and "##" not in text:
+    if is_safe(text):
         return text
     return _UNSAFE.sub(_visible, text)
+
+
+def is_safe(text: str) -> bool:
+    """True when :func:`escape` leaves ``text`` as it is.  Texts joined by a space are safe when
+    each is (the space is printable, and splits any "##")."""
+    # Every character _UNSAFE matches is one str.isprintable() refuses (controls, separators,
+    # format characters, surrogates): the usual text is returned ten times faster than by sub().
+    return text.isprintable() and "##" not in text
 
 
 def escape_optional(text: str | None) -> str | None:

@@ -19,10 +19,14 @@ from typing import Any
 
 from ..model import Diagnostic
 from .base import ReportContext
-from .escape import escape
+from .escape import escape, is_safe
 
 
 def _escaped(record: dict[str, Any]) -> dict[str, Any]:
+    # The usual record has nothing to escape: its strings are tested at once, joined (is_safe), not
+    # one call each (20,000 records: 200,000 calls, a tenth of a warm run's output).
+    if is_safe(" ".join([value for value in record.values() if isinstance(value, str)])):
+        return record
     return {key: escape(value) if isinstance(value, str) else value for key, value in record.items()}
 
 

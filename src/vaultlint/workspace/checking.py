@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii  # (C) the strings of the cache's JSON
 from pathlib import Path
 
 from .. import suppress, templates
@@ -350,8 +349,11 @@ def still_valid(
     read, if they were stored with ``key`` and none of those files changed."""
     if stored.results_key != key:
         return None
-    if stored.deps_text == _only_itself(path, loader.hashes[path]):
-        # The usual note read no other file: it is its own only dependency, and unchanged.
+    if stored.deps_text == "":
+        # The usual note read no other file: it is its own only dependency (the cache compared
+        # the text), stored with the hash its row had then.  Results count only for that text.
+        if stored.hash != loader.hashes[path]:
+            return None
         others: list[str] = []
     else:
         deps = stored.deps
@@ -366,12 +368,6 @@ def still_valid(
         others = [dep for dep, _ in deps[1:]]
     found = decode_results(stored.results)
     return (found, others) if found is not None else None
-
-
-def _only_itself(path: str, digest: str) -> str:
-    """The stored dependencies of a note whose check read no other file, as the cache writes them
-    (:func:`~vaultlint.datacodec.dumps`: compact, ASCII): compared as text, not decoded."""
-    return f'[[{encode_basestring_ascii(path)},"{digest}"]]'
 
 
 def unreadable_in_scope(vault: Vault, targets: Sequence[Path], options: LintOptions) -> list[Diagnostic]:
