@@ -66,7 +66,9 @@ def check_in_scope(
     """The diagnostics of a note in scope: stored ones while still valid (unless not ``use_stored``),
     else checked (and kept to store).
 
-    With ``settle``, the loader then keeps only what other notes and later stages read of it.
+    With ``settle``, the loader then keeps only what other notes and later stages read of it;
+    not yet when the result waits for the vault's aliases (``context.aliases_to_confirm``): the
+    note may have to be checked again.
     """
     loader = context.loader
     if world is not None and use_stored:
@@ -80,7 +82,7 @@ def check_in_scope(
         # The note's own content hash first: results belong to that text only.
         deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
         fresh_results[path] = (stored, ((path, loader.hashes[path]), *deps))
-    if settle:
+    if settle and not context.aliases_to_confirm:
         loader.settle(path)
     return found
 

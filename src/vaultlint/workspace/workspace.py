@@ -201,6 +201,8 @@ class Workspace:
         self._unrecorded: dict[str, _Reads] = {}
         self._starting = live
         self._note_results: dict[str, list[Diagnostic]] = {}
+        #: Results checked while the pool parsed, with the names they took for nobody's alias (_confirm_aliases).
+        self._unconfirmed: dict[str, frozenset[str]] = {}
         self._set_scope(scope)
         if self._live:
             self._set_files(files if files is not None else files_in_scope(self.vault, self._targets, options))
@@ -208,6 +210,7 @@ class Workspace:
         if live and self._on_progress is not None:
             check = _reporting(check, len(scope), self._on_progress)
         checking.check_while_parsing(self._loader.preload_stepwise(scope), check)
+        self._confirm_aliases()
         left = [path for path in scope if path not in self._note_results]
         if not self._live:  # a batch run: the unchanged notes' stored results in one pass (a live one records reads)
             self._note_results.update(checking.stored_checks(self._loader, left, self._world))
@@ -237,6 +240,7 @@ class Workspace:
                 return stored
         context.read_vault = context.read_moved = False
         context.hinted = set()
+        context.aliases_to_confirm = set()
         self._whole(path)
         # Only the start's checks settle in a live workspace: a note checked again after a change is
         # likely to be checked again (it reads a note being edited), and parsing it each time would
@@ -253,8 +257,11 @@ class Workspace:
             use_stored=not self._live,  # a live workspace must see what the check reads (_stored)
         )
         self._note_results[path] = found
+        unconfirmed = context.aliases_to_confirm
+        if unconfirmed:  # not settled yet: it may be checked again (_confirm_aliases)
+            self._unconfirmed[path] = frozenset(unconfirmed)
         if self._live:
-            if settle and isinstance(self._loader.loaded.get(path), Note):
+            if settle and not unconfirmed and isinstance(self._loader.loaded.get(path), Note):
                 self._settled.add(path)
             # Bases read the vault's folders and paths directly (BS002); placeholders' near misses
             # compare with every name and alias.
@@ -270,6 +277,22 @@ class Workspace:
             if self._world is not None:  # a start with the cache: stored as it goes, not all at the end
                 self._loader.store_text(path)
         return found
+
+    def _confirm_aliases(self) -> None:
+        """Every note is parsed: a result checked before that took a name for nobody's alias
+        (:meth:`LintContext.alias_owner`) stands when no note declares it, and the note settles
+        now; else the result is dropped, and the note checked again with the vault's aliases."""
+        unconfirmed, self._unconfirmed = self._unconfirmed, {}
+        if not unconfirmed:
+            return
+        owners = self._loader.aggregate().alias_owners
+        for path, names in unconfirmed.items():
+            if not owners.keys().isdisjoint(names):
+                del self._note_results[path]
+            elif self._settle:
+                self._loader.settle(path)
+                if self._live and isinstance(self._loader.loaded.get(path), Note):
+                    self._settled.add(path)
 
     def _stored(self, path: str) -> list[Diagnostic] | None:
         """A note's results from the cache (a live workspace's start), with what they depend on.
