@@ -1,10 +1,10 @@
 """Notes checked while the pool still parses (workspace.checking.check_while_parsing): the same answers
 as checking after the parse, whatever arrives first.
 
-A check that needs a note not parsed yet (a heading or block link to it) is stopped and
-tried again later.  One that asks for the vault's aliases behind a hint is answered "no
-alias" and confirmed after the parse, or checked again when the name turns out to be an
-alias.  These vaults are built so that both happen many times: every note links forward
+A check that needs a note not parsed yet (a heading or block link to it) waits for it
+before it starts (or, should it need one nobody foresaw, is stopped and tried again when
+it arrives).  One that asks for the vault's aliases behind a hint is answered "no alias"
+and confirmed after the parse, or checked again when the name turns out to be an alias.  These vaults are built so that both happen many times: every note links forward
 to headings and blocks of notes parsed later, and the alias that makes a hint is declared
 by the last note.  Tiny chunks make the pool hand back one or two notes per step.
 """
@@ -52,9 +52,16 @@ def small_chunks(monkeypatch):
 
 def _count_stops(monkeypatch) -> dict[str, int]:
     """How often a check was stopped for a note (``note``) or for the whole vault (``vault``),
-    and how many times each note's check ran to its end (by path)."""
-    stops = {"note": 0, "vault": 0}
+    how often one waited for a note before it started (``waited``), and how many times each
+    note's check ran to its end (by path)."""
+    stops = {"note": 0, "vault": 0, "waited": 0}
     original = vaultlint.workspace.checking.check_in_scope
+    original_waits_for = vaultlint.Workspace._waits_for
+
+    def waits_for(self, path):
+        first = original_waits_for(self, path)
+        stops["waited"] += first is not None
+        return first
 
     def counting(path, *args, **kwargs):
         try:
@@ -66,6 +73,7 @@ def _count_stops(monkeypatch) -> dict[str, int]:
         return found
 
     monkeypatch.setattr(vaultlint.workspace.checking, "check_in_scope", counting)
+    monkeypatch.setattr(vaultlint.Workspace, "_waits_for", waits_for)
     return stops
 
 
@@ -76,8 +84,9 @@ def test_checks_during_the_parse_give_the_sequential_answers(tmp_path, small_chu
     assert any(hint and "alias" in hint for *_, hint in reference)  # the last note's alias made a hint
     stops = _count_stops(monkeypatch)
     assert _signature(run(root, jobs=2)) == reference
-    # The pipeline really ran: checks were stopped for notes not parsed yet and tried again.
-    assert stops["note"] > 0
+    # The pipeline really ran: checks waited for notes not parsed yet, and none was stopped
+    # half-way for one (each heading and block link's target was waited for).
+    assert stops["waited"] > 0 and stops["note"] == 0
     # No check waited for the vault's aliases: a hint's lookup was answered before the last note
     # came, and a note whose hint named an alias (Nickname 0 and 1) was checked again after the
     # parse, while one whose name is nobody's alias (Nickname 2) was checked once.
@@ -85,6 +94,15 @@ def test_checks_during_the_parse_give_the_sequential_answers(tmp_path, small_chu
     nickname = {f"n{index:03}.md": index % 3 for index in range(0, NOTES, 5)}
     assert max(stops[path] for path, n in nickname.items() if n < 2) == 2
     assert all(stops[path] == 1 for path, n in nickname.items() if n == 2)
+
+
+def test_a_check_that_needs_a_note_nobody_foresaw_is_stopped_and_tried_again(tmp_path, small_chunks, monkeypatch):
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1))
+    stops = _count_stops(monkeypatch)
+    monkeypatch.setattr(vaultlint.Workspace, "_waits_for", lambda self, path: None)  # foresees nothing
+    assert _signature(run(root, jobs=2)) == reference
+    assert stops["note"] > 0
 
 
 def test_with_the_results_cache_cold_and_warm(tmp_path, small_chunks, monkeypatch):

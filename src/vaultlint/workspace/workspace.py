@@ -30,6 +30,7 @@ from ..loader import NoteLoader
 from ..model import Diagnostic, Note, NoteSummary
 from ..options import LintOptions
 from ..placeholders import Placeholders
+from ..rules._subpaths import notes_read
 from ..safeio import repository_of
 from ..vault import Vault, VaultFile, VaultIndex, find_git_root, is_source, nfc, scan_vault
 from . import checking
@@ -209,7 +210,7 @@ class Workspace:
         check = self._check
         if live and self._on_progress is not None:
             check = _reporting(check, len(scope), self._on_progress)
-        checking.check_while_parsing(self._loader.preload_stepwise(scope), check)
+        checking.check_while_parsing(self._loader.preload_stepwise(scope), check, self._waits_for)
         self._confirm_aliases()
         left = [path for path in scope if path not in self._note_results]
         if not self._live:  # a batch run: the unchanged notes' stored results in one pass (a live one records reads)
@@ -277,6 +278,16 @@ class Workspace:
             if self._world is not None:  # a start with the cache: stored as it goes, not all at the end
                 self._loader.store_text(path)
         return found
+
+    def _waits_for(self, path: str) -> str | None:
+        """A note still being parsed that the check of ``path`` reads (a heading or block link into
+        it): the check waits for it rather than stop there and start again (20,000 notes checked
+        while a pool parsed stopped 9,000 times, each after most of their rules had run)."""
+        loader = self._loader
+        note = loader.loaded.get(path)
+        if not loader.pending or not isinstance(note, Note):
+            return None
+        return next((p for p in notes_read(note, self._context) if p in loader.pending), None)
 
     def _confirm_aliases(self) -> None:
         """Every note is parsed: a result checked before that took a name for nobody's alias
