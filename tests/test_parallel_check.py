@@ -1,11 +1,12 @@
 """Notes checked while the pool still parses (workspace.checking.check_while_parsing): the same answers
 as checking after the parse, whatever arrives first.
 
-A check that needs a note not parsed yet (a heading or block link to it) or the whole
-vault (the aliases behind a hint) is stopped and tried again later.  These vaults are
-built so that such checks happen many times: every note links forward to headings and
-blocks of notes parsed later, and the alias that makes a hint is declared by the last
-note.  Tiny chunks make the pool hand back one or two notes per step.
+A check that needs a note not parsed yet (a heading or block link to it) waits for it
+before it starts (or, should it need one nobody foresaw, is stopped and tried again when
+it arrives).  One that asks for the vault's aliases behind a hint is answered "no alias"
+and confirmed after the parse, or checked again when the name turns out to be an alias.  These vaults are built so that both happen many times: every note links forward
+to headings and blocks of notes parsed later, and the alias that makes a hint is declared
+by the last note.  Tiny chunks make the pool hand back one or two notes per step.
 """
 
 from __future__ import annotations
@@ -50,18 +51,29 @@ def small_chunks(monkeypatch):
 
 
 def _count_stops(monkeypatch) -> dict[str, int]:
-    """How often a check was stopped for a note (``note``) or for the whole vault (``vault``)."""
-    stops = {"note": 0, "vault": 0}
+    """How often a check was stopped for a note (``note``) or for the whole vault (``vault``),
+    how often one waited for a note before it started (``waited``), and how many times each
+    note's check ran to its end (by path)."""
+    stops = {"note": 0, "vault": 0, "waited": 0}
     original = vaultlint.workspace.checking.check_in_scope
+    original_waits_for = vaultlint.Workspace._waits_for
 
-    def counting(*args, **kwargs):
+    def waits_for(self, path):
+        first = original_waits_for(self, path)
+        stops["waited"] += first is not None
+        return first
+
+    def counting(path, *args, **kwargs):
         try:
-            return original(*args, **kwargs)
+            found = original(path, *args, **kwargs)
         except NotYetParsed as missing:
             stops["note" if missing.path else "vault"] += 1
             raise
+        stops[path] = stops.get(path, 0) + 1
+        return found
 
     monkeypatch.setattr(vaultlint.workspace.checking, "check_in_scope", counting)
+    monkeypatch.setattr(vaultlint.Workspace, "_waits_for", waits_for)
     return stops
 
 
@@ -72,8 +84,25 @@ def test_checks_during_the_parse_give_the_sequential_answers(tmp_path, small_chu
     assert any(hint and "alias" in hint for *_, hint in reference)  # the last note's alias made a hint
     stops = _count_stops(monkeypatch)
     assert _signature(run(root, jobs=2)) == reference
-    # The pipeline really ran: checks were stopped for both reasons and tried again.
-    assert stops["note"] > 0 and stops["vault"] > 0
+    # The pipeline really ran: checks waited for notes not parsed yet, and none was stopped
+    # half-way for one (each heading and block link's target was waited for).
+    assert stops["waited"] > 0 and stops["note"] == 0
+    # No check waited for the vault's aliases: a hint's lookup was answered before the last note
+    # came, and a note whose hint named an alias (Nickname 0 and 1) was checked again after the
+    # parse, while one whose name is nobody's alias (Nickname 2) was checked once.
+    assert stops["vault"] == 0
+    nickname = {f"n{index:03}.md": index % 3 for index in range(0, NOTES, 5)}
+    assert max(stops[path] for path, n in nickname.items() if n < 2) == 2
+    assert all(stops[path] == 1 for path, n in nickname.items() if n == 2)
+
+
+def test_a_check_that_needs_a_note_nobody_foresaw_is_stopped_and_tried_again(tmp_path, small_chunks, monkeypatch):
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1))
+    stops = _count_stops(monkeypatch)
+    monkeypatch.setattr(vaultlint.Workspace, "_waits_for", lambda self, path: None)  # foresees nothing
+    assert _signature(run(root, jobs=2)) == reference
+    assert stops["note"] > 0
 
 
 def test_with_the_results_cache_cold_and_warm(tmp_path, small_chunks, monkeypatch):
@@ -89,7 +118,24 @@ def test_with_the_results_cache_cold_and_warm(tmp_path, small_chunks, monkeypatc
     assert changed == _signature(run(root, jobs=1))
 
 
-def test_with_placeholders_allowed(tmp_path, small_chunks):
+def test_with_placeholders_allowed(tmp_path, small_chunks, monkeypatch):
     root = write_vault(tmp_path / "vault", _vault_files())
     reference = _signature(run(root, jobs=1, allow_placeholders=True))
+    stops = _count_stops(monkeypatch)
     assert _signature(run(root, jobs=2, allow_placeholders=True)) == reference
+    assert stops["vault"] > 0  # a placeholder's near misses read every alias: those checks wait
+
+
+def test_a_live_workspace_start_and_its_next_change(tmp_path, small_chunks, monkeypatch):
+    """A workspace's start checks while its pool parses too: the notes whose hints were confirmed
+    after the parse settle then, and one of them edited later is checked again whole."""
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1))
+    stops = _count_stops(monkeypatch)
+    with vaultlint.Workspace(root, offline=True, jobs=2, no_cache=True) as ws:
+        assert sorted((d.path, d.span, d.code, d.message, d.hint) for d in ws.diagnostics()) == sorted(reference)
+        assert stops["vault"] == 0
+        # A note confirmed after the parse (Nickname 2) is settled as every other note is.
+        assert stops["n020.md"] == 1 and ws._loader.loaded["n020.md"].links == ()
+        assert "n010.md" in ws.update(root / "n010.md")  # told of no change: the same note, checked again
+        assert sorted((d.path, d.span, d.code, d.message, d.hint) for d in ws.diagnostics()) == sorted(reference)

@@ -102,6 +102,10 @@ class LintContext:
     read_vault: bool = False
     read_moved: bool = False
     hinted: set[str] = field(default_factory=set)
+    #: A set, given by a check run while a pool still parses the vault: the alias lookups that
+    #: answered "no alias" without the vault's aliases (:meth:`alias_owner`).  ``None``: a lookup
+    #: then waits for every note (``NotYetParsed``), as any other read of the whole vault does.
+    aliases_to_confirm: set[str] | None = None
     #: The resolutions of the links of the note last asked about: (index, note path, link path -> answer).
     _resolutions: tuple[VaultIndex, str, dict[str, Resolution]] | None = field(default=None, init=False, repr=False)
 
@@ -260,8 +264,19 @@ class LintContext:
         return notes, everything
 
     def alias_owner(self, name: str) -> str | None:
-        self.hinted.add(name.lower())
-        return self._aliases().get(name.lower())
+        """The note that declares ``name`` as an alias, if one does.
+
+        While a pool still parses the vault, a check that gave :attr:`aliases_to_confirm` is
+        answered "none" and the name is kept there: its caller confirms the result once every
+        note is parsed (the name is nobody's alias) or checks the note again.  Waiting instead
+        left every note with a broken link to be checked again after the parse, on one core.
+        """
+        lower = name.lower()
+        self.hinted.add(lower)
+        if self.aliases_to_confirm is not None and self.loader.pending:
+            self.aliases_to_confirm.add(lower)
+            return None
+        return self._aliases().get(lower)
 
     def _aliases(self) -> Mapping[str, str]:
         """Alias (lower-cased) -> the note that declares it."""

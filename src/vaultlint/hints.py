@@ -51,9 +51,10 @@ And a length's last-character bucket is read without the names of its first-char
 bucket, read just before, where that cannot change the answer (``bucket_best`` in
 :meth:`NameIndex.closest`): a broken embed among pasted images reads them once, not twice.
 
-A group is indexed once hints have read its names ``BUILD_AFTER`` times over (about
-what indexing costs), and never when it is small, so a run with a few broken links (a
-pre-commit run) and a small vault index nothing and read buckets whole, as before.
+A group is indexed once hints have read its names ``BUILD_AFTER`` times over (a sixth of
+what indexing costs: big vaults read their groups far more than that), and never when it
+is small, so a run with a few broken links (a pre-commit run) and a small vault index
+nothing and read buckets whole, as before.
 """
 
 from __future__ import annotations
@@ -76,11 +77,16 @@ MIN_SCORE = 80
 #: cutoff sits a hair below its score; a lower score that gets through only loses the comparison.
 TIE = 0.5
 #: A group of names is indexed once hints have read this many times as many of its names
-#: as it holds: indexing a name costs about as much as rapidfuzz reading it that often
-#: (3-4 µs against 0.07-0.08 µs, measured with bench/bench_hints.py's names), so a run pays
-#: at most twice what it would have paid knowing in advance how many hints come, and a
-#: run with a few broken links (a pre-commit run) indexes nothing.
-BUILD_AFTER = 48
+#: as it holds.  Indexing a name costs about as much as rapidfuzz reading it 48 times (3-4 µs
+#: against 0.07-0.08 µs, measured with bench/bench_hints.py's names); waiting for 48 readings
+#: would bound a run's cost at twice what knowing in advance how many hints come would cost,
+#: but big vaults pay that bound: each of their groups is read far more than 48 times over
+#: once indexed, so the readings before were a cost as large as the index itself (a run of
+#: hints on 100,000 generated notes: 4.5 s with 48, 3.6 s with 8; 200,000: 12.4 s, 10.3 s).
+#: A run that stops right after indexing pays more than needed, but at most the index of the
+#: groups it read eight times over (tens of milliseconds for 10,000 names), and a run with a
+#: few broken links (a pre-commit run) still indexes nothing.
+BUILD_AFTER = 8
 #: A smaller group is never indexed: reading its buckets costs less than the few dozen
 #: big-int operations of a count (about 25 µs).
 SMALL_GROUP = 1024

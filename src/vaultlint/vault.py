@@ -68,6 +68,9 @@ def _js_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+#: The answer for a link that reaches no file (frozen: one for all).
+_UNRESOLVED = Resolution(None)
+
 #: How many link resolutions a :class:`VaultIndex` remembers (the most recently asked).
 RESOLUTIONS_KEPT = 1 << 15
 
@@ -101,10 +104,6 @@ class VaultIndex:
 
     def _remember_resolutions(self) -> None:
         self._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_from_folder)
-        # Most links are a bare name that one file has (or none): the same answer from every
-        # folder, so one entry per name instead of one per (name, folder) the bounded cache above
-        # soon forgets in a deep vault.
-        self._resolve_bare = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_bare_name)
 
     def renamed(self, moved: Mapping[str, str]) -> VaultIndex:
         """This index once the files in ``moved`` (vault path -> new vault path) are renamed.
@@ -151,19 +150,29 @@ class VaultIndex:
         if not link_path:
             return Resolution(source_path)
         if "/" not in link_path:
-            found = self._resolve_bare(link_path)
+            found = self._resolve_bare_name(link_path)
             if found is not None:
                 return found
         cut = source_path.rfind("/")  # posixpath.dirname, for vault paths (no "//", no trailing "/")
         return self._resolve_from(link_path, source_path[:cut] if cut > 0 else source_path[: cut + 1])
 
     def _resolve_bare_name(self, link_path: str) -> Resolution | None:
-        """Where a link path without "/" leads from any folder; ``None`` when the folder decides."""
-        candidates, _ = self._candidates(nfc(link_path).lower())
-        if len(candidates) > 1:
-            return None  # steps 4 to 7 choose among them, the same folder first
-        # Steps 2 and 3 (relative and absolute paths have a "/").
-        return Resolution(candidates[0] if candidates else None)
+        """Where a link path without "/" leads from any folder; ``None`` when the folder decides.
+
+        Most links are a bare name that one file has (or none): the same answer from every
+        folder.  Worked out each time, not remembered: a name or two to look up, while a bounded
+        cache of the answers missed more and more as the vault grew (over 100,000 notes it held
+        a third of the names asked for) and cost more than it saved.
+        """
+        name = link_path.lower() if link_path.isascii() else nfc(link_path).lower()
+        # Step 2 (_candidates, for a name without "/"): the name as written, or with ".md" implied.
+        candidates = self.by_name.get(name, ()) if "." in name else ()
+        if not candidates:
+            candidates = self.by_name.get(name + ".md", ())
+            if not candidates:
+                return _UNRESOLVED
+        # Step 3 (relative and absolute paths have a "/"); steps 4 to 7 choose among several.
+        return Resolution(candidates[0]) if len(candidates) == 1 else None
 
     def _candidates(self, path: str) -> tuple[list[str], str]:
         """Step 2: the files named as the lower-cased ``path`` ends, with ".md" implied when

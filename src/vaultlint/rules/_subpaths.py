@@ -52,6 +52,25 @@ def subpath_targets(note: Note, ctx: LintContext, kind: str) -> Iterator[Subpath
             yield SubpathTarget(link, subpath, target_note, resolution.tied)
 
 
+def notes_read(note: Note, ctx: LintContext) -> Iterator[str]:
+    """The other notes :func:`subpath_targets` and :func:`in_some_candidate` may read to check
+    ``note``: the Markdown files its links with a subpath reach, tied candidates included.
+
+    A check that needs a note still being parsed stops and runs again from the start once it
+    is parsed; a scheduler that knows these waits for them first instead (more than needed is
+    only a later check, never another answer).
+    """
+    for link in note.links:
+        if not link.subpath:
+            continue
+        resolution = ctx.resolve(link, note.path)
+        if resolution.target is None:
+            continue
+        for target in (resolution.target, *resolution.tied):
+            if target != note.path and target.lower().endswith(".md"):
+                yield target
+
+
 def in_some_candidate(found: SubpathTarget, source: Note, ctx: LintContext, has: Callable[[Note], bool]) -> bool:
     """Whether the picked note or a candidate tied with it ``has`` what the link names.
 

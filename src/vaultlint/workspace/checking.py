@@ -25,14 +25,18 @@ from .scope import excluded, files_in_scope, vault_prefixes
 
 
 def check_while_parsing(
-    steps: Generator[list[str], None, None], check: Callable[[str], list[Diagnostic]]
+    steps: Generator[list[str], None, None],
+    check: Callable[[str], list[Diagnostic]],
+    waits_for: Callable[[str], str | None] = lambda path: None,
 ) -> dict[str, list[Diagnostic]]:
     """Check notes as soon as the pool has parsed them, on the core that would otherwise wait for it.
 
     A check that needs a note still being parsed (its headings, for a heading
     link) is tried again when that note arrives; one that needs the whole vault
-    (its aliases, for a hint) is left for after the parse.  Checks are pure, so a
+    (its aliases, for a placeholder) is left for after the parse.  Checks are pure, so a
     check stopped half-way and tried again gives what one run to the end gives.
+    ``waits_for(path)``: a note still being parsed that the check of ``path`` would stop
+    for, known before it starts (it then waits without being started).
     """
     found: dict[str, list[Diagnostic]] = {}
     waiting: dict[str, list[str]] = {}  # note being parsed -> notes whose check needs it
@@ -42,6 +46,10 @@ def check_while_parsing(
             for path in parsed:
                 ready.extend(waiting.pop(path, ()))
             for path in ready:
+                first = waits_for(path)
+                if first is not None:
+                    waiting.setdefault(first, []).append(path)
+                    continue
                 try:
                     found[path] = check(path)
                 except NotYetParsed as missing:
@@ -65,7 +73,9 @@ def check_in_scope(
     """The diagnostics of a note in scope: stored ones while still valid (unless not ``use_stored``),
     else checked (and kept to store).
 
-    With ``settle``, the loader then keeps only what other notes and later stages read of it.
+    With ``settle``, the loader then keeps only what other notes and later stages read of it;
+    not yet when the result waits for the vault's aliases (``context.aliases_to_confirm``): the
+    note may have to be checked again.
     """
     loader = context.loader
     if world is not None and use_stored:
@@ -79,7 +89,7 @@ def check_in_scope(
         # The note's own content hash first: results belong to that text only.
         deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
         fresh_results[path] = (stored, ((path, loader.hashes[path]), *deps))
-    if settle:
+    if settle and not context.aliases_to_confirm:
         loader.settle(path)
     return found
 
