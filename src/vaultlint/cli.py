@@ -509,12 +509,17 @@ def server() -> int:
 
     The vault is the one around the editor's workspace folder, found as `check` finds it,
     with its own config file.  External URLs are not checked."""
+    from .server.headstart import begin
+
+    # The client's `initialize` read ahead, and the vault it names indexed on the other core
+    # while the framework is imported.
+    first_bytes, head_start = begin()
     from .server.startup import import_protocol_types
 
     import_protocol_types()  # before pygls needs them: with attrs' scripts compiled on an earlier start
     from .server.app import main as serve  # pygls is imported here only, never by `check`
 
-    return serve()
+    return serve(first_bytes, head_start)
 
 
 @cli.command(name="config")

@@ -14,4 +14,6 @@ Modules:
   linknav.py    where a link leads, what can be typed in one, hover text: pure, no LSP types
   linkedits.py  the edits of file, folder, heading and block-id renames: pure, no LSP types
   startup.py    lsprotocol's types imported with attrs' scripts compiled on an earlier start
+  vaults.py     which vault an editor folder brings in, and how its Workspace is built (no framework)
+  headstart.py  the first vault indexed in a forked process while the framework is imported
 """

@@ -36,7 +36,9 @@ from pygls.uris import from_fs_path, to_fs_path
 from .. import __version__
 from ..config import CONFIG_NAMES
 from . import actions, diagnostics, navigate, renames
+from .headstart import HeadStart, Replayed
 from .state import EngineAccess, WorkspaceUnavailable
+from .vaults import editor_folders, open_workspace, vault_root
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,8 @@ class VaultlintServer(LanguageServer):
         self._progress_counts: dict[Path, tuple[int, int] | None] = {}
         #: Builds started while the client was being initialized, by where they started.
         self._unannounced: dict[Path, Any] = {}
+        #: The forked copy of the engine that answers while the first build runs (``headstart.py``).
+        self.head_start: HeadStart | None = None
 
     # -- what the client can do ------------------------------------------------------------------
     @property
@@ -139,11 +143,49 @@ class VaultlintServer(LanguageServer):
             with contextlib.suppress(RuntimeError):  # the loop is closed: the server is stopping
                 loop.call_soon_threadsafe(self._report_progress, path, done, total)
 
-        future = self.engine.open_vault(path, _vault_root, functools.partial(_workspace_of, on_progress=on_progress))
+        future = self.engine.open_vault(path, vault_root, functools.partial(open_workspace, on_progress=on_progress))
+        if self.head_start is not None and path == self.head_start.folder:
+            # Built: from now on only the server's own Workspace answers (and reports every open note).
+            future.add_done_callback(lambda _: loop.call_soon_threadsafe(self.end_head_start))
         if before_initialized:
             self._unannounced[path] = future
         else:
             asyncio.ensure_future(self._after_build(path, future))
+
+    def end_head_start(self) -> None:
+        """The first build is done, or something changed that the head start does not follow
+        (files on disk, renames, folders): it answers no more."""
+        if self.head_start is not None:
+            self.head_start.close()
+            self.head_start = None
+
+    async def early_diagnostics(self, uri: str, fs_path: str) -> list[types.Diagnostic] | None:
+        """The diagnostics of an open note from the head start, while the first build runs;
+        ``None`` once there is no head start, or when it cannot say."""
+        head_start = self.head_start
+        if head_start is None:
+            return None
+        try:
+            texts = {fs: self.workspace.get_text_document(u).source for u, fs in self.open.items()}
+            answer = await asyncio.wrap_future(head_start.answer(fs_path, texts))
+            if answer is None or self.head_start is not head_start:
+                return None  # built meanwhile: the server's own answer is the one to give
+            if uri in self.open and self.workspace.get_text_document(uri).source != texts.get(fs_path):
+                return None  # typed meanwhile: the answer is for an older text
+            found, text = answer
+            return diagnostics.for_note(found, text or "", self.encoding)
+        except Exception:  # the head start only ever saves time: the build answers instead
+            log.debug("the head start could not answer for %s", fs_path, exc_info=True)
+            return None
+
+    async def publish_early(self, uri: str, fs_path: str) -> None:
+        """Push clients: an opened note's diagnostics from the head start, when it answers before
+        the first build is done (the build then reports every open note again)."""
+        if self.pull:
+            return
+        items = await self.early_diagnostics(uri, fs_path)
+        if items is not None:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
 
     def announce_builds(self) -> None:
         """The client is initialized: the builds started before show their progress, and report
@@ -352,23 +394,6 @@ class VaultlintServer(LanguageServer):
         return to_fs_path(uri)
 
 
-def _vault_root(start: Path) -> Path:
-    """The vault root around ``start`` (a folder or a note), as ``vaultlint check START`` finds it."""
-    from ..api import options_for
-    from ..engine import locate_vault
-
-    given = start if start.exists() else start.parent  # a note perhaps new, not saved yet
-    options = options_for(given, None, {}, "vaultlint server")
-    return locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
-
-
-def _workspace_of(root: Path, on_progress: Callable[[int, int], None] | None = None) -> Any:
-    """The whole vault at ``root`` (not only a folder's notes: every note of it may be opened)."""
-    from ..workspace import Workspace
-
-    return Workspace(root, offline=True, on_progress=on_progress)
-
-
 def build_server() -> VaultlintServer:
     """The language server with every feature registered (``vaultlint server`` starts it on stdio)."""
     server = VaultlintServer()
@@ -389,10 +414,10 @@ def _register_lifecycle(server: VaultlintServer) -> None:
         ls.budget = diagnostics.WorkspaceBudget(ls.options.max_workspace_diagnostics)
         for warning in warnings:
             log.warning("%s", warning)
-        uris = [folder.uri for folder in params.workspace_folders or ()] or [params.root_uri]
-        if uris == [None] and params.root_path:
-            uris = [from_fs_path(params.root_path)]
-        ls.folders = list(dict.fromkeys(Path(to_fs_path(uri)) for uri in uris if uri and uri.startswith("file:")))
+        folder_uris = [folder.uri for folder in params.workspace_folders or ()]
+        ls.folders = editor_folders(folder_uris, params.root_uri, params.root_path)
+        if ls.head_start is not None and ls.folders != [ls.head_start.folder]:
+            ls.end_head_start()  # read from the same message: only a client that changed its mind
         # Every folder's vault now, one after the other on the worker: the editor named them as
         # what the user works in, a rename in any of them needs its index, and a vault two
         # folders share is indexed once.  Started here, not at `initialized`, the index is built
@@ -408,6 +433,7 @@ def _register_lifecycle(server: VaultlintServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def folders_changed(ls: VaultlintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        ls.end_head_start()
         for removed in params.event.removed:
             if removed.uri.startswith("file:"):
                 await ls.remove_folder(Path(to_fs_path(removed.uri)))
@@ -419,6 +445,7 @@ def _register_lifecycle(server: VaultlintServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: VaultlintServer, params: None) -> None:
+        ls.end_head_start()
         ls.engine.close()
 
 
@@ -450,6 +477,8 @@ def _register_documents(server: VaultlintServer) -> None:
         if not ls.covered(fs_path):
             ls.start_build(Path(fs_path))  # outside every folder: the vault around this note
             return  # the build reports every open note when it is done
+        if ls.head_start is not None:
+            asyncio.ensure_future(ls.publish_early(uri, fs_path))
         await ls.report_changes({uri})
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -496,6 +525,7 @@ def _is_hidden(path: Path, root: Path | None) -> bool:
 def _register_files(server: VaultlintServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched_files_changed(ls: VaultlintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.end_head_start()  # it read the disk before this change
         config_changed = False
         for change in params.changes:
             fs_path = ls.document_path(change.uri)
@@ -525,6 +555,7 @@ def _register_files(server: VaultlintServer) -> None:
         ),
     )
     async def files_renamed(ls: VaultlintServer, params: types.RenameFilesParams) -> None:
+        ls.end_head_start()
         moves = [(ls.document_path(f.old_uri), ls.document_path(f.new_uri)) for f in params.files]
 
         def moved(workspaces: Sequence[Any]) -> None:
@@ -561,10 +592,7 @@ def _register_pull(server: VaultlintServer) -> None:
                 return []
             return diagnostics.for_note(ws.diagnostics(path), ws.text(path), encoding)
 
-        try:
-            items = await asyncio.wrap_future(ls.engine.run(collect, fs_path)) if fs_path else []
-        except WorkspaceUnavailable:
-            items = []
+        items = await _first_answer(ls, params.text_document.uri, fs_path, collect) if fs_path else []
         result_id = diagnostics.result_id(items)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -606,13 +634,41 @@ def _register_pull(server: VaultlintServer) -> None:
             await ls.vault_changed.wait()
 
 
-def main() -> int:
-    """``vaultlint server``: speak LSP on stdin/stdout until the editor says exit."""
+async def _first_answer(ls: VaultlintServer, uri: str, fs_path: str, collect: Callable[[Any], Any]) -> Any:
+    """``collect`` run on the note's Workspace; while the first build runs, the head start's
+    answer instead when it comes first."""
+    own = asyncio.ensure_future(asyncio.wrap_future(ls.engine.run(collect, fs_path)))
+    if ls.head_start is not None:
+        early = asyncio.ensure_future(ls.early_diagnostics(uri, fs_path))
+        await asyncio.wait((own, early), return_when=asyncio.FIRST_COMPLETED)
+        if early.done() and early.result() is not None:
+            own.add_done_callback(_consume)
+            return early.result()
+        early.cancel()
+    try:
+        return await own
+    except WorkspaceUnavailable:
+        return []
+
+
+def _consume(future: asyncio.Future[Any]) -> None:
+    """An answer nobody waits for any more: its error, if any, is expected and not logged."""
+    if not future.cancelled():
+        future.exception()
+
+
+def main(first_bytes: bytes = b"", head_start: HeadStart | None = None) -> int:
+    """``vaultlint server``: speak LSP on stdin/stdout until the editor says exit.
+
+    ``first_bytes``: what ``headstart.begin`` read of stdin ahead of pygls (given to it first);
+    ``head_start``: the forked engine that answers while the first build runs."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="vaultlint server: %(message)s")
     # The CLI turns the cyclic collector off for its one short run; a server lives for hours.
     gc.enable()
     stdin, stdout = _private_stdio()
-    build_server().start_io(stdin, stdout)
+    server = build_server()
+    server.head_start = head_start
+    server.start_io(Replayed(stdin, first_bytes), stdout)
     return 0
 
 
