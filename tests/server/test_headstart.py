@@ -184,6 +184,30 @@ def test_without_a_cache_it_steps_aside_at_once(tmp_path: Path) -> None:
     head_start.close()
 
 
+@pytest.mark.parametrize(("changed", "answers"), [(2, True), (3, False)])
+def test_it_gives_up_when_the_cache_answers_for_too_few_notes(tmp_path: Path, changed: int, answers: bool) -> None:
+    """A cache left by another version or a distant branch: the child would compete with the
+    server's own build for the cores.  Up to one note in twenty checked from scratch is worth it."""
+    root = tmp_path / "vault"
+    (root / ".obsidian").mkdir(parents=True)
+    for i in range(40):
+        (root / f"n{i:02}.md").write_text(f"[[n{(i + 1) % 40:02}]]\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "vaultlint", "check", "--offline", str(root)], capture_output=True, timeout=120
+    )
+    for i in range(changed):
+        (root / f"n{i:02}.md").write_text(f"[[n{(i + 1) % 40:02}]] [[Nowhere]]\n", encoding="utf-8")
+    head, head_start = _begin_with(_initialize(root))
+    assert head_start is not None
+    try:
+        answer = head_start.answer(str(root / "n00.md"), {}).result(timeout=60)
+        assert (answer is not None) == answers
+        if answers:
+            assert [d.code for d in answer[0]] == ["LK001"]
+    finally:
+        head_start.close()
+
+
 def test_closed_it_answers_nothing_and_its_process_ends(tmp_path: Path) -> None:
     root = _vault(tmp_path / "vault")
     head, head_start = _begin_with(_initialize(root))

@@ -218,6 +218,29 @@ def _fork(folder: Path) -> HeadStart | None:
     return HeadStart(folder, pid, os.fdopen(requests_write, "wb"), os.fdopen(answers_read, "rb"))
 
 
+class _Cold(Exception):
+    """The cache answers for too few notes: the head start is not worth a core."""
+
+
+class _GiveUpWhenCold:
+    """The child's progress callback: it gives up once it has checked a twentieth of the vault's
+    notes from scratch (a cache left by another version of vaultlint, or by a branch far from
+    this one): the server's own build, with a pool on both cores, will be first, and the child
+    would only slow it down.  Notes answered from the cache count in one large step; a check
+    from scratch counts in the small steps of one in a hundred."""
+
+    def __init__(self) -> None:
+        self._done = 0
+        self._from_scratch = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        step, self._done = done - self._done, done
+        if step <= max(1, total // 50):
+            self._from_scratch += step
+            if self._from_scratch > total // 20:
+                raise _Cold
+
+
 def _child(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
     """Build the vault's Workspace from its cache, then answer until told to stop; exit, always."""
     try:
@@ -227,7 +250,7 @@ def _child(folder: Path, requests: IO[bytes], answers: IO[bytes]) -> None:
         root = vault_root(folder)
         if not has_stored_results(root):
             return  # a cold start: the server's own build, on both cores, is the fastest
-        workspace = open_workspace(root, jobs=1)
+        workspace = open_workspace(root, on_progress=_GiveUpWhenCold(), jobs=1)
         applied: dict[str, str] = {}
         while True:
             try:
