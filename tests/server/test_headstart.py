@@ -27,8 +27,8 @@ from vaultlint.server.headstart import FIRST_MESSAGE_WAIT, Replayed, begin
 
 NOTES = {
     "Target.md": "# Target\n\n## Part\n",
-    "a.md": "[[Target#Part]] and [[Nowhere]]\n",
-    "b.md": "[[a]] [[Target#No such part]]\n",
+    "a.md": "# Heading A\n\n[[Target#Part]] and [[Nowhere]]\n",
+    "b.md": "[[a#Heading A]] [[Target#No such part]]\n",
 }
 
 
@@ -150,14 +150,14 @@ def test_it_answers_as_a_workspace_does_with_the_same_unsaved_texts(tmp_path: Pa
     try:
         a, b = str(root / "a.md"), str(root / "b.md")
         steps = [
-            (a, {a: NOTES["a.md"]}),  # opened as it is on disk
-            (a, {a: "[[Target#Part]] and [[Elsewhere]] [[Target#Gone]]\n"}),  # typed
-            (b, {a: "# Renamed\n", b: NOTES["b.md"]}),  # b reads a's unsaved headings
-            (b, {b: NOTES["b.md"]}),  # a closed: its disk text counts again
-            (str(root / "Target.md"), {}),
+            (a, {a: NOTES["a.md"]}, ["LK001"]),  # opened as it is on disk
+            (a, {a: "[[Target#Part]] and [[Elsewhere]] [[Target#Gone]]\n"}, ["LK001", "LK003"]),  # typed
+            (b, {a: "# Renamed\n", b: NOTES["b.md"]}, ["LK003", "LK003"]),  # b reads a's unsaved headings
+            (b, {b: NOTES["b.md"]}, ["LK003"]),  # a closed: its disk text counts again
+            (str(root / "Target.md"), {}, []),
         ]
         applied: dict[str, str] = {}
-        for fs_path, texts in steps:
+        for fs_path, texts, codes in steps:
             for gone in applied.keys() - texts.keys():
                 reference.update(gone, None)
             for path, text in texts.items():
@@ -166,8 +166,8 @@ def test_it_answers_as_a_workspace_does_with_the_same_unsaved_texts(tmp_path: Pa
             found, text = head_start.answer(fs_path, texts).result(timeout=60)
             vault_path = reference.vault_path(fs_path)
             assert found == reference.diagnostics(vault_path), fs_path
+            assert [d.code for d in found] == codes
             assert text == reference.text(vault_path)
-        assert any(d.code == "LK001" for d in head_start.answer(a, {}).result(timeout=60)[0])
         assert head_start.answer(str(tmp_path / "elsewhere.md"), {}).result(timeout=60) is None  # not its vault
     finally:
         reference.close()

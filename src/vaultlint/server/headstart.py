@@ -79,8 +79,8 @@ class HeadStart:
             pickle.dump((fs_path, texts), self._requests)
             self._requests.flush()
             answer = pickle.load(self._answers)
-        except (OSError, EOFError, pickle.PickleError, ValueError):
-            return None  # the child is gone: the server's own build answers
+        except Exception:  # the child is gone, or said something odd: the server's own build answers
+            return None
         return answer if isinstance(answer, tuple) else None
 
     def _stop(self) -> None:
