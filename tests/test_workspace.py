@@ -340,3 +340,29 @@ def test_a_build_tells_how_far_it_is_at_each_percent_and_at_the_last_note(tmp_pa
         (root / ".vaultlint.toml").write_text('ignore = ["LK001"]\n', encoding="utf-8")
         workspace.update(".vaultlint.toml")  # a reload builds again, and tells it
         assert counts[-1] == (250, 250)
+
+
+def test_tags_of_notes_that_come_go_and_move_are_counted_in_and_out(tmp_path: Path) -> None:
+    """A note without aliases that comes, goes or is renamed changes only the vault's tag counts
+    (counted in and out, not added up again): TG001's preferred spelling follows them."""
+    root = write_vault(tmp_path / "v", {"a.md": "#Project\n", "b.md": "#project\n", "c.md": "#project x\n"})
+    with Workspace(root, offline=True) as ws:
+
+        def flagged() -> list[str]:
+            found = ws.diagnostics()
+            assert found == fresh(root)
+            return sorted(d.path for d in found if d.code == "TG001")
+
+        assert flagged() == ["a.md"]
+        (root / "d.md").write_text("#Project and #Project\n", encoding="utf-8")
+        ws.update("d.md")
+        assert flagged() == ["b.md", "c.md"]  # three against two now
+        (root / "d.md").rename(root / "e.md")
+        ws.rename("d.md", "e.md")
+        assert flagged() == ["b.md", "c.md"]
+        (root / "e.md").unlink()
+        ws.update("e.md")
+        assert flagged() == ["a.md"]
+        (root / "f.md").write_text("---\naliases: [Eff]\ntags: [Project, Project]\n---\n[[Eff]]\n", encoding="utf-8")
+        ws.update("f.md")  # with an alias: the aggregate is made again
+        assert flagged() == ["b.md", "c.md"]

@@ -724,6 +724,9 @@ class Workspace:
         summaries_before = {p: _summary_or_none(loader, p) for p in changed}
         keys_before = {p: frontmatter_keys(loader.loaded.get(p)) for p in changed}
         owners_before = loader.aggregate().alias_owners
+        # A note's summary is kept from the start on (the reverse index reads it): a note gone is
+        # counted out of the vault's tags with it.  ``None``: not known, the aggregate is made again.
+        gone_summaries = [loader.summaries.get(p) for p in removed if is_source(p)]
         moved_before = self._context.moved
         loader.forget([*changed, *added, *removed], aggregate=False)  # dropped below if tags or aliases changed
         self._settled.difference_update([*changed, *added, *removed])
@@ -747,10 +750,18 @@ class Workspace:
             if before.tags != after.tags:
                 retagged[path] = (before, after)
             keys_changed |= keys_before[path] != frontmatter_keys(loader.loaded.get(path))
-        if aliases_changed or any(is_source(p) for p in [*added, *removed]):
+        came_summaries = [_summary_or_none(loader, p) for p in added if is_source(p)]
+        came_or_gone = [*gone_summaries, *came_summaries]
+        if aliases_changed or any(summary is None or summary.aliases for summary in came_or_gone):
             loader.forget((), aggregate=True)  # the vault's tags and aliases are added up again
-        elif retagged:  # only tags: count the old ones out and the new ones in
-            loader.retag([b for b, _ in retagged.values()], [a for _, a in retagged.values()])
+        elif retagged or came_or_gone:
+            # Only tags: count the old ones out and the new ones in.  A note without aliases that
+            # comes or goes (a rename: both) owns no alias, so only its tags count (13k notes added
+            # up again cost a rename 40 ms).
+            loader.retag(
+                [*(b for b, _ in retagged.values()), *gone_summaries],
+                [*(a for _, a in retagged.values()), *came_summaries],
+            )
         recheck = {p for p in changed if p in self._scope_set}
         recheck.update(index.consulting([*changed, *added, *removed]))
         if names_changed:
