@@ -9,17 +9,19 @@ takes the head start out of the conversation.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import client_capabilities, make_test_lsp_client
+from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from server.lspclient import NEOVIM, VSCODE, eventually, open_note, pull, replace_text, uri, within
 from vaultlint import Workspace
@@ -243,8 +245,14 @@ sys.exit(main(["server"]))
 """
 
 
-async def _held_session(root: Path, client: str, flag: Path):  # noqa: ANN202
-    script = root.parent / "held_server.py"
+@contextlib.asynccontextmanager
+async def _held_server(tmp_path: Path, client: str) -> AsyncIterator[tuple[LanguageClient, Path, Path]]:
+    """A session with the real server on a primed vault, its own build held until ``flag`` exists:
+    yields the client, the vault root and the flag; the build is let go and the server shut
+    down at the end, whatever happened."""
+    root = _vault(tmp_path / "vault")
+    flag = tmp_path / "let-the-build-go"
+    script = tmp_path / "held_server.py"
     script.write_text(HELD_SERVER, encoding="utf-8")
     lsp = make_test_lsp_client()  # keeps what is published in lsp.diagnostics
 
@@ -253,16 +261,22 @@ async def _held_session(root: Path, client: str, flag: Path):  # noqa: ANN202
         pass
 
     await within(lsp.start_io(sys.executable, str(script), str(flag)))
-    await within(
-        lsp.initialize_session(
-            types.InitializeParams(
-                capabilities=client_capabilities(client),
-                root_uri=uri(root),
-                workspace_folders=[types.WorkspaceFolder(uri=uri(root), name="vault")],
+    try:
+        await within(
+            lsp.initialize_session(
+                types.InitializeParams(
+                    capabilities=client_capabilities(client),
+                    root_uri=uri(root),
+                    workspace_folders=[types.WorkspaceFolder(uri=uri(root), name="vault")],
+                )
             )
         )
-    )
-    return lsp
+        yield lsp, root, flag
+        flag.touch()
+        await within(lsp.shutdown_session())
+    finally:
+        flag.touch()
+        await within(lsp.stop(), 5)
 
 
 asyncio_test = pytest.mark.asyncio(loop_scope="function")
@@ -270,10 +284,7 @@ asyncio_test = pytest.mark.asyncio(loop_scope="function")
 
 @asyncio_test
 async def test_while_the_build_is_held_the_head_start_answers_pulls_typing_included(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault")
-    flag = tmp_path / "let-the-build-go"
-    lsp = await _held_session(root, NEOVIM, flag)
-    try:
+    async with _held_server(tmp_path, NEOVIM) as (lsp, root, flag):
         document = open_note(lsp, root / "a.md")
         first = await pull(lsp, document)
         assert [(d.code, d.range.start.character) for d in first] == [("LK001", 20)]
@@ -283,36 +294,21 @@ async def test_while_the_build_is_held_the_head_start_answers_pulls_typing_inclu
         flag.touch()  # the server's own build now: its answers are the same
         await eventually(lambda: not _has_child(lsp))
         assert await pull(lsp, document) == typed
-        await within(lsp.shutdown_session())
-    finally:
-        flag.touch()
-        await within(lsp.stop(), 5)
 
 
 @asyncio_test
 async def test_while_the_build_is_held_a_push_client_gets_the_opened_note(tmp_path: Path) -> None:
-    root = _vault(tmp_path / "vault")
-    flag = tmp_path / "let-the-build-go"
-    lsp = await _held_session(root, VSCODE, flag)
-    try:
+    async with _held_server(tmp_path, VSCODE) as (lsp, root, _):
         document = open_note(lsp, root / "b.md")
         found = await eventually(lambda: lsp.diagnostics.get(document))
         assert [d.code for d in found] == ["LK003"]
-        flag.touch()
-        await within(lsp.shutdown_session())
-    finally:
-        flag.touch()
-        await within(lsp.stop(), 5)
 
 
 @asyncio_test
 async def test_after_a_change_on_disk_only_the_server_answers(tmp_path: Path) -> None:
     """The head start read the disk before the change: it is dismissed, and the pull waits
     for the server's own build, which sees the new note."""
-    root = _vault(tmp_path / "vault")
-    flag = tmp_path / "let-the-build-go"
-    lsp = await _held_session(root, NEOVIM, flag)
-    try:
+    async with _held_server(tmp_path, NEOVIM) as (lsp, root, flag):
         document = open_note(lsp, root / "a.md")
         assert [d.code for d in await pull(lsp, document)] == ["LK001"]
         (root / "Nowhere.md").write_text("now here\n", encoding="utf-8")
@@ -326,10 +322,6 @@ async def test_after_a_change_on_disk_only_the_server_answers(tmp_path: Path) ->
         assert not answer.done()  # not the head start's stale answer: the build is still held
         flag.touch()
         assert await within(answer) == []
-        await within(lsp.shutdown_session())
-    finally:
-        flag.touch()
-        await within(lsp.stop(), 5)
 
 
 def _has_child(lsp: object) -> bool:
