@@ -13,7 +13,9 @@ note, with these editor texts" over a pipe.  The server builds its own Workspace
 until that is done, a note's diagnostics come from whichever answers first, the child or the
 server's own build.  When the build is done, or when anything but an editor's text changes
 (files on disk, renames, folders), the child is told to stop: from then on only the server's
-Workspace answers, and it reports every open note again.
+Workspace answers, and it reports every open note again.  Without a cache, or with one that
+answers for too few notes (another version's, a distant branch's), the child steps aside at
+once: the server's own build then has both cores, as it needs.
 
 The child is the same engine on the same files, so it gives the same answers; it never writes
 to stdout (the protocol's), and it exits on a stop, on the end of its pipe, and on any error.
