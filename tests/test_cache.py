@@ -534,6 +534,36 @@ def test_a_build_killed_half_way_leaves_rows_the_next_run_reads_right(tmp_path, 
     assert sorted(rows) == sorted(stored_notes) == names and aggregate == 1
 
 
+def test_a_pool_parsed_note_is_encoded_for_the_cache_right_after_its_parse(tmp_path, monkeypatch):
+    """With a pool, every note it parses gets its cache text right after the parse, the chunks this
+    process parses too (encoded when settled, long after, each took half as long again); only a
+    note parsed on its own (asked for before the pool reached it, or without a pool) is encoded
+    when settled.  What is stored is the same."""
+    import sys
+
+    monkeypatch.setattr(vaultlint.loader, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(vaultlint.loader, "MAX_CHUNK", 4)
+    root = write_vault(
+        tmp_path / "v", {f"n{index:02}.md": f"# N{index}\n[[n{index + 1:02}#N]]\n" for index in range(40)}
+    )
+    encoded_by: list[str] = []
+    encode = vaultlint.loader.encode_loaded
+
+    def recorded(loaded):
+        callers = {sys._getframe(depth).f_code.co_name for depth in range(1, 4)}
+        encoded_by.append("settle" if {"settle", "store_text"} & callers else "parse")
+        return encode(loaded)
+
+    monkeypatch.setattr(vaultlint.loader, "encode_loaded", recorded)
+    cache = tmp_path / "cache"
+    report = run(root, use_cache=True, cache_dir=cache, jobs=2)
+    # (the workers encode theirs in their own processes: not seen here)
+    assert encoded_by and set(encoded_by) == {"parse"}, encoded_by
+    rows, stored_notes, aggregate = _stored(cache)
+    assert len(rows) == len(stored_notes) == 40 and aggregate == 1
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache, jobs=2)) == diagnostics(report)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_cache_build_holds_no_more_than_a_batch_of_notes_to_write(tmp_path, monkeypatch, jobs):
     """Memory of a run that builds the cache (issue 20): each note's row is written with the
