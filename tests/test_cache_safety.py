@@ -380,7 +380,8 @@ def tiny_tmpfs(folder: Path, size: str):
 def test_a_cache_on_a_full_tmpfs_leaves_nothing_half_written(vault, tmp_path):
     for index in range(40):
         (vault / f"n{index:02}.md").write_text(f"# Note {index}\n" + "[[b#Heading]] text\n" * 40)
-    with tiny_tmpfs(tmp_path / "full", "128k") as cache:
+    # Room for an empty cache (eleven 16 KB pages and its log) and not for these notes' rows.
+    with tiny_tmpfs(tmp_path / "full", "448k") as cache:
         report = run(vault, use_cache=True, cache_dir=cache)
         assert [(d.path, d.code) for d in report.diagnostics] == EXPECTED
         assert len(report.warnings) == 1 and "cache not updated" in report.warnings[0], report.warnings

@@ -98,6 +98,32 @@ def test_values_this_format_cannot_write_are_refused_not_mangled():
         dumps(PropertyItem, PropertyItem(loop, Span(1, 1, 1, 2)))
 
 
+def test_plain_tuples_go_to_the_writer_as_they_are_and_read_back_as_strictly():
+    """Tuples of strings (a result's dependencies, a note's tags) are written by the JSON writer
+    itself, without a copy as lists, and with no check for circular lists (every list it sees
+    is made by the encoders): the same text, in a fraction of the time on a cache build."""
+    import json
+
+    import vaultlint.datacodec as datacodec
+
+    deps = tuple[tuple[str, str], ...]
+    assert datacodec.codec_for(deps)[0] is datacodec._as_is
+    assert datacodec.codec_for(tuple[str, tuple[str, ...]])[0] is datacodec._as_is
+    assert not datacodec._WRITER.check_circular
+    value = (("a.md", "0f"), ('b \u00e9 "q".md', "1e"))
+    text = dumps(deps, value)
+    assert text == json.dumps(value, ensure_ascii=True, separators=(",", ":")) and loads(deps, text) == value
+    for bad in ('[["a.md"]]', '[["a.md","0f","x"]]', '[["a.md",1]]', '["a.md"]'):
+        with pytest.raises(DecodeError):
+            loads(deps, bad)
+    # A tuple that holds itself through a list (a broken model: never made by the parser) is refused.
+    loop: list = []
+    looped = (("a", "b"), loop)
+    loop.append(looped)
+    with pytest.raises(EncodeError):
+        dumps(deps, looped)
+
+
 def test_shared_yaml_aliases_do_not_explode():
     """A YAML alias bomb is a small graph of shared lists standing for 9**12 nodes."""
     from vaultlint.model import PropertyItem

@@ -57,6 +57,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from json.scanner import make_scanner
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -73,8 +74,13 @@ URL_DATABASE = "urls.sqlite3"
 GITIGNORE_TEXT = "# created by vaultlint\n*\n"
 #: A stat this close to the moment it is stored is not trusted next time (see the docstring).
 RACY_NS = 2_000_000_000
-#: Pages of write-ahead log after which a run's writes are copied into the file.
-WAL_CHECKPOINT_PAGES = 10_000
+#: Bytes of write-ahead log after which a run's writes are copied into the file.
+WAL_CHECKPOINT_BYTES = 40 * 1024 * 1024
+#: The page size of a new cache file.  Parsed notes are a kilobyte or two each: 16 KB pages
+#: hold more of them and of the notes' rows per page, so a cache build makes fewer pages
+#: and fewer B-tree splits, and the results written at its end touch a quarter as many pages
+#: (SQLite's share of a 25,000-note build 0.38 -> 0.31 s of CPU; the file an eighth smaller).
+PAGE_SIZE = 16384
 
 # What the stored JSON holds.
 _DEPS = tuple[tuple[str, str], ...]
@@ -515,13 +521,17 @@ class NoteCache:
     @staticmethod
     def _set_up(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA busy_timeout = 10000")
+        # Takes effect only on a file with no tables yet (a new or rebuilt cache): one written by
+        # an earlier version keeps its pages, and the checkpoint below is counted in them.
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         # A run that builds the cache writes its notes in many transactions; a checkpoint
         # after every 4 MB of them (SQLite's default, 1000 pages) syncs the file twice each
         # time, and kept a 25,000-note build waiting about 5 s.  So: every 40 MB, and when
         # the run closes the file (which then removes the WAL, as before).
-        db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_BYTES // page_size}")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         signature = environment_signature()
         recorded = db.execute("SELECT value FROM meta WHERE key = 'versions'").fetchone()
@@ -702,7 +712,7 @@ class NoteCache:
         """
         if self.damaged is not None:
             return []  # the write at the end rebuilds the file first
-        rows = [row for row in stored if _encodable(row[0])]
+        rows = sorted((row for row in stored if _encodable(row[0])), key=itemgetter(0))  # (see _write)
         racy_after = time.time_ns() - RACY_NS
         db = self._db
         try:
@@ -791,14 +801,18 @@ class NoteCache:
             # the aggregate counts it: stored, it would no longer match the rows, and the
             # next run would add the note's tags a second time.
             aggregate = None
+        # Every row is written in the order of its key, the path: SQLite then finds it in pages it
+        # has just read (the results of a 100,000-note build, written in the order the notes were
+        # checked, took 1.3 s at the end of the run; in order of their paths, a third of that).
         # Rows made as SQLite takes them, not in lists first: a list of every note's row was
-        # the peak of a cache-building run's memory.
+        # the peak of a cache-building run's memory (a sorted list of paths is a tenth of it).
+        new_paths = sorted(path for path, (_, _, text, _) in parsed.items() if storable(path, text))
         notes = (
             (path, *stat_columns(state), digest, data_dumps(NoteSummary, summary))
-            for path, (state, digest, text, summary) in parsed.items()
-            if storable(path, text)
+            for path in new_paths
+            for state, digest, _, summary in (parsed[path],)
         )
-        stored = ((path, digest, text) for path, (_, digest, text, _) in parsed.items() if storable(path, text))
+        stored = ((path, digest, text) for path in new_paths for _, digest, text, _ in (parsed[path],))
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -806,11 +820,15 @@ class NoteCache:
             db.executemany("INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)", stored)
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ? WHERE path = ?",
-                [(*stat_columns(state), path) for path, state in touched.items()],
+                [(*stat_columns(touched[path]), path) for path in sorted(touched)],
             )
             db.executemany(
                 "UPDATE notes SET results_key = ?, results = ?, deps = ? WHERE path = ?",
-                ((key, text, data_dumps(_DEPS, deps), path) for path, (key, text, deps) in results.items()),
+                (
+                    (key, text, data_dumps(_DEPS, deps), path)
+                    for path in sorted(results)
+                    for key, text, deps in (results[path],)
+                ),
             )
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])

@@ -298,7 +298,7 @@ def _field_expression(hint: Any, expression: str, namespace: dict[str, Any]) -> 
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         encode_item = codec_for(args[0])[0]
         if encode_item is _as_is:
-            return f"list({expression})"
+            return expression  # (the writer writes a tuple as the list it is: no copy)
         name = f"encode_{len(namespace)}"
         namespace[name] = encode_item
         return f"[{name}(item) for item in {expression}]"
@@ -332,9 +332,13 @@ def codec_for(hint: Any) -> tuple[Encoder, Decoder]:
     elif origin in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
         codec = _optional(codec_for(next(a for a in args if a is not type(None))))
     elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        codec = _variadic_tuple(codec_for(args[0]))
+        inner = codec_for(args[0])
+        # A tuple of values written as they are is itself written as it is (a tuple is a JSON list).
+        codec = (_as_is, _variadic_tuple(inner)[1]) if inner[0] is _as_is else _variadic_tuple(inner)
     elif origin is tuple and args:
-        codec = _fixed_tuple([codec_for(a) for a in args])
+        items = [codec_for(a) for a in args]
+        plain = all(item[0] is _as_is for item in items)
+        codec = (_as_is, _fixed_tuple(items)[1]) if plain else _fixed_tuple(items)
     elif origin in (dict, Mapping) and args and args[0] is str:
         codec = _string_mapping(codec_for(args[1]))
     else:
@@ -353,7 +357,11 @@ def _no_constants(name: str) -> Any:
 #: Python's JSON reader also accepts NaN and Infinity; the writer never produces them.
 _JSON = json.JSONDecoder(parse_constant=_no_constants)
 #: The one JSON writer (``json.dumps`` with these options makes a new one on every call).
-_WRITER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+#: Without the check for circular lists (a fifth of the writer's time on a parsed note): every
+#: list it is given is made by the encoders above, and the only values that could hold
+#: themselves, ``Any`` ones, are copied node by node within :data:`ANY_NODES`.  A tuple that
+#: holds itself through a list (a broken model) ends in ``RecursionError``: :class:`EncodeError`.
+_WRITER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"), check_circular=False)
 
 
 def dumps(hint: Any, value: Any) -> str:

@@ -86,7 +86,7 @@ def lint(options: LintOptions) -> Report:
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
     loader: NoteLoader | None = None
-    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    fresh_results: checking.FreshResults = {}
     world: World | None = None
     past: Past | None = None
     try:

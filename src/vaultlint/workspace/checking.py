@@ -23,6 +23,12 @@ from ..selection import Selection, closest_rule
 from ..vault import Vault, is_source
 from .scope import excluded, files_in_scope, vault_prefixes
 
+#: Results checked in this run, to store (:func:`keyed`): per note, the stored text of its
+#: diagnostics, its own content hash when it was checked, and the other files the check read,
+#: with theirs.  The note's own pair is added as the cache reads them: made for every note
+#: of a cache build, the pairs and the tuples around them were 10 MB of a 100,000-note run.
+FreshResults = dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]
+
 
 def check_while_parsing(
     steps: Generator[list[str], None, None],
@@ -66,7 +72,7 @@ def check_in_scope(
     options: LintOptions,
     screen: Placeholders | None,
     world: World | None,
-    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+    fresh_results: FreshResults,
     settle: bool = False,
     use_stored: bool = True,
 ) -> list[Diagnostic]:
@@ -86,9 +92,9 @@ def check_in_scope(
     found = check_note(path, loader.load(path), context, options, screen)
     stored = encode_results(found) if world is not None and path in loader.hashes else None
     if stored is not None:
-        # The note's own content hash first: results belong to that text only.
-        deps = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
-        fresh_results[path] = (stored, ((path, loader.hashes[path]), *deps))
+        # The note's own content hash with them: results belong to that text only.
+        others = tuple(sorted((p, loader.current_hash(p) or "") for p in context.consulted if p != path))
+        fresh_results[path] = (stored, loader.hashes[path], others)
     if settle and not context.aliases_to_confirm:
         loader.settle(path)
     return found
@@ -116,7 +122,7 @@ class World:
 
 
 def keyed(
-    fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]], world: World | None, interrupted: bool = False
+    fresh_results: FreshResults, world: World | None, interrupted: bool = False
 ) -> Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]]:
     """Fresh results with their key, to store; none when interrupted before the key was made
     (making it then would parse every note first)."""
@@ -126,15 +132,16 @@ def keyed(
 
 
 class _Keyed(Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]]):
-    """``fresh_results`` with ``key`` added to each, made as the cache reads them: a copy of a whole
-    vault's results, made at the end of a run, was its peak of memory."""
+    """``fresh_results`` with ``key`` added to each and the note's own pair first among what they
+    depend on, made as the cache reads them: a copy of a whole vault's results, made at the end
+    of a run, was its peak of memory."""
 
-    def __init__(self, fresh_results: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]], key: str) -> None:
+    def __init__(self, fresh_results: FreshResults, key: str) -> None:
         self._fresh, self._key = fresh_results, key
 
     def __getitem__(self, path: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-        stored, deps = self._fresh[path]
-        return self._key, stored, deps
+        stored, digest, others = self._fresh[path]
+        return self._key, stored, ((path, digest), *others)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._fresh)

@@ -119,7 +119,7 @@ class Workspace:
         context = _new_context(loader.vault, loader, options)
         screen = Placeholders(context) if options.allow_placeholders else None
         world = checking.World(options, loader.vault, loader, context.moved) if cache is not None else None
-        fresh: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        fresh: checking.FreshResults = {}
         files = files_in_scope(loader.vault, _targets(location), options)
         try:
             self._start(
@@ -145,7 +145,7 @@ class Workspace:
         screen: Placeholders | None,
         *,
         world: checking.World | None,
-        fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+        fresh_results: checking.FreshResults,
         settle: bool,
         files: tuple[str, ...] | None,
     ) -> Workspace:
@@ -181,7 +181,7 @@ class Workspace:
         screen: Placeholders | None,
         *,
         world: checking.World | None = None,
-        fresh_results: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
+        fresh_results: checking.FreshResults | None = None,
         settle: bool = False,
         files: tuple[str, ...] | None = None,
         live: bool = True,
