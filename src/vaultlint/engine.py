@@ -34,9 +34,15 @@ from .workspace.scope import (
     vault_prefixes,
 )
 
-__all__ = ["CACHE_FOLDER", "LintOptions", "Location", "Report", "lint", "locate", "locate_vault"]
+__all__ = ["CACHE_FOLDER", "LintOptions", "Location", "Report", "cache_folder", "lint", "locate", "locate_vault"]
 
 CACHE_FOLDER = ".vaultlint-cache"
+
+
+def cache_folder(options: LintOptions, root: Path) -> Path:
+    """Where a run on the vault at ``root`` keeps its caches: ``--cache-dir`` (or the config's), else
+    the vault's own cache folder."""
+    return options.cache_dir or root / CACHE_FOLDER
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ def lint(options: LintOptions) -> Report:
     warnings = list(vault.warnings)
     cache = None
     if options.use_cache:
-        cache = NoteCache.open(options.cache_dir or root / CACHE_FOLDER, warnings, repository_of(root))
+        cache = NoteCache.open(cache_folder(options, root), warnings, repository_of(root))
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: the collector only costs time here
     loader: NoteLoader | None = None
@@ -121,7 +127,7 @@ def lint(options: LintOptions) -> Report:
         url_summary = None
         notices: tuple[str, ...] = ()
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):
-            url_cache = (options.cache_dir or root / CACHE_FOLDER) if cache is not None else None
+            url_cache = cache_folder(options, root) if cache is not None else None
             known = _urls_before(scope, comparison, past) if comparison is not None and past is not None else {}
             found, url_summary, notice = _check_urls(scope, loader, options, warnings, url_cache, known)
             diagnostics = list(dict.fromkeys([*diagnostics, *found]))  # a note never says the same thing twice

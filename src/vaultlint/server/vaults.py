@@ -47,7 +47,7 @@ def open_workspace(root: Path, on_progress: Callable[[int, int], None] | None = 
 def has_stored_results(root: Path) -> bool:
     """Whether a run left a cache for the vault at ``root`` (where ``check`` keeps it)."""
     from ..api import options_for
-    from ..engine import CACHE_FOLDER
+    from ..engine import cache_folder
 
     options = options_for(root, None, {"offline": True}, "vaultlint server")
-    return options.use_cache and (options.cache_dir or root / CACHE_FOLDER).is_dir()
+    return options.use_cache and cache_folder(options, root).is_dir()

@@ -23,13 +23,13 @@ def watch_vault(request: Request, show: Show, fix: FixRound | None, report_file:
     import time
 
     from ..api import build_options
-    from ..engine import CACHE_FOLDER, locate_vault
+    from ..engine import cache_folder, locate_vault
 
     started = time.monotonic()  # the first round's time includes reading the vault
     # Where to watch, found as the session will find it, before the session reads the vault.
     options, _ = build_options(request.paths, request.config_file, request.overrides)
     root = locate_vault(options.paths, options.vault_root, options.obsidian_dir, options.config_folder)
-    own = [options.cache_dir or root / CACHE_FOLDER]
+    own = [cache_folder(options, root)]
     if report_file is not None:
         own.append(report_file)
     place = Place(root, options.obsidian_dir, tuple(Path(os.path.abspath(path)) for path in own))

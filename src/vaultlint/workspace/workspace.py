@@ -893,9 +893,9 @@ def _lookups(link_paths: Iterable[str], source: str, index: VaultIndex) -> tuple
 def _open_cache(options: LintOptions, root: Path) -> NoteCache | None:
     """The cache ``check`` uses for this vault (``None`` when it cannot be used: nothing to say
     to a workspace's caller, who gets a slower start)."""
-    from ..engine import CACHE_FOLDER
+    from ..engine import cache_folder
 
-    return NoteCache.open(options.cache_dir or root / CACHE_FOLDER, [], repository_of(root))
+    return NoteCache.open(cache_folder(options, root), [], repository_of(root))
 
 
 def _new_context(vault: Vault, loader: NoteLoader, options: LintOptions) -> LintContext:
