@@ -11,6 +11,8 @@ by the last note.  Tiny chunks make the pool hand back one or two notes per step
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from helpers import run, write_vault
 
@@ -139,3 +141,41 @@ def test_a_live_workspace_start_and_its_next_change(tmp_path, small_chunks, monk
         assert stops["n020.md"] == 1 and ws._loader.loaded["n020.md"].links == ()
         assert "n010.md" in ws.update(root / "n010.md")  # told of no change: the same note, checked again
         assert sorted((d.path, d.span, d.code, d.message, d.hint) for d in ws.diagnostics()) == sorted(reference)
+
+
+_MAIN_PROCESS = os.getpid()
+_PARSED_HERE: list[int] = []  # the size of each chunk this process parsed itself
+_parse_batch_for_cache = vaultlint.loader._parse_batch_for_cache
+
+
+def _counted_parse(batch, encode):
+    """The pool's parse, counted when this process runs it (module level: the pool pickles it by name)."""
+    if os.getpid() == _MAIN_PROCESS:
+        _PARSED_HERE.append(len(batch))
+    return _parse_batch_for_cache(batch, encode)
+
+
+def test_this_process_checks_what_the_worker_parsed_before_it_parses_more(tmp_path, small_chunks, monkeypatch):
+    """This process checks every note, so it is the run's critical path: between two steps it
+    takes in what the worker finished and parses a chunk itself only when none is ready.  Parsing
+    one at every step left the worker's queue to run dry while it checked (issue 20: at 100,000
+    notes the worker idled a quarter of the run).  Here a step's checks are slow (a sleep) and
+    the worker's chunks of one or two tiny notes are quick: by the end of a step its queue is
+    done, so this process parses only its first chunk or few.  Bounded by count; the sleeps
+    make the run about half a second."""
+    import time
+
+    _PARSED_HERE.clear()
+    stepwise = vaultlint.loader.NoteLoader.preload_stepwise
+
+    def slow_checks(self, paths):
+        for parsed in stepwise(self, paths):
+            yield parsed
+            time.sleep(0.02)  # the checks of a step, between two steps
+
+    monkeypatch.setattr(vaultlint.loader, "_parse_batch_for_cache", _counted_parse)
+    monkeypatch.setattr(vaultlint.loader.NoteLoader, "preload_stepwise", slow_checks)
+    root = write_vault(tmp_path / "vault", _vault_files())
+    reference = _signature(run(root, jobs=1))
+    assert _signature(run(root, jobs=2)) == reference
+    assert 1 <= sum(_PARSED_HERE) <= 6, _PARSED_HERE  # at every step, as before: about a fifth of 61

@@ -35,6 +35,8 @@ PARALLEL_THRESHOLD = 200
 #: memory of a 20,000-note run 10 % higher.
 MIN_CHUNK = 8
 MAX_CHUNK = 250
+#: Chunks queued per pool worker (:meth:`NoteLoader._parse_with_pool`).
+QUEUED = 4
 
 #: Up to this many changed notes, the cached vault aggregate is updated rather than rebuilt.
 INCREMENTAL_LIMIT = 500
@@ -278,10 +280,14 @@ class NoteLoader:
 
         This process takes chunks from the same queue instead of waiting for the
         workers: the notes it parses need no pickling there and back, and one
-        process fewer starts.  After each of its chunks it yields what is parsed so
-        far, its own and the workers' (see :meth:`preload_stepwise`).  Each worker
-        keeps three chunks queued, so it does not idle while this process parses one
-        chunk and checks what was parsed.
+        process fewer starts.  But it also checks every note parsed (the caller, between
+        steps), so it is the run's critical path: it takes in what the workers finished
+        first and parses a chunk itself only when none is ready.  Parsing one whenever
+        it looped left the workers' queues to run dry while it parsed and then checked:
+        on 100,000 notes the worker idled a quarter of the run.  Each worker keeps
+        ``QUEUED`` chunks queued; not more, or at the end this process waits for a worker
+        to parse a backlog it could have shared.  After each step it yields what is
+        parsed so far, its own and the workers' (see :meth:`preload_stepwise`).
         """
         from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -291,19 +297,21 @@ class NoteLoader:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
         try:
             while chunks or running:
-                while chunks and len(running) < 3 * workers:
+                finished = {future for future in running if future.done()}
+                running -= finished  # their places in the queue are free: refilled before this process parses
+                while chunks and len(running) < QUEUED * workers:
                     running.add(pool.submit(_parse_batch_for_cache, chunks.popleft(), self.cache is not None))
                 parsed: list[str] = []
-                if chunks:
+                if not finished and chunks:
                     # Its own chunk encoded for the cache as a worker's is, right after the parse:
                     # encoded when each note was settled, long after, took half as long again.
                     own = _parse_batch_for_cache(chunks.popleft(), self.cache is not None)
                     parsed.extend(self._accept_encoded(*item) for item in own)
                     finished = {future for future in running if future.done()}
-                else:
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    running -= finished
+                elif not finished:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    running.discard(future)
                     parsed.extend(self._accept_encoded(*item) for item in future.result())
                 yield parsed
         finally:
