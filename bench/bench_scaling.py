@@ -172,6 +172,24 @@ def summary_table(vaults: list[Vault], results: dict[str, dict[str, bl.Series]],
     bl.print_table(header, rows)
 
 
+def warm_runs_not_warm(vaults: list[Vault], results: dict[str, dict[str, bl.Series]]) -> list[str]:
+    """A warning for each size whose warm run took more than half the cold run's time: its cache was
+    not used.  The code's fingerprint is part of the cache's key, so editing the vaultlint that the
+    benchmark runs (the checkout's, by default) while it runs turns every later warm run into a
+    cache build, and the warm column silently shows cold times."""
+    warnings = []
+    for v in vaults:
+        warm, cold = results[v.key].get("warm"), results[v.key].get("cold")
+        if warm is None or cold is None or warm.median is None or cold.median is None:
+            continue
+        if warm.median > cold.median / 2:
+            warnings.append(
+                f"WARNING: {v.key}: the warm run took {warm.median:.1f} s against {cold.median:.1f} s cold: it did "
+                "not use its cache. Was vaultlint's code changed during the run? Run a copy (bench/README)."
+            )
+    return warnings
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="25000,50000,100000,200000", help="note counts (default 25000 to 200000)")
@@ -247,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
             diags = v.diagnostics.get(f"scaling-{scenario}")
             found = compare_with_truth(diags, v.truth) if diags is not None and v.truth else "no parseable output"
             print(f"  {v.key} {scenario}: {found}")
+    for warning in warm_runs_not_warm(vaults, results):
+        print(warning)
     print(f"\ntotal benchmark time: {time.time() - started:.0f} s")
 
     result = {
