@@ -160,22 +160,31 @@ def test_this_process_checks_what_the_worker_parsed_before_it_parses_more(tmp_pa
     takes in what the worker finished and parses a chunk itself only when none is ready.  Parsing
     one at every step left the worker's queue to run dry while it checked (issue 20: at 100,000
     notes the worker idled a quarter of the run).  Here a step's checks are slow (a sleep) and
-    the worker's chunks of one or two tiny notes are quick: by the end of a step its queue is
-    done, so this process parses only its first chunk or few.  Bounded by count; the sleeps
-    make the run about half a second."""
+    the worker's chunks of one or two tiny notes are quick: once the worker has started (this
+    process parses while it starts, however long that takes), its queue is done by the end of
+    every step, so this process parses nothing more.  Bounded by count; the sleeps make the run
+    about half a second."""
     import time
 
     _PARSED_HERE.clear()
+    steps: list[tuple[int, int]] = []  # per step: the notes it brought, and how many this process parsed
     stepwise = vaultlint.loader.NoteLoader.preload_stepwise
 
     def slow_checks(self, paths):
+        before = 0
         for parsed in stepwise(self, paths):
+            now = sum(_PARSED_HERE)
+            steps.append((len(parsed), now - before))
+            before = now
             yield parsed
             time.sleep(0.02)  # the checks of a step, between two steps
 
     monkeypatch.setattr(vaultlint.loader, "_parse_batch_for_cache", _counted_parse)
     monkeypatch.setattr(vaultlint.loader.NoteLoader, "preload_stepwise", slow_checks)
     root = write_vault(tmp_path / "vault", _vault_files())
-    reference = _signature(run(root, jobs=1))
+    reference = _signature(run(root, jobs=1))  # (no pool: no steps)
     assert _signature(run(root, jobs=2)) == reference
-    assert 1 <= sum(_PARSED_HERE) <= 6, _PARSED_HERE  # at every step, as before: about a fifth of 61
+    first_from_worker = next(number for number, (brought, here) in enumerate(steps) if brought > here)
+    parsed_here_after = sum(here for _, here in steps[first_from_worker + 1 :])
+    # Parsing a chunk at every step, as before, this process parsed 20-odd of the 61 notes.
+    assert parsed_here_after <= 2, steps
