@@ -126,20 +126,17 @@ def _start_worker() -> None:
     markdown_parser()
 
 
-def _parse_batch(batch: Sequence[tuple[str, str]]) -> list[tuple[str, FileState | None, str, Loaded]]:
-    return [parse_file(path, fs_path) for path, fs_path in batch]
-
-
 #: A parsed file and its cache text (:func:`encode_loaded`; ``None``: not storable).
 ParsedForCache = tuple[tuple[str, FileState | None, str, Loaded], str | None]
 
 
 def _parse_batch_for_cache(batch: Sequence[tuple[str, str]], encode: bool) -> list[ParsedForCache]:
-    """:func:`_parse_batch` and, with ``encode``, each note's cache text, made right after the parse
-    (in a worker, or in this process for its own chunks): on a run that builds the cache, encoding
-    every note in the main process made it a sixth slower, and encoding a note long after its
-    parse (when it is settled) costs half as much again as right after it."""
-    return [(item, encode_loaded(item[3]) if encode else None) for item in _parse_batch(batch)]
+    """Each file of ``batch`` parsed (:func:`parse_file`) and, with ``encode``, its cache text, made
+    right after the parse (in a worker, or in this process for its own chunks): on a run that builds
+    the cache, encoding every note in the main process made it a sixth slower, and encoding a note
+    long after its parse (when it is settled) costs half as much again as right after it."""
+    parsed = [parse_file(path, fs_path) for path, fs_path in batch]
+    return [(item, encode_loaded(item[3]) if encode else None) for item in parsed]
 
 
 def _chunks(items: Sequence[tuple[str, str]], jobs: int) -> list[Sequence[tuple[str, str]]]:
