@@ -112,6 +112,34 @@ def test_a_changed_selection_is_not_answered_from_the_cache(linked):
     assert report.diagnostics == ()
 
 
+@pytest.mark.parametrize("app_json", ['{"newLinkFormat": "absolute"}', '{"useMarkdownLinks": true}'])
+def test_a_changed_obsidian_setting_is_not_answered_from_the_cache(tmp_path, monkeypatch, app_json):
+    """The Obsidian settings a note's check reads are part of its results' key: a warm run after
+    ``.obsidian/app.json`` changed says what a run without the cache says."""
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    root = write_vault(tmp_path / "vault", {"a.md": "[[sub/b]]\n", "sub/b.md": "", ".obsidian/app.json": "{}"})
+    cache = tmp_path / "cache"
+    before = run(root, use_cache=True, cache_dir=cache, select=["LK010"])
+    assert [d.code for d in before.diagnostics] == ["LK010"]  # shortest: "b" alone would do
+    (root / ".obsidian" / "app.json").write_text(app_json)
+    warm = run(root, use_cache=True, cache_dir=cache, select=["LK010"])
+    assert diagnostics(warm) == diagnostics(run(root, select=["LK010"]))
+    assert diagnostics(warm) != diagnostics(before)
+
+
+def test_a_changed_template_folder_is_not_answered_from_the_cache(tmp_path, monkeypatch):
+    """LK007's hint on template syntax depends on whether the note is in a template folder
+    (``templates.json``): outside one, it says where templates belong."""
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    root = write_vault(tmp_path / "vault", {"T/a.md": "[x](UE <% nr %>.pdf)\n", ".obsidian/app.json": "{}"})
+    cache = tmp_path / "cache"
+    before = run(root, use_cache=True, cache_dir=cache, select=["LK007"], lint_templates=True)
+    (root / ".obsidian" / "templates.json").write_text('{"folder": "T"}')
+    warm = run(root, use_cache=True, cache_dir=cache, select=["LK007"], lint_templates=True)
+    assert diagnostics(warm) == diagnostics(run(root, select=["LK007"], lint_templates=True))
+    assert diagnostics(warm) != diagnostics(before)
+
+
 def test_a_warm_run_parses_nothing(linked, parsed):
     root, cache = linked
     first = cached_run(root, cache)

@@ -20,7 +20,7 @@ from ..options import LintOptions
 from ..placeholders import Placeholders
 from ..rules import RULES_BY_CODE, Rule, Scope
 from ..selection import Selection, closest_rule
-from ..vault import Vault, is_source
+from ..vault import ObsidianSettings, Vault, is_source
 from .scope import excluded, files_in_scope, vault_prefixes
 
 #: Results checked in this run, to store (:func:`keyed`): per note, the stored text of its
@@ -295,7 +295,7 @@ def world_key(
     for part in (
         code_fingerprint(),
         repr(_settings_fingerprint(options)),
-        repr(sorted(vault.obsidian.property_types.items())),
+        repr(_obsidian_fingerprint(vault.obsidian)),
     ):
         add(part)
         add("\0")
@@ -311,6 +311,19 @@ def world_key(
         add(part)
         add("\0")
     return digest.hexdigest()
+
+
+def _obsidian_fingerprint(settings: ObsidianSettings) -> tuple[object, ...]:
+    """Every setting of the Obsidian config folder a note's check reads: the property types
+    (FM007), the link format (LK010), the template folders (LK007's hint), the attachment folder.
+    (The ignore filters decide which notes are checked, not what a note's check finds.)"""
+    return (
+        sorted(settings.property_types.items()),
+        settings.new_link_format,
+        settings.use_markdown_links,
+        settings.template_folders,
+        settings.attachment_folder,
+    )
 
 
 def _settings_fingerprint(options: LintOptions) -> tuple[object, ...]:
