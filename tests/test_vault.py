@@ -253,6 +253,10 @@ def test_bare_names_resolve_as_from_their_folder():
     renamed = index.renamed({"b/Unique.md": "b/Other.md"})
     assert renamed.resolve("Unique", "a/X.md").target is None
     assert renamed.resolve("Other", "a/X.md").target == "b/Other.md"
+    # And chooses among a shared name's files as they are now (the order step 7 reads is per index).
+    moved = index.renamed({"a/b/Twin.md": "c/Twin.md"})
+    assert moved.resolve("Twin", "c/X.md").target == "c/Twin.md"
+    assert moved.resolve("Twin", "a/b/X.md").target == "a/Twin.md"
 
 
 def test_a_context_resolves_each_link_of_a_note_once_and_follows_a_new_index(tmp_path):

@@ -68,6 +68,14 @@ def _js_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+class _Candidate(NamedTuple):
+    """A file step 7 of the resolution may choose, with what it is chosen by (in sort order)."""
+
+    length: int  # as JavaScript counts (UTF-16 code units)
+    lower: str  # the vault path, lower-cased
+    path: str
+
+
 #: The answer for a link that reaches no file (frozen: one for all).
 _UNRESOLVED = Resolution(None)
 
@@ -104,6 +112,9 @@ class VaultIndex:
 
     def _remember_resolutions(self) -> None:
         self._resolve_from = functools.lru_cache(maxsize=RESOLUTIONS_KEPT)(self._resolve_from_folder)
+        #: The files of a name shared by several, in the order step 7 chooses among them (made on
+        #: first use, :meth:`_in_choice_order`).
+        self._choice_order: dict[str, tuple[_Candidate, ...]] = {}
 
     def renamed(self, moved: Mapping[str, str]) -> VaultIndex:
         """This index once the files in ``moved`` (vault path -> new vault path) are renamed.
@@ -199,25 +210,37 @@ class VaultIndex:
         # Step 3: a bare name with a single candidate.
         if bare and len(candidates) == 1:
             return Resolution(candidates[0])
-        # Steps 4 and 5: the exact vault path (relative paths are now vault paths too).
+        # Steps 4 and 5: the exact vault path (relative paths are now vault paths too).  Every
+        # candidate has the wanted path's file name, so the first file of that path in path order
+        # (the candidates' order) is the one this index keeps for it.
         if wanted.startswith("/"):
             wanted = wanted[1:]
-        for candidate in candidates:
-            if candidate.lower() == wanted:
-                return Resolution(candidate)
+        exact = self._by_lower_path.get(wanted)
+        if exact is not None:
+            return Resolution(exact)
         # Step 6: no fuzzy matching for absolute links.
         if absolute:
             return Resolution(None)
-        # Step 7: suffix match; same folder first (plain string prefix), then shortest.
-        matches = [c for c in candidates if c.lower().endswith(wanted)]
+        # Step 7: suffix match; same folder first (plain string prefix), then shortest.  Read in
+        # the order chosen in, made once per name: a name that many folders have (index.md) was
+        # lower-cased and sorted again on every call, a cost that grew with the vault twice over.
+        matches = [c for c in self._in_choice_order(candidates) if c.lower.endswith(wanted)]
         if not matches:
             return Resolution(None)
-        same_folder = [c for c in matches if c.lower().startswith(source_folder)]
-        group = same_folder or matches
-        group.sort(key=lambda c: (_js_length(c), c.lower(), c))
+        group = [c for c in matches if c.lower.startswith(source_folder)] or matches
         best = group[0]
-        tied = tuple(c for c in group[1:] if _js_length(c) == _js_length(best))
-        return Resolution(best, tied)
+        tied = tuple(c.path for c in group[1:] if c.length == best.length)
+        return Resolution(best.path, tied)
+
+    def _in_choice_order(self, candidates: list[str]) -> tuple[_Candidate, ...]:
+        """``candidates`` (the files of one name) as step 7 chooses among them: shortest first as
+        JavaScript counts, then by lower-cased path, then by path."""
+        name = candidates[0].lower().rsplit("/", 1)[-1]
+        found = self._choice_order.get(name)
+        if found is None:
+            made = (_Candidate(_js_length(c), c.lower(), c) for c in candidates)
+            found = self._choice_order[name] = tuple(sorted(made))
+        return found
 
 
 @dataclass(frozen=True)
