@@ -545,7 +545,7 @@ def test_a_build_killed_half_way_leaves_rows_the_next_run_reads_right(tmp_path, 
 
     with monkeypatch.context() as killed:
         killed.setattr(vaultlint.workspace.checking, "check_note", killed_after_twenty)
-        killed.setattr(vaultlint.loader.NoteLoader, "flush", lambda self, results, warnings: None)  # no end
+        killed.setattr(vaultlint.loader.NoteLoader, "flush", lambda self, results, warnings, run=None: None)  # no end
         with pytest.raises(KeyboardInterrupt):
             run(root, use_cache=True, cache_dir=cache, jobs=jobs)
     rows, stored_notes, aggregate = _stored(cache)
@@ -604,9 +604,9 @@ def test_a_cache_build_holds_no_more_than_a_batch_of_notes_to_write(tmp_path, mo
     waiting = []
     flush = vaultlint.loader.NoteLoader.flush
 
-    def measured_flush(self, results, warnings):
+    def measured_flush(self, results, warnings, run=None):
         waiting.append(len(self.parsed) + len(self._texts))
-        flush(self, results, warnings)
+        flush(self, results, warnings, run)
 
     monkeypatch.setattr(vaultlint.loader.NoteLoader, "flush", measured_flush)
     cache = tmp_path / "cache"
@@ -699,3 +699,149 @@ def test_a_pdf_that_results_depend_on_is_read_again_only_when_its_stat_changes(t
     assert read.count("Doc.pdf") == 1
     read.clear()
     assert codes() == [] and read == []
+
+
+# -- the answer of a whole run ----------------------------------------------------------------
+
+
+def _runs(cache_dir) -> list[str]:
+    db = sqlite3.connect(cache_dir / "notes.sqlite3")
+    try:
+        return [key for (key,) in db.execute("SELECT key FROM runs ORDER BY written")]
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def vault(linked, monkeypatch):
+    """``linked``, with the stats of files written just now trusted (as those of files written
+    more than two seconds before a run are)."""
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)
+    return linked
+
+
+@pytest.fixture
+def no_workspace(monkeypatch):
+    """Makes a run that checks note by note fail: what follows must be answered whole."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("checked note by note")
+
+    def arm():
+        monkeypatch.setattr("vaultlint.engine.Workspace.checked_once", refuse)
+
+    return arm
+
+
+def test_an_unchanged_vault_is_answered_by_the_last_run_that_found_every_note_as_stored(vault, no_workspace):
+    """A run that finds every note as stored keeps its whole answer; the next run of the unchanged
+    vault gives it back without looking at a note's results.  A run that checked notes keeps none."""
+    root, cache = vault
+    first = run(root, use_cache=True, cache_dir=cache)
+    assert _runs(cache) == []  # it built the cache: the next run may well change something
+    second = run(root, use_cache=True, cache_dir=cache)
+    assert len(_runs(cache)) == 1
+    no_workspace()
+    third = run(root, use_cache=True, cache_dir=cache)
+    assert diagnostics(third) == diagnostics(second) == diagnostics(first) != []
+    assert third.fixable.keys() == second.fixable.keys()
+
+
+def _edit_note(root):
+    (root / "b.md").write_text("# Other\ntext ^block\n")
+
+
+def _add_attachment(root):
+    (root / "c").write_bytes(b"")  # a file named as the link: resolves now
+
+
+def _delete_note(root):
+    (root / "d.md").unlink()
+
+
+def _change_settings(root):
+    (root / ".obsidian").mkdir(exist_ok=True)
+    (root / ".obsidian" / "types.json").write_text('{"types": {"aliases": "number"}}')
+
+
+def _add_folder_config(root):
+    (root / "sub" / ".obsidian").mkdir()  # a vault inside the vault (FN004): no file more or less
+
+
+def _ignore_note(root):
+    (root / ".gitignore").write_text("a.md\n")  # a dot-file: not a file of the vault
+
+
+@pytest.mark.parametrize(
+    "change", [_edit_note, _add_attachment, _delete_note, _change_settings, _add_folder_config, _ignore_note]
+)
+def test_a_changed_vault_is_not_answered_by_a_whole_run(vault, change):
+    root, cache = vault
+    (root / "sub").mkdir()
+    (root / "sub" / "e.md").write_text("")
+    run(root, use_cache=True, cache_dir=cache)
+    run(root, use_cache=True, cache_dir=cache)
+    assert len(_runs(cache)) == 1
+    change(root)
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache)) == diagnostics(run(root))
+
+
+def test_a_run_asked_otherwise_is_not_answered_by_a_whole_run(vault):
+    """Another selection, or a folder of the vault: another key, another answer."""
+    root, cache = vault
+    (root / "sub").mkdir()
+    (root / "sub" / "e.md").write_text("[[nowhere]]\n")
+    for _ in range(2):
+        run(root, use_cache=True, cache_dir=cache)
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache, ignore=["LK001"])) == diagnostics(
+        run(root, ignore=["LK001"])
+    )
+    folder = [root / "sub"]
+    assert diagnostics(run(root, folder, use_cache=True, cache_dir=cache)) == diagnostics(run(root, folder))
+    assert diagnostics(run(root, folder, use_cache=True, cache_dir=cache)) == diagnostics(run(root, folder))
+    assert len(_runs(cache)) == 2  # the vault's and the folder's
+
+
+def test_a_whole_run_that_read_a_pdf_follows_it(tmp_path, monkeypatch):
+    """LK009's page count: a PDF replaced (the same size and time, another content) is not the one
+    the stored answer read."""
+    from pdfs import pdf
+
+    monkeypatch.setattr("vaultlint.engine.RESULTS_CACHE_MIN", 1)
+    monkeypatch.setattr("vaultlint.cache.RACY_NS", 0)  # stats of files written just now are trusted
+    five = pdf(5)
+    two = pdf(2) + b"\n" * (len(five) - len(pdf(2)))
+    root = write_vault(tmp_path / "v", {"Doc.pdf": two, "n.md": "[[Doc.pdf#page=3]]\n", "m.md": "text\n"})
+    cache = tmp_path / "cache"
+
+    def codes():
+        return [(d.path, d.code) for d in run(root, use_cache=True, cache_dir=cache, select=["LK009"]).diagnostics]
+
+    assert codes() == codes() == [("n.md", "LK009")]
+    assert len(_runs(cache)) == 1
+    before = (root / "Doc.pdf").stat()
+    (root / "Doc.pdf").write_bytes(five)
+    os.utime(root / "Doc.pdf", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert codes() == []
+
+
+@pytest.mark.parametrize("column", ["results", "files"])
+def test_a_damaged_whole_run_is_a_miss(vault, column):
+    root, cache = vault
+    expected = diagnostics(run(root, use_cache=True, cache_dir=cache))
+    run(root, use_cache=True, cache_dir=cache)
+    db = sqlite3.connect(cache / "notes.sqlite3")
+    with db:
+        db.execute(f"UPDATE runs SET {column} = '[[\"a.md\"'")  # noqa: S608 - a column name of this test
+    db.close()
+    assert diagnostics(run(root, use_cache=True, cache_dir=cache)) == expected
+
+
+def test_only_the_last_few_whole_runs_are_kept(vault):
+    root, cache = vault
+    selections = [[], ["OR001"], ["OR002"], ["OR003"], ["TG001"], ["FN001"]]
+    assert len(selections) > vaultlint.cache.RUNS_KEPT
+    for ignore in selections:
+        for _ in range(2):
+            run(root, use_cache=True, cache_dir=cache, ignore=ignore)
+    assert len(_runs(cache)) == vaultlint.cache.RUNS_KEPT

@@ -6,6 +6,13 @@ diagnostics of its last check together with what they depended on, and (in a
 second table) the parsed :class:`~vaultlint.model.Note`.  The engine decides
 when a row is still valid; this module stores, loads and guards.
 
+The ``runs`` table keeps the whole answer of the last few runs that found every
+note as stored, by a key of everything the answer depends on (the results key,
+every note's content hash, what the run looked at: ``checking.run_key``) and
+with the content hash of every other file it read (a PDF): a run of an
+unchanged vault gives it back without validating 100,000 notes' results one by
+one (``checking.remembered_run``).
+
 Threat model.  The cache folder lives inside the vault, and the vault is often
 a repository written by others: a pull request, a shared team vault, a clone.
 
@@ -68,10 +75,12 @@ from .datacodec import loads as data_loads
 from .model import Diagnostic, Note, NoteSummary, VaultAggregate
 from .safeio import RefusedFile, read_regular
 
-SCHEMA = 6
+SCHEMA = 7
 DATABASE = "notes.sqlite3"
 URL_DATABASE = "urls.sqlite3"
 GITIGNORE_TEXT = "# created by vaultlint\n*\n"
+#: How many runs' whole answers are kept (the vault, and a folder or two of it).
+RUNS_KEPT = 4
 #: A stat this close to the moment it is stored is not trusted next time (see the docstring).
 RACY_NS = 2_000_000_000
 #: Bytes of write-ahead log after which a run's writes are copied into the file.
@@ -338,6 +347,16 @@ def remove_database(path: Path) -> None:
 _scan_json = make_scanner(json.JSONDecoder())
 
 
+class WholeRun(NamedTuple):
+    """The answer of a whole run, to store (:meth:`NoteCache.remembered_run`)."""
+
+    key: str
+    #: The files other than notes the run read, each with its content hash (a PDF, for LK009).
+    files: tuple[tuple[str, str], ...]
+    #: Its diagnostics, as :func:`encode_results` wrote them.
+    results: str
+
+
 class StoredResults(NamedTuple):
     """A note's stored results as stored (a named tuple: one per note read by every warm run)."""
 
@@ -552,6 +571,7 @@ class NoteCache:
             db.execute("DROP TABLE IF EXISTS parsed")
             db.execute("DROP TABLE IF EXISTS pdfs")
             db.execute("DROP TABLE IF EXISTS files")
+            db.execute("DROP TABLE IF EXISTS runs")
             db.execute("DELETE FROM meta WHERE key = 'aggregate'")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (fingerprint,))
             db.execute("COMMIT")
@@ -573,6 +593,9 @@ class NoteCache:
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
             "ctime_ns INTEGER, ino INTEGER, hash TEXT)"
         )
+        # The whole answer of a run that found every note as stored (:meth:`remembered_run`), by
+        # the run's key; the few written last are kept (the vault, a folder of it, ...).
+        db.execute("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, files TEXT, results TEXT, written INTEGER)")
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
 
     def _failed(self, error: sqlite3.Error) -> None:
@@ -686,6 +709,21 @@ class NoteCache:
             return {}
         return result
 
+    def remembered_run(self, key: str) -> tuple[tuple[tuple[str, str], ...], str] | None:
+        """What :meth:`write` stored for a run with this key: the files other than notes it read,
+        each with its content hash then, and its diagnostics as :func:`encode_results` wrote them."""
+        try:
+            found = self._db.execute("SELECT files, results FROM runs WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return None
+        if found is None or type(found[1]) is not str:
+            return None
+        try:
+            return data_loads(_DEPS, found[0]), found[1]
+        except DecodeError:
+            return None
+
     def note(self, path: str, digest: str) -> Note | str | None:
         """The note (or unreadable-file reason) stored for ``path`` with content hash ``digest``."""
         try:
@@ -749,10 +787,12 @@ class NoteCache:
         aggregate: tuple[str, VaultAggregate] | None = None,
         pdfs: Mapping[str, tuple[FileState, int | None]] | None = None,
         files: Mapping[str, tuple[FileState, str]] | None = None,
+        run: WholeRun | None = None,
     ) -> None:
         """One transaction: new parses (as :func:`encode_loaded` wrote them; those not in the file
         already, :meth:`store_parsed`), new stat of unchanged files, new results, removed files,
-        new PDF page counts, new content hashes of other files (:meth:`file_hashes`).
+        new PDF page counts, new content hashes of other files (:meth:`file_hashes`), and the
+        answer of the whole run (:meth:`remembered_run`).
 
         The stored aggregate is kept only if it is replaced here or no note row
         changed: its presence then always means it matches the rows.  A file
@@ -761,7 +801,7 @@ class NoteCache:
         if self.damaged is not None:
             self._rebuild()
         try:
-            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {}, files or {})
+            self._write(parsed, touched, results, list(gone), aggregate, pdfs or {}, files or {}, run)
         except sqlite3.Error as error:
             if not is_corruption(error) or self.damaged is not None:
                 raise
@@ -769,7 +809,7 @@ class NoteCache:
             self._rebuild()
             # The notes written early are not in the rebuilt file: parsed again next run (their
             # results find no row to go into).
-            self._write(parsed, touched, results, [], aggregate, pdfs or {}, files or {})
+            self._write(parsed, touched, results, [], aggregate, pdfs or {}, files or {}, None)
 
     def _rebuild(self) -> None:
         self.warnings.append(f"cache file {self.path} was damaged ({self.damaged}); rebuilt it")
@@ -787,6 +827,7 @@ class NoteCache:
         aggregate: tuple[str, VaultAggregate] | None,
         pdfs: Mapping[str, tuple[FileState, int | None]],
         files: Mapping[str, tuple[FileState, str]],
+        run: WholeRun | None,
     ) -> None:
         racy_after = time.time_ns() - RACY_NS
 
@@ -848,6 +889,13 @@ class NoteCache:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregate', ?)", (text,))
             elif parsed or gone:
                 db.execute("DELETE FROM meta WHERE key = 'aggregate'")
+            if run is not None and all(_encodable(path) for path, _ in run.files):
+                db.execute(
+                    "INSERT OR REPLACE INTO runs (key, files, results, written) "
+                    "VALUES (?, ?, ?, (SELECT coalesce(max(written), 0) + 1 FROM runs))",
+                    (run.key, data_dumps(_DEPS, run.files), run.results),
+                )
+                db.execute("DELETE FROM runs WHERE written <= (SELECT max(written) FROM runs) - ?", (RUNS_KEPT,))
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):

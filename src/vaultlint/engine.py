@@ -111,19 +111,31 @@ def lint(options: LintOptions) -> Report:
         # present's parsed notes: they must stay whole until then.
         settle = comparison is None
         files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else every_file
-        checked = Workspace.checked_once(
-            options,
-            location,
-            context,
-            scope,
-            screen,
-            world=world,
-            fresh_results=fresh_results,
-            settle=settle,
-            files=files,
-        )
-        diagnostics = list(checked.diagnostics())  # each once, sorted
-        loader.flush(keyed(fresh_results, world), warnings)
+        # A vault whose every note is as stored: the answer of the last run with the same key.
+        key = checking.run_key(world, files, targets) if world is not None and every_file is not None else None
+        remembered = checking.remembered_run(loader, key) if key is not None else None
+        whole_run = None
+        if remembered is not None:
+            diagnostics = remembered
+        else:
+            checked = Workspace.checked_once(
+                options,
+                location,
+                context,
+                scope,
+                screen,
+                world=world,
+                fresh_results=fresh_results,
+                settle=settle,
+                files=files,
+            )
+            diagnostics = list(checked.diagnostics())  # each once, sorted
+            # Kept when every note's results were as stored: the vault is likely to stay unchanged
+            # for the next run too (storing after a run that changed some would slow it for nothing).
+            # And only when no note read during the run differed from its hash in the key.
+            if key is not None and not fresh_results and checking.run_key(world, files, targets) == key:
+                whole_run = checking.whole_run(loader, key, diagnostics)
+        loader.flush(keyed(fresh_results, world), warnings, whole_run)
         url_summary = None
         notices: tuple[str, ...] = ()
         if not options.offline and any(r.scope is Scope.URL for r in options.selection.enabled_rules()):

@@ -18,6 +18,7 @@ from .cache import (
     NoteCache,
     Row,
     StoredResults,
+    WholeRun,
     content_hash,
     decode_summary,
     encode_loaded,
@@ -192,6 +193,9 @@ class NoteLoader:
     #: first use), and those taken in this run (to store), each with the stat it was taken with.
     _stored_files: dict[str, tuple[FileState, str]] | None = None
     hashed_files: dict[str, tuple[FileState, str]] = field(default_factory=dict)
+    #: Every file other than a note whose content hash this run asked for, with it: what the
+    #: results depend on besides notes (a PDF), the inputs of a whole run's answer (:meth:`flush`).
+    other_files_read: dict[str, str] = field(default_factory=dict)
     #: Unsaved editor texts that win over the disk (a :class:`~vaultlint.workspace.Workspace`'s).
     overlays: dict[str, str] = field(default_factory=dict)
 
@@ -422,7 +426,7 @@ class NoteLoader:
         if self.cache is not None and not is_source(path):
             digest = self._file_hash(path, file.fs_path)
             if digest is not None:
-                self.hashes[path] = digest
+                self.hashes[path] = self.other_files_read[path] = digest
             return digest
         try:
             digest = content_hash(read_note_bytes(file.fs_path))
@@ -608,7 +612,14 @@ class NoteLoader:
         """What the cache stores for a note parsed in this run (``None``: not storable)."""
         return self._texts[path] if path in self._texts else encode_loaded(self.loaded[path])
 
-    def flush(self, results: Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]], warnings: list[str]) -> None:
+    def flush(
+        self,
+        results: Mapping[str, tuple[str, str, tuple[tuple[str, str], ...]]],
+        warnings: list[str],
+        run: WholeRun | None = None,
+    ) -> None:
+        """Write back what this run learnt: new parses and stats, ``results`` (new per-note
+        results with their key and dependencies), and ``run``, the whole run's answer."""
         if self.cache is None or self._flushed:
             return
         self._flushed = True  # once: an interrupted run flushes early, and must not write twice
@@ -622,7 +633,7 @@ class NoteLoader:
                 for path, (state, digest, summary) in self.parsed.items()
             }
             self.cache.write(
-                parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs, self.hashed_files
+                parsed, self.touched, results, gone, self._new_aggregate, self.counted_pdfs, self.hashed_files, run
             )
         except Exception as error:  # noqa: BLE001 - a cache that cannot be written is not fatal
             warnings.append(f"cache not updated: {error}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import suppress, templates
-from ..cache import StoredResults, code_fingerprint, decode_results, encode_results
+from ..cache import StoredResults, WholeRun, code_fingerprint, decode_results, encode_results
 from ..context import LintContext
 from ..git.changes import MovedLater
 from ..loader import NoteLoader, NotYetParsed
@@ -370,6 +370,52 @@ def stored_checks(
         if valid is not None:
             found[path] = valid[0]
     return found
+
+
+def run_key(world: World, files: Sequence[str], targets: Sequence[Path]) -> str | None:
+    """The key of a whole run's diagnostics (:func:`remembered_run`): every note's results key
+    (:func:`world_key`: the code, the settings, every path of the vault, ...), the content hash of
+    every note, canvas and base, the files the run reports on (``files``, under ``targets``) and
+    what the walk of the vault found besides files.  ``None`` when a hash is not known from an
+    unchanged stat: such a run reads and checks notes anyway, and answers note by note.
+    """
+    loader, vault = world.loader, world.vault
+    hashes = loader.hashes
+    sources = loader.states  # every note, canvas and base of the vault, in the vault's order
+    if len(hashes) < len(sources) or not all(path in hashes for path in sources):
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        world(),
+        "\n".join(map(hashes.__getitem__, sources)),  # (their paths are in the world key, in this order)
+        "\n".join(files),
+        repr((vault_prefixes(vault, targets), vault.unreadable, vault.nested_vaults)),
+    ):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def remembered_run(loader: NoteLoader, key: str) -> list[Diagnostic] | None:
+    """The diagnostics of the last run with this :func:`run_key`, if the files other than notes it
+    read (a PDF) are as they were; ``None`` otherwise (then the run checks note by note)."""
+    if loader.cache is None:
+        return None
+    found = loader.cache.remembered_run(key)
+    if found is None:
+        return None
+    files, results = found
+    if any(loader.current_hash(path) != digest for path, digest in files):
+        return None
+    return decode_results(results)
+
+
+def whole_run(loader: NoteLoader, key: str, diagnostics: Sequence[Diagnostic]) -> WholeRun | None:
+    """A run's answer to store under its :func:`run_key`, with the files other than notes it read."""
+    results = encode_results(list(diagnostics))
+    if results is None:
+        return None
+    return WholeRun(key, tuple(sorted(loader.other_files_read.items())), results)
 
 
 def still_valid(
