@@ -112,7 +112,7 @@ def lint(options: LintOptions) -> Report:
         settle = comparison is None
         files = _changed_files(scope, comparison, vault, targets, options) if comparison is not None else every_file
         # A vault whose every note is as stored: the answer of the last run with the same key.
-        key = checking.run_key(world, files, targets) if world is not None and every_file is not None else None
+        key = checking.run_key(world, every_file, targets)
         remembered = checking.remembered_run(loader, key) if key is not None else None
         whole_run = None
         if remembered is not None:
@@ -130,11 +130,11 @@ def lint(options: LintOptions) -> Report:
                 files=files,
             )
             diagnostics = list(checked.diagnostics())  # each once, sorted
-            # Kept when every note's results were as stored: the vault is likely to stay unchanged
-            # for the next run too (storing after a run that changed some would slow it for nothing).
-            # And only when no note read during the run differed from its hash in the key.
-            if key is not None and not fresh_results and checking.run_key(world, files, targets) == key:
-                whole_run = checking.whole_run(loader, key, diagnostics)
+            # Kept under the key of what this run read: every note's hash is known by now (parsed,
+            # or unchanged), the one of the bytes its results came from.
+            end_key = checking.run_key(world, every_file, targets)
+            if end_key is not None:
+                whole_run = checking.whole_run(loader, end_key, diagnostics)
         loader.flush(keyed(fresh_results, world), warnings, whole_run)
         url_summary = None
         notices: tuple[str, ...] = ()

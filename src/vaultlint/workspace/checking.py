@@ -287,6 +287,14 @@ def world_key(
     options: LintOptions, vault: Vault, loader: NoteLoader, moved: Mapping[str, str | None] | None = None
 ) -> str:
     """Everything a note's results depend on besides its own text and the notes it links into."""
+    digest = _vault_digest(options, vault, moved)
+    digest.update(repr(sorted(loader.aggregate().alias_owners.items())).encode("utf-8", "surrogatepass"))  # hints
+    return digest.hexdigest()
+
+
+def _vault_digest(options: LintOptions, vault: Vault, moved: Mapping[str, str | None] | None) -> hashlib.blake2b:
+    """:func:`world_key` but for what the notes' texts hold (the aliases): the code, the settings,
+    every path of the vault, the files renamed since ``HEAD``; a hash to add to."""
     digest = hashlib.blake2b(digest_size=16)
 
     def add(part: str) -> None:
@@ -296,6 +304,7 @@ def world_key(
         code_fingerprint(),
         repr(_settings_fingerprint(options)),
         repr(_obsidian_fingerprint(vault.obsidian)),
+        repr(sorted((moved or {}).items())),  # renames feed hints and fixes
     ):
         add(part)
         add("\0")
@@ -304,13 +313,7 @@ def world_key(
     for start in range(0, len(paths), 1000):
         add(("\n" if start else "") + "\n".join(paths[start : start + 1000]))
     add("\0")
-    for part in (
-        repr(sorted(loader.aggregate().alias_owners.items())),  # aliases feed the hints
-        repr(sorted((moved or {}).items())),  # renames feed hints and fixes
-    ):
-        add(part)
-        add("\0")
-    return digest.hexdigest()
+    return digest
 
 
 def _obsidian_fingerprint(settings: ObsidianSettings) -> tuple[object, ...]:
@@ -372,22 +375,27 @@ def stored_checks(
     return found
 
 
-def run_key(world: World, files: Sequence[str], targets: Sequence[Path]) -> str | None:
-    """The key of a whole run's diagnostics (:func:`remembered_run`): every note's results key
-    (:func:`world_key`: the code, the settings, every path of the vault, ...), the content hash of
-    every note, canvas and base, the files the run reports on (``files``, under ``targets``) and
-    what the walk of the vault found besides files.  ``None`` when a hash is not known from an
-    unchanged stat: such a run reads and checks notes anyway, and answers note by note.
+def run_key(world: World | None, files: Sequence[str] | None, targets: Sequence[Path]) -> str | None:
+    """The key of a whole run's diagnostics (:func:`remembered_run`): what every note's results
+    depend on (:func:`world_key`: the code, the settings, every path of the vault, ...; the aliases
+    with the notes), the content hash of every note, canvas and base, the files the run reports on
+    (``files``, under ``targets``) and what the walk of the vault found besides files.
+
+    ``None`` for a run without stored results (``world``) or one that reports on some files only
+    (a comparison with git: ``files`` is then ``None``), and while a note's hash is not known: at
+    the start of a run, from an unchanged stat (such a run reads and checks notes anyway); at its
+    end, every note read has one, that of the bytes its results came from.
     """
+    if world is None or files is None:
+        return None
     loader, vault = world.loader, world.vault
     hashes = loader.hashes
     sources = loader.states  # every note, canvas and base of the vault, in the vault's order
     if len(hashes) < len(sources) or not all(path in hashes for path in sources):
         return None
-    digest = hashlib.blake2b(digest_size=16)
+    digest = _vault_digest(world.options, vault, world.moved)
     for part in (
-        world(),
-        "\n".join(map(hashes.__getitem__, sources)),  # (their paths are in the world key, in this order)
+        "\n".join(map(hashes.__getitem__, sources)),  # (their paths are in the digest, in this order)
         "\n".join(files),
         repr((vault_prefixes(vault, targets), vault.unreadable, vault.nested_vaults)),
     ):
