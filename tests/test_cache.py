@@ -785,6 +785,19 @@ def test_a_changed_vault_is_not_answered_by_a_whole_run(vault, change):
     assert diagnostics(run(root, use_cache=True, cache_dir=cache)) == diagnostics(run(root))
 
 
+def test_a_run_that_checks_some_notes_again_keeps_no_whole_answer(vault):
+    """Someone is editing: the next run will likely find another change, and keeping the answer
+    would only slow this one."""
+    root, cache = vault
+    run(root, use_cache=True, cache_dir=cache)
+    kept = _runs(cache)
+    _edit_note(root)
+    run(root, use_cache=True, cache_dir=cache)
+    assert _runs(cache) == kept
+    run(root, use_cache=True, cache_dir=cache)  # found every note as stored: kept
+    assert len(_runs(cache)) == 2
+
+
 def test_a_note_changed_and_checked_by_another_run_is_not_answered_by_a_whole_run(vault):
     """A run of a folder checks a changed note and stores its row, stat and all: the next run of the
     vault finds every stat as stored, and the note's new content hash in the key tells it apart."""

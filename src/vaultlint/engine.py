@@ -132,7 +132,7 @@ def lint(options: LintOptions) -> Report:
             diagnostics = list(checked.diagnostics())  # each once, sorted
             # Kept under the key of what this run read: every note's hash is known by now (parsed,
             # or unchanged), the one of the bytes its results came from.
-            end_key = checking.run_key(world, every_file, targets)
+            end_key = checking.run_key(world, every_file, targets) if _keeps_whole_run(fresh_results, scope) else None
             if end_key is not None:
                 whole_run = checking.whole_run(loader, end_key, diagnostics)
         loader.flush(keyed(fresh_results, world), warnings, whole_run)
@@ -188,6 +188,14 @@ def lint(options: LintOptions) -> Report:
 
 def _uses_stored_results(cache: NoteCache | None, scope: Sequence[str], options: LintOptions) -> bool:
     return cache is not None and len(scope) >= RESULTS_CACHE_MIN and not options.list_placeholders
+
+
+def _keeps_whole_run(fresh_results: checking.FreshResults, scope: Sequence[str]) -> bool:
+    """A run keeps its whole answer when it found every note as stored, or checked every one (it
+    built the cache): the next run is likely to find the vault as it was.  Not one that checked
+    some notes again (someone is editing): keeping it made such a run 5 % slower (25,000 notes,
+    one changed), for nothing if the next run finds another change."""
+    return not fresh_results or len(fresh_results) >= len(scope)
 
 
 def _fixable_files(diagnostics: Sequence[Diagnostic], vault: Vault, loader: NoteLoader) -> dict[str, CheckedFile]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import suppress, templates
@@ -102,13 +102,15 @@ def check_in_scope(
 
 @dataclass
 class World:
-    """The key of stored results (:func:`world_key`), made on first use: it needs every note's aliases."""
+    """The key of stored results (:func:`world_key` and the aliases), made on first use: it needs
+    every note's aliases."""
 
     options: LintOptions
     vault: Vault
     loader: NoteLoader
     moved: Mapping[str, str | None]
     key: str | None = None
+    _without_notes: hashlib.blake2b | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read now, while the run holds little: made with the key at the end, reading every source
@@ -117,8 +119,17 @@ class World:
 
     def __call__(self) -> str:
         if self.key is None:
-            self.key = world_key(self.options, self.vault, self.loader, self.moved)
+            digest = self.without_notes()
+            digest.update(repr(sorted(self.loader.aggregate().alias_owners.items())).encode("utf-8", "surrogatepass"))
+            self.key = digest.hexdigest()  # (the aliases feed the hints)
         return self.key
+
+    def without_notes(self) -> hashlib.blake2b:
+        """The key's part that is not in the notes' texts (:func:`world_key`), as a hash to add to
+        (a copy: made once, for the key and for each :func:`run_key`)."""
+        if self._without_notes is None:
+            self._without_notes = world_key(self.options, self.vault, self.moved)
+        return self._without_notes.copy()
 
 
 def keyed(
@@ -283,18 +294,10 @@ def moved_files(root: Path, vault: Vault, options: LintOptions) -> Mapping[str, 
     return MovedLater(root, vault.by_path)
 
 
-def world_key(
-    options: LintOptions, vault: Vault, loader: NoteLoader, moved: Mapping[str, str | None] | None = None
-) -> str:
-    """Everything a note's results depend on besides its own text and the notes it links into."""
-    digest = _vault_digest(options, vault, moved)
-    digest.update(repr(sorted(loader.aggregate().alias_owners.items())).encode("utf-8", "surrogatepass"))  # hints
-    return digest.hexdigest()
-
-
-def _vault_digest(options: LintOptions, vault: Vault, moved: Mapping[str, str | None] | None) -> hashlib.blake2b:
-    """:func:`world_key` but for what the notes' texts hold (the aliases): the code, the settings,
-    every path of the vault, the files renamed since ``HEAD``; a hash to add to."""
+def world_key(options: LintOptions, vault: Vault, moved: Mapping[str, str | None] | None) -> hashlib.blake2b:
+    """Everything a note's results depend on besides its own text, the notes it links into and the
+    aliases of every note (:class:`World` adds them): the code, the settings, every path of the
+    vault, the files renamed since ``HEAD``; a hash to add to."""
     digest = hashlib.blake2b(digest_size=16)
 
     def add(part: str) -> None:
@@ -377,9 +380,9 @@ def stored_checks(
 
 def run_key(world: World | None, files: Sequence[str] | None, targets: Sequence[Path]) -> str | None:
     """The key of a whole run's diagnostics (:func:`remembered_run`): what every note's results
-    depend on (:func:`world_key`: the code, the settings, every path of the vault, ...; the aliases
-    with the notes), the content hash of every note, canvas and base, the files the run reports on
-    (``files``, under ``targets``) and what the walk of the vault found besides files.
+    depend on but the notes (:func:`world_key`: the code, the settings, every path of the vault,
+    ...), the content hash of every note, canvas and base (their aliases too), the files the run
+    reports on (``files``, under ``targets``) and what the walk of the vault found besides files.
 
     ``None`` for a run without stored results (``world``) or one that reports on some files only
     (a comparison with git: ``files`` is then ``None``), and while a note's hash is not known: at
@@ -393,7 +396,7 @@ def run_key(world: World | None, files: Sequence[str] | None, targets: Sequence[
     sources = loader.states  # every note, canvas and base of the vault, in the vault's order
     if len(hashes) < len(sources) or not all(path in hashes for path in sources):
         return None
-    digest = _vault_digest(world.options, vault, world.moved)
+    digest = world.without_notes()
     for part in (
         "\n".join(map(hashes.__getitem__, sources)),  # (their paths are in the digest, in this order)
         "\n".join(files),
