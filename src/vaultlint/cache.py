@@ -6,8 +6,9 @@ diagnostics of its last check together with what they depended on, and (in a
 second table) the parsed :class:`~vaultlint.model.Note`.  The engine decides
 when a row is still valid; this module stores, loads and guards.
 
-The ``runs`` table keeps the whole answer of the last few runs that found every
-note as stored, by a key of everything the answer depends on (the results key,
+The ``runs`` table keeps the whole answer of the last few runs of the whole
+vault that found every note as stored or built the cache (the engine decides),
+by a key of everything the answer depends on (the results key,
 every note's content hash, what the run looked at: ``checking.run_key``) and
 with the content hash of every other file it read (a PDF): a run of an
 unchanged vault gives it back without validating 100,000 notes' results one by
@@ -593,8 +594,8 @@ class NoteCache:
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
             "ctime_ns INTEGER, ino INTEGER, hash TEXT)"
         )
-        # The whole answer of a run that found every note as stored (:meth:`remembered_run`), by
-        # the run's key; the few written last are kept (the vault, a folder of it, ...).
+        # The whole answer of a run of the whole vault (:meth:`remembered_run`), by the run's key;
+        # the few written last are kept (the vault, a folder of it, ...).
         db.execute("CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, files TEXT, results TEXT, written INTEGER)")
         db.execute("SELECT count(*) FROM notes").fetchone()  # a file that is no database fails here
 
