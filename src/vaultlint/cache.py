@@ -392,8 +392,8 @@ class StoredResults(NamedTuple):
 
 #: The ``deps`` column as read: ``''`` when it is exactly what the cache writes for a note that read
 #: no other file (``[["<path>","<its hash>"]]``), compared by SQLite; else the text.  Only for a path
-#: that JSON writes as it is (no quote, no backslash; any other escape, and every non-ASCII
-#: character, makes the stored text differ): for those the text itself is read and decoded.
+#: that JSON writes as it is (no quote, no backslash; any other escape, a control character's,
+#: makes the stored text differ): for those the text itself is read and decoded.
 _DEPS_COLUMN = (
     "CASE WHEN deps = '[[\"' || path || '\",\"' || hash || '\"]]' "
     "AND instr(path, '\"') = 0 AND instr(path, '\\') = 0 THEN '' ELSE deps END"
