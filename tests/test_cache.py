@@ -12,7 +12,7 @@ from helpers import FIXTURES, SHARED, run, write_vault
 import vaultlint.cache
 import vaultlint.loader
 import vaultlint.workspace.checking
-from vaultlint.cache import _DEPS, FileState, NoteCache, encode_loaded
+from vaultlint.cache import _DEPS, _STORE_PARSED, FileState, NoteCache, encode_loaded
 from vaultlint.model import NoteSummary
 
 
@@ -172,8 +172,30 @@ def test_a_deleted_note_leaves_the_cache(linked):
     cached_run(root, cache)
     (root / "d.md").unlink()
     cached_run(root, cache)
-    paths = [row[0] for row in sqlite3.connect(cache / "notes.sqlite3").execute("SELECT path FROM notes")]
+    db = sqlite3.connect(cache / "notes.sqlite3")
+    paths = [row[0] for row in db.execute("SELECT path FROM notes")]
     assert sorted(paths) == ["a.md", "b.md"]
+    # Its parsed note went with it: each parsed row is the one of a note's row (by its id).
+    assert db.execute("SELECT count(*) FROM parsed").fetchone() == (2,)
+    assert db.execute("SELECT count(*) FROM parsed WHERE id NOT IN (SELECT id FROM notes)").fetchone() == (0,)
+
+
+def test_a_parsed_note_is_stored_with_its_row_and_found_by_its_path(tmp_path):
+    """A parsed note takes the id of its note's row: written again, the row keeps it; with no row
+    for its path, nothing is written."""
+    cache = NoteCache.open(tmp_path / "cache", [])
+    assert cache is not None
+    state, digest = FileState(1, 1, 1, 1), "0123456789abcdef0123456789abcdef"
+    written = cache.store_parsed(
+        [(name, state, digest, encode_loaded(f"reason {name}"), NoteSummary()) for name in "ab"]
+    )
+    assert written == ["a", "b"] and cache.note("a", digest) == "reason a" and cache.note("b", digest) == "reason b"
+    cache.store_parsed([("b", state, digest, encode_loaded("reason b, again"), NoteSummary())])
+    assert cache.note("b", digest) == "reason b, again" and cache.note("a", digest) == "reason a"
+    assert cache.note("b", "another hash") is None
+    cache._db.execute(_STORE_PARSED, (digest, encode_loaded("an orphan"), "no such row"))
+    assert cache._db.execute("SELECT count(*) FROM parsed").fetchone() == (2,)
+    cache.close()
 
 
 def test_a_corrupt_cache_is_rebuilt_with_a_warning(linked):
@@ -377,8 +399,11 @@ def test_rows_and_results_are_written_in_the_order_of_their_paths(tmp_path):
     cache._db.set_trace_callback(None)
 
     def paths(prefix: str) -> list[str]:
+        """The path each statement starting with ``prefix`` names: its first literal for a note's
+        row, its last for an update and for a parsed note (its row is found by that path)."""
         found = [statement for statement in statements if statement.startswith(prefix)]
-        return [statement.split("'")[1 if prefix.startswith("INSERT") else -2] for statement in found]
+        first = prefix.startswith("INSERT INTO")
+        return [statement.split("'")[1 if first else -2] for statement in found]
 
     upserts = paths("INSERT INTO notes")
     assert upserts[:60] == sorted(names[:60]) and upserts[60:] == sorted(names[60:])
@@ -502,7 +527,7 @@ def _stored(cache_dir):
     db = sqlite3.connect(cache_dir / "notes.sqlite3")
     try:
         notes = dict(db.execute("SELECT path, results FROM notes"))
-        parsed = {path for (path,) in db.execute("SELECT path FROM parsed")}
+        parsed = {path for (path,) in db.execute("SELECT path FROM notes JOIN parsed USING (id)")}
         aggregate = db.execute("SELECT count(*) FROM meta WHERE key = 'aggregate'").fetchone()[0]
     finally:
         db.close()

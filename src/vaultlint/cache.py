@@ -76,7 +76,7 @@ from .datacodec import loads as data_loads
 from .model import Diagnostic, Note, NoteSummary, VaultAggregate
 from .safeio import RefusedFile, read_regular
 
-SCHEMA = 7
+SCHEMA = 8
 DATABASE = "notes.sqlite3"
 URL_DATABASE = "urls.sqlite3"
 GITIGNORE_TEXT = "# created by vaultlint\n*\n"
@@ -443,6 +443,10 @@ def _decode_loaded(text: Any) -> Note | str | None:
 
 
 #: A note's row as a new parse makes it: stat, hash and summary; no results yet.
+#: A parsed note, written after its ``notes`` row (whose ``id`` it takes; none without that row).
+_STORE_PARSED = "INSERT OR REPLACE INTO parsed (id, hash, note) SELECT id, ?, ? FROM notes WHERE path = ?"
+_READ_PARSED = "SELECT parsed.hash, parsed.note FROM notes JOIN parsed USING (id) WHERE notes.path = ?"
+
 _UPSERT_NOTE = (
     "INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, hash, summary, results_key, results, deps) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "
@@ -578,11 +582,16 @@ class NoteCache:
             db.execute("COMMIT")
         # Small columns in one table, the (kilobytes large) parsed notes in another: a
         # pre-commit run reads every row of the first and almost nothing of the second.
+        # A parsed note's row is the one with its note's ``id``: keyed by its path, the table
+        # had an index of paths beside its rows, a second tree to insert every note into
+        # (a quarter of a cache build's SQLite time: 100,000 notes, 1.40 -> 1.07 s of CPU).
+        # The id is the notes table's INTEGER PRIMARY KEY, so that no VACUUM renumbers it.
         db.execute(
-            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-            "ctime_ns INTEGER, ino INTEGER, hash TEXT, summary TEXT, results_key TEXT, results TEXT, deps TEXT)"
+            "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER, "
+            "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, hash TEXT, summary TEXT, results_key TEXT, "
+            "results TEXT, deps TEXT)"
         )
-        db.execute("CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, hash TEXT, note TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS parsed (id INTEGER PRIMARY KEY, hash TEXT, note TEXT)")
         # PDF page counts (LK009), valid while the PDF's stat is the one stored (NULL: no verdict).
         db.execute(
             "CREATE TABLE IF NOT EXISTS pdfs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
@@ -728,7 +737,7 @@ class NoteCache:
     def note(self, path: str, digest: str) -> Note | str | None:
         """The note (or unreadable-file reason) stored for ``path`` with content hash ``digest``."""
         try:
-            found = self._db.execute("SELECT hash, note FROM parsed WHERE path = ?", (path,)).fetchone()
+            found = self._db.execute(_READ_PARSED, (path,)).fetchone()
         except sqlite3.Error as error:
             self._failed(error)
             return None
@@ -764,10 +773,7 @@ class NoteCache:
                         for path, state, digest, _, summary in rows
                     ),
                 )
-                db.executemany(
-                    "INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)",
-                    ((path, digest, text) for path, _, digest, text, _ in rows),
-                )
+                db.executemany(_STORE_PARSED, ((digest, text, path) for path, _, digest, text, _ in rows))
                 db.execute("DELETE FROM meta WHERE key = 'aggregate'")
                 db.execute("COMMIT")
             except BaseException:
@@ -854,12 +860,12 @@ class NoteCache:
             for path in new_paths
             for state, digest, _, summary in (parsed[path],)
         )
-        stored = ((path, digest, text) for path in new_paths for _, digest, text, _ in (parsed[path],))
+        stored = ((digest, text, path) for path in new_paths for _, digest, text, _ in (parsed[path],))
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(_UPSERT_NOTE, notes)
-            db.executemany("INSERT OR REPLACE INTO parsed (path, hash, note) VALUES (?, ?, ?)", stored)
+            db.executemany(_STORE_PARSED, stored)
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ? WHERE path = ?",
                 [(*stat_columns(touched[path]), path) for path in sorted(touched)],
@@ -872,8 +878,8 @@ class NoteCache:
                     for key, text, deps in (results[path],)
                 ),
             )
+            db.executemany("DELETE FROM parsed WHERE id = (SELECT id FROM notes WHERE path = ?)", [(p,) for p in gone])
             db.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
-            db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM pdfs WHERE path = ?", [(path,) for path in gone])
             db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
             db.executemany(

@@ -503,6 +503,8 @@ class NoteLoader:
 
     def stored_results(self, path: str) -> StoredResults | None:
         """The results stored for an unchanged note (read in one query on first use)."""
+        if path not in self.rows:
+            return None  # no row, no results: a run that builds the cache asks this of every note
         found = self.stored_results_of((path,))
         return found[0][1] if found else None
 
