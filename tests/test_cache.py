@@ -747,13 +747,19 @@ def vault(linked, monkeypatch):
 
 @pytest.fixture
 def no_workspace(monkeypatch):
-    """Makes a run that checks note by note fail: what follows must be answered whole."""
+    """Makes a run that checks note by note fail: what follows must be answered whole, without
+    the vault index's tables either (a run answered whole resolves no link: they are made on
+    first use, 0.1 s of such a run at 100,000 notes)."""
 
     def refuse(*args, **kwargs):
         raise AssertionError("checked note by note")
 
+    def no_tables(*args, **kwargs):
+        raise AssertionError("the vault index's tables were made")
+
     def arm():
         monkeypatch.setattr("vaultlint.engine.Workspace.checked_once", refuse)
+        monkeypatch.setattr("vaultlint.vault.VaultIndex._make_tables", no_tables)
 
     return arm
 

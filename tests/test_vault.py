@@ -290,3 +290,18 @@ def test_a_context_resolves_each_link_of_a_note_once_and_follows_a_new_index(tmp
     moved = dataclasses.replace(vault, index=vault.index.renamed({"a/Note.md": "a/Gone.md"}))
     context.vault = moved
     assert context.resolve(link("Note"), "a/X.md").target == "b/Note.md"
+
+
+def test_the_index_tables_are_made_on_first_use_and_answer_as_before():
+    """A run answered whole by the cache resolves nothing: the tables by name and by lower-cased
+    path are made when first asked for (either makes both), then read as plain attributes."""
+    index = VaultIndex(["b/Note.md", "a/note.md", "x.png", "A/NOTE.md"])
+    assert index.paths == ("A/NOTE.md", "a/note.md", "b/Note.md", "x.png")
+    assert "by_name" not in vars(index) and "_by_lower_path" not in vars(index)
+    assert index.exact("a/NOTE.MD") == "A/NOTE.md"  # the first of case twins in path order
+    assert "by_name" in vars(index) and "_by_lower_path" in vars(index)
+    assert index.by_name["note.md"] == ["A/NOTE.md", "a/note.md", "b/Note.md"]
+    fresh = VaultIndex(index.paths)
+    assert fresh.by_name is fresh.by_name and "x.png" in fresh.by_name and "x.png" in fresh
+    renamed = fresh.renamed({"x.png": "y/x2.png"})
+    assert "y/x2.png" in renamed and "x.png" not in renamed and "x.png" in fresh
