@@ -442,11 +442,11 @@ def _decode_loaded(text: Any) -> Note | str | None:
     return None
 
 
-#: A note's row as a new parse makes it: stat, hash and summary; no results yet.
 #: A parsed note, written after its ``notes`` row (whose ``id`` it takes; none without that row).
 _STORE_PARSED = "INSERT OR REPLACE INTO parsed (id, hash, note) SELECT id, ?, ? FROM notes WHERE path = ?"
 _READ_PARSED = "SELECT parsed.hash, parsed.note FROM notes JOIN parsed USING (id) WHERE notes.path = ?"
 
+#: A note's row as a new parse makes it: stat, hash and summary; no results yet.
 _UPSERT_NOTE = (
     "INSERT INTO notes (path, size, mtime_ns, ctime_ns, ino, hash, summary, results_key, results, deps) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) ON CONFLICT(path) DO UPDATE SET "

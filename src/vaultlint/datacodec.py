@@ -374,9 +374,9 @@ _JSON = json.JSONDecoder(parse_constant=_no_constants)
 #: The standard writer (``json.dumps`` with these options makes a new one on every call).
 #: Without the check for circular lists (a fifth of the writer's time on a parsed note): every
 #: list it is given is made by the encoders above, and the only values that could hold
-#: themselves, ``Any`` ones, are copied node by node within :data:`ANY_NODES`.  A tuple that
-#: holds itself through a list (a broken model) ends in ``RecursionError``: :class:`EncodeError`.
-#: ASCII only: lone surrogates are escaped, which SQLite could then store as text.
+#: themselves, ``Any`` ones, are copied node by node within :data:`ANY_NODES`.  A list that
+#: holds itself (a broken model; orjson refuses it first) ends in ``RecursionError``:
+#: :class:`EncodeError`.  ASCII only: lone surrogates are escaped, which SQLite stores as text.
 _WRITER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"), check_circular=False)
 
 
