@@ -64,6 +64,15 @@ def test_text_orjson_cannot_write_or_read_goes_to_the_standard_library():
     assert escaped.isascii() and loads(Note, escaped).path == "n\udcff.md"
 
 
+def test_a_forged_text_nested_beyond_any_limit_is_refused_not_a_crash():
+    """A cache file may be forged: text nested 200,000 deep is refused by orjson (its depth limit)
+    and by the standard library (its recursion limit), a miss, never a crash."""
+    with pytest.raises(DecodeError):
+        loads(Note, "[" * 200_000 + "]" * 200_000)
+    with pytest.raises(DecodeError):
+        loads(Note, '{"a":' * 200_000 + "1" + "}" * 200_000)
+
+
 @pytest.mark.parametrize("number", [2**64 - 1, 2**64, -(2**63), -(2**63) - 1, 10**299, -(10**310)])
 def test_an_int_of_any_size_reads_back_as_that_int(number):
     """orjson reads a JSON number beyond 64 bits as a float: such an int is written tagged."""
