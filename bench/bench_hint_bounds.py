@@ -19,6 +19,8 @@ similar length):
   names (the usual q-gram count filter, which sees some of the order);
 * ``reach``: names that really reach that score (the winner and its ties): what any exact
   search must score, whatever its index;
+* ``80+``: names scoring 80 or more, the least a hint may score: how crowded the query's
+  neighbourhood is (a hint that names one of thousands of names scoring 80 helps little);
 * ``blocks``: the share of 64-name blocks (in each bucket's alphabetical order) whose union of
   characters allows the score: a summary tree over the names could skip only the others;
 * ``deletions``: the entries a deletion index (every name with up to a fifth of its characters
@@ -74,9 +76,11 @@ def count(wanted: str, names: list[str], winner: str | None) -> dict[str, float]
     score = MIN_SCORE if winner is None else fuzz.ratio(wanted, winner)
     size = len(wanted)
     wanted_chars, wanted_pairs, wanted_occurrences = Counter(wanted), bigrams(wanted), occurrences(wanted)
-    by_chars = by_pairs = reach = 0
+    by_chars = by_pairs = reach = crowd = 0
     buckets: dict[int, list[str]] = {}
     for name in names:
+        common = LCSseq.similarity(wanted, name)
+        crowd += common >= min_common(MIN_SCORE, size, len(name))
         needed = min_common(score, size, len(name))
         if needed > min(size, len(name)):
             continue
@@ -86,7 +90,7 @@ def count(wanted: str, names: list[str], winner: str | None) -> dict[str, float]
         by_chars += 1
         if (wanted_pairs & bigrams(name)).total() >= 3 * needed - size - len(name) - 1:
             by_pairs += 1
-        if LCSseq.similarity(wanted, name) >= needed:
+        if common >= needed:
             reach += 1
     blocks = kept = 0
     for length, bucket in buckets.items():
@@ -103,6 +107,7 @@ def count(wanted: str, names: list[str], winner: str | None) -> dict[str, float]
         "chars": by_chars,
         "bigrams": by_pairs,
         "reach": reach,
+        "crowd": crowd,
         "blocks_kept": kept / blocks if blocks else 0.0,
     }
 
@@ -119,7 +124,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     print(
-        f"{'notes':>7} {'kind':>8} | median per query: {'compared':>8} {'chars':>6} {'bigrams':>7} {'reach':>5}"
+        f"{'notes':>7} {'kind':>8} | median per query: {'compared':>8} {'chars':>6} {'bigrams':>7} {'reach':>5} {'80+':>6}"
         f" {'blocks kept':>11} | max chars | deletion index"
     )
     for size in (int(s) for s in args.sizes.split(",")):
@@ -150,7 +155,7 @@ def main() -> int:
             median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
             print(
                 f"{size:>7} {kind:>8} | {'':>17} {median['compared']:>8.0f} {median['chars']:>6.0f}"
-                f" {median['bigrams']:>7.0f} {median['reach']:>5.0f} {median['blocks_kept']:>11.0%} |"
+                f" {median['bigrams']:>7.0f} {median['reach']:>5.0f} {median['crowd']:>6.0f} {median['blocks_kept']:>11.0%} |"
                 f" {max(row['chars'] for row in rows):>9} | {deletions}",
                 flush=True,
             )
