@@ -46,6 +46,16 @@ def test_the_bytes_are_those_of_json_dumps(count):
     assert json.loads(written) == json.loads(reference(diagnostics))
 
 
+def test_an_int_beyond_64_bits_is_written_as_json_dumps_writes_it():
+    """orjson (the flat records' writer) refuses such an int; json.dumps writes it."""
+    diagnostics = [
+        *many()[:2],
+        Diagnostic("LK001", "unresolved-link", Severity.ERROR, "x.md", Span(1, 1, 1, 2**70), "m"),
+    ]
+    assert format_json(diagnostics, None) == reference(diagnostics)
+    assert str(2**70) in format_json(diagnostics, None)
+
+
 def test_a_record_that_is_not_flat_is_written_by_json_dumps(monkeypatch):
     """A field holding a list or an object (fields may be added) is indented as json.dumps does."""
     original = Diagnostic.to_json
