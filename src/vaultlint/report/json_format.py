@@ -32,8 +32,8 @@ def _escaped(record: dict[str, Any]) -> dict[str, Any]:
     return {key: escape(value) if isinstance(value, str) else value for key, value in record.items()}
 
 
-#: Types orjson writes as json.dumps does (str: once escaped, a string has no control character,
-#: separator or surrogate, so both write it raw but for ``"`` and ``\\``).
+#: Types orjson writes as json.dumps(ensure_ascii=False) does.  A string: once escaped, it holds no
+#: control character, separator or surrogate, so both write it as it is but for quotes and backslashes.
 _FLAT = (str, int, bool, type(None))
 
 
