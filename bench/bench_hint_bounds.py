@@ -58,16 +58,16 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
-def compared(names_by_end: dict[tuple[int, str], list[str]], wanted: str) -> list[str]:
-    """The names the search compares with ``wanted``: sharing its first or its last character,
-    within the length slack (each name once)."""
+def compared(index: NameIndex, wanted: str) -> list[str]:
+    """The names the search compares with ``wanted``: those of the index's buckets of the same first
+    or last character, within the length slack (each name once)."""
     size = len(wanted)
     slack = max(2, size // 4)
     seen: dict[str, None] = {}
     for end in (0, -1):
-        for name in names_by_end.get((end, wanted[end]), ()):
-            if abs(len(name) - size) <= slack:
-                seen.setdefault(name)
+        group = index._group(end, wanted[end])
+        for length in range(size - slack, size + slack + 1):
+            seen.update(dict.fromkeys(group.buckets.get(length, ()) if group else ()))
     return list(seen)
 
 
@@ -131,14 +131,6 @@ def main() -> int:
         stems, everything, generator = vault_names(size, args.seed)
         names = {False: stems, True: everything}
         index = {attachments: NameIndex(names[attachments]) for attachments in (False, True)}
-        by_end: dict[bool, dict[tuple[int, str], list[str]]] = {}
-        for attachments, listed in names.items():
-            table: dict[tuple[int, str], list[str]] = {}
-            for name in listed:
-                if name:
-                    table.setdefault((0, name[0]), []).append(name)
-                    table.setdefault((-1, name[-1]), []).append(name)
-            by_end[attachments] = table
         rng = random.Random(args.seed)
         wanted_per_kind: dict[str, list[tuple[str, bool]]] = {kind: [] for kind in KINDS}
         while any(len(found) < args.queries for found in wanted_per_kind.values()):
@@ -149,7 +141,7 @@ def main() -> int:
         deletions = f"{statistics.median(entries):,.0f} a name (median), {sum(entries):.1e} in all"
         for kind, queries in wanted_per_kind.items():
             rows = [
-                count(wanted, compared(by_end[attachments], wanted), index[attachments].closest(wanted))
+                count(wanted, compared(index[attachments], wanted), index[attachments].closest(wanted))
                 for wanted, attachments in queries
             ]
             median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
